@@ -73,6 +73,8 @@ class StoredNotification(msgspec.Struct, frozen=True, kw_only=True):
     notification: Notification
     read: bool
     timestamp: str
+    raw: str = ""
+    """The notification object as the node sent it, for the history."""
 
 
 class NotificationPage(msgspec.Struct, frozen=True, kw_only=True):
@@ -342,7 +344,10 @@ def decode_notification_page(data: bytes | str) -> NotificationPage | DecodeErro
         except (msgspec.DecodeError, msgspec.ValidationError, AmountError, ValueError) as exc:
             errors.append(_error(str(exc), bytes(item.notification)))
             continue
-        items.append(StoredNotification(notification=n, read=item.read, timestamp=item.timestamp))
+        raw = bytes(item.notification).decode("utf-8", "replace")
+        items.append(
+            StoredNotification(notification=n, read=item.read, timestamp=item.timestamp, raw=raw)
+        )
     return NotificationPage(items=tuple(items), errors=tuple(errors), unread=page.unread)
 
 

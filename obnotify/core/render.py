@@ -39,6 +39,7 @@ __all__ = [
     "render",
     "render_record",
     "role_of",
+    "toast_record",
 ]
 
 BODY_LIMIT: Final = 240
@@ -412,8 +413,12 @@ def render(event: Event | DecodeError, ctx: RenderContext | None = None) -> Toas
 
 
 def render_record(event: Event | DecodeError, ctx: RenderContext | None = None) -> dict[str, object]:
-    """The JSON line ``obnotify render`` and ``obnotify watch`` print for an event."""
-    toast = render(event, ctx)
+    """The JSON line ``obnotify render`` prints for an event."""
+    return toast_record(event, render(event, ctx))
+
+
+def toast_record(event: Event | DecodeError, toast: Toast | None) -> dict[str, object]:
+    """The JSON line of an event already rendered: the shape ``render`` and ``watch`` share."""
     record: dict[str, object] = {
         "kind": event_kind(event),
         "id": event_id(event),

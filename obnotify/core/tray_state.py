@@ -1,0 +1,161 @@
+"""What the tray shows: one state derived from the link, the unread count and a pause.
+
+Pure, so the rule that decides between "the node is down", "you paused
+notifications" and "you have unread events" is a table a test can read, and the
+tray only draws what this module says.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, time, timedelta
+from typing import Final
+
+__all__ = [
+    "PauseChoice",
+    "TrayState",
+    "connection_text",
+    "derive_tray_state",
+    "pause_deadline",
+    "tooltip",
+]
+
+
+class TrayState(enum.StrEnum):
+    """The tray icon's state; each value names an icon file ``tray-<value>.svg``."""
+
+    CONNECTED = "connected"
+    UNREAD = "unread"
+    """Connected, with events the user has not read yet."""
+    CONNECTING = "connecting"
+    UNREACHABLE = "unreachable"
+    AUTH_FAILED = "auth-failed"
+    TLS_FAILED = "tls-failed"
+    PAUSED = "paused"
+
+
+class PauseChoice(enum.StrEnum):
+    """The entries of the tray's pause menu."""
+
+    HOUR = "hour"
+    TOMORROW = "tomorrow"
+    RESUME = "resume"
+
+
+_BY_CONNECTION: Final[dict[str, TrayState]] = {
+    "connected": TrayState.CONNECTED,
+    "connecting": TrayState.CONNECTING,
+    "unreachable": TrayState.UNREACHABLE,
+    "auth-failed": TrayState.AUTH_FAILED,
+    "tls-failed": TrayState.TLS_FAILED,
+}
+
+_NEEDS_USER: Final = frozenset({TrayState.AUTH_FAILED, TrayState.TLS_FAILED})
+"""Failures that never heal by retrying: they outrank a pause, which the user chose."""
+
+_CONNECTION_TEXTS: Final[dict[str, str]] = {
+    "connected": "Connected",
+    "connecting": "Connecting…",
+    "unreachable": "Can't reach the node",
+    "auth-failed": "The node refused the API credentials",
+    "tls-failed": "The node's TLS certificate is not trusted",
+}
+
+TOMORROW_AT: Final = time(8, 0)
+""""Until tomorrow" ends at this local time on the next day."""
+
+TOOLTIP_LINE_LIMIT: Final = 60
+"""Tray tooltips are small (Windows cuts them at 127 characters in all)."""
+
+
+def derive_tray_state(conn_state: str, unread: int, paused: bool) -> TrayState:
+    """The one state the tray shows.
+
+    Order of precedence: a failure only the user can fix (credentials, TLS), then
+    an unreachable node, then the user's pause, then a connection in progress,
+    then unread events. An unknown connection state counts as unreachable, so a
+    new link state can never make the icon claim all is well.
+
+    Args:
+        conn_state: The link's state: ``connecting``, ``connected``,
+            ``unreachable``, ``auth-failed`` or ``tls-failed``.
+        unread: Events recorded and not read yet.
+        paused: Whether notifications are paused.
+
+    Returns:
+        The state to draw; the unread badge is drawn on top of any of them.
+    """
+    link = _BY_CONNECTION.get(conn_state, TrayState.UNREACHABLE)
+    if link in _NEEDS_USER or link is TrayState.UNREACHABLE:
+        return link
+    if paused:
+        return TrayState.PAUSED
+    if link is TrayState.CONNECTING:
+        return link
+    return TrayState.UNREAD if unread > 0 else TrayState.CONNECTED
+
+
+def connection_text(conn_state: str) -> str:
+    """A short sentence for a connection state, for the tooltip and the window."""
+    return _CONNECTION_TEXTS.get(conn_state, _CONNECTION_TEXTS["unreachable"])
+
+
+def _clip(text: str, limit: int = TOOLTIP_LINE_LIMIT) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _no_markup(text: str) -> str:
+    """Text that no tooltip can take for markup.
+
+    Qt decides whether a tooltip is rich text by looking for a tag in its first
+    line, and some tray hosts render a markup subset. Angle brackets and
+    ampersands are swapped for look-alikes rather than escaped, because the
+    platforms that show plain text would display entities literally.
+    """
+    return text.replace("<", "‹").replace(">", "›").replace("&", "＆")
+
+
+def tooltip(
+    node_name: str,
+    conn_state: str,
+    unread: int,
+    last_event_title: str,
+    paused_until: str | None,
+) -> str:
+    """The tray tooltip: app and node, connection, pause, unread count, last event.
+
+    Args:
+        node_name: The node's display name; may be empty.
+        conn_state: The link's state (see :func:`derive_tray_state`).
+        unread: Events not read yet.
+        last_event_title: Title of the newest event, untrusted text from the node.
+        paused_until: Human time the pause ends (``"14:30"``, ``"tomorrow 08:00"``),
+            or None when not paused.
+    """
+    head = "obnotify"
+    if node_name.strip():
+        head += f" — {_clip(node_name, 40)}"
+    lines = [head, connection_text(conn_state)]
+    if paused_until is not None:
+        lines.append(f"Notifications paused until {_clip(paused_until, 30)}")
+    if unread > 0:
+        lines.append(f"{unread:,} unread")
+    if last_event_title.strip():
+        lines.append(f"Last: {_clip(last_event_title)}")
+    return "\n".join(_no_markup(line) for line in lines)
+
+
+def pause_deadline(choice: PauseChoice, now: datetime) -> datetime | None:
+    """When a pause chosen at ``now`` ends; None for "resume".
+
+    Args:
+        choice: The menu entry.
+        now: The current local time, timezone-aware, from the caller's clock.
+    """
+    if choice is PauseChoice.HOUR:
+        return now + timedelta(hours=1)
+    if choice is PauseChoice.TOMORROW:
+        next_day = (now + timedelta(days=1)).date()
+        return datetime.combine(next_day, TOMORROW_AT, tzinfo=now.tzinfo)
+    return None

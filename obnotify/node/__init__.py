@@ -1,0 +1,1 @@
+"""Talking to an OB node: the socket link, the REST client, catching up."""

@@ -1,0 +1,148 @@
+"""The node's REST API: one httpx client with the same auth and TLS as the socket."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any, Final
+
+import httpx
+import msgspec
+
+from obnotify.core.decode import (
+    NotificationPage,
+    decode_balances,
+    decode_notification_page,
+    decode_profile,
+)
+from obnotify.core.events import DecodeError, Profile, WalletBalances
+from obnotify.core.ids import safe_id
+from obnotify.node.config import NodeConfig
+
+__all__ = ["ApiError", "NodeApi", "AuthFailed"]
+
+log = logging.getLogger(__name__)
+
+TIMEOUT: Final = httpx.Timeout(15.0, connect=10.0)
+
+
+class ApiError(Exception):
+    """A REST call failed; the message is fit for the log (no credentials)."""
+
+
+class AuthFailed(ApiError):
+    """The node answered 403: wrong credentials, or this address is not allowed."""
+
+
+class TlsPinMismatch(ApiError):
+    """The node's certificate does not match the pinned fingerprint."""
+
+
+def make_client(config: NodeConfig) -> httpx.AsyncClient:
+    """An HTTP client for one node; ``trust_env`` off so no proxy sees the credentials."""
+
+    async def check_pin(response: httpx.Response) -> None:
+        stream = response.extensions.get("network_stream")
+        ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
+        der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+        if not config.pin_matches(der):
+            raise TlsPinMismatch("the node's certificate does not match the pinned SHA-256 fingerprint")
+
+    ctx = config.ssl_context()
+    return httpx.AsyncClient(
+        base_url=config.base_url,
+        headers=config.auth_headers(),
+        verify=ctx if ctx is not None else True,
+        timeout=TIMEOUT,
+        trust_env=False,
+        follow_redirects=False,
+        event_hooks={"response": [check_pin]} if config.tls and config.pin_sha256 else {},
+    )
+
+
+class NodeApi:
+    """The REST calls a notifier needs, returning core values."""
+
+    def __init__(self, config: NodeConfig, client: httpx.AsyncClient | None = None) -> None:
+        self.config = config
+        self.client = client or make_client(config)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = await self.client.request(method, path, **kwargs)
+        except TlsPinMismatch:
+            raise
+        except httpx.HTTPError as exc:
+            raise ApiError(f"{method} {path.split('?')[0]}: {type(exc).__name__}: {exc}") from exc
+        if response.status_code in (401, 403):
+            raise AuthFailed(f"{method} {path.split('?')[0]}: {response.status_code}")
+        if response.status_code >= 400:
+            raise ApiError(f"{method} {path.split('?')[0]}: HTTP {response.status_code}")
+        return response
+
+    async def notifications(self, *, limit: int = 50, offset_id: str = "") -> NotificationPage:
+        params: dict[str, str | int] = {"limit": limit}
+        if offset_id:
+            params["offsetId"] = offset_id
+        response = await self._request("GET", "/ob/notifications", params=params)
+        page = decode_notification_page(response.content)
+        if isinstance(page, DecodeError):
+            raise ApiError(f"GET /ob/notifications: undecodable answer: {page.reason}")
+        return page
+
+    async def mark_notification_read(self, notification_id: str) -> None:
+        nid = safe_id(notification_id)
+        if nid:
+            await self._request("POST", f"/ob/marknotificationasread/{nid}")
+
+    async def mark_all_notifications_read(self) -> None:
+        await self._request("POST", "/ob/marknotificationsasread")
+
+    async def fetch_profiles_async(self, peer_ids: list[str]) -> str:
+        """Ask for profiles; they arrive on the socket tagged with the returned id."""
+        async_id = uuid.uuid4().hex
+        await self._request(
+            "POST",
+            "/ob/fetchprofiles",
+            params={"async": "true", "asyncID": async_id, "usecache": "true"},
+            content=msgspec.json.encode(peer_ids),
+        )
+        return async_id
+
+    async def profile(self, peer_id: str) -> Profile | None:
+        pid = safe_id(peer_id)
+        if not pid:
+            return None
+        response = await self._request("GET", f"/ob/profile/{pid}", params={"usecache": "true"})
+        decoded = decode_profile(response.content, pid)
+        return None if isinstance(decoded, DecodeError) else decoded
+
+    async def balances(self) -> WalletBalances | None:
+        response = await self._request("GET", "/wallet/balance")
+        decoded = decode_balances(response.content)
+        if isinstance(decoded, DecodeError):
+            log.warning("wallet balance undecodable: %s", decoded.reason)
+            return None
+        return decoded
+
+    async def send_chat(self, peer_id: str, message: str, subject: str = "") -> str:
+        body = msgspec.json.encode({"peerId": peer_id, "subject": subject, "message": message})
+        response = await self._request("POST", "/ob/chat", content=body)
+        try:
+            answer = msgspec.json.decode(response.content)
+        except msgspec.DecodeError:
+            return ""
+        mid = answer.get("messageId") if isinstance(answer, dict) else None
+        return mid if isinstance(mid, str) else ""
+
+    async def mark_chat_read(self, peer_id: str, subject: str = "") -> None:
+        pid = safe_id(peer_id)
+        if pid:
+            params = {"subject": subject} if subject else {}
+            await self._request("POST", f"/ob/markchatasread/{pid}", params=params)
+
+    async def image(self, image_hash: str) -> httpx.Response:
+        return await self._request("GET", f"/ob/images/{image_hash}")

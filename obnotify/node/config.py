@@ -1,0 +1,188 @@
+"""How to reach one node: URL, credentials, TLS. Checked up front with messages that say what to fix."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import ipaddress
+import re
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+from urllib.parse import urlsplit
+
+__all__ = ["ConfigError", "NodeConfig", "parse_node_url", "read_cookie_file", "COOKIE_NAME"]
+
+COOKIE_NAME: Final = "OpenBazaar_Auth_Cookie"
+DEFAULT_PORT: Final = 4002
+_PIN: Final = re.compile(r"[0-9a-fA-F]{64}")
+
+
+class ConfigError(ValueError):
+    """A setting the user gave is wrong; the message says what to change."""
+
+
+@dataclass(frozen=True, slots=True)
+class NodeConfig:
+    """Everything needed to talk to one node, after validation."""
+
+    base_url: str
+    """``http(s)://host:port`` for REST."""
+    ws_url: str
+    """``ws(s)://host:port/ws``."""
+    username: str = ""
+    password: str = field(default="", repr=False)
+    cookie: str = field(default="", repr=False)
+    """The auth cookie's value (without the ``OpenBazaar_Auth_Cookie=`` prefix)."""
+    ca_file: str = ""
+    pin_sha256: str = ""
+    """Lower-case hex SHA-256 of the node's DER certificate, for self-signed nodes."""
+    allow_insecure_auth: bool = False
+    name: str = ""
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def tls(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def key(self) -> str:
+        """A file-name-safe key naming this node's store."""
+        parts = urlsplit(self.base_url)
+        return re.sub(r"[^A-Za-z0-9.-]", "_", f"{parts.hostname}-{parts.port or DEFAULT_PORT}")
+
+    @property
+    def display_name(self) -> str:
+        parts = urlsplit(self.base_url)
+        return self.name or f"{parts.hostname}:{parts.port}"
+
+    def auth_headers(self) -> dict[str, str]:
+        """Headers for the handshake and every REST call: basic auth wins, as on the node."""
+        if self.username or self.password:
+            token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
+            return {"Authorization": f"Basic {token}"}
+        if self.cookie:
+            return {"Cookie": f"{COOKIE_NAME}={self.cookie}"}
+        return {}
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """The TLS context for wss/https: system store, a CA file, or none when a pin is checked."""
+        if not self.tls:
+            return None
+        if self.pin_sha256:
+            # Self-signed nodes: trust is the pin, checked on the peer certificate after connecting.
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            return ctx
+        ctx = ssl.create_default_context()
+        if self.ca_file:
+            try:
+                ctx.load_verify_locations(cafile=self.ca_file)
+            except (OSError, ssl.SSLError) as exc:
+                raise ConfigError(
+                    f"Cannot use CA file {self.ca_file}: {getattr(exc, 'strerror', None) or exc}. "
+                    "Point --ca at the node's PEM certificate authority (ssl/rootCA.crt from gencerts)."
+                ) from exc
+        return ctx
+
+    def pin_matches(self, der_cert: bytes | None) -> bool:
+        return der_cert is not None and hashlib.sha256(der_cert).hexdigest() == self.pin_sha256
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_node_url(url: str) -> tuple[str, str]:
+    """``(base_url, ws_url)`` from ``http(s)://host:port`` or ``ws(s)://host:port[/ws]``."""
+    text = url.strip()
+    if "://" not in text:
+        text = "http://" + text
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https", "ws", "wss"):
+        raise ConfigError(
+            f"Unsupported URL scheme '{parts.scheme}' in {url!r}: use http://, https://, ws:// or wss://, "
+            "for example http://127.0.0.1:4002"
+        )
+    try:
+        port = parts.port or DEFAULT_PORT
+    except ValueError as exc:
+        raise ConfigError(f"Bad port in {url!r}: give a number from 1 to 65535.") from exc
+    host = parts.hostname
+    if not host:
+        raise ConfigError(f"No host in {url!r}: use http://HOST:PORT, for example http://127.0.0.1:4002")
+    if parts.path not in ("", "/", "/ws", "/ws/"):
+        raise ConfigError(f"Unexpected path {parts.path!r} in {url!r}: the node's socket is at /ws.")
+    secure = scheme in ("https", "wss")
+    netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return (f"{'https' if secure else 'http'}://{netloc}", f"{'wss' if secure else 'ws'}://{netloc}/ws")
+
+
+def read_cookie_file(path: str | Path) -> str:
+    """The cookie value from the node's ``.cookie`` file (``OpenBazaar_Auth_Cookie=VALUE``)."""
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot read cookie file {path}: {exc.strerror}. It is the .cookie file in the "
+            "node's data folder (~/.openbazaar by default)."
+        ) from exc
+    value = text.removeprefix(f"{COOKIE_NAME}=").strip()
+    if not value or "\n" in value or ";" in value:
+        raise ConfigError(f"Cookie file {path} does not hold an {COOKIE_NAME}=VALUE line.")
+    return value
+
+
+def make_config(
+    url: str,
+    *,
+    username: str = "",
+    password: str = "",
+    cookie: str = "",
+    cookie_file: str = "",
+    ca_file: str = "",
+    pin: str = "",
+    allow_insecure_auth: bool = False,
+    name: str = "",
+) -> NodeConfig:
+    """Validate user settings into a :class:`NodeConfig`."""
+    base_url, ws_url = parse_node_url(url)
+    if cookie_file and not cookie:
+        cookie = read_cookie_file(cookie_file)
+    pin_hex = pin.replace(":", "").strip().lower()
+    if pin_hex and not _PIN.fullmatch(pin_hex):
+        raise ConfigError(
+            "--pin takes the SHA-256 fingerprint of the node's certificate: 64 hex digits "
+            "(colons allowed), e.g. from `openssl x509 -noout -fingerprint -sha256 -in cert.pem`."
+        )
+    if ca_file and not Path(ca_file).expanduser().is_file():
+        raise ConfigError(f"CA file {ca_file} does not exist or is not a file.")
+    config = NodeConfig(
+        base_url=base_url,
+        ws_url=ws_url,
+        username=username,
+        password=password,
+        cookie=cookie,
+        ca_file=str(Path(ca_file).expanduser()) if ca_file else "",
+        pin_sha256=pin_hex,
+        allow_insecure_auth=allow_insecure_auth,
+        name=name,
+    )
+    if (username or password) and not config.tls and not _is_loopback(config.host) and not allow_insecure_auth:
+        raise ConfigError(
+            f"Refusing to send your password unencrypted to {config.host}: use https:// with the "
+            "node's SSL on, or pass --allow-insecure-auth if this network is trusted."
+        )
+    config.ssl_context()
+    return config

@@ -1,0 +1,212 @@
+"""The socket to one node: connect, authenticate, stay alive, reconnect, report state.
+
+Frames go to a callback as text; what they mean is decided elsewhere. Nothing
+is ever sent on the socket: the node echoes it to every connected client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import ssl
+import time
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+
+from obnotify.core.backoff import Backoff
+from obnotify.node.config import NodeConfig
+
+__all__ = ["ConnState", "NodeLink", "MAX_MESSAGE_BYTES"]
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES: Final = 16 * 1024 * 1024
+"""Socket frames up to this size are read and then judged by the decoder, so a huge one
+is counted and skipped instead of closing the connection."""
+
+PING_INTERVAL: Final = 20.0
+PING_TIMEOUT: Final = 20.0
+OPEN_TIMEOUT: Final = 10.0
+
+
+class ConnState(enum.StrEnum):
+    """What the rest of the app shows about a node's connection."""
+
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    UNREACHABLE = "unreachable"
+    AUTH_FAILED = "auth-failed"
+    TLS_FAILED = "tls-failed"
+    STOPPED = "stopped"
+
+
+FrameHandler = Callable[[str | bytes], Awaitable[None]]
+StateHandler = Callable[[ConnState, str], None]
+ConnectedHandler = Callable[[], Awaitable[None]]
+
+
+class NodeLink:
+    """Keeps one socket open for as long as :meth:`run` runs."""
+
+    def __init__(
+        self,
+        config: NodeConfig,
+        *,
+        on_frame: FrameHandler,
+        on_state: StateHandler,
+        on_connected: ConnectedHandler | None = None,
+        backoff: Backoff | None = None,
+        ping_interval: float = PING_INTERVAL,
+        ping_timeout: float = PING_TIMEOUT,
+    ) -> None:
+        self.config = config
+        self._on_frame = on_frame
+        self._on_state = on_state
+        self._on_connected = on_connected
+        self.backoff = backoff or Backoff()
+        self.ping_interval = ping_interval
+        self.ping_timeout = ping_timeout
+        self.state = ConnState.STOPPED
+        self.detail = ""
+        self.attempts = 0
+        """Connection attempts made, for the log and for tests that look for hot loops."""
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._ws: ClientConnection | None = None
+
+    def _set_state(self, state: ConnState, detail: str = "") -> None:
+        if state is self.state and detail == self.detail:
+            return
+        self.state, self.detail = state, detail
+        log.info("node %s: %s%s", self.config.display_name, state.value, f" ({detail})" if detail else "")
+        self._on_state(state, detail)
+
+    def retry_now(self) -> None:
+        """Try again at once: the user asked, or the settings changed (also after auth failed)."""
+        self.backoff.reset()
+        self._wake.set()
+
+    async def reconnect(self) -> None:
+        """Drop the current connection (if any) and connect again at once."""
+        self.retry_now()
+        if self._ws is not None:
+            await self._ws.close()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._ws is not None:
+            self._ws.transport.abort()
+
+    async def _wait(self, delay: float | None) -> None:
+        """Sleep until the delay passes or someone calls :meth:`retry_now`; None waits for that alone."""
+        self._wake.clear()
+        if delay is None:
+            await self._wake.wait()
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), delay)
+
+    async def run(self) -> None:
+        """Connect and reconnect until :meth:`stop`."""
+        ssl_context = self.config.ssl_context()
+        while not self._stopping:
+            self._set_state(ConnState.CONNECTING)
+            self.attempts += 1
+            opened_at: float | None = None
+            try:
+                async with connect(
+                    self.config.ws_url,
+                    additional_headers=self.config.auth_headers(),
+                    ssl=ssl_context,
+                    proxy=None,
+                    open_timeout=OPEN_TIMEOUT,
+                    ping_interval=self.ping_interval,
+                    ping_timeout=self.ping_timeout,
+                    close_timeout=5,
+                    max_size=MAX_MESSAGE_BYTES,
+                    compression=None,
+                ) as ws:
+                    self._ws = ws
+                    opened_at = time.monotonic()
+                    if self.config.tls and self.config.pin_sha256:
+                        self._check_pin(ws)
+                    self._set_state(ConnState.CONNECTED)
+                    await self._receive(ws)
+                if not self._stopping:
+                    self._set_state(ConnState.UNREACHABLE, "the node closed the connection")
+            except InvalidStatus as exc:
+                code = exc.response.status_code
+                if code in (401, 403):
+                    self._set_state(
+                        ConnState.AUTH_FAILED,
+                        "the node refused the credentials (HTTP 403): check the user name and "
+                        "password, or the cookie, and that this address is allowed",
+                    )
+                    await self._wait(None)
+                    continue
+                self._set_state(ConnState.UNREACHABLE, f"handshake refused: HTTP {code}")
+            except _PinMismatch as exc:
+                self._set_state(ConnState.TLS_FAILED, str(exc))
+            except ssl.SSLCertVerificationError as exc:
+                self._set_state(ConnState.TLS_FAILED, f"certificate not trusted: {exc.verify_message}")
+            except ssl.SSLError as exc:
+                self._set_state(ConnState.TLS_FAILED, f"TLS error: {exc.reason or exc}")
+            except InvalidURI as exc:
+                self._set_state(ConnState.UNREACHABLE, f"bad URL: {exc}")
+                await self._wait(None)
+                continue
+            except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed, EOFError) as exc:
+                if not self._stopping:
+                    self._set_state(ConnState.UNREACHABLE, _describe(exc))
+            finally:
+                self._ws = None
+            if self._stopping:
+                break
+            if opened_at is not None:
+                self.backoff.connection_ended(time.monotonic() - opened_at)
+            await self._wait(self.backoff.next_delay())
+        self._set_state(ConnState.STOPPED)
+
+    def _check_pin(self, ws: ClientConnection) -> None:
+        ssl_object = ws.transport.get_extra_info("ssl_object")
+        der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+        if not self.config.pin_matches(der):
+            raise _PinMismatch(
+                "the node's certificate does not match the pinned SHA-256 fingerprint "
+                "(was it regenerated? update --pin)"
+            )
+
+    async def _receive(self, ws: ClientConnection) -> None:
+        connected_task: asyncio.Task[None] | None = None
+        if self._on_connected is not None:
+            connected_task = asyncio.create_task(self._on_connected())
+        try:
+            async for frame in ws:
+                await self._on_frame(frame)
+        finally:
+            if connected_task is not None and not connected_task.done():
+                connected_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await connected_task
+
+
+class _PinMismatch(Exception):
+    pass
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused: is the node running on that port?"
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, ConnectionClosed):
+        return "connection lost"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__

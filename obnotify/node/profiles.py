@@ -1,0 +1,94 @@
+"""Names and avatars of peers: async ``fetchprofiles`` calls answered on the socket, cached."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING, Final
+
+from obnotify.core.events import Profile, ProfileReply
+from obnotify.core.ids import is_peer_id
+from obnotify.node.api import ApiError, NodeApi
+
+if TYPE_CHECKING:
+    from obnotify.store import Store
+
+__all__ = ["ProfileDirectory"]
+
+log = logging.getLogger(__name__)
+
+PROFILE_TTL: Final = 6 * 3600.0
+FAILED_TTL: Final = 600.0
+
+
+class ProfileDirectory:
+    """Who a peer id is, asked of the node once per peer and kept in the store with an expiry."""
+
+    def __init__(self, api: NodeApi, store: Store, *, ttl: float = PROFILE_TTL) -> None:
+        self._api = api
+        self._store = store
+        self._ttl = ttl
+        self._pending: dict[str, asyncio.Future[None]] = {}
+        self._failed: dict[str, float] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def known(self) -> dict[str, Profile]:
+        return self._store.profiles(now=time.time())
+
+    def get(self, peer_id: str) -> Profile | None:
+        return self._store.profile(peer_id, now=time.time())
+
+    async def lookup(self, peer_ids: list[str], timeout: float) -> None:
+        """Make sure the given peers are known, waiting at most ``timeout`` seconds."""
+        now = time.monotonic()
+        wanted = []
+        for pid in dict.fromkeys(peer_ids):
+            if not pid or not is_peer_id(pid) or self.get(pid) is not None:
+                continue
+            if self._failed.get(pid, 0.0) > now:
+                continue
+            wanted.append(pid)
+        if not wanted:
+            return
+        loop = asyncio.get_running_loop()
+        to_request = [pid for pid in wanted if pid not in self._pending]
+        for pid in to_request:
+            self._pending[pid] = loop.create_future()
+        waiters = [self._pending[pid] for pid in wanted]
+        if to_request:
+            task = asyncio.create_task(self._request(to_request))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        await asyncio.wait([asyncio.shield(w) for w in waiters], timeout=timeout)
+
+    async def _request(self, peer_ids: list[str]) -> None:
+        try:
+            await self._api.fetch_profiles_async(peer_ids)
+        except ApiError as exc:
+            log.warning("profile lookup failed: %s", exc)
+            for pid in peer_ids:
+                self._settle(pid, failed=True)
+
+    def _settle(self, peer_id: str, *, failed: bool) -> None:
+        if failed:
+            self._failed[peer_id] = time.monotonic() + FAILED_TTL
+        future = self._pending.pop(peer_id, None)
+        if future is not None and not future.done():
+            future.set_result(None)
+
+    def on_reply(self, reply: ProfileReply) -> None:
+        """A profile frame from the socket, whoever asked for it."""
+        if reply.profile is not None and reply.peer_id:
+            self._store.put_profile(reply.profile, expires_at=time.time() + self._ttl)
+            self._settle(reply.peer_id, failed=False)
+        elif reply.peer_id:
+            self._settle(reply.peer_id, failed=True)
+
+    def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for future in self._pending.values():
+            if not future.done():
+                future.cancel()
+        self._pending.clear()

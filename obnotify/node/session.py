@@ -1,0 +1,362 @@
+"""One node end to end: frames in, events recorded exactly once, enriched, handed on in order.
+
+Used alike by ``obnotify watch`` (prints them) and the tray app (toasts and
+window). What to show is the listener's business; what happened is decided here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import Counter
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+from obnotify.core.decode import StoredNotification, decode_frame
+from obnotify.core.events import (
+    ChatMessage,
+    ChatRead,
+    DecodeError,
+    Event,
+    Notification,
+    NotificationType,
+    ProfileReply,
+    PublishStatus,
+    Typing,
+    UnknownFrame,
+    WalletBalances,
+    WalletTx,
+    event_id,
+    event_key,
+    event_kind,
+)
+from obnotify.core.policy import Source
+from obnotify.core.render import RenderContext, Toast, category, render
+from obnotify.node.api import ApiError, AuthFailed, NodeApi
+from obnotify.node.config import NodeConfig
+from obnotify.node.link import ConnState, NodeLink
+from obnotify.node.profiles import ProfileDirectory
+
+if TYPE_CHECKING:
+    from obnotify.desktop.thumbnails import ThumbnailCache
+    from obnotify.store import HistoryRow, Store
+
+__all__ = ["NewEvent", "NodeSession", "SessionListener", "FrameCounters"]
+
+log = logging.getLogger(__name__)
+
+ENRICH_TIMEOUT: Final = 2.0
+"""A toast waits at most this long for a name or a picture, then goes out without."""
+PROFILE_TIMEOUT: Final = 1.2
+PAGE_SIZE: Final = 50
+MAX_CATCH_UP_PAGES: Final = 40
+FIRST_START_ITEMS: Final = 20
+FIRST_START_DONE: Final = "first-start-done"
+
+_STORED_TYPES: Final = frozenset(NotificationType) - {
+    NotificationType.UNFOLLOW,
+    NotificationType.UNKNOWN,
+    NotificationType.MODERATOR_ADD,
+    NotificationType.MODERATOR_REMOVE,
+}
+"""Types the node keeps in ``/ob/notifications``: only these can serve as the catch-up cursor."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event recorded for the first time, with what a user would be shown."""
+
+    row: HistoryRow
+    event: Event
+    toast: Toast | None
+    image_path: Path | None
+    source: Source
+
+
+class SessionListener(Protocol):
+    def on_state(self, state: ConnState, detail: str) -> None: ...
+    def on_new_event(self, new: NewEvent) -> None: ...
+    def on_balances(self, balances: WalletBalances) -> None: ...
+    def on_signal(self, event: Typing | ChatRead | PublishStatus) -> None: ...
+    def on_catch_up_done(self, missed: int) -> None: ...
+
+
+@dataclass
+class FrameCounters:
+    """What came in, for the log and the tests: bad frames are counted, never fatal."""
+
+    frames: int = 0
+    bad: int = 0
+    unknown: int = 0
+    recorded: int = 0
+    duplicates: int = 0
+
+
+class NodeSession:
+    """Runs the link for one node and turns what it hears into :class:`NewEvent` values."""
+
+    def __init__(
+        self,
+        config: NodeConfig,
+        store: Store,
+        listener: SessionListener,
+        *,
+        api: NodeApi | None = None,
+        thumbnails: ThumbnailCache | None = None,
+        link_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.listener = listener
+        self.api = api or NodeApi(config)
+        self.thumbnails = thumbnails
+        self.profiles = ProfileDirectory(self.api, store)
+        self.counters = FrameCounters()
+        self.link = NodeLink(
+            config,
+            on_frame=self._on_frame,
+            on_state=self._on_state,
+            on_connected=self._on_connected,
+            **(link_options or {}),
+        )
+        self._queue: asyncio.Queue[Awaitable[NewEvent | None]] = asyncio.Queue()
+        self._caught_up = False
+        self._known_txids: set[str] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.balances: WalletBalances | None = None
+
+    async def run(self) -> None:
+        """Run until cancelled or :meth:`stop`."""
+        self._known_txids = self.store.known_txids()
+        deliver = asyncio.create_task(self._deliver())
+        try:
+            await self.link.run()
+        finally:
+            deliver.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await deliver
+            self.profiles.close()
+            for task in list(self._tasks):
+                task.cancel()
+            await self.api.aclose()
+
+    def stop(self) -> None:
+        self.link.stop()
+
+    def _on_state(self, state: ConnState, detail: str) -> None:
+        if state is not ConnState.CONNECTED:
+            self._caught_up = False
+        self.listener.on_state(state, detail)
+
+    # Frames -----------------------------------------------------------------
+
+    async def _on_frame(self, frame: str | bytes) -> None:
+        self.counters.frames += 1
+        event = decode_frame(frame)
+        if isinstance(event, DecodeError):
+            self.counters.bad += 1
+            log.warning("ignored a bad frame (%s): %s", event.reason, event.excerpt)
+            return
+        if isinstance(event, UnknownFrame):
+            self.counters.unknown += 1
+            log.info("ignored a frame of unknown shape, keys %s", ", ".join(event.keys))
+            return
+        if isinstance(event, WalletBalances):
+            self._set_balances(event)
+        elif isinstance(event, ProfileReply):
+            self.profiles.on_reply(event)
+        elif isinstance(event, (Typing, ChatRead, PublishStatus)):
+            self.listener.on_signal(event)
+        else:
+            raw = frame if isinstance(frame, str) else frame.decode("utf-8", "replace")
+            self._ingest(event, raw, Source.SOCKET)
+            if (
+                self._caught_up
+                and isinstance(event, Notification)
+                and event.type in _STORED_TYPES
+                and event.id
+            ):
+                self.store.set_cursor(event.id)
+
+    def _set_balances(self, balances: WalletBalances) -> None:
+        self.balances = balances
+        self.listener.on_balances(balances)
+
+    def _context(self) -> RenderContext:
+        return RenderContext(peers=self.profiles.known(), known_txids=self._known_txids)
+
+    def _ingest(
+        self, event: Event, raw: str, source: Source, *, read: bool = False, node_time: str = ""
+    ) -> bool:
+        """Record an event once; a new one is queued for delivery in arrival order."""
+        key = event_key(event)
+        if key is None:
+            return False
+        confirmation = isinstance(event, WalletTx) and event.txid in self._known_txids
+        toast = render(event, self._context())
+        rowid = self.store.record(
+            key,
+            kind=event_kind(event),
+            event_id=event_id(event),
+            category=category(event).value,
+            title=toast.title if toast else "",
+            body=toast.body if toast else "",
+            image=toast.image if toast else "",
+            route=toast.route if toast else "",
+            urgency=toast.urgency.value if toast else "",
+            raw=raw,
+            received_at=time.time(),
+            node_time=node_time or getattr(event, "timestamp", ""),
+            read=read or (isinstance(event, ChatMessage) and (event.read or event.outgoing)),
+        )
+        if isinstance(event, WalletTx) and event.txid:
+            self._known_txids.add(event.txid)
+        if rowid is None:
+            self.counters.duplicates += 1
+            return False
+        self.counters.recorded += 1
+        self._queue.put_nowait(self._enrich(rowid, event, source, confirmation=confirmation))
+        return True
+
+    async def _enrich(
+        self, rowid: int, event: Event, source: Source, *, confirmation: bool
+    ) -> NewEvent | None:
+        """Fetch the name and picture a toast needs, within :data:`ENRICH_TIMEOUT`."""
+        deadline = time.monotonic() + ENRICH_TIMEOUT
+        peer = getattr(event, "peer_id", "")
+        if peer and source is not Source.HISTORY:
+            with contextlib.suppress(Exception):
+                await self.profiles.lookup([peer], timeout=PROFILE_TIMEOUT)
+        # A transaction is news once: later confirmations of a known txid stay quiet.
+        known = {event.txid} if isinstance(event, WalletTx) and confirmation else set()
+        toast = render(event, RenderContext(peers=self.profiles.known(), known_txids=known))
+        image_path: Path | None = None
+        if toast is not None and toast.image and self.thumbnails is not None and source is not Source.HISTORY:
+            remaining = max(0.1, deadline - time.monotonic())
+            with contextlib.suppress(Exception):
+                image_path = await asyncio.wait_for(self.thumbnails.get(toast.image), remaining)
+        if toast is not None:
+            self.store.update_rendering(
+                rowid, title=toast.title, body=toast.body, image=toast.image, route=toast.route
+            )
+        row = self.store.row(rowid)
+        if row is None:
+            return None
+        return NewEvent(row=row, event=event, toast=toast, image_path=image_path, source=source)
+
+    async def _deliver(self) -> None:
+        """Hand new events on strictly in arrival order, each after its own enrichment."""
+        pending: asyncio.Queue[asyncio.Task[NewEvent | None]] = asyncio.Queue()
+
+        async def starter() -> None:
+            while True:
+                coro = await self._queue.get()
+                pending.put_nowait(asyncio.ensure_future(coro))
+
+        start = asyncio.create_task(starter())
+        try:
+            while True:
+                task = await pending.get()
+                try:
+                    new = await task
+                except Exception:
+                    log.exception("could not prepare an event")
+                    continue
+                if new is not None:
+                    self.listener.on_new_event(new)
+        finally:
+            start.cancel()
+
+    # Catch-up ---------------------------------------------------------------
+
+    async def _on_connected(self) -> None:
+        try:
+            balances = await self.api.balances()
+            if balances is not None:
+                self._set_balances(balances)
+        except AuthFailed:
+            log.warning("REST refused the credentials the socket accepted")
+        except ApiError as exc:
+            log.info("no balances: %s", exc)
+        try:
+            missed = await self.catch_up()
+        except ApiError as exc:
+            log.warning("catch-up failed, will retry on the next connection: %s", exc)
+            return
+        self._caught_up = True
+        self.listener.on_catch_up_done(missed)
+
+    async def catch_up(self) -> int:
+        """Page the node's notifications back to the saved cursor; returns how many were new."""
+        cursor = self.store.cursor()
+        if not cursor and self.store.get_state(FIRST_START_DONE) is None:
+            # A first start shows recent history for context, and toasts none of it.
+            page = await self.api.notifications(limit=FIRST_START_ITEMS)
+            for item in reversed(page.items):
+                self._ingest_stored(item, Source.HISTORY)
+            if page.items:
+                self.store.set_cursor(page.items[0].notification.id)
+            self.store.set_state(FIRST_START_DONE, str(time.time()))
+            return 0
+        newer = []
+        offset = ""
+        found = False
+        for _ in range(MAX_CATCH_UP_PAGES):
+            page = await self.api.notifications(limit=PAGE_SIZE, offset_id=offset)
+            for item in page.items:
+                if item.notification.id == cursor:
+                    found = True
+                    break
+                newer.append(item)
+            if found or not page.items:
+                break
+            offset = page.items[-1].notification.id
+        if not found and newer:
+            log.info("catch-up cursor not found on the node: took the %d newest", len(newer))
+        missed = 0
+        for item in reversed(newer):
+            if self._ingest_stored(item, Source.CATCH_UP):
+                missed += 1
+        if newer:
+            self.store.set_cursor(newer[0].notification.id)
+        return missed
+
+    def _ingest_stored(self, item: StoredNotification, source: Source) -> bool:
+        n = item.notification
+        read = item.read
+        # Kept as the frame it would have been on the socket.
+        raw = '{"notification": ' + item.raw + "}"
+        key = event_key(n)
+        if key is not None and read:
+            self.store.set_read(key, True)
+        return self._ingest(n, raw, source, read=read, node_time=item.timestamp)
+
+    # Actions ----------------------------------------------------------------
+
+    async def mark_read(self, row: HistoryRow) -> None:
+        """Mark one event read here and, for a notification, on the node."""
+        self.store.mark_read(row.key)
+        if row.kind == "notification" and row.event_id:
+            await self.api.mark_notification_read(row.event_id)
+
+    async def mark_all_read(self) -> None:
+        self.store.mark_all_read()
+        await self.api.mark_all_notifications_read()
+
+    def spawn(self, coro: Awaitable[None]) -> None:
+        """Run a fire-and-forget action, keeping a reference and logging its failure."""
+
+        async def guarded() -> None:
+            try:
+                await coro
+            except ApiError as exc:
+                log.warning("%s", exc)
+
+        task = asyncio.create_task(guarded())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
