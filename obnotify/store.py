@@ -1,0 +1,559 @@
+"""The per-node SQLite store: history, seen keys, the catch-up cursor, small state, profiles.
+
+One file per node, one connection, short synchronous calls made from the asyncio
+thread. Every :meth:`Store.record` is its own transaction, committed with
+``synchronous=FULL`` in WAL mode, so an event the app has been told is recorded
+survives a killed process and a power cut alike; that is what lets a restart
+skip everything it already toasted.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, Self
+
+import msgspec
+
+from obnotify.core.events import Profile
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "HistoryRow", "Store", "StoreError"]
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS: Final[tuple[str, ...]] = (
+    # v1
+    """
+    CREATE TABLE history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        category TEXT NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        image TEXT NOT NULL,
+        route TEXT NOT NULL,
+        urgency TEXT NOT NULL,
+        received_at REAL NOT NULL,
+        node_time TEXT NOT NULL,
+        read INTEGER NOT NULL DEFAULT 0,
+        toasted INTEGER NOT NULL DEFAULT 0,
+        folded TEXT NOT NULL
+    );
+    -- The frame text lives apart: a chat frame can be 20,000 characters, and keeping
+    -- it out of history keeps a search's full scan to a few pages per thousand rows.
+    CREATE TABLE history_raw (
+        id INTEGER PRIMARY KEY,
+        raw TEXT NOT NULL
+    );
+    CREATE TRIGGER history_raw_prune AFTER DELETE ON history BEGIN
+        DELETE FROM history_raw WHERE id = old.id;
+    END;
+    CREATE INDEX history_time ON history (received_at, id);
+    CREATE INDEX history_category_time ON history (category, received_at, id);
+    CREATE INDEX history_unread ON history (id) WHERE read = 0;
+    CREATE TABLE seen (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        at REAL NOT NULL
+    );
+    CREATE TABLE state (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE profiles (
+        peer_id TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        expires_at REAL NOT NULL
+    ) WITHOUT ROWID;
+    """,
+)
+"""Schema scripts in order; after applying ``MIGRATIONS[i]`` the file is at version ``i + 1``.
+
+Only ever append: a released script must never change, since files in the
+field already carry its effects.
+"""
+
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+SEEN_FACTOR: Final = 10
+"""Seen keys are kept this many times longer than history rows: a key must outlive its row."""
+
+PRUNE_BATCH: Final = 100
+"""Pruning goes this many rows (at most 1 % of the cap) below the cap, so it runs once per
+that many inserts; small enough that one prune of large chat frames stays a few milliseconds."""
+
+BUSY_TIMEOUT_MS: Final = 5000
+"""A second process (``obnotify watch``) may hold the write lock for a moment."""
+
+_CURSOR: Final = "catchup.cursor"
+
+_COLUMNS: Final = (
+    "h.id, h.key, h.kind, h.event_id, h.category, h.title, h.body, h.image, h.route, "
+    "h.urgency, h.received_at, h.node_time, h.read, h.toasted, coalesce(r.raw, '')"
+)
+_FROM: Final = "history AS h LEFT JOIN history_raw AS r ON r.id = h.id"
+
+
+class StoreError(Exception):
+    """The store's file cannot be used; the message names the file and says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One recorded event, as the activity window and ``obnotify watch`` show it."""
+
+    rowid: int
+    """Stable for the row's life; never reused after pruning."""
+    key: str
+    """The dedupe key from :func:`obnotify.core.events.event_key`."""
+    kind: str
+    """The frame kind by its wire name (``notification``, ``message``, ``wallet``...)."""
+    event_id: str
+    """The node's id: notificationId, messageId or txid."""
+    category: str
+    """A :class:`obnotify.core.render.Category` value, for filtering."""
+    title: str
+    body: str
+    image: str
+    """IPFS hash of the picture, or empty."""
+    route: str
+    """Where a click leads."""
+    urgency: str
+    received_at: float
+    """Unix time the app got the event (or the node's time for a caught-up one); orders the list."""
+    node_time: str
+    """The node's own timestamp text, RFC 3339, when it sent one."""
+    read: bool
+    toasted: bool
+    """Whether a toast was shown, so a restart never shows it again."""
+    raw: str
+    """The frame as received (JSON text), for details and for re-rendering after an upgrade."""
+
+
+def _row(values: tuple[Any, ...]) -> HistoryRow:
+    (rowid, key, kind, event_id, cat, title, body, image, route, urgency,
+     received_at, node_time, read, toasted, raw) = values  # fmt: skip
+    return HistoryRow(
+        rowid=rowid,
+        key=key,
+        kind=kind,
+        event_id=event_id,
+        category=cat,
+        title=title,
+        body=body,
+        image=image,
+        route=route,
+        urgency=urgency,
+        received_at=received_at,
+        node_time=node_time,
+        read=bool(read),
+        toasted=bool(toasted),
+        raw=raw,
+    )
+
+
+def _fold(text: str) -> str:
+    """Case-folded text for search: SQLite's own ``lower`` and ``LIKE`` only fold ASCII."""
+    return text.casefold()
+
+
+class Store:
+    """The SQLite file of one node.
+
+    Args:
+        path: The database file (created with its folder when missing), or ``":memory:"``.
+        history_cap: At most this many history rows are kept; the oldest go first.
+            Their keys stay in the ``seen`` table ten times longer, so a pruned
+            event that the node sends again is still not recorded or toasted twice.
+
+    Raises:
+        StoreError: The file is not an SQLite database, is damaged, was written by
+            a newer obnotify, or cannot be created.
+    """
+
+    def __init__(self, path: Path | str, *, history_cap: int = 100_000) -> None:
+        if history_cap < 1:
+            raise ValueError("history_cap must be at least 1")
+        self.path = Path(path) if str(path) != ":memory:" else None
+        """The file, or None for an in-memory store."""
+        self._cap = history_cap
+        self._slack = min(PRUNE_BATCH, history_cap // 100)
+        self._seen_cap = history_cap * SEEN_FACTOR
+        self._seen_slack = min(PRUNE_BATCH, self._seen_cap // 100)
+        self._closed = False
+        where = str(path)
+        try:
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(where, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"Cannot open the history database {where}: {exc}.") from exc
+        try:
+            self._setup()
+            self._rows = self._scalar("SELECT count(*) FROM history")
+            self._seen_rows = self._scalar("SELECT count(*) FROM seen")
+        except StoreError:
+            self._db.close()
+            raise
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise StoreError(
+                f"The history database {where} is damaged or is not an obnotify database "
+                f"({exc}). Move it away and obnotify starts a new one; the node still keeps "
+                "its notifications."
+            ) from exc
+
+    def _setup(self) -> None:
+        """Pragmas and migrations; any failure here means the file is unusable."""
+        db = self._db
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if self.path is not None and str(mode).lower() != "wal":
+            log.warning("SQLite refused WAL mode for %s (got %s)", self.path, mode)
+        # In WAL mode NORMAL already survives a killed process (the WAL is in the OS
+        # cache); FULL fsyncs each commit so a power cut loses nothing recorded either.
+        db.execute("PRAGMA synchronous = FULL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring the file to :data:`SCHEMA_VERSION`, one transaction per step."""
+        migrations = MIGRATIONS
+        version = self._scalar("PRAGMA user_version")
+        if version > len(migrations):
+            raise StoreError(
+                f"The history database {self.path} has schema version {version}, newer than "
+                f"this obnotify understands ({len(migrations)}). Update obnotify, or move the "
+                "file away to start a new history."
+            )
+        for number in range(version + 1, len(migrations) + 1):
+            with self._transaction():
+                for statement in _statements(migrations[number - 1]):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number}")
+            log.info("History database %s migrated to schema version %d", self.path, number)
+
+    def close(self) -> None:
+        """Close the connection; safe to call twice.
+
+        No ``PRAGMA optimize`` or ``ANALYZE``: statistics taken while the history is
+        small would steer the planner into table scans once it is large, while the
+        indexes alone already give the plans :meth:`recent` relies on.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: taken up front so it never fails halfway on a busy lock."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _scalar(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        return int(self._db.execute(sql, params).fetchone()[0])
+
+    # History
+
+    def record(
+        self,
+        key: str,
+        *,
+        kind: str,
+        event_id: str,
+        category: str,
+        title: str,
+        body: str,
+        image: str,
+        route: str,
+        urgency: str,
+        raw: str,
+        received_at: float,
+        node_time: str = "",
+        read: bool = False,
+    ) -> int | None:
+        """Record an event unless its key was recorded before.
+
+        Returns:
+            The new row's id, or None when ``key`` is already known (even when its
+            row has since been pruned): the caller toasts only on a row id.
+        """
+        with self._transaction() as db:
+            new_key = db.execute(
+                "INSERT OR IGNORE INTO seen (key, at) VALUES (?, ?)", (key, received_at)
+            )
+            if new_key.rowcount == 0:
+                return None
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO history (key, kind, event_id, category, title, body, "
+                "image, route, urgency, received_at, node_time, read, toasted, folded) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                (
+                    key,
+                    str(kind),
+                    event_id,
+                    str(category),
+                    title,
+                    body,
+                    image,
+                    route,
+                    str(urgency),
+                    received_at,
+                    node_time,
+                    int(read),
+                    _fold(f"{title}\n{body}"),
+                ),
+            )
+            if cursor.rowcount == 0:
+                return None
+            rowid = cursor.lastrowid
+            db.execute("INSERT INTO history_raw (id, raw) VALUES (?, ?)", (rowid, raw))
+            rows, seen_rows = self._prune(self._rows + 1, self._seen_rows + 1)
+        self._rows, self._seen_rows = rows, seen_rows
+        return rowid
+
+    def _prune(self, rows: int, seen_rows: int) -> tuple[int, int]:
+        """Drop the oldest history and seen rows beyond their caps, in the caller's transaction.
+
+        The counts are tracked in memory and only recounted when they pass a cap,
+        so most inserts pay nothing; pruning goes a little below the cap so that
+        it runs once per ``slack`` inserts.
+        """
+        db = self._db
+        if rows > self._cap:
+            rows = self._scalar("SELECT count(*) FROM history")
+            excess = rows - (self._cap - self._slack)
+            if excess > 0:
+                db.execute(
+                    "DELETE FROM history WHERE id IN "
+                    "(SELECT id FROM history ORDER BY received_at, id LIMIT ?)",
+                    (excess,),
+                )
+                rows -= excess
+        if seen_rows > self._seen_cap:
+            seen_rows = self._scalar("SELECT count(*) FROM seen")
+            excess = seen_rows - (self._seen_cap - self._seen_slack)
+            if excess > 0:
+                db.execute(
+                    "DELETE FROM seen WHERE id IN (SELECT id FROM seen ORDER BY id LIMIT ?)",
+                    (excess,),
+                )
+                seen_rows -= excess
+        return rows, seen_rows
+
+    def update_rendering(
+        self, rowid: int, *, title: str, body: str, image: str, route: str
+    ) -> None:
+        """Replace a row's texts once a better rendering is known (a name for a peer id).
+
+        The search text follows, so the window finds the row by what it shows.
+        """
+        self._db.execute(
+            "UPDATE history SET title = ?, body = ?, image = ?, route = ?, folded = ? WHERE id = ?",
+            (title, body, image, route, _fold(f"{title}\n{body}"), rowid),
+        )
+
+    def seen(self, key: str) -> bool:
+        """Whether ``key`` was ever recorded (within the seen table's long memory)."""
+        return self._db.execute("SELECT 1 FROM seen WHERE key = ?", (key,)).fetchone() is not None
+
+    def mark_toasted(self, rowid: int) -> None:
+        """Note that the row's toast was shown."""
+        self._db.execute("UPDATE history SET toasted = 1 WHERE id = ?", (rowid,))
+
+    def mark_read(self, key: str) -> bool:
+        """Mark one event read; True when it was unread (so the node should hear it too)."""
+        cursor = self._db.execute("UPDATE history SET read = 1 WHERE key = ? AND read = 0", (key,))
+        return cursor.rowcount > 0
+
+    def mark_all_read(self) -> int:
+        """Mark everything read; returns how many rows changed."""
+        return self._db.execute(
+            "UPDATE history INDEXED BY history_unread SET read = 1 WHERE read = 0"
+        ).rowcount
+
+    def set_read(self, key: str, read: bool) -> None:
+        """Set one event's read flag either way (the window's "mark unread")."""
+        self._db.execute("UPDATE history SET read = ? WHERE key = ?", (int(read), key))
+
+    def unread_count(self) -> int:
+        """Unread rows, for the tray badge (a partial index keeps this cheap)."""
+        return self._scalar("SELECT count(*) FROM history INDEXED BY history_unread WHERE read = 0")
+
+    def _where(
+        self, categories: Collection[str] | None, search: str
+    ) -> tuple[str, list[Any]] | None:
+        """The filter clause, or None when it can match nothing (an empty category set)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if categories is not None:
+            names = sorted({str(c) for c in categories})
+            if not names:
+                return None
+            clauses.append(f"category IN ({', '.join('?' * len(names))})")
+            params.extend(names)
+        if search:
+            # instr, not LIKE: the text is matched literally, so '%' and '_' need no escaping.
+            clauses.append("instr(folded, ?) > 0")
+            params.append(_fold(search))
+        return (f"WHERE {' AND '.join(clauses)}" if clauses else "", params)
+
+    def recent(
+        self,
+        *,
+        limit: int = 200,
+        offset: int = 0,
+        categories: Collection[str] | None = None,
+        search: str = "",
+    ) -> list[HistoryRow]:
+        """A page of history, newest ``received_at`` first (ties: last recorded first).
+
+        Args:
+            categories: Only these categories; None means all, an empty collection none.
+            search: Case-insensitive literal substring of the title or body.
+        """
+        where = self._where(categories, search)
+        if where is None or limit <= 0:
+            return []
+        clause, params = where
+        # The page's ids come from the indexes alone; only those rows are then joined
+        # to their (possibly large) frame text, never the rows sorted or skipped.
+        # CROSS JOIN keeps the page as the outer loop whatever the planner's statistics.
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM (SELECT id FROM history {clause} "
+            "ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?) AS page "
+            "CROSS JOIN history AS h ON h.id = page.id LEFT JOIN history_raw AS r ON r.id = h.id",
+            (*params, limit, max(0, offset)),
+        ).fetchall()
+        page = [_row(r) for r in rows]
+        page.sort(key=lambda row: (row.received_at, row.rowid), reverse=True)
+        return page
+
+    def count(self, *, categories: Collection[str] | None = None, search: str = "") -> int:
+        """How many rows :meth:`recent` could page through with the same filter."""
+        where = self._where(categories, search)
+        if where is None:
+            return 0
+        clause, params = where
+        return self._scalar(f"SELECT count(*) FROM history {clause}", tuple(params))
+
+    def row(self, rowid: int) -> HistoryRow | None:
+        """One row by id, or None when pruned."""
+        found = self._db.execute(
+            f"SELECT {_COLUMNS} FROM {_FROM} WHERE h.id = ?", (rowid,)
+        ).fetchone()
+        return _row(found) if found else None
+
+    def by_key(self, key: str) -> HistoryRow | None:
+        """One row by dedupe key, or None when never recorded or pruned."""
+        found = self._db.execute(
+            f"SELECT {_COLUMNS} FROM {_FROM} WHERE h.key = ?", (key,)
+        ).fetchone()
+        return _row(found) if found else None
+
+    def known_txids(self) -> set[str]:
+        """Txids of every recorded ``wallet`` event, for ``RenderContext.known_txids``.
+
+        Read from the seen keys (``t:TXID:CONFIRMATIONS``) rather than history, so a
+        confirmation of a transaction whose row was pruned is still not news.
+        """
+        keys = self._db.execute("SELECT key FROM seen WHERE key >= 't:' AND key < 't;'")
+        return {key[2:].rpartition(":")[0] for (key,) in keys}
+
+    # Catch-up cursor and small state
+
+    def cursor(self) -> str:
+        """The newest notificationId fully caught up, or ``""`` before the first catch-up."""
+        return self.get_state(_CURSOR) or ""
+
+    def set_cursor(self, notification_id: str) -> None:
+        """Persist the catch-up cursor."""
+        self.set_state(_CURSOR, notification_id)
+
+    def get_state(self, name: str) -> str | None:
+        """A small named value (last balances JSON, own peer id...), or None when unset."""
+        found = self._db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
+        return str(found[0]) if found else None
+
+    def set_state(self, name: str, value: str) -> None:
+        """Set a small named value."""
+        self._db.execute(
+            "INSERT INTO state (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    # Profile cache
+
+    def put_profile(self, profile: Profile, *, expires_at: float) -> None:
+        """Cache a peer's profile until ``expires_at`` (Unix time)."""
+        self._db.execute(
+            "INSERT INTO profiles (peer_id, value, expires_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (peer_id) DO UPDATE SET value = excluded.value, "
+            "expires_at = excluded.expires_at",
+            (profile.peer_id, msgspec.json.encode(profile).decode(), expires_at),
+        )
+
+    def profile(self, peer_id: str, *, now: float) -> Profile | None:
+        """A cached profile that has not expired at ``now``, else None."""
+        found = self._db.execute(
+            "SELECT value FROM profiles WHERE peer_id = ? AND expires_at > ?", (peer_id, now)
+        ).fetchone()
+        return _profile(found[0]) if found else None
+
+    def profiles(self, *, now: float) -> dict[str, Profile]:
+        """Every profile still fresh at ``now``, by peer id, to seed a render context."""
+        result: dict[str, Profile] = {}
+        for (value,) in self._db.execute("SELECT value FROM profiles WHERE expires_at > ?", (now,)):
+            profile = _profile(value)
+            if profile is not None:
+                result[profile.peer_id] = profile
+        return result
+
+
+def _profile(value: str) -> Profile | None:
+    """Decode a cached profile; one written by another version that no longer fits is a miss."""
+    try:
+        return msgspec.json.decode(value, type=Profile)
+    except msgspec.DecodeError:
+        log.debug("Ignoring a cached profile that no longer decodes")
+        return None
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (``executescript`` would commit on its own)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip():
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements

@@ -1,0 +1,228 @@
+"""The node link end to end against the simulated node: real sockets, real SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from obnotify.core.backoff import Backoff
+from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
+from obnotify.core.policy import Source
+from obnotify.demo.node import SimNode
+from obnotify.node.config import make_config
+from obnotify.node.link import ConnState
+from obnotify.node.session import NewEvent, NodeSession
+from obnotify.store import Store
+
+T = TypeVar("T")
+
+BUYER = "QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT"
+FAST = {"backoff": Backoff(initial=0.05, maximum=0.3)}
+
+
+def run(coro: Awaitable[T], timeout: float = 120.0) -> T:
+    async def main() -> T:
+        return await asyncio.wait_for(coro, timeout)
+
+    return asyncio.run(main())
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
+    """Wait on a condition with a deadline (polling; nothing here has a signal to wait on)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await asyncio.sleep(0.01)
+
+
+class Recorder:
+    """A session listener that keeps everything it is told."""
+
+    def __init__(self) -> None:
+        self.states: list[tuple[ConnState, str]] = []
+        self.new: list[NewEvent] = []
+        self.balances: list[WalletBalances] = []
+        self.signals: list[Typing | ChatRead | PublishStatus] = []
+        self.catch_ups: list[int] = []
+
+    def on_state(self, state: ConnState, detail: str) -> None:
+        self.states.append((state, detail))
+
+    def on_new_event(self, new: NewEvent) -> None:
+        self.new.append(new)
+
+    def on_balances(self, balances: WalletBalances) -> None:
+        self.balances.append(balances)
+
+    def on_signal(self, event: Typing | ChatRead | PublishStatus) -> None:
+        self.signals.append(event)
+
+    def on_catch_up_done(self, missed: int) -> None:
+        self.catch_ups.append(missed)
+
+    @property
+    def state(self) -> ConnState | None:
+        return self.states[-1][0] if self.states else None
+
+
+def _connections(rec: Recorder) -> int:
+    return sum(1 for state, _ in rec.states if state is ConnState.CONNECTED)
+
+
+def _session(node: SimNode, tmp_path: Path, rec: Recorder, **config: Any) -> tuple[NodeSession, Store]:
+    store = Store(tmp_path / "node.sqlite3")
+    session = NodeSession(make_config(node.url, **config), store, rec, link_options=dict(FAST))
+    return session, store
+
+
+async def _stop(session: NodeSession, task: asyncio.Task[None]) -> None:
+    session.stop()
+    await asyncio.wait_for(task, 10)
+
+
+def test_restarts_lose_nothing_and_repeat_nothing(tmp_path: Path) -> None:
+    """The node stopped and restarted 20 times while 540 notifications are stored and pushed."""
+
+    async def scenario() -> tuple[list[str], Recorder, Store, NodeSession]:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="first catch-up")
+        sent: list[str] = []
+        for i in range(500):
+            frame = node.frames.order(buyer_id=BUYER, title=f"Mug #{i}", buyer_handle=f"buyer{i}", price=1000 + i)
+            if i % 25 == 24:
+                connected = _connections(rec)
+                await node.stop()
+                sent.append(node.store_notification(frame))
+                await node.start()
+                # Pushed before the client is back: only catch-up can bring these.
+                for _ in range(2):
+                    sent.append(await node.notify(node.frames.order(buyer_id=BUYER, title="Early", price=7)))
+                await until(lambda: _connections(rec) > connected, what="reconnected")
+            else:
+                sent.append(await node.notify(frame))
+            if i % 7 == 0:
+                await asyncio.sleep(0)
+        await until(lambda: store.count() >= 540, timeout=60, what="all recorded")
+        await until(lambda: len(rec.new) >= 540, timeout=30, what="all delivered")
+        await _stop(session, task)
+        await node.stop()
+        return sent, rec, store, session
+
+    sent, rec, store, session = run(scenario())
+    assert len(set(sent)) == 540
+    delivered = Counter(n.row.event_id for n in rec.new)
+    assert set(delivered) == set(sent)
+    assert max(delivered.values()) == 1, "an event was delivered (and would be toasted) twice"
+    assert store.count() == 540
+    assert _connections(rec) == 21
+    assert all(n.toast is not None for n in rec.new)
+    store.close()
+
+
+def test_wrong_password_stops_at_auth_failed(tmp_path: Path) -> None:
+    async def scenario() -> tuple[float, int, Recorder]:
+        node = SimNode(auth="basic", username="alice", password="right", wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec, username="alice", password="wrong")
+        started = time.monotonic()
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.state is ConnState.AUTH_FAILED, timeout=5, what="auth-failed")
+        elapsed = time.monotonic() - started
+        # Observe a while: an auth failure must not be retried on its own.
+        await asyncio.sleep(2.0)
+        attempts = node.handshake_attempts
+        await _stop(session, task)
+        await node.stop()
+        store.close()
+        return elapsed, attempts, rec
+
+    elapsed, attempts, rec = run(scenario())
+    assert elapsed < 1.0
+    assert attempts == 1
+    assert "403" in rec.states[-2][1] or "403" in next(d for s, d in rec.states if s is ConnState.AUTH_FAILED)
+
+
+def test_bad_frames_are_counted_and_skipped(tmp_path: Path) -> None:
+    async def scenario() -> tuple[NodeSession, Recorder, SimNode, Store]:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="connected")
+        await node.push_raw("not json at all")
+        await node.push_raw("[1, 2, 3]")
+        await node.push_raw('{"notification": {"type": "order", "expiresIn": "soon"}}')
+        await node.push_raw('{"message": {"message": "' + "x" * (10 * 1024 * 1024) + '"}}')
+        await node.push_raw('{"clientSays": "hello"}')
+        await node.push({"message": {"message": "still <b>here</b> &", "messageId": "QmaLtmhMg2QSsU1SD8me45266ZmQx1hUMeGtPJBRPxthKk", "peerId": "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy", "subject": "", "outgoing": False, "read": False, "timestamp": "2026-11-23T23:35:39Z"}})
+        await until(lambda: len(rec.new) == 1, what="the good frame")
+        await _stop(session, task)
+        await node.stop()
+        return session, rec, node, store
+
+    session, rec, node, store = run(scenario())
+    assert session.counters.bad == 4
+    assert session.counters.unknown == 1
+    assert node.connections_accepted == 1, "a bad frame must not cost the connection"
+    assert rec.new[0].toast is not None
+    assert rec.new[0].toast.body == "still <b>here</b> &"
+    store.close()
+
+
+def test_accept_and_drop_is_no_hot_loop(tmp_path: Path) -> None:
+    async def scenario() -> int:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        node.accept_and_drop = True
+        rec = Recorder()
+        store = Store(tmp_path / "node.sqlite3")
+        session = NodeSession(make_config(node.url), store, rec)
+        task = asyncio.create_task(session.run())
+        await asyncio.sleep(6.0)
+        attempts = node.handshake_attempts
+        await _stop(session, task)
+        await node.stop()
+        store.close()
+        return attempts
+
+    attempts = run(scenario())
+    assert 2 <= attempts <= 5, attempts
+
+
+def test_missed_events_are_caught_up_once(tmp_path: Path) -> None:
+    async def scenario() -> tuple[Recorder, SimNode]:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        old = node.store_notification(node.frames.follow(peer_id="QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"))
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups and rec.new, what="first catch-up")
+        assert [n.source for n in rec.new] == [Source.HISTORY] and rec.new[0].row.event_id == old
+        await node.stop()
+        missed = [node.store_notification(node.frames.order(buyer_id=BUYER, title=f"Lamp {i}", price=5, code="LTC")) for i in range(14)]
+        await node.start()
+        await until(lambda: len(rec.catch_ups) == 2, timeout=10, what="second catch-up")
+        await until(lambda: len(rec.new) == 15, what="missed delivered")
+        await _stop(session, task)
+        await node.stop()
+        store.close()
+        assert rec.catch_ups[1] == 14
+        assert [n.row.event_id for n in rec.new[1:]] == missed
+        return rec, node
+
+    rec, _ = run(scenario())
+    assert all(n.source is Source.CATCH_UP for n in rec.new[1:])
