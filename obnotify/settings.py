@@ -8,7 +8,7 @@ lives in the store. Passwords are never here: they are in the OS keyring.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 import platformdirs
 
 from obnotify import APP_NAME
-from obnotify.core.policy import QuietHours
+from obnotify.core.policy import BURST_LIMIT, QuietHours
 from obnotify.core.render import Category
 from obnotify.node.config import ConfigError
 
@@ -36,6 +36,7 @@ url = "http://127.0.0.1:4002"     # http(s)://host:port of the node's API
 [notifications]
 # muted = ["followers"]           # orders, disputes, chat, followers, funds, other
 # quiet_hours = "22:00-07:00"     # only critical toasts during these hours
+# burst_limit = 4                 # more toasts than this within 10 s fold into one summary
 """
 
 
@@ -57,8 +58,8 @@ class Settings:
     nodes: tuple[NodeEntry, ...] = ()
     muted: frozenset[Category] = frozenset()
     quiet_hours: QuietHours | None = None
+    burst_limit: int = BURST_LIMIT
     path: Path | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def default_config_path() -> Path:
@@ -119,8 +120,12 @@ def load_settings(path: Path | None = None) -> Settings:
         except ValueError as exc:
             choices = ", ".join(c.value for c in Category)
             raise ConfigError(f"{path}: unknown category {name!r} in muted; use {choices}.") from exc
+    burst_limit = notifications.get("burst_limit", BURST_LIMIT)
+    if not isinstance(burst_limit, int) or isinstance(burst_limit, bool) or burst_limit < 1:
+        raise ConfigError(f"{path}: burst_limit must be a whole number of at least 1.")
     return Settings(
         nodes=tuple(nodes),
+        burst_limit=burst_limit,
         muted=frozenset(muted),
         quiet_hours=_quiet_hours(notifications.get("quiet_hours"), path),
         path=path,

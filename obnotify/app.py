@@ -1,0 +1,272 @@
+"""The composition root: the tray app wired up on the qasync loop.
+
+Everything is built here and nowhere else: settings, store, session, notifier,
+tray and window. The parts do not know each other; they are connected here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import logging.handlers
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import platformdirs
+
+from obnotify import APP_ID, APP_NAME, __version__
+from obnotify.core.policy import ToastPolicy
+from obnotify.node.config import ConfigError, NodeConfig, make_config
+from obnotify.node.options import (
+    add_connection_options,
+    cache_dir_from_args,
+    config_from_args,
+    data_dir_from_args,
+)
+from obnotify.settings import EXAMPLE, Settings, load_settings
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from obnotify.demo.node import SimNode
+
+__all__ = ["build_parser", "run_app"]
+
+log = logging.getLogger("obnotify")
+
+DEMO_DELAY: Final = 3.0
+SHUTDOWN_TIMEOUT: Final = 5.0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="obnotify",
+        description="Desktop notifications, balances and activity for OpenBazaar (OB Go server) nodes. "
+        "Subcommands: `obnotify render` and `obnotify watch` (see their --help).",
+    )
+    parser.add_argument("--version", action="version", version=f"obnotify {__version__}")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--demo", action="store_true", help="start the built-in simulated node and connect to it"
+    )
+    source.add_argument("--node", metavar="URL", default="", help="watch the node at this URL")
+    parser.add_argument(
+        "--demo-delay",
+        type=float,
+        default=DEMO_DELAY,
+        metavar="SECONDS",
+        help="seconds between the demo node's events",
+    )
+    parser.add_argument(
+        "--config", default="", metavar="FILE", help="settings file (default: config.toml in the config dir)"
+    )
+    add_connection_options(parser)
+    return parser
+
+
+def _setup_logging(verbose: bool) -> Path:
+    log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / "obnotify.log"
+    handlers: list[logging.Handler] = [
+        logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    ]
+    # A windowed build may have no stdout or stderr at all.
+    if sys.stderr is not None:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
+    )
+    # Request lines carry nothing secret, but at INFO they would drown the app's own log.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return path
+
+
+def _has_ob_handler() -> bool:
+    """Whether the system opens ``ob://`` links (the OpenBazaar app registers that scheme)."""
+    if sys.platform != "linux" or shutil.which("xdg-mime") is None:
+        return False
+    try:
+        out = subprocess.run(
+            ["xdg-mime", "query", "default", "x-scheme-handler/ob"],
+            capture_output=True,
+            text=True,
+            timeout=3,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(out.stdout.strip())
+
+
+def _node_config(args: argparse.Namespace, settings: Settings) -> NodeConfig | None:
+    """The node to watch: ``--node`` with its options, else the first one in the settings file."""
+    if args.node:
+        return config_from_args(args, url=args.node)
+    if not settings.nodes:
+        return None
+    entry = settings.nodes[0]
+    password = ""
+    if entry.user:
+        from obnotify.desktop.secrets import load_password
+
+        password = load_password(entry.url, entry.user)
+        if not password and args.password_env:
+            password = os.environ.get(args.password_env, "")
+    return make_config(
+        entry.url,
+        username=entry.user,
+        password=password,
+        cookie_file=entry.cookie_file,
+        ca_file=entry.ca,
+        pin=entry.pin,
+        allow_insecure_auth=entry.allow_insecure_auth,
+        name=entry.name,
+    )
+
+
+async def _start_demo(delay: float) -> tuple[SimNode, asyncio.Task[None]]:
+    from obnotify.demo import scenario
+    from obnotify.demo.node import SimNode
+
+    node = SimNode(wallet_interval=15.0)
+    scenario.seed(node)
+    await node.start()
+
+    async def play() -> None:
+        await node.wait_for_clients(1, timeout=3600)
+        await scenario.play(node, delay)
+
+    return node, asyncio.create_task(play())
+
+
+async def _main(app: QApplication, args: argparse.Namespace) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    from obnotify.desktop.notifier import DesktopNotifierBackend
+    from obnotify.desktop.thumbnails import ThumbnailCache
+    from obnotify.node.session import NodeSession
+    from obnotify.store import Store, StoreError
+    from obnotify.ui.node_controller import NodeController
+    from obnotify.ui.tray import Tray
+    from obnotify.ui.window import MainWindow
+
+    quit_event = asyncio.Event()
+    app.aboutToQuit.connect(quit_event.set)
+
+    demo: tuple[SimNode, asyncio.Task[None]] | None = None
+    try:
+        settings = load_settings(Path(args.config) if args.config else None)
+        if args.demo:
+            demo = await _start_demo(args.demo_delay)
+            config: NodeConfig | None = make_config(demo[0].url, name="Demo store")
+        else:
+            config = _node_config(args, settings)
+    except ConfigError as exc:
+        QMessageBox.critical(None, "obnotify", str(exc))
+        return 2
+    if config is None:
+        path = settings.path
+        if path is not None and not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(EXAMPLE, encoding="utf-8")
+        QMessageBox.information(
+            None,
+            "obnotify",
+            f"No node to watch yet. Add one to {path} (an example is there now), "
+            "start with --node URL, or try the demo with --demo.",
+        )
+        return 1
+
+    data_dir = data_dir_from_args(args)
+    if args.demo and not args.data_dir:
+        data_dir = data_dir / "demo"
+    try:
+        store = Store(data_dir / "nodes" / f"{config.key}.sqlite3")
+    except StoreError as exc:
+        QMessageBox.critical(None, "obnotify", str(exc))
+        return 2
+
+    policy = ToastPolicy(
+        muted_categories=set(settings.muted),
+        quiet_hours=settings.quiet_hours,
+        burst_limit=settings.burst_limit,
+    )
+    window = MainWindow(store, node_name=config.display_name)
+    tray = Tray() if Tray.available() else None
+    notifier = DesktopNotifierBackend()
+    session = NodeSession(config, store, listener=_Deferred())
+    session.thumbnails = ThumbnailCache(
+        cache_dir_from_args(args) / "thumbnails", session.api.client
+    )
+    controller = NodeController(
+        session, window, tray, notifier, policy, ob_handler=await asyncio.to_thread(_has_ob_handler)
+    )
+    session.listener = controller
+    if tray is not None:
+        tray.open_requested.connect(controller.show_window)
+        tray.quit_requested.connect(app.quit)
+        tray.show()
+    else:
+        log.warning("no system tray here: showing the window instead")
+        window.show()
+    controller.start()
+    run = asyncio.create_task(session.run())
+    log.info("obnotify %s started for %s", __version__, config.display_name)
+    await quit_event.wait()
+
+    session.stop()
+    with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+        await asyncio.wait_for(run, SHUTDOWN_TIMEOUT)
+    controller.stop()
+    if tray is not None:
+        tray.hide()
+    store.close()
+    if demo is not None:
+        demo[1].cancel()
+        await demo[0].stop()
+    return 0
+
+
+class _Deferred:
+    """A listener placeholder until the controller exists; it receives nothing in between."""
+
+    def on_state(self, *_: object) -> None: ...
+    def on_new_event(self, *_: object) -> None: ...
+    def on_balances(self, *_: object) -> None: ...
+    def on_signal(self, *_: object) -> None: ...
+    def on_catch_up_done(self, *_: object) -> None: ...
+
+
+def run_app(argv: Sequence[str]) -> int:
+    """Start the tray app; returns the exit status."""
+    args = build_parser().parse_args(list(argv))
+    log_path = _setup_logging(verbose=bool(os.environ.get("OBNOTIFY_DEBUG")))
+    log.debug("logging to %s", log_path)
+    os.environ.setdefault("QT_API", "pyside6")
+    # PySide6 before qasync, so qasync binds to it.
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    import qasync
+
+    from obnotify.resources import APP_ICON_SVG
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("obnotify")
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(QIcon(str(APP_ICON_SVG)))
+    app.setQuitOnLastWindowClosed(False)
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        return runner.run(_main(app, args))

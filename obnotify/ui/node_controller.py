@@ -1,0 +1,253 @@
+"""One node's events reaching the user: toasts through the policy, the window, the tray.
+
+It is the session's listener. The decisions (what to show, how it reads) are
+made in the pure core; this class only carries them out on Qt and the notifier.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from PySide6.QtCore import QObject, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
+
+from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
+from obnotify.core.policy import Decision, ToastPolicy
+from obnotify.core.render import Toast, category
+from obnotify.core.texts import person
+from obnotify.core.tray_state import derive_tray_state, tooltip
+from obnotify.desktop.notifier import Notifier
+from obnotify.node.link import ConnState
+from obnotify.node.session import NewEvent, NodeSession
+from obnotify.store import HistoryRow
+from obnotify.ui.tray import Tray
+from obnotify.ui.window import MainWindow
+
+__all__ = ["NodeController"]
+
+log = logging.getLogger(__name__)
+
+
+class NodeController(QObject):
+    """Carries one node's session out to the tray, the window and the notifier."""
+
+    def __init__(
+        self,
+        session: NodeSession,
+        window: MainWindow,
+        tray: Tray | None,
+        notifier: Notifier,
+        policy: ToastPolicy,
+        *,
+        ob_handler: bool = False,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.window = window
+        self.tray = tray
+        self.notifier = notifier
+        self.policy = policy
+        self.ob_handler = ob_handler
+        """Whether the system has a handler for ``ob://`` links (the OpenBazaar app)."""
+        self.state = ConnState.CONNECTING
+        self.last_title = ""
+        self.toasts_shown = 0
+        self._queue: asyncio.Queue[tuple[Toast, Path | None, HistoryRow | None]] = asyncio.Queue()
+        self._sender: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.flush_timer = QTimer(self)
+        self.flush_timer.setSingleShot(True)
+        self.flush_timer.timeout.connect(self.on_flush_timer_timeout)
+        window.set_node_name(session.config.display_name)
+        window.open_route.connect(self.open_row)
+        window.reply_requested.connect(self.on_window_reply_requested)
+        window.mark_read_requested.connect(self.on_window_mark_read_requested)
+        if tray is not None:
+            tray.mark_all_read_requested.connect(self.on_tray_mark_all_read_requested)
+            tray.reconnect_requested.connect(self.on_tray_reconnect_requested)
+            tray.pause_requested.connect(self.on_tray_pause_requested)
+
+    def start(self) -> None:
+        self._sender = asyncio.ensure_future(self._send_loop())
+        self._refresh_tray()
+
+    def stop(self) -> None:
+        if self._sender is not None:
+            self._sender.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+
+    def _spawn(self, coro: object) -> None:
+        task = asyncio.ensure_future(coro)  # type: ignore[call-overload]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # SessionListener -----------------------------------------------------------
+
+    def on_state(self, state: ConnState, detail: str) -> None:
+        self.state = state
+        self.window.set_connection(state.value, detail)
+        self._refresh_tray()
+
+    def on_new_event(self, new: NewEvent) -> None:
+        self.window.add_event(new.row)
+        if new.toast is not None:
+            self.last_title = new.toast.title
+            now = datetime.now().astimezone()
+            decision = self.policy.decide(
+                new.toast, category(new.event), new.source, now=now.replace(tzinfo=None), clock=time.monotonic()
+            )
+            if decision is Decision.SHOW:
+                self._queue.put_nowait((new.toast, new.image_path, new.row))
+            elif decision is Decision.HOLD:
+                self._arm_flush()
+        self._refresh_tray()
+
+    def on_balances(self, balances: WalletBalances) -> None:
+        self.window.set_balances(balances)
+
+    def on_signal(self, event: Typing | ChatRead | PublishStatus) -> None:
+        if isinstance(event, Typing):
+            self.window.show_typing(person(event.peer_id, "", self.session.profiles.known()))
+        elif isinstance(event, PublishStatus):
+            self.window.set_publishing(event.status)
+
+    def on_catch_up_done(self, missed: int) -> None:
+        summary = self.policy.catch_up_finished()
+        if summary is not None:
+            self._queue.put_nowait((summary, None, None))
+
+    # Toasts ----------------------------------------------------------------------
+
+    def _arm_flush(self) -> None:
+        wait = self.policy.next_flush_in(time.monotonic())
+        if wait is not None and not self.flush_timer.isActive():
+            self.flush_timer.start(int(wait * 1000) + 50)
+
+    def on_flush_timer_timeout(self) -> None:
+        summary = self.policy.flush(time.monotonic())
+        if summary is not None:
+            self._queue.put_nowait((summary, None, None))
+        else:
+            self._arm_flush()
+
+    async def _send_loop(self) -> None:
+        """Toasts go out one at a time, in the order the events arrived."""
+        while True:
+            toast, image, row = await self._queue.get()
+            try:
+                await self._show(toast, image, row)
+            except Exception:
+                log.exception("could not show a toast")
+
+    async def _show(self, toast: Toast, image: Path | None, row: HistoryRow | None) -> None:
+        shown = await self.notifier.show(
+            toast,
+            image_path=image,
+            on_clicked=lambda: self.on_toast_clicked(toast, row),
+            on_action=lambda action: self.on_toast_action(action, row),
+            on_reply=(lambda text: self.on_toast_reply(text, row)) if row is not None else None,
+        )
+        if shown is not None:
+            self.toasts_shown += 1
+            if row is not None:
+                self.session.store.mark_toasted(row.rowid)
+
+    def on_toast_clicked(self, toast: Toast, row: HistoryRow | None) -> None:
+        if row is not None:
+            self.open_row(row)
+        else:
+            self.show_window()
+
+    def on_toast_action(self, action: str, row: HistoryRow | None) -> None:
+        if row is None:
+            return
+        if action == "mark-read":
+            self.mark_read(row)
+        elif action == "reply":
+            self.show_window(row.rowid)
+
+    def on_toast_reply(self, text: str, row: HistoryRow | None) -> None:
+        if row is not None:
+            peer, subject = _chat_target(row.route)
+            if peer:
+                self._send_reply(peer, subject, text)
+
+    # Window and tray ----------------------------------------------------------
+
+    def show_window(self, rowid: int | None = None) -> None:
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+        if rowid is not None:
+            self.window.show_event(rowid)
+
+    def open_row(self, row: HistoryRow) -> None:
+        """Where a click leads: the OpenBazaar app when it handles ``ob://``, else this window."""
+        if self.ob_handler and row.route.startswith("ob://"):
+            QDesktopServices.openUrl(QUrl(row.route))
+        else:
+            self.show_window(row.rowid)
+
+    def mark_read(self, row: HistoryRow) -> None:
+        self.window.mark_read(row.rowid)
+        self._spawn(self.session.mark_read(row))
+        self._refresh_tray()
+
+    def on_window_mark_read_requested(self, row: HistoryRow) -> None:
+        self.mark_read(row)
+
+    def on_window_reply_requested(self, peer: str, subject: str, text: str) -> None:
+        self._send_reply(peer, subject, text)
+
+    def _send_reply(self, peer: str, subject: str, text: str) -> None:
+        async def send() -> None:
+            try:
+                await self.session.api.send_chat(peer, text, subject)
+                await self.session.api.mark_chat_read(peer, subject)
+            except Exception as exc:
+                log.warning("reply not sent: %s", exc)
+                self.window.set_connection(self.state.value, f"reply not sent: {exc}")
+
+        self._spawn(send())
+
+    def on_tray_mark_all_read_requested(self) -> None:
+        self.window.mark_all_read()
+        self._spawn(self.session.mark_all_read())
+        self._refresh_tray()
+
+    def on_tray_reconnect_requested(self) -> None:
+        self._spawn(self.session.link.reconnect())
+
+    def on_tray_pause_requested(self, until: datetime | None) -> None:
+        self.policy.paused_until = until.replace(tzinfo=None) if until is not None else None
+        if self.tray is not None:
+            self.tray.set_paused(until is not None)
+        self._refresh_tray()
+
+    def _refresh_tray(self) -> None:
+        if self.tray is None:
+            return
+        unread = self.session.store.unread_count()
+        paused = self.policy.paused(datetime.now())
+        until = self.policy.paused_until.strftime("%H:%M") if paused and self.policy.paused_until else None
+        self.tray.set_state(
+            derive_tray_state(self.state.value, unread, paused),
+            tooltip(self.session.config.display_name, self.state.value, unread, self.last_title, until),
+            unread,
+        )
+
+
+def _chat_target(route: str) -> tuple[str, str]:
+    """(peer id, subject) from a chat route ``ob://chat/PEER?subject=ORDER``."""
+    parts = urlsplit(route)
+    if parts.scheme != "ob" or parts.netloc != "chat":
+        return "", ""
+    subject = parse_qs(parts.query).get("subject", [""])[0]
+    return parts.path.strip("/"), subject

@@ -1,0 +1,172 @@
+"""``obnotify watch`` as a real process: JSON lines out, SIGKILL mid-stream, restart."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from desktop_session import wait_until
+
+from obnotify.demo.threaded import ThreadedSimNode
+from obnotify.store import Store
+
+BUYER = "QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT"
+
+
+class Watch:
+    """One ``obnotify watch`` process and the JSON lines it printed."""
+
+    def __init__(self, url: str, data_dir: Path, *extra: str, env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "obnotify", "watch", url, "--data-dir", str(data_dir), *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **(env or {})},
+        )
+        self.lines: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.seen: list[dict[str, Any]] = []
+        assert self.proc.stdout is not None
+        threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True).start()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        for line in stream:
+            self.lines.put(json.loads(line))
+
+    def next(self, timeout: float = 15.0) -> dict[str, Any]:
+        record = self.lines.get(timeout=timeout)
+        self.seen.append(record)
+        return record
+
+    def until(self, predicate: Any, timeout: float = 30.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"watch never printed the line awaited; got {self.seen[-5:]}")
+            try:
+                record = self.next(left)
+            except queue.Empty:
+                continue
+            if predicate(record):
+                return record
+
+    def events(self) -> list[dict[str, Any]]:
+        return [r for r in self.seen if "kind" in r]
+
+    def stop(self) -> str:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        while True:
+            try:
+                self.seen.append(self.lines.get_nowait())
+            except queue.Empty:
+                break
+        assert self.proc.stderr is not None
+        return self.proc.stderr.read().decode()
+
+
+def test_watch_prints_states_and_events(tmp_path: Path) -> None:
+    with ThreadedSimNode(wallet_interval=None) as node:
+        watch = Watch(node.url, tmp_path)
+        try:
+            assert watch.next() == {"state": "connecting"}
+            assert watch.next() == {"state": "connected"}
+            watch.until(lambda r: "caughtUp" in r)
+            nid = node.notify(node.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Blue mug", price=23422, code="LTC"))
+            event = watch.until(lambda r: r.get("kind") == "notification")
+            assert event["id"] == nid
+            assert event["toast"] is True
+            assert event["title"] == "New order from @ann"
+            assert event["body"] == "Blue mug: 0.00023422 LTC paid. Fulfil it from your sales."
+            assert event["route"].startswith("ob://transactions/sales?orderId=")
+            assert set(event) >= {"kind", "id", "toast", "title", "body", "image", "urgency", "route"}
+            node.stop()
+            watch.until(lambda r: r.get("state") == "unreachable")
+        finally:
+            watch.stop()
+
+
+def test_watch_auth_failed_and_bad_options(tmp_path: Path) -> None:
+    with ThreadedSimNode(auth="basic", username="u", password="right", wallet_interval=None) as node:
+        watch = Watch(node.url, tmp_path, "--user", "u", "--password-env", "OBN_PW", env={"OBN_PW": "wrong"})
+        try:
+            watch.until(lambda r: r.get("state") == "auth-failed", timeout=5)
+        finally:
+            watch.stop()
+        assert node.handshake_attempts == 1
+    bad = subprocess.run(
+        [sys.executable, "-m", "obnotify", "watch", "ftp://x", "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert bad.returncode == 2
+    assert "use http://, https://, ws:// or wss://" in bad.stderr
+    insecure = subprocess.run(
+        [sys.executable, "-m", "obnotify", "watch", "http://192.0.2.1:4002", "--user", "u",
+         "--password-env", "OBN_PW", "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "OBN_PW": "secret-pw"},
+    )
+    assert insecure.returncode == 2
+    assert "--allow-insecure-auth" in insecure.stderr
+    assert "secret-pw" not in insecure.stderr
+
+
+def test_sigkill_mid_stream_loses_and_repeats_nothing(tmp_path: Path) -> None:
+    total = 300
+    with ThreadedSimNode(wallet_interval=None) as node:
+        sent: list[str] = []
+        done = threading.Event()
+
+        def produce() -> None:
+            for i in range(total):
+                sent.append(node.notify(node.frames.order(buyer_id=BUYER, title=f"Item {i}", price=100 + i)))
+                time.sleep(0.01)  # pacing the producer, so the kill lands mid-stream
+            done.set()
+
+        first = Watch(node.url, tmp_path)
+        first.until(lambda r: "caughtUp" in r)
+        producer = threading.Thread(target=produce, daemon=True)
+        producer.start()
+        first.until(lambda r: r.get("kind") == "notification" and len(first.events()) >= 60)
+        first.proc.send_signal(signal.SIGKILL)
+        first.proc.wait(10)
+        first.stop()
+
+        second = Watch(node.url, tmp_path)
+        try:
+            assert done.wait(60)
+            second.until(lambda r: len({e["id"] for e in first.events() + second.events()}) >= total - 5, timeout=60)
+            store_path = next((tmp_path / "nodes").glob("*.sqlite3"))
+
+            def all_recorded() -> bool:
+                with Store(store_path) as store:
+                    return store.count() >= total
+
+            wait_until(all_recorded, 30, message="every event recorded")
+        finally:
+            second.stop()
+        with Store(store_path) as store:
+            rows = store.recent(limit=total + 10)
+        ids = [r.event_id for r in rows]
+        assert sorted(ids) == sorted(sent), "every event recorded exactly once"
+        printed = [e["id"] for e in first.events() + second.events()]
+        assert len(printed) == len(set(printed)), "no event printed (toasted) twice"
+        assert set(printed) <= set(sent)
+        assert len(printed) >= total - 5
