@@ -351,8 +351,8 @@ class DesktopSession:
         )
 
     def _dunst_config(self) -> str:
-        """dunst settings that make toasts testable: kept on screen and in history, shown
-        literally (markup = no), never stacked (a duplicate toast must be seen as one), and
+        """dunst settings that make toasts testable: kept on screen and in history, markup
+        read as dunst does by default (markup = full, so unescaped text would render), never stacked (a duplicate toast must be seen as one), and
         scripts of ours that log each toast and answer the context menu."""
         toast_log = self._helper_script("toast-log", str(self._toast_log))
         menu = self._helper_script("menu", str(self._menu_dir))
@@ -366,7 +366,7 @@ class DesktopSession:
     notification_limit = 0
     indicate_hidden = no
     font = DejaVu Sans 10
-    markup = no
+    markup = full
     format = "<b>%s</b>\\n%b"
     icon_position = left
     min_icon_size = 32

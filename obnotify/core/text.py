@@ -25,6 +25,11 @@ def unescape(value: str) -> str:
 
 def one_line(value: str) -> str:
     """Collapse whitespace and drop control and bidi-override characters."""
+    # Most text is already one clean line. ``isprintable`` is false for every
+    # character either pattern touches (controls, format characters, any
+    # whitespace but the ASCII space), so such text comes back unchanged.
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value
     return _SPACE.sub(" ", _CONTROL.sub("", value)).strip()
 
 

@@ -1,0 +1,251 @@
+"""How many frames per second the protocol core decodes and renders on one core.
+
+A node can replay hundreds of stored notifications and a burst of chat at once;
+the core must keep up with far more than that without the tray app stalling.
+The goal is at least 50,000 frames per second for decode plus render.
+
+Run from the repository: ``python packaging/bench_core.py [--frames N]``.
+Frames are the recorded captures (``../shared/protocol/captures``) and the
+examples of ``tests/core/frames.py``; a small set embedded here stands in when
+neither is there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from obnotify.core.decode import decode_frame
+from obnotify.core.events import Profile
+from obnotify.core.render import RenderContext, render_record
+
+GOAL = 50_000
+
+ALICE = "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"
+THUMB = {
+    "small": "zb2rhXytP3KvSpk2w8uMNi8ApM6cEBkcSmAcEp4xuzJ3HXH8W",
+    "tiny": "zb2rhimYUmqHiXmPJ1FaAaZse8GvXC9mKSoHAPfbJpninVvqw",
+}
+EMBEDDED_OBJECTS: list[dict[str, Any]] = [
+    {
+        "notification": {
+            "notificationId": "QmYQ9z78Qcuwnb2dghcx4n6KBpvW9efmxydAmCtggFHYo2",
+            "peerId": ALICE,
+            "type": "follow",
+        }
+    },
+    {
+        "message": {
+            "message": "hello <b>bold</b> &amp; &#39;quotes&#39; null",
+            "messageId": "QmUXZgeQhbY8RYnD7h19xA7CxSnfHMECJjS5AMRGx4iUTn",
+            "outgoing": False,
+            "peerId": ALICE,
+            "read": False,
+            "subject": "",
+            "timestamp": "2026-11-23T22:46:38.01382947Z",
+        }
+    },
+    {
+        "notification": {
+            "buyerHandle": "",
+            "buyerId": "QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT",
+            "listingType": "DIGITAL_GOOD",
+            "notificationId": "Qmbe1AVhpsbdnMnNjEeq44N6L3ujTXVEtEeLcVje3Mk3uE",
+            "orderId": "QmbMY8sGFeZ4cF9LGFmDRgT6Ao3sVRtGcYW5vuJ9ckWFAZ",
+            "price": {"amount": "23422", "currency": {"code": "TLTC", "divisibility": 8}},
+            "slug": "test-digital-for-2.3",
+            "thumbnail": THUMB,
+            "title": "test digital for 2.3.1",
+            "type": "order",
+        }
+    },
+    {
+        "notification": {
+            "expiresIn": 2592000,
+            "notificationId": "QmU9F8nhiDQ88oAR4eFiyH3iJKUYzfNkK1KuvJGoVujZBp",
+            "orderId": "QmcoKERsaetjQX3cF5YySXQHabh5bthvsrk9WxyuooRsH3",
+            "thumbnail": THUMB,
+            "type": "buyerDisputeExpiry",
+        }
+    },
+    {
+        "wallet": {
+            "confirmations": 0,
+            "status": "UNCONFIRMED",
+            "txid": "410374604d58fe9840004d3377e36f3aaf1994d154a8ca4c557c3d10fa32aa5c",
+            "value": {"amount": "21756", "currency": {"code": "TLTC", "divisibility": 8}},
+            "wallet": "TLTC",
+        }
+    },
+    {
+        "walletUpdate": {
+            code: {
+                "confirmed": "1",
+                "currency": {"code": code, "divisibility": decimals},
+                "height": 0,
+                "unconfirmed": "0",
+            }
+            for code, decimals in (("TBTC", 8), ("TETH", 18), ("TLTC", 8))
+        }
+    },
+    {"status": "publishing"},
+    {"clientSays": "hello-echo-test"},
+]
+EMBEDDED = [
+    json.dumps(obj, indent=4, sort_keys=True)
+    .replace("<", "\\u003c")
+    .replace(">", "\\u003e")
+    .replace("&", "\\u0026")
+    for obj in EMBEDDED_OBJECTS
+]
+"""Stand-ins when neither the captures nor the test examples can be found."""
+
+
+def load_frames() -> tuple[list[str], list[str]]:
+    """Every frame available, and where they came from."""
+    frames: list[str] = []
+    sources: list[str] = []
+    captures = Path(
+        os.environ.get("OBNOTIFY_CAPTURES", REPO.parent / "shared" / "protocol" / "captures")
+    )
+    capture_files = sorted(captures.glob("*.jsonl"))
+    for path in capture_files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                frames.append(json.loads(line)["frame"])
+    if capture_files:
+        sources.append(f"{len(frames)} captured frames from {captures}")
+    examples = REPO / "tests" / "core" / "frames.py"
+    if examples.exists():
+        spec = importlib.util.spec_from_file_location("obnotify_bench_frames", examples)
+        if spec is not None and spec.loader is not None:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            examples_frames = list(module.ALL_FRAMES.values())
+            frames.extend(examples_frames)
+            sources.append(
+                f"{len(examples_frames)} example frames from {examples.relative_to(REPO)}"
+            )
+    if not frames:
+        frames = list(EMBEDDED)
+        sources.append(f"{len(frames)} embedded frames")
+    return frames, sources
+
+
+def pin_one_core() -> str:
+    """Run on one core, so the figure is per core whatever the machine."""
+    if hasattr(os, "sched_setaffinity"):
+        core = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {core})
+        return f"pinned to core {core}"
+    return "not pinned (no sched_setaffinity here)"
+
+
+def timed(label: str, work: Callable[[], None], count: int) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    work()
+    elapsed = time.perf_counter() - start
+    rate = count / elapsed
+    print(
+        f"  {label:<34} {rate:>12,.0f} frames/s   ({elapsed * 1e6 / count:6.2f} µs/frame, {elapsed:.2f} s)"
+    )
+    return rate
+
+
+def run(frames: Sequence[str], count: int) -> dict[str, float]:
+    stream = [frames[i % len(frames)] for i in range(count)]
+    as_bytes = [f.encode("utf-8") for f in stream]
+    events = [decode_frame(f) for f in stream]
+    ctx = RenderContext(
+        peers={
+            "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy": Profile(
+                peer_id="QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy", name="Alice"
+            )
+        }
+    )
+
+    def decode_only() -> None:
+        for f in stream:
+            decode_frame(f)
+
+    def decode_bytes() -> None:
+        for f in as_bytes:
+            decode_frame(f)
+
+    def render_only() -> None:
+        for e in events:
+            render_record(e, ctx)
+
+    def decode_and_render() -> None:
+        for f in stream:
+            render_record(decode_frame(f), ctx)
+
+    return {
+        "decode": timed("decode (text)", decode_only, count),
+        "decode_bytes": timed("decode (bytes)", decode_bytes, count),
+        "render": timed("render_record (decoded events)", render_only, count),
+        "both": timed("decode + render_record", decode_and_render, count),
+    }
+
+
+def by_kind(frames: Sequence[str], per_kind: int) -> None:
+    """Decode plus render per kind of frame: where the time goes."""
+    groups: dict[str, list[str]] = {}
+    for f in frames:
+        record = render_record(decode_frame(f))
+        kind = str(record.get("type") or record["kind"])
+        groups.setdefault(kind, []).append(f)
+    ctx = RenderContext()
+    rows: list[tuple[float, str, int]] = []
+    for kind, group in groups.items():
+        stream = [group[i % len(group)] for i in range(per_kind)]
+        start = time.perf_counter()
+        for f in stream:
+            render_record(decode_frame(f), ctx)
+        rows.append((per_kind / (time.perf_counter() - start), kind, len(group)))
+    for rate, kind, n in sorted(rows):
+        print(f"  {kind:<34} {rate:>12,.0f} frames/s   ({n} distinct)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--frames", type=int, default=200_000, help="frames per measurement (default 200,000)"
+    )
+    parser.add_argument(
+        "--per-kind", type=int, default=20_000, help="frames per kind in the breakdown"
+    )
+    args: Any = parser.parse_args(argv)
+    frames, sources = load_frames()
+    print(f"obnotify core benchmark: Python {sys.version.split()[0]}, {pin_one_core()}")
+    for source in sources:
+        print(f"  frames: {source}")
+    kinds = Counter(str(render_record(decode_frame(f))["kind"]) for f in frames)
+    print("  mix: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    print(f"\n{args.frames:,} frames, cycled through the mix:")
+    rates = run(frames, args.frames)
+    print(f"\nBy kind ({args.per_kind:,} frames each, slowest first):")
+    by_kind(frames, args.per_kind)
+    verdict = "meets" if rates["both"] >= GOAL else "is BELOW"
+    print(
+        f"\ndecode + render: {rates['both']:,.0f} frames/s on one core, {verdict} the goal of {GOAL:,}."
+    )
+    return 0 if rates["both"] >= GOAL else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

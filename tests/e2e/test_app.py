@@ -1,0 +1,197 @@
+"""The tray app as a real process in a real desktop session: what a user would see.
+
+Xvfb, a private session bus, dunst and trayer come from the `desktop` fixture; the
+app runs with its own config, data and cache folders, against the simulated node.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from desktop_session import DesktopSession, png_size, wait_until
+
+from obnotify.core.decode import decode_frame
+from obnotify.core.events import Profile, ProfileReply
+from obnotify.core.render import RenderContext, render
+from obnotify.demo import gojson
+from obnotify.demo.cid import cid_v0
+from obnotify.demo.sanitize import sanitize_value
+from obnotify.demo.scenario import PEERS, build_scenario
+from obnotify.demo.threaded import ThreadedSimNode
+
+pytestmark = pytest.mark.desktop
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "resources" / "screenshots"
+BUYER = PEERS["dmitri"].peer_id
+ALICE = PEERS["alice"]
+SHORT_ID = re.compile(r"Qm[1-9A-HJ-NP-Za-km-z]{6}…[1-9A-HJ-NP-Za-km-z]{5}")
+
+
+def _app_env(tmp_path: Path, *, burst_limit: int = 1000) -> dict[str, str]:
+    """Folders of the app's own under ``tmp_path``, and settings that show every toast."""
+    env = {
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    config = tmp_path / "config" / "obnotify" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"[notifications]\nburst_limit = {burst_limit}\n", encoding="utf-8")
+    return env
+
+
+def _launch(desktop: DesktopSession, tmp_path: Path, *args: str, **env_extra: str) -> subprocess.Popen[bytes]:
+    env = {**_app_env(tmp_path), **env_extra}
+    return desktop.spawn([sys.executable, "-m", "obnotify", *args], env=env, name="obnotify")
+
+
+def _alive(desktop: DesktopSession, proc: subprocess.Popen[bytes]) -> bool:
+    if proc.poll() is not None:
+        raise AssertionError(f"obnotify exited with {proc.returncode}:\n{desktop.output_of(proc)[-4000:]}")
+    return True
+
+
+def _profiles() -> dict[str, Profile]:
+    peers: dict[str, Profile] = {}
+    for peer in PEERS.values():
+        frame = gojson.dumps({"id": "x", "peerId": peer.peer_id, "profile": sanitize_value(peer.profile())})
+        reply = decode_frame(frame)
+        assert isinstance(reply, ProfileReply) and reply.profile is not None
+        peers[peer.peer_id] = reply.profile
+    return peers
+
+
+def _masked(text: str) -> str:
+    return SHORT_ID.sub("ID", text)
+
+
+def _expected_scenario_toasts() -> list[tuple[str, str, str]]:
+    """(title, body with ids masked, image hash) of every scenario step that toasts."""
+    ctx = RenderContext(peers=_profiles())
+    expected = []
+    for step in build_scenario():
+        toast = render(decode_frame(gojson.dumps(sanitize_value(step.frame))), ctx)
+        if toast is not None:
+            expected.append((_masked(toast.title), _masked(toast.body), toast.image))
+    return expected
+
+
+def _thumbnail_is(path: str, image_hash: str) -> bool:
+    """Whether a file is the picture the node served under that IPFS hash."""
+    data = Path(path).read_bytes()
+    return cid_v0(data) == image_hash
+
+
+def test_every_scenario_event_reaches_dunst(fresh_desktop: DesktopSession, tmp_path: Path, artifacts_dir: Path) -> None:
+    desktop = fresh_desktop
+    expected = _expected_scenario_toasts()
+    started = time.monotonic()
+    proc = _launch(desktop, tmp_path, "--demo", "--demo-delay", "0.3")
+    clients = wait_until(lambda: _alive(desktop, proc) and desktop.tray_clients(), 30, message="tray icon")
+    tray_seconds = time.monotonic() - started
+    assert any(desktop.window_pid(c) == proc.pid for c in clients)
+
+    def all_shown() -> list[dict[str, Any]] | None:
+        _alive(desktop, proc)
+        shown = [t for t in desktop.history() if t["appname"] == "obnotify"]
+        return shown if len(shown) >= len(expected) else None
+
+    shown = wait_until(all_shown, 60, message=lambda: f"{len(desktop.history())} of {len(expected)} toasts")
+    got = Counter((_masked(t["summary"]), _masked(html.unescape(t["body"]))) for t in shown)
+    want = Counter((title, body) for title, body, _ in expected)
+    assert got == want
+    by_title = {_masked(t["summary"]): t for t in shown}
+    with_images = [(title, image) for title, _, image in expected if image]
+    assert len(with_images) >= 10
+    for title, image in with_images:
+        toast = by_title[title]
+        assert toast["icon_path"], f"{title!r} came without its picture"
+        assert _thumbnail_is(toast["icon_path"], image), f"{title!r} shows a picture the node did not serve"
+    for title, _, image in expected:
+        if not image:
+            assert by_title[title]["icon_path"].endswith("obnotify-128.png")
+    desktop.screenshot(artifacts_dir / "toasts.png")
+    (artifacts_dir / "timings.json").write_text(json.dumps({"start_to_tray_s": tray_seconds}))
+    print(f"start to tray icon: {tray_seconds:.2f} s")
+
+
+def _wait_toast(desktop: DesktopSession, proc: subprocess.Popen[bytes], summary: str) -> dict[str, Any]:
+    return wait_until(
+        lambda: _alive(desktop, proc)
+        and next((t for t in desktop.history() if t["summary"] == summary), None),
+        20,
+        message=lambda: f"toast {summary!r}; have {[t['summary'] for t in desktop.history()]}",
+    )
+
+
+def test_toasts_actions_tray_and_window(fresh_desktop: DesktopSession, tmp_path: Path, artifacts_dir: Path) -> None:
+    desktop = fresh_desktop
+    with ThreadedSimNode(wallet_interval=None) as node:
+        node.add_profile(ALICE.peer_id, ALICE.profile())
+        for picture in ALICE.avatar:
+            node.add_image(picture.data)
+        node.set_balance("BTC", 265_700, 1_000, 870_123)
+        node.set_balance("ETH", 1, 0, 19_000_000)
+        proc = _launch(desktop, tmp_path, "--node", node.url)
+        clients = wait_until(lambda: _alive(desktop, proc) and desktop.tray_clients(), 30, message="tray icon")
+        node.wait_until(lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20)
+
+        picture = node.add_image(_jpeg())
+        frame = node.frames.order(
+            buyer_id=BUYER, buyer_handle="dvolkov", title="Walnut <b>chess</b> set & board",
+            price=2_500_000, code="BTC", thumbnail={"small": picture, "tiny": ""},
+        )
+        pushed = time.monotonic()
+        nid = node.notify(frame)
+        toast = _wait_toast(desktop, proc, "New order from @dvolkov")
+        latency = time.monotonic() - pushed
+        assert toast["body"] == html.escape("Walnut <b>chess</b> set & board: 0.025 BTC paid. Fulfil it from your sales.", quote=False)
+        assert _thumbnail_is(toast["icon_path"], picture)
+
+        desktop.action(toast["id"], "mark-read")
+        node.wait_until(lambda: nid in node.read_ids, 10)
+
+        node.push(node.frames.message(peer_id=ALICE.peer_id, text="Is the <i>walnut</i> set still available?"))
+        chat = _wait_toast(desktop, proc, "Alice Moreau")
+        assert chat["body"] == "Is the &lt;i&gt;walnut&lt;/i&gt; set still available?"
+        desktop.action(chat["id"])
+        window = wait_until(lambda: _alive(desktop, proc) and desktop.find_windows("obnotify —"), 10, message="window")
+        assert desktop.window_pid(window[0]) == proc.pid
+        shot = desktop.screenshot(artifacts_dir / "window.png", window[0])
+        assert png_size(shot)[0] >= 500
+
+        icon = clients[-1]
+        before = desktop.screenshot(artifacts_dir / "tray-connected.png", icon).read_bytes()
+        node.stop()
+        wait_until(
+            lambda: desktop.screenshot(artifacts_dir / "tray-unreachable.png", icon).read_bytes() != before,
+            15,
+            message="the tray icon to change when the node went away",
+        )
+        desktop.screenshot(artifacts_dir / "desktop.png")
+        if os.environ.get("OBNOTIFY_UPDATE_SCREENSHOTS"):
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(artifacts_dir / "window.png", SCREENSHOTS / "window.png")
+        (artifacts_dir / "timings.json").write_text(json.dumps({"frame_to_toast_s": latency}))
+        print(f"frame to toast in dunst: {latency * 1000:.0f} ms")
+
+
+def _jpeg() -> bytes:
+    from obnotify.demo.images import draw_picture
+
+    return draw_picture("walnut chess set", 240, "W")
