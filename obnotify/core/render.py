@@ -44,6 +44,8 @@ __all__ = [
 
 BODY_LIMIT: Final = 240
 TITLE_LIMIT: Final = 80
+URGENT_WITHIN: Final = 2 * 86400
+"""A dispute window closing within this many seconds makes its toast critical."""
 
 
 class Urgency(enum.StrEnum):
@@ -159,6 +161,9 @@ def category(event: Event | DecodeError) -> Category:
 
 def _order_route(role: Role, order_id: str) -> str:
     oid = safe_id(order_id)
+    if role is Role.NONE:
+        # Neither tab is a safe guess when the user's part in the order is unknown.
+        return "ob://transactions" + (f"?orderId={oid}" if oid else "")
     if role is Role.MODERATOR:
         return "ob://transactions/cases" + (f"?caseId={oid}" if oid else "")
     tab = "purchases" if role is Role.BUYER else "sales"
@@ -179,6 +184,8 @@ def _chat_route(peer_id: str, subject: str) -> str:
 
 
 def _order_ref(n: Notification) -> str:
+    if n.type is T.MODERATOR_DISPUTE_EXPIRY:
+        return f"case {short_id(one_line(n.order_id)[:80])}" if n.order_id else "a dispute case"
     return f"order {short_id(one_line(n.order_id)[:80])}" if n.order_id else "an order"
 
 
@@ -191,16 +198,17 @@ def _listing(n: Notification) -> str:
     return clip(one_line(n.title), 60)
 
 
+def _order_body(n: Notification, ref: str) -> str:
+    what = _listing(n) if n.title else ref.capitalize()
+    paid = f": {n.amount.format()} paid." if n.amount else " is paid."
+    return f"{what}{paid} Fulfil it from your sales."
+
+
 _Texts = Callable[[Notification, str, str], tuple[str, str]]
 """(notification, who, order reference) -> (title, body)."""
 
 _ORDER_TEXTS: Final[dict[T, _Texts]] = {
-    T.ORDER: lambda n, who, ref: (
-        f"New order from {who}" if who else "New order",
-        (f"{_listing(n)}: " if n.title else f"{ref.capitalize()}: ")
-        + (f"{n.amount.format()} paid. " if n.amount else "paid. ")
-        + "Fulfil it from your sales.",
-    ),
+    T.ORDER: lambda n, who, ref: (f"New order from {who}" if who else "New order", _order_body(n, ref)),
     T.PAYMENT: lambda n, who, ref: (
         "Payment sent",
         (f"{n.amount.format()} sent" if n.amount else "Your payment was sent")
@@ -254,7 +262,7 @@ _ORDER_TEXTS: Final[dict[T, _Texts]] = {
     ),
     T.VENDOR_FINALIZED_PAYMENT: lambda n, who, ref: (
         "Seller claimed the payment",
-        f"The seller released the escrow for {ref}. Nothing left to do.",
+        f"The seller claimed the payment for {ref} from escrow.",
     ),
 }
 
@@ -270,13 +278,21 @@ def _expiry_texts(n: Notification, ref: str) -> tuple[str, str]:
     if n.type is T.MODERATOR_DISPUTE_EXPIRY:
         if expired:
             return "Dispute case expired", f"The time to decide {ref} has run out."
-        return "Dispute case expiring", f"{when} left to decide the dispute on {ref}."
+        return "Dispute case expiring", f"{when} left to decide {ref}."
     if expired:
         return "Dispute window closed", f"You can no longer open a dispute on {ref}."
     return (
         "Dispute window closing",
         f"{when} left to open a dispute on {ref}. Complete the order if all is well.",
     )
+
+
+def _expiry_urgency(n: Notification) -> Urgency:
+    """Critical while there is little time left to act, or once a seller can claim payment."""
+    left = n.expires_in if n.expires_in is not None else 0
+    if left <= 0:
+        return Urgency.CRITICAL if n.type is T.VENDOR_DISPUTE_TIMEOUT else Urgency.NORMAL
+    return Urgency.CRITICAL if left <= URGENT_WITHIN else Urgency.NORMAL
 
 
 _EXPIRY: Final = frozenset(
@@ -303,8 +319,7 @@ def _notification(n: Notification, ctx: RenderContext) -> Toast:
         title, body = _ORDER_TEXTS[n.type](n, who, ref)
     elif n.type in _EXPIRY:
         title, body = _expiry_texts(n, ref)
-        if n.expires_in is not None and n.expires_in <= 2 * 86400:
-            urgency = Urgency.CRITICAL
+        urgency = _expiry_urgency(n)
     elif n.type in (T.FOLLOW, T.UNFOLLOW, T.MODERATOR_ADD, T.MODERATOR_REMOVE):
         someone = who or "Someone"
         title, body = {
@@ -453,12 +468,19 @@ def _breakdown(counts: Mapping[Category, int]) -> str:
     return ", ".join(parts)
 
 
+def _summary_body(counts: Mapping[Category, int]) -> str:
+    total = sum(counts.values())
+    see = "Open obnotify to see it." if total == 1 else "Open obnotify to see them all."
+    breakdown = _breakdown(counts)
+    return f"{breakdown}. {see}" if breakdown else see
+
+
 def away_summary(counts: Mapping[Category, int]) -> Toast:
     """The one toast for events missed while disconnected, beyond the few shown singly."""
     total = sum(counts.values())
     return Toast(
         title=f"{plural(total, 'event')} while you were away",
-        body=f"{_breakdown(counts)}. Open obnotify to see them all.",
+        body=_summary_body(counts),
         route="obnotify://activity",
         group="summary",
     )
@@ -466,10 +488,9 @@ def away_summary(counts: Mapping[Category, int]) -> Toast:
 
 def burst_summary(counts: Mapping[Category, int]) -> Toast:
     """One toast in place of a flood arriving at once."""
-    total = sum(counts.values())
     return Toast(
-        title=f"{plural(total, 'new event')}",
-        body=f"{_breakdown(counts)}. Open obnotify to see them all.",
+        title=plural(sum(counts.values()), "new event"),
+        body=_summary_body(counts),
         route="obnotify://activity",
         group="summary",
     )

@@ -177,7 +177,7 @@ GOLDEN: dict[str, Golden] = {
     ),
     "0.13/vendorFinalizedPayment": (
         "Seller claimed the payment",
-        f"The seller released the escrow for {REF_B}. Nothing left to do.",
+        f"The seller claimed the payment for {REF_B} from escrow.",
         "",
         U.NORMAL,
         PURCHASES_B,
@@ -186,7 +186,7 @@ GOLDEN: dict[str, Golden] = {
         "Dispute window closed",
         f"You can no longer open a dispute on {REF_D}.",
         DMV4,
-        U.CRITICAL,
+        U.NORMAL,
         PURCHASES_D,
     ),
     "0.13/buyerDisputeExpiry": (
@@ -205,7 +205,7 @@ GOLDEN: dict[str, Golden] = {
     ),
     "0.13/moderatorDisputeExpiry": (
         "Dispute case expiring",
-        "30 days left to decide the dispute on order QmPgRCqy…sgGpG.",
+        "30 days left to decide case QmPgRCqy…sgGpG.",
         CMCA,
         U.NORMAL,
         CASE_A,
@@ -334,7 +334,7 @@ GOLDEN: dict[str, Golden] = {
     ),
     "0.14/vendorFinalizedPayment": (
         "Seller claimed the payment",
-        f"The seller released the escrow for {REF_B}. Nothing left to do.",
+        f"The seller claimed the payment for {REF_B} from escrow.",
         "",
         U.NORMAL,
         PURCHASES_B,
@@ -362,9 +362,9 @@ GOLDEN: dict[str, Golden] = {
     ),
     "0.14/moderatorDisputeExpiry": (
         "Dispute case expired",
-        "The time to decide order QmPgRCqy…sgGpG has run out.",
+        "The time to decide case QmPgRCqy…sgGpG has run out.",
         DMV4,
-        U.CRITICAL,
+        U.NORMAL,
         CASE_A,
     ),
     "0.14/follow": ("New follower", f"{A_SHORT} followed you.", "", U.LOW, f"ob://{ALICE}"),
@@ -445,7 +445,7 @@ GOLDEN: dict[str, Golden] = {
         "Great mug & fast (type “listingReview”)",
         DMV4,
         U.NORMAL,
-        SALES_A,
+        f"ob://transactions?orderId={ORDER_A}",
     ),
     "unknown/bare": (
         "Node notification: loyaltyPoints",
@@ -700,7 +700,7 @@ def test_time_left(seconds: int, left: str) -> None:
             "moderatorDisputeExpiry",
             "disputeCaseId",
             "Dispute case expired",
-            f"The time to decide {REF_A} has run out.",
+            "The time to decide case QmbMY8sG…kWFAZ has run out.",
         ),
     ],
 )
@@ -711,6 +711,8 @@ def test_expired_windows(kind: str, key: str, title: str, body: str, seconds: in
     toast = toast_of(notification_frame(fields))
     assert (toast.title, toast.body) == (title, body)
     assert "left" not in toast.body
+    # Only a seller still has something to do once the window has closed: claim the payment.
+    assert toast.urgency is (U.CRITICAL if kind == "vendorDisputeTimeout" else U.NORMAL)
 
 
 # --- Chat ------------------------------------------------------------------------------------------------
