@@ -302,19 +302,26 @@ class NodeSession:
                 self.store.set_cursor(page.items[0].notification.id)
             self.store.set_state(FIRST_START_DONE, str(time.time()))
             return 0
-        newer = []
+        newer: list[StoredNotification] = []
         offset = ""
-        found = False
+        cursor_time: str | None = None
         for _ in range(MAX_CATCH_UP_PAGES):
             page = await self.api.notifications(limit=PAGE_SIZE, offset_id=offset)
             for item in page.items:
-                if item.notification.id == cursor:
-                    found = True
-                    break
-                newer.append(item)
-            if found or not page.items:
+                if cursor_time is not None:
+                    # The node orders by whole seconds: what shares the cursor's second may
+                    # sort after it and still be new. Seen ones are skipped when recorded.
+                    if item.timestamp != cursor_time:
+                        break
+                    newer.append(item)
+                elif item.notification.id == cursor:
+                    cursor_time = item.timestamp
+                else:
+                    newer.append(item)
+            if cursor_time is not None or not page.items:
                 break
             offset = page.items[-1].notification.id
+        found = cursor_time is not None
         if not found and newer:
             log.info("catch-up cursor not found on the node: took the %d newest", len(newer))
         missed = 0
