@@ -36,6 +36,7 @@ __all__ = [
     "away_summary",
     "burst_summary",
     "category",
+    "describe",
     "render",
     "render_record",
     "role_of",
@@ -424,6 +425,38 @@ def render(event: Event | DecodeError, ctx: RenderContext | None = None) -> Toas
         return _chat(event, ctx)
     if isinstance(event, WalletTx):
         return _wallet(event, ctx)
+    return None
+
+
+def describe(event: Event | DecodeError, ctx: RenderContext | None = None) -> Toast | None:
+    """How an event reads in the activity list: its toast, or for a quiet one a plain account.
+
+    Outgoing payments, confirmations and our own chat messages never toast, but
+    they are history all the same and must not show as empty rows.
+    """
+    ctx = ctx or RenderContext()
+    toast = render(event, ctx)
+    if toast is not None:
+        return toast
+    if isinstance(event, WalletTx):
+        state = "unconfirmed" if event.confirmations <= 0 else plural(event.confirmations, "confirmation")
+        memo = f" for “{clip(one_line(event.memo), 60)}”" if event.memo else ""
+        if event.incoming:
+            title, body = "Payment confirmed", f"+{event.value.format()}{memo} ({state})."
+        else:
+            title, body = "Payment sent", f"{event.value.format()}{memo} ({state})."
+        title, body = _finish(title, body)
+        return Toast(title=title, body=body, urgency=Urgency.LOW, group="funds")
+    if isinstance(event, ChatMessage):
+        who = person(event.peer_id, "", ctx.peers) or "someone"
+        title, body = _finish(f"You to {who}", one_line(event.text) or "(empty message)")
+        return Toast(
+            title=title,
+            body=body,
+            urgency=Urgency.LOW,
+            route=_chat_route(event.peer_id, event.subject),
+            group=f"chat:{event.peer_id}:{event.subject}",
+        )
     return None
 
 

@@ -35,7 +35,7 @@ from obnotify.core.events import (
     event_kind,
 )
 from obnotify.core.policy import Source
-from obnotify.core.render import RenderContext, Toast, category, render
+from obnotify.core.render import RenderContext, Toast, category, describe, render
 from obnotify.node.api import ApiError, AuthFailed, NodeApi
 from obnotify.node.config import NodeConfig
 from obnotify.node.link import ConnState, NodeLink
@@ -197,17 +197,17 @@ class NodeSession:
         if key is None:
             return False
         confirmation = isinstance(event, WalletTx) and event.txid in self._known_txids
-        toast = render(event, self._context())
+        entry = describe(event, self._context())
         rowid = self.store.record(
             key,
             kind=event_kind(event),
             event_id=event_id(event),
             category=category(event).value,
-            title=toast.title if toast else "",
-            body=toast.body if toast else "",
-            image=toast.image if toast else "",
-            route=toast.route if toast else "",
-            urgency=toast.urgency.value if toast else "",
+            title=entry.title if entry else "",
+            body=entry.body if entry else "",
+            image=entry.image if entry else "",
+            route=entry.route if entry else "",
+            urgency=entry.urgency.value if entry else "",
             raw=raw,
             received_at=time.time(),
             node_time=node_time or getattr(event, "timestamp", ""),
@@ -233,15 +233,17 @@ class NodeSession:
                 await self.profiles.lookup([peer], timeout=PROFILE_TIMEOUT)
         # A transaction is news once: later confirmations of a known txid stay quiet.
         known = {event.txid} if isinstance(event, WalletTx) and confirmation else set()
-        toast = render(event, RenderContext(peers=self.profiles.known(), known_txids=known))
+        ctx = RenderContext(peers=self.profiles.known(), known_txids=known)
+        toast = render(event, ctx)
         image_path: Path | None = None
         if toast is not None and toast.image and self.thumbnails is not None and source is not Source.HISTORY:
             remaining = max(0.1, deadline - time.monotonic())
             with contextlib.suppress(Exception):
                 image_path = await asyncio.wait_for(self.thumbnails.get(toast.image), remaining)
-        if toast is not None:
+        entry = toast or describe(event, ctx)
+        if entry is not None:
             self.store.update_rendering(
-                rowid, title=toast.title, body=toast.body, image=toast.image, route=toast.route
+                rowid, title=entry.title, body=entry.body, image=entry.image, route=entry.route
             )
         row = self.store.row(rowid)
         if row is None:

@@ -1,0 +1,341 @@
+"""Native notifications: a small interface, the desktop-notifier implementation, a recorder.
+
+The app shows toasts through :class:`Notifier` only, so tests record toasts
+with :class:`RecordingNotifier` and the real backend stays a thin mapping onto
+desktop-notifier. Three things that library leaves to its callers are done
+here: it is created inside the running loop (its D-Bus connection binds to
+that loop), callbacks are plain functions (it never awaits one), and the body
+is escaped for Linux notification servers that read a markup subset in it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import sys
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Final, Protocol
+
+from obnotify import APP_ID, APP_NAME
+from obnotify.core.render import Toast, Urgency
+from obnotify.resources import APP_ICON_PNG
+
+__all__ = [
+    "DesktopNotifierBackend",
+    "Notifier",
+    "RecordingNotifier",
+    "ShownToast",
+    "default_app_name",
+    "escape_body",
+    "escape_for",
+    "freedesktop_capabilities",
+    "uses_body_markup",
+]
+
+log = logging.getLogger(__name__)
+
+BODY_MARKUP: Final = "body-markup"
+"""The freedesktop capability of servers that parse markup in the body."""
+
+REPLY_ACTION: Final = "reply"
+"""The toast action that becomes an inline reply field where the server has one."""
+
+
+class Notifier(Protocol):
+    """Shows toasts and takes them down again."""
+
+    async def show(
+        self,
+        toast: Toast,
+        *,
+        image_path: Path | None,
+        on_clicked: Callable[[], None],
+        on_action: Callable[[str], None],
+        on_reply: Callable[[str], None] | None,
+    ) -> str | None:
+        """Show a toast.
+
+        Args:
+            toast: What to show.
+            image_path: A local picture (listing thumbnail or avatar), or None.
+            on_clicked: Called when the toast itself is clicked.
+            on_action: Called with an action id of ``toast.actions`` when its
+                button is pressed; with ``"reply"`` when there is no inline
+                reply and the user pressed "Reply" to open the window.
+            on_reply: Called with the text typed in an inline reply field, or
+                None to always answer "reply" with a button.
+
+        Returns:
+            An id for :meth:`clear`, or None when the toast could not be shown.
+        """
+        ...
+
+    async def clear(self, notification_id: str) -> None:
+        """Take a shown toast down; unknown ids are ignored."""
+        ...
+
+
+def uses_body_markup(platform: str = sys.platform) -> bool:
+    """Whether notification servers on ``platform`` may read markup in the body.
+
+    Linux and BSD servers (the freedesktop D-Bus protocol) may: dunst, GNOME
+    and KDE render ``<b>``, ``<i>``, ``<a>``, ``<img>`` there, each server
+    saying so with its ``body-markup`` capability. The summary is plain text in
+    that protocol and those servers escape it themselves, so it is never escaped
+    here: an entity would show literally. Windows builds toast XML with escaping
+    and macOS shows plain text.
+    """
+    return not (platform.startswith("win") or platform == "darwin")
+
+
+def escape_for(server_capabilities: Collection[str] | None) -> bool:
+    """Whether to escape the body for a server with these freedesktop capabilities.
+
+    A server with ``body-markup`` parses the body, so node text must be escaped;
+    one without it (dunst with ``markup = no``) shows the body as sent, and an
+    escaped body would show its entities. When the server could not be asked
+    (None), escaping is the safe side.
+    """
+    return server_capabilities is None or BODY_MARKUP in server_capabilities
+
+
+async def freedesktop_capabilities() -> tuple[str, ...] | None:
+    """The capabilities the session's notification server reports, or None if it cannot be asked.
+
+    desktop-notifier keeps the raw list to itself, so this asks the server once
+    over a short-lived D-Bus connection of its own.
+    """
+    try:
+        from dbus_fast import Message, MessageType
+        from dbus_fast.aio import MessageBus
+
+        bus = await MessageBus().connect()
+    except Exception:
+        log.debug("no session bus to ask the notification server", exc_info=True)
+        return None
+    try:
+        reply = await bus.call(
+            Message(
+                destination="org.freedesktop.Notifications",
+                path="/org/freedesktop/Notifications",
+                interface="org.freedesktop.Notifications",
+                member="GetCapabilities",
+            )
+        )
+    except Exception:
+        log.debug("the notification server did not answer GetCapabilities", exc_info=True)
+        return None
+    finally:
+        bus.disconnect()
+    if reply is None or reply.message_type != MessageType.METHOD_RETURN or not reply.body:
+        return None
+    return tuple(str(name) for name in reply.body[0])
+
+
+def escape_body(text: str) -> str:
+    """The body with ``&``, ``<`` and ``>`` turned into entities, quotes left alone."""
+    return html.escape(text, quote=False)
+
+
+def default_app_name(platform: str = sys.platform) -> str:
+    """The name desktop-notifier is given.
+
+    On Windows it is the AppUserModelID, which must be the one id used for the
+    process and the Start-menu shortcut: ``APP_ID``. Elsewhere it is the name
+    the notification server shows (dunst's ``appname``): ``APP_NAME``.
+    """
+    return APP_ID if platform.startswith("win") else APP_NAME
+
+
+def _guarded(callback: Callable[..., None], what: str) -> Callable[..., None]:
+    """A callback that logs its own failure, since desktop-notifier calls it from D-Bus code."""
+
+    def call(*args: Any) -> None:
+        try:
+            callback(*args)
+        except Exception:
+            log.exception("toast %s handler failed", what)
+
+    return call
+
+
+class DesktopNotifierBackend:
+    """:class:`Notifier` over desktop-notifier's ``DesktopNotifier``.
+
+    Args:
+        app_name: The name or id for the notification center; see
+            :func:`default_app_name`.
+        app_icon: The icon file shown with every toast.
+        escape_markup: Escape the body, or not; by default it is escaped when the
+            platform's servers may read markup (:func:`uses_body_markup`) and
+            the server in use says it does (:func:`escape_for`).
+        factory: Makes the notifier from ``app_name`` and ``app_icon`` keywords;
+            ``desktop_notifier.DesktopNotifier`` by default (tests pass a fake).
+    """
+
+    def __init__(
+        self,
+        *,
+        app_name: str | None = None,
+        app_icon: Path | None = APP_ICON_PNG,
+        escape_markup: bool | None = None,
+        factory: Callable[..., Any] | None = None,
+    ) -> None:
+        self.app_name = app_name or default_app_name()
+        self.app_icon = app_icon
+        self.escape_markup = escape_markup
+        """Whether the body is escaped; None until the server has been asked."""
+        if escape_markup is None and not uses_body_markup():
+            self.escape_markup = False
+        self._factory = factory
+        self._notifier: Any = None
+        self._capabilities: frozenset[Any] | None = None
+
+    def _desktop_notifier(self) -> Any:
+        """The DesktopNotifier, made on first use, inside the running loop."""
+        if self._notifier is None:
+            asyncio.get_running_loop()
+            from desktop_notifier import DesktopNotifier, Icon
+
+            icon = Icon(path=self.app_icon) if self.app_icon is not None else None
+            factory = self._factory or DesktopNotifier
+            self._notifier = factory(app_name=self.app_name, app_icon=icon)
+        return self._notifier
+
+    async def capabilities(self) -> frozenset[Any]:
+        """What the notification server can do (``desktop_notifier.Capability``), asked once."""
+        if self._capabilities is None:
+            try:
+                self._capabilities = await self._desktop_notifier().get_capabilities()
+            except Exception:
+                log.warning("could not ask the notification server what it supports", exc_info=True)
+                return frozenset()
+        return self._capabilities
+
+    async def show(
+        self,
+        toast: Toast,
+        *,
+        image_path: Path | None,
+        on_clicked: Callable[[], None],
+        on_action: Callable[[str], None],
+        on_reply: Callable[[str], None] | None,
+    ) -> str | None:
+        from desktop_notifier import Attachment, Button, Capability, ReplyField
+        from desktop_notifier import Urgency as NativeUrgency
+
+        capabilities = await self.capabilities()
+        if self.escape_markup is None:
+            self.escape_markup = escape_for(await freedesktop_capabilities())
+        urgency = {
+            Urgency.LOW: NativeUrgency.Low,
+            Urgency.NORMAL: NativeUrgency.Normal,
+            Urgency.CRITICAL: NativeUrgency.Critical,
+        }[toast.urgency]
+        buttons: list[Any] = []
+        reply_field: Any = None
+        for action_id, label in toast.actions:
+            if (
+                action_id == REPLY_ACTION
+                and on_reply is not None
+                and Capability.REPLY_FIELD in capabilities
+            ):
+                reply_field = ReplyField(
+                    title=label, button_title="Send", on_replied=_guarded(on_reply, "reply")
+                )
+                continue
+            press = partial(_guarded(on_action, "button"), action_id)
+            buttons.append(Button(title=label, on_pressed=press, identifier=action_id))
+        dispatched: list[bool] = []
+        body = escape_body(toast.body) if self.escape_markup else toast.body
+        try:
+            identifier: str = await self._desktop_notifier().send(
+                title=toast.title,
+                message=body,
+                urgency=urgency,
+                buttons=buttons,
+                reply_field=reply_field,
+                on_clicked=_guarded(on_clicked, "click"),
+                on_dispatched=lambda: dispatched.append(True),
+                attachment=Attachment(path=image_path) if image_path is not None else None,
+                thread=toast.group or None,
+            )
+        except Exception:
+            log.warning("could not show a notification", exc_info=True)
+            return None
+        # desktop-notifier logs a failed send and returns all the same; only the
+        # dispatch callback tells that the server took the toast.
+        return identifier if dispatched else None
+
+    async def clear(self, notification_id: str) -> None:
+        if self._notifier is None:
+            return
+        try:
+            await self._notifier.clear(notification_id)
+        except Exception:
+            log.debug("notification %s was already gone", notification_id, exc_info=True)
+
+
+@dataclass
+class ShownToast:
+    """One call of :meth:`RecordingNotifier.show`, with its callbacks, for a test to fire."""
+
+    id: str
+    toast: Toast
+    image_path: Path | None
+    on_clicked: Callable[[], None]
+    on_action: Callable[[str], None]
+    on_reply: Callable[[str], None] | None
+    cleared: bool = False
+
+
+@dataclass
+class RecordingNotifier:
+    """A :class:`Notifier` that shows nothing and remembers every toast.
+
+    Args:
+        fail: Make :meth:`show` report failure (return None), as a missing server would.
+    """
+
+    fail: bool = False
+    shown: list[ShownToast] = field(default_factory=list)
+    """Every toast shown, oldest first."""
+    cleared: list[str] = field(default_factory=list)
+    """Ids passed to :meth:`clear`, in order."""
+
+    async def show(
+        self,
+        toast: Toast,
+        *,
+        image_path: Path | None,
+        on_clicked: Callable[[], None],
+        on_action: Callable[[str], None],
+        on_reply: Callable[[str], None] | None,
+    ) -> str | None:
+        if self.fail:
+            return None
+        record = ShownToast(
+            id=f"toast-{len(self.shown) + 1}",
+            toast=toast,
+            image_path=image_path,
+            on_clicked=on_clicked,
+            on_action=on_action,
+            on_reply=on_reply,
+        )
+        self.shown.append(record)
+        return record.id
+
+    async def clear(self, notification_id: str) -> None:
+        self.cleared.append(notification_id)
+        for record in self.shown:
+            if record.id == notification_id:
+                record.cleared = True
+
+    @property
+    def titles(self) -> list[str]:
+        """The titles shown, oldest first."""
+        return [record.toast.title for record in self.shown]

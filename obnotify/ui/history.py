@@ -1,0 +1,68 @@
+"""What the window needs of the history store, as a Protocol.
+
+The widgets read rows through this narrow interface, so they work with the
+SQLite store and with a small in-memory stand-in alike, and never write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Protocol
+
+__all__ = ["HistoryRowLike", "HistorySource"]
+
+
+class HistoryRowLike(Protocol):
+    """The fields of a recorded event the window shows (``obnotify.store.HistoryRow``)."""
+
+    @property
+    def rowid(self) -> int: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def event_id(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def image(self) -> str: ...
+    @property
+    def route(self) -> str: ...
+    @property
+    def urgency(self) -> str: ...
+    @property
+    def received_at(self) -> float: ...
+    @property
+    def node_time(self) -> str: ...
+    @property
+    def read(self) -> bool: ...
+    @property
+    def raw(self) -> str: ...
+
+
+class HistorySource(Protocol):
+    """Read access to recorded events, newest first."""
+
+    def recent(
+        self,
+        *,
+        limit: int = 200,
+        offset: int = 0,
+        categories: Collection[str] | None = None,
+        search: str = "",
+    ) -> Sequence[HistoryRowLike]:
+        """A page of rows, newest first, of the given categories (None: all) matching ``search``."""
+        ...
+
+    def count(self, *, categories: Collection[str] | None = None, search: str = "") -> int:
+        """How many rows :meth:`recent` would page through."""
+        ...
+
+    def row(self, rowid: int) -> HistoryRowLike | None:
+        """One row by id, whatever the filter."""
+        ...

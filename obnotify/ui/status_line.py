@@ -1,0 +1,139 @@
+"""The line under the balances: connection state, store publishing, who is typing.
+
+Typing and a finished publish are passing news: they fade out by themselves.
+Every text here may come from the node, so every label is plain text.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, QTimer
+from PySide6.QtWidgets import QGraphicsOpacityEffect, QHBoxLayout, QLabel, QWidget
+
+from obnotify.core.tray_state import connection_text, derive_tray_state
+from obnotify.ui.icons import tray_icon
+
+__all__ = ["FadingLabel", "StatusLine", "publishing_text"]
+
+TYPING_VISIBLE_MS: Final = 5000
+PUBLISHED_VISIBLE_MS: Final = 5000
+FADE_MS: Final = 400
+NAME_LIMIT: Final = 40
+DOT_SIZE: Final = 16
+
+_PUBLISHING: Final[dict[str, tuple[str, bool]]] = {
+    "publishing": ("Publishing your store…", False),
+    "publish complete": ("Store published", True),
+    "error publishing": ("Publishing your store failed", False),
+}
+"""Status text and whether it passes by itself, by the node's status string."""
+
+
+def publishing_text(status: str) -> tuple[str, bool]:
+    """What to show for a publishing status, and whether it fades out by itself.
+
+    An unknown status is shown as sent (plain text), cut short, and fades.
+    """
+    key = " ".join(status.lower().split())
+    if key in _PUBLISHING:
+        return _PUBLISHING[key]
+    flat = " ".join(status.split())[:60]
+    return (f"Store: {flat}" if flat else "", True)
+
+
+class FadingLabel(QLabel):
+    """A plain-text label that can show a text for a while, then fade out and hide.
+
+    Args:
+        parent: The owning widget.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._effect = QGraphicsOpacityEffect(self)
+        self._effect.setOpacity(1.0)
+        self.setGraphicsEffect(self._effect)
+        self.timer = QTimer(self)
+        """Runs while the text is shown; when it fires, the fade starts."""
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.on_timer_timeout)
+        self._fade = QPropertyAnimation(self._effect, b"opacity", self)
+        self._fade.setDuration(FADE_MS)
+        self._fade.setStartValue(1.0)
+        self._fade.setEndValue(0.0)
+        self._fade.setEasingCurve(QEasingCurve.Type.InOutQuad)
+        self._fade.finished.connect(self.on_fade_finished)
+        self.hide()
+
+    def show_text(self, text: str, visible_ms: int | None) -> None:
+        """Show ``text``; with ``visible_ms``, fade it out after that long."""
+        self._fade.stop()
+        self._effect.setOpacity(1.0)
+        self.setText(text)
+        self.setVisible(bool(text))
+        if visible_ms is None or not text:
+            self.timer.stop()
+        else:
+            self.timer.start(visible_ms)
+
+    def on_timer_timeout(self) -> None:
+        self._fade.start()
+
+    def on_fade_finished(self) -> None:
+        self.hide()
+        self.clear()
+        self._effect.setOpacity(1.0)
+
+
+class StatusLine(QWidget):
+    """Connection state with a coloured icon, publishing progress and typing news.
+
+    Args:
+        parent: The owning widget.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dot = QLabel(self)
+        """The tray icon of the connection state, small."""
+        self.dot.setFixedSize(DOT_SIZE, DOT_SIZE)
+        self.connection = QLabel(self)
+        """The connection state, with the link's detail."""
+        self.connection.setTextFormat(Qt.TextFormat.PlainText)
+        self.connection.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.publishing = FadingLabel(self)
+        self.typing = FadingLabel(self)
+        font = self.typing.font()
+        font.setItalic(True)
+        self.typing.setFont(font)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 0, 2, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.dot)
+        layout.addWidget(self.connection, 1)
+        layout.addWidget(self.typing)
+        layout.addSpacing(12)
+        layout.addWidget(self.publishing)
+        self.set_connection("connecting", "")
+
+    def set_connection(self, state: str, detail: str) -> None:
+        """Show a link state (``connected``, ``unreachable``...) and what the link says of it."""
+        text = connection_text(state)
+        flat = " ".join(detail.split())
+        self.connection.setText(f"{text} — {flat}" if flat else text)
+        icon = tray_icon(derive_tray_state(state, 0, False))
+        self.dot.setPixmap(icon.pixmap(DOT_SIZE, DOT_SIZE))
+
+    def set_publishing(self, status: str) -> None:
+        """Show the node's publishing status; a finished publish fades after a few seconds."""
+        text, passing = publishing_text(status)
+        self.publishing.show_text(text, PUBLISHED_VISIBLE_MS if passing else None)
+
+    def show_typing(self, name: str) -> None:
+        """Show "<name> is typing…" for a few seconds; each new call starts them again."""
+        flat = " ".join(name.split())
+        if len(flat) > NAME_LIMIT:
+            flat = flat[: NAME_LIMIT - 1] + "…"
+        self.typing.show_text(f"{flat or 'Someone'} is typing…", TYPING_VISIBLE_MS)

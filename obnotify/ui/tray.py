@@ -1,0 +1,131 @@
+"""The tray icon and its menu. It draws the state it is given and reports what the user picks.
+
+No decision is made here: the state comes from ``derive_tray_state``, the pause
+deadline from ``pause_deadline``, and every menu entry only emits a signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from obnotify.core.tray_state import PauseChoice, TrayState, pause_deadline
+from obnotify.ui.icons import tray_icon
+
+__all__ = ["Tray"]
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class Tray(QObject):
+    """The system tray icon with obnotify's menu.
+
+    Args:
+        now: The clock for pause deadlines; returns an aware local datetime.
+        parent: The owning QObject.
+    """
+
+    open_requested = Signal()
+    """Open the window: "Open obnotify", or a left click on the icon."""
+    mark_all_read_requested = Signal()
+    pause_requested = Signal(object)
+    """Pause notifications until the given aware ``datetime``; ``None`` resumes them."""
+    reconnect_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(
+        self,
+        *,
+        now: Callable[[], datetime] = _local_now,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._now = now
+        self._state = TrayState.CONNECTING
+        self._unread = 0
+        self.icon = QSystemTrayIcon(parent=self)
+        """The platform tray icon this wraps."""
+        self.menu = QMenu()
+        """The context menu; kept here because QSystemTrayIcon does not own it."""
+        self.open_action = self._action("Open obnotify", self.open_requested.emit)
+        self.menu.setDefaultAction(self.open_action)
+        self.mark_all_read_action = self._action(
+            "Mark all as read", self.mark_all_read_requested.emit
+        )
+        self.menu.addSeparator()
+        self.pause_menu = self.menu.addMenu("Pause notifications")
+        """The submenu: for an hour, until tomorrow, resume."""
+        self.pause_hour_action = self._action(
+            "For 1 hour", lambda: self.on_pause_chosen(PauseChoice.HOUR), menu=self.pause_menu
+        )
+        self.pause_tomorrow_action = self._action(
+            "Until tomorrow",
+            lambda: self.on_pause_chosen(PauseChoice.TOMORROW),
+            menu=self.pause_menu,
+        )
+        self.pause_menu.addSeparator()
+        self.resume_action = self._action(
+            "Resume", lambda: self.on_pause_chosen(PauseChoice.RESUME), menu=self.pause_menu
+        )
+        self.reconnect_action = self._action("Reconnect", self.reconnect_requested.emit)
+        self.menu.addSeparator()
+        self.quit_action = self._action("Quit", self.quit_requested.emit)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self.on_icon_activated)
+        self.set_paused(False)
+        self.set_state(TrayState.CONNECTING, "obnotify", 0)
+
+    @staticmethod
+    def available() -> bool:
+        """Whether the desktop has a tray; without one the window is the only way in."""
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    @property
+    def state(self) -> TrayState:
+        return self._state
+
+    @property
+    def unread(self) -> int:
+        return self._unread
+
+    def show(self) -> None:
+        self.icon.show()
+
+    def hide(self) -> None:
+        self.icon.hide()
+
+    def set_state(self, state: TrayState, tooltip: str, unread: int) -> None:
+        """Show a state, its tooltip (from ``tray_state.tooltip``) and the unread badge."""
+        self._state = state
+        self._unread = max(0, unread)
+        self.icon.setIcon(tray_icon(state, self._unread))
+        self.icon.setToolTip(tooltip)
+        self.mark_all_read_action.setEnabled(self._unread > 0)
+
+    def set_paused(self, paused: bool) -> None:
+        """Offer "Resume" only while paused."""
+        self.resume_action.setEnabled(paused)
+
+    def on_pause_chosen(self, choice: PauseChoice) -> None:
+        self.pause_requested.emit(pause_deadline(choice, self._now()))
+
+    def on_icon_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            self.open_requested.emit()
+
+    def _action(
+        self, text: str, slot: Callable[[], object], *, menu: QMenu | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        (menu or self.menu).addAction(action)
+        return action

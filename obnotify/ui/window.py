@@ -1,0 +1,269 @@
+"""The main window: balances, status, filters, the activity list and the selected event.
+
+It shows what it is told and says what the user asks for through signals; the
+composition root decides what those mean (routes, read state, replies).
+Closing it only hides it: the tray menu quits.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection
+from typing import Final
+
+from PySide6.QtCore import QAbstractItemModel, QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMainWindow,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from obnotify.core.events import WalletBalances
+from obnotify.ui.activity_model import ActivityModel, Column
+from obnotify.ui.balances import BalancesView
+from obnotify.ui.detail import DetailPane
+from obnotify.ui.filter_bar import FilterBar
+from obnotify.ui.history import HistoryRowLike, HistorySource
+from obnotify.ui.icons import app_icon
+from obnotify.ui.status_line import StatusLine
+
+__all__ = ["ActivityView", "MainWindow"]
+
+DEFAULT_SIZE: Final = (720, 560)
+TICK_MS: Final = 30_000
+"""How often "2 min ago" moves on."""
+EVENT_COLUMN_WIDTH: Final = 250
+WHEN_COLUMN_WIDTH: Final = 96
+ROW_HEIGHT_FACTOR: Final = 1.9
+"""Row height as a multiple of the font's line height: airy, and the same for every row."""
+
+
+class ActivityView(QTableView):
+    """The activity list's view: whole rows, fixed row heights, no grid."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setAlternatingRowColors(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setCornerButtonEnabled(False)
+        self.setSortingEnabled(False)
+        vertical = self.verticalHeader()
+        vertical.setVisible(False)
+        # Fixed heights let the view place 100,000 rows without measuring any.
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(round(self.fontMetrics().height() * ROW_HEIGHT_FACTOR))
+        horizontal = self.horizontalHeader()
+        horizontal.setHighlightSections(False)
+        horizontal.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        horizontal.setMinimumSectionSize(60)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        horizontal = self.horizontalHeader()
+        horizontal.setSectionResizeMode(Column.EVENT, QHeaderView.ResizeMode.Interactive)
+        horizontal.setSectionResizeMode(Column.DETAILS, QHeaderView.ResizeMode.Stretch)
+        horizontal.setSectionResizeMode(Column.WHEN, QHeaderView.ResizeMode.Fixed)
+        horizontal.resizeSection(Column.EVENT, EVENT_COLUMN_WIDTH)
+        horizontal.resizeSection(Column.WHEN, WHEN_COLUMN_WIDTH)
+
+
+class MainWindow(QMainWindow):
+    """obnotify's window.
+
+    Args:
+        store: The history to list.
+        node_name: Shown in the title.
+        now: The clock for relative times; Unix seconds.
+        parent: The owning widget, usually None.
+    """
+
+    open_route = Signal(object)
+    """Open a row's route in the OpenBazaar app (the ``HistoryRow`` is passed)."""
+    reply_requested = Signal(str, str, str)
+    """Send a chat message: peer id, subject (order id or empty), text."""
+    mark_read_requested = Signal(object)
+    """The user asked to mark this ``HistoryRow`` as read."""
+
+    def __init__(
+        self,
+        store: HistorySource,
+        *,
+        node_name: str = "",
+        now: Callable[[], float] = time.time,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowIcon(app_icon())
+        self.resize(*DEFAULT_SIZE)
+        self.setMinimumSize(520, 420)
+
+        self.balances = BalancesView(self)
+        """Per-coin balances."""
+        self.status_line = StatusLine(self)
+        """Connection, publishing, typing."""
+        self.filter_bar = FilterBar(self)
+        """Category chips and the search box."""
+        self.model = ActivityModel(store, now=now, parent=self)
+        """The activity rows."""
+        self.view = ActivityView(self)
+        """The activity list."""
+        self.view.setModel(self.model)
+        self.detail = DetailPane(self)
+        """The selected event, with the reply box for chat."""
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(12, 12, 12, 10)
+        layout.setSpacing(8)
+        layout.addWidget(self.balances)
+        layout.addWidget(self.status_line)
+        layout.addSpacing(4)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.detail)
+        self.setCentralWidget(central)
+
+        self.filter_bar.filter_changed.connect(self.on_filter_changed)
+        self.view.activated.connect(self.on_view_activated)
+        self.view.selectionModel().selectionChanged.connect(self.on_selection_changed)
+        self.model.modelReset.connect(self.on_model_reset)
+        self.model.dataChanged.connect(self.on_model_data_changed)
+        self.detail.open_requested.connect(self.open_route)
+        self.detail.mark_read_requested.connect(self.mark_read_requested)
+        self.detail.reply_requested.connect(self.reply_requested)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.on_find_shortcut)
+        clear_search = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.filter_bar.search)
+        clear_search.setContext(Qt.ShortcutContext.WidgetShortcut)
+        clear_search.activated.connect(self.filter_bar.reset)
+
+        self.tick_timer = QTimer(self)
+        """Moves "2 min ago" on while the window is open."""
+        self.tick_timer.setInterval(TICK_MS)
+        self.tick_timer.timeout.connect(self.model.tick)
+        self.set_node_name(node_name)
+
+    # What the composition root calls.
+
+    def set_node_name(self, name: str) -> None:
+        """Put the node's name in the title: ``obnotify — <name>``."""
+        flat = " ".join(name.split())
+        self.setWindowTitle(f"obnotify — {flat}" if flat else "obnotify")
+
+    def set_connection(self, state: str, detail: str = "") -> None:
+        """Show the link state (``connected``, ``unreachable``...) and its detail."""
+        self.status_line.set_connection(state, detail)
+
+    def set_publishing(self, status: str) -> None:
+        """Show the node's publishing status (``publishing``, ``publish complete``...)."""
+        self.status_line.set_publishing(status)
+
+    def show_typing(self, name: str) -> None:
+        """Show "<name> is typing…" for a few seconds."""
+        self.status_line.show_typing(name)
+
+    def set_balances(self, balances: WalletBalances) -> None:
+        self.balances.set_balances(balances)
+
+    def add_event(self, row: HistoryRowLike) -> None:
+        """Show a row just recorded at the top of the list, if the filter lets it through."""
+        self.model.prepend(row)
+
+    def mark_read(self, rowid: int) -> None:
+        """Show a row as read, once the store has it so."""
+        self.model.mark_read(rowid)
+
+    def mark_all_read(self) -> None:
+        self.model.mark_all_read()
+
+    def refresh(self) -> None:
+        """Read the list again from the store (after a catch-up, say)."""
+        self.model.refresh()
+
+    def show_event(self, rowid: int) -> bool:
+        """Select a row and scroll to it, clearing the filter if it hides the row.
+
+        Returns:
+            Whether the row was found.
+        """
+        index = self.model.index_of(rowid)
+        if not index.isValid() and (self.model.categories is not None or self.model.search):
+            self.filter_bar.reset()
+            index = self.model.index_of(rowid)
+        if not index.isValid():
+            return False
+        self.view.selectRow(index.row())
+        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def filter(self) -> tuple[Collection[str] | None, str]:
+        """The categories and search text in force."""
+        return self.model.categories, self.model.search
+
+    # Qt overrides.
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Hide instead of closing, so the tray keeps the app alive.
+
+        A close the user asks for (spontaneous) is refused after hiding; one Qt
+        sends while quitting is accepted, or it would hold up the quit.
+        """
+        self.hide()
+        if event.spontaneous():
+            event.ignore()
+        else:
+            event.accept()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.model.tick()
+        self.tick_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.tick_timer.stop()
+
+    # Slots.
+
+    def on_filter_changed(self, categories: frozenset[str] | None, search: str) -> None:
+        self.model.set_filter(categories, search)
+
+    def on_view_activated(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index)
+        if row is not None:
+            self.open_route.emit(row)
+
+    def on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show_current()
+
+    def on_model_reset(self) -> None:
+        self.detail.show_row(None)
+
+    def on_model_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        row = self.detail.row
+        if row is None:
+            return
+        current = self.view.selectionModel().currentIndex()
+        if top_left.row() <= current.row() <= bottom_right.row():
+            shown = self.model.row_at(current)
+            if shown is not None and shown.rowid == row.rowid:
+                self.detail.set_unread(self.model.is_unread(shown))
+
+    def on_find_shortcut(self) -> None:
+        self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_bar.search.selectAll()
+
+    def _show_current(self) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        row = self.model.row_at(rows[0]) if rows else None
+        self.detail.show_row(row, unread=row is not None and self.model.is_unread(row))

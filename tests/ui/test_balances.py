@@ -1,0 +1,51 @@
+"""The balances table shows exact decimals, right-aligned in a fixed-pitch font."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetricsF
+from pytestqt.qtbot import QtBot
+
+from obnotify.core.events import WalletBalances
+from obnotify.ui.balances import BalanceColumn, BalancesView
+
+from .samples import sample_balances
+
+
+def test_exact_decimals_for_one_wei_and_2657_sats(qtbot: QtBot) -> None:
+    view = BalancesView()
+    qtbot.addWidget(view)
+    view.set_balances(sample_balances())
+    assert view.table.rowCount() == 3
+    assert view.amount_text(0, BalanceColumn.COIN) == "BTC · Bitcoin"
+    assert view.amount_text(0, BalanceColumn.CONFIRMED) == "0.00002657"
+    assert view.amount_text(0, BalanceColumn.UNCONFIRMED) == "0.0015"
+    assert view.amount_text(0, BalanceColumn.HEIGHT) == "871,234"
+    assert view.amount_text(1, BalanceColumn.CONFIRMED) == "0.000000000000000001"
+    assert view.amount_text(1, BalanceColumn.UNCONFIRMED) == "0"
+    assert view.amount_text(2, BalanceColumn.UNCONFIRMED) == "-0.42"
+    assert view.amount_text(2, BalanceColumn.HEIGHT) == "—"
+
+
+def test_numbers_are_right_aligned_monospace_with_exact_tooltips(qtbot: QtBot) -> None:
+    view = BalancesView()
+    qtbot.addWidget(view)
+    view.set_balances(sample_balances())
+    item = view.table.item(1, BalanceColumn.CONFIRMED)
+    assert item is not None
+    assert Qt.AlignmentFlag(item.textAlignment()) & Qt.AlignmentFlag.AlignRight
+    metrics = QFontMetricsF(item.font())
+    assert metrics.horizontalAdvance("1111.1111") == metrics.horizontalAdvance("0000.0000")
+    assert "0.000000000000000001 ETH" in item.toolTip()
+    assert "1 base units" in item.toolTip()
+
+
+def test_waiting_note_until_the_first_update(qtbot: QtBot) -> None:
+    view = BalancesView()
+    qtbot.addWidget(view)
+    view.show()
+    assert view.waiting.isVisible() and not view.table.isVisible()
+    view.set_balances(sample_balances())
+    assert view.table.isVisible()
+    view.set_balances(WalletBalances(coins=()))
+    assert view.waiting.isVisible()

@@ -1,0 +1,396 @@
+"""The notifier: Toast to desktop-notifier, escaping, buttons, inline reply, the recorder.
+
+The unit tests hand the backend a fake DesktopNotifier; the desktop tests send
+real toasts to dunst in the private desktop session and read them back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from desktop_notifier import Capability, ReplyField
+from desktop_notifier import Urgency as NativeUrgency
+
+from obnotify import APP_ID, APP_NAME
+from obnotify.core.render import Toast, Urgency
+from obnotify.desktop.notifier import (
+    DesktopNotifierBackend,
+    RecordingNotifier,
+    default_app_name,
+    escape_body,
+    escape_for,
+    freedesktop_capabilities,
+    uses_body_markup,
+)
+from obnotify.resources import APP_ICON_PNG
+
+CHAT = Toast(
+    title="Alice <3 · order QmYhUk…",
+    body="Is it <b>still</b> available? Tom & Jerry",
+    urgency=Urgency.CRITICAL,
+    route="ob://chat/QmPeer",
+    actions=(("reply", "Reply"),),
+    group="chat:QmPeer:",
+)
+ORDER = Toast(
+    title="New order from Bob",
+    body="Walnut bowl: 0.001 BTC paid.",
+    actions=(("mark-read", "Mark as read"),),
+)
+
+
+class FakeDesktopNotifier:
+    """Stands in for desktop_notifier.DesktopNotifier: records ``send`` and dispatches."""
+
+    def __init__(self, *, app_name: str, app_icon: Any, capabilities: frozenset[Any]) -> None:
+        self.app_name = app_name
+        self.app_icon = app_icon
+        self.capabilities = capabilities
+        self.sent: list[dict[str, Any]] = []
+        self.cleared: list[str] = []
+        self.dispatch = True
+        self.loop = asyncio.get_running_loop()
+
+    async def get_capabilities(self) -> frozenset[Any]:
+        return self.capabilities
+
+    async def send(self, **kwargs: Any) -> str:
+        self.sent.append(kwargs)
+        if self.dispatch:
+            kwargs["on_dispatched"]()
+        return f"id-{len(self.sent)}"
+
+    async def clear(self, identifier: str) -> None:
+        self.cleared.append(identifier)
+
+
+def backend_with(
+    capabilities: set[Capability],
+) -> tuple[DesktopNotifierBackend, list[FakeDesktopNotifier]]:
+    made: list[FakeDesktopNotifier] = []
+
+    def factory(**kwargs: Any) -> FakeDesktopNotifier:
+        fake = FakeDesktopNotifier(capabilities=frozenset(capabilities), **kwargs)
+        made.append(fake)
+        return fake
+
+    return DesktopNotifierBackend(app_name="obnotify", escape_markup=True, factory=factory), made
+
+
+def test_platform_choices() -> None:
+    assert uses_body_markup("linux") and uses_body_markup("freebsd14")
+    assert not uses_body_markup("win32") and not uses_body_markup("darwin")
+    assert default_app_name("linux") == APP_NAME
+    assert default_app_name("win32") == APP_ID
+    assert escape_body('a <b>&</b> "q"') == 'a &lt;b&gt;&amp;&lt;/b&gt; "q"'
+    assert escape_for(("body", "body-markup", "actions"))
+    assert not escape_for(("body", "actions"))
+    assert escape_for(None)
+
+
+def test_the_server_decides_whether_the_body_is_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    import obnotify.desktop.notifier as module
+
+    toast = Toast(title="t", body="a <b> & c")
+    for answer, body in [(("body",), "a <b> & c"), (None, "a &lt;b&gt; &amp; c")]:
+
+        async def reported(answer: tuple[str, ...] | None = answer) -> tuple[str, ...] | None:
+            return answer
+
+        monkeypatch.setattr(module, "freedesktop_capabilities", reported)
+        made: list[FakeDesktopNotifier] = []
+
+        def factory(made: list[FakeDesktopNotifier] = made, **kwargs: Any) -> FakeDesktopNotifier:
+            made.append(FakeDesktopNotifier(capabilities=frozenset(), **kwargs))
+            return made[-1]
+
+        backend = DesktopNotifierBackend(factory=factory)
+        asyncio.run(
+            backend.show(toast, image_path=None, on_clicked=print, on_action=print, on_reply=None)
+        )
+        assert made[0].sent[0]["message"] == body
+        assert backend.escape_markup is (answer is None)
+
+
+def test_no_session_bus_means_the_server_cannot_be_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/obnotify-test-bus")
+    assert asyncio.run(freedesktop_capabilities()) is None
+
+
+def test_toast_maps_onto_desktop_notifier_with_an_inline_reply() -> None:
+    backend, made = backend_with({Capability.BUTTONS, Capability.REPLY_FIELD})
+    clicks: list[str] = []
+    replies: list[str] = []
+
+    async def scenario() -> str | None:
+        return await backend.show(
+            CHAT,
+            image_path=Path("/tmp/avatar.png"),
+            on_clicked=lambda: clicks.append("click"),
+            on_action=clicks.append,
+            on_reply=replies.append,
+        )
+
+    identifier = asyncio.run(scenario())
+    assert identifier == "id-1"
+    (fake,) = made
+    assert fake.app_name == "obnotify"
+    assert Path(fake.app_icon.path) == APP_ICON_PNG
+    sent = fake.sent[0]
+    assert sent["title"] == CHAT.title
+    assert sent["message"] == "Is it &lt;b&gt;still&lt;/b&gt; available? Tom &amp; Jerry"
+    assert sent["urgency"] is NativeUrgency.Critical
+    assert sent["buttons"] == []
+    assert isinstance(sent["reply_field"], ReplyField)
+    assert Path(sent["attachment"].path) == Path("/tmp/avatar.png")
+    assert sent["thread"] == "chat:QmPeer:"
+    reply_field: ReplyField = sent["reply_field"]
+    assert reply_field.on_replied is not None
+    reply_field.on_replied("On my way")
+    sent["on_clicked"]()
+    assert replies == ["On my way"] and clicks == ["click"]
+
+
+def test_reply_falls_back_to_a_button_and_buttons_report_their_action() -> None:
+    backend, made = backend_with({Capability.BUTTONS})
+    actions: list[str] = []
+
+    async def scenario() -> None:
+        await backend.show(
+            CHAT, image_path=None, on_clicked=lambda: None, on_action=actions.append, on_reply=print
+        )
+        await backend.show(
+            ORDER, image_path=None, on_clicked=lambda: None, on_action=actions.append, on_reply=None
+        )
+
+    asyncio.run(scenario())
+    chat, order = made[0].sent
+    assert chat["reply_field"] is None and chat["attachment"] is None
+    assert [(b.identifier, b.title) for b in chat["buttons"]] == [("reply", "Reply")]
+    assert [(b.identifier, b.title) for b in order["buttons"]] == [("mark-read", "Mark as read")]
+    assert order["urgency"] is NativeUrgency.Normal
+    chat["buttons"][0].on_pressed()
+    order["buttons"][0].on_pressed()
+    assert actions == ["reply", "mark-read"]
+
+
+def test_failing_callbacks_are_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+    backend, made = backend_with(set())
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    asyncio.run(
+        backend.show(ORDER, image_path=None, on_clicked=broken, on_action=print, on_reply=None)
+    )
+    made[0].sent[0]["on_clicked"]()
+    assert "toast click handler failed" in caplog.text
+
+
+def test_a_toast_that_was_not_dispatched_has_no_id() -> None:
+    backend, made = backend_with(set())
+
+    async def scenario() -> tuple[str | None, str | None]:
+        first = await backend.show(
+            ORDER, image_path=None, on_clicked=lambda: None, on_action=print, on_reply=None
+        )
+        made[0].dispatch = False
+        second = await backend.show(
+            ORDER, image_path=None, on_clicked=lambda: None, on_action=print, on_reply=None
+        )
+        await backend.clear("id-1")
+        return first, second
+
+    assert asyncio.run(scenario()) == ("id-1", None)
+    assert made[0].cleared == ["id-1"]
+
+
+def test_notifier_is_made_inside_the_running_loop_only() -> None:
+    backend, made = backend_with(set())
+    with pytest.raises(RuntimeError):
+        backend._desktop_notifier()
+    asyncio.run(
+        backend.show(
+            ORDER, image_path=None, on_clicked=lambda: None, on_action=print, on_reply=None
+        )
+    )
+    assert len(made) == 1
+
+
+def test_recording_notifier_keeps_toasts_and_callbacks() -> None:
+    recorder = RecordingNotifier()
+    clicked: list[bool] = []
+
+    async def scenario() -> str | None:
+        identifier = await recorder.show(
+            ORDER,
+            image_path=None,
+            on_clicked=lambda: clicked.append(True),
+            on_action=print,
+            on_reply=None,
+        )
+        assert identifier is not None
+        await recorder.clear(identifier)
+        return identifier
+
+    identifier = asyncio.run(scenario())
+    assert recorder.titles == ["New order from Bob"]
+    assert recorder.cleared == [identifier] and recorder.shown[0].cleared
+    recorder.shown[0].on_clicked()
+    assert clicked == [True]
+    assert (
+        asyncio.run(
+            RecordingNotifier(fail=True).show(
+                ORDER, image_path=None, on_clicked=print, on_action=print, on_reply=None
+            )
+        )
+        is None
+    )
+
+
+def test_notifier_module_needs_no_qt() -> None:
+    source = Path(sys.modules[DesktopNotifierBackend.__module__].__file__ or "")
+    assert "PySide6" not in source.read_text(encoding="utf-8")
+
+
+# A program that shows one toast through DesktopNotifierBackend and reports, one JSON line
+# each, what the user did with it; it stays up until the toast is clicked or pressed.
+TOAST_PROGRAM = r"""
+import asyncio
+import html
+import json
+import sys
+from pathlib import Path
+
+from obnotify.core.render import Toast, Urgency
+from obnotify.desktop.notifier import DesktopNotifierBackend
+
+report = Path(sys.argv[1])
+
+
+def note(event, **data):
+    with report.open("a") as stream:
+        stream.write(json.dumps({"event": event, **data}) + "\n")
+
+
+async def main():
+    done = asyncio.Event()
+    backend = DesktopNotifierBackend()
+    toast = Toast(
+        title="Order <b>#42</b> & paid",
+        body="Buyer <i>alice</i> & <a href='x'>co</a> paid",
+        urgency=Urgency.CRITICAL,
+        actions=(("mark-read", "Mark as read"),),
+    )
+    identifier = await backend.show(
+        toast,
+        image_path=None,
+        on_clicked=lambda: (note("clicked"), done.set()),
+        on_action=lambda action: (note("action", action=action), done.set()),
+        on_reply=None,
+    )
+    note("shown", identifier=identifier)
+    await asyncio.wait_for(done.wait(), 60)
+
+
+asyncio.run(main())
+"""
+
+
+def _events(report: Path) -> list[dict[str, Any]]:
+    if not report.exists():
+        return []
+    return [json.loads(line) for line in report.read_text().splitlines() if line.endswith("}")]
+
+
+def _start(desktop: Any, tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    program = tmp_path / "toast.py"
+    program.write_text(TOAST_PROGRAM)
+    report = tmp_path / "events.jsonl"
+    return desktop.spawn([sys.executable, str(program), str(report)], name="toast"), report
+
+
+def _wait_event(desktop: Any, report: Path, name: str) -> dict[str, Any]:
+    from desktop_session import wait_until
+
+    def found() -> dict[str, Any] | None:
+        return next((e for e in _events(report) if e["event"] == name), None)
+
+    event: dict[str, Any] = wait_until(found, message=lambda: f"{name!r} in {_events(report)}")
+    return event
+
+
+RAW_BODY = "Buyer <i>alice</i> & <a href='x'>co</a> paid"
+ESCAPED_BODY = "Buyer &lt;i&gt;alice&lt;/i&gt; &amp; &lt;a href='x'&gt;co&lt;/a&gt; paid"
+
+
+def _server_capabilities(desktop: Any) -> list[str]:
+    """What ``freedesktop_capabilities`` reports when run inside the desktop session."""
+    program = (
+        "import asyncio, json\n"
+        "from obnotify.desktop.notifier import freedesktop_capabilities\n"
+        "print(json.dumps(asyncio.run(freedesktop_capabilities())))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        env=desktop.env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    answer: list[str] = json.loads(result.stdout)
+    return answer
+
+
+@pytest.mark.desktop
+def test_dunst_gets_the_app_name_an_escaped_body_and_the_button(
+    fresh_desktop: Any, tmp_path: Path
+) -> None:
+    _process, report = _start(fresh_desktop, tmp_path)
+    shown = _wait_event(fresh_desktop, report, "shown")
+    assert shown["identifier"]
+    toast = fresh_desktop.wait_for_toast(lambda t: t["summary"] == "Order <b>#42</b> & paid")
+    assert toast["appname"] == "obnotify"
+    reads_markup = "body-markup" in _server_capabilities(fresh_desktop)
+    assert toast["body"] == (ESCAPED_BODY if reads_markup else RAW_BODY)
+    assert toast["urgency"] == "critical"
+    assert toast["icon_path"] == str(APP_ICON_PNG)
+    assert fresh_desktop.toast_actions(toast["id"]) == {"default": "", "mark-read": "Mark as read"}
+    fresh_desktop.action(toast["id"], action_name="mark-read")
+    assert _wait_event(fresh_desktop, report, "action")["action"] == "mark-read"
+
+
+@pytest.mark.desktop
+def test_the_notification_server_is_asked_about_body_markup(fresh_desktop: Any) -> None:
+    capabilities = _server_capabilities(fresh_desktop)
+    assert "actions" in capabilities and "body" in capabilities
+
+
+@pytest.mark.desktop
+def test_clicking_the_toast_calls_on_clicked(fresh_desktop: Any, tmp_path: Path) -> None:
+    _process, report = _start(fresh_desktop, tmp_path)
+    _wait_event(fresh_desktop, report, "shown")
+    toast = fresh_desktop.wait_for_toast(lambda t: t["summary"] == "Order <b>#42</b> & paid")
+    fresh_desktop.action(toast["id"])
+    _wait_event(fresh_desktop, report, "clicked")
+
+
+@pytest.mark.desktop
+def test_dunst_renders_node_markup_as_literal_text(fresh_desktop: Any, tmp_path: Path) -> None:
+    _process, report = _start(fresh_desktop, tmp_path)
+    _wait_event(fresh_desktop, report, "shown")
+    toast = fresh_desktop.wait_for_toast(lambda t: t["summary"] == "Order <b>#42</b> & paid")
+    fresh_desktop.close_all()
+    closed = fresh_desktop.wait_for_toast(lambda t: t["id"] == toast["id"] and t["closed"])
+    # dunst's rendered text is Pango markup: read once, it must be the body exactly as the node
+    # sent it, whether dunst parses markup (and got it escaped) or not (and got it as is).
+    assert html.unescape(closed["message"]).endswith("\n" + RAW_BODY)
+    assert "<i>" not in closed["message"]

@@ -1,0 +1,163 @@
+"""The tray menu emits its signals; the icon follows the state and the badge."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QSystemTrayIcon
+from pytestqt.qtbot import QtBot
+
+from obnotify.core.tray_state import TrayState
+from obnotify.ui.icons import TRAY_ICON_FILES, badge_text, category_icon, tray_icon
+from obnotify.ui.tray import Tray
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+ZONE = timezone(timedelta(hours=1))
+NOW = datetime(2025, 6, 1, 21, 15, tzinfo=ZONE)
+
+
+def make_tray() -> Tray:
+    return Tray(now=lambda: NOW)
+
+
+def test_menu_entries_emit_their_signals(qtbot: QtBot) -> None:
+    tray = make_tray()
+    tray.set_state(TrayState.UNREAD, "obnotify", 2)
+    cases = [
+        (tray.open_action, tray.open_requested),
+        (tray.mark_all_read_action, tray.mark_all_read_requested),
+        (tray.reconnect_action, tray.reconnect_requested),
+        (tray.quit_action, tray.quit_requested),
+    ]
+    for action, signal in cases:
+        with qtbot.waitSignal(signal, timeout=1000):
+            action.trigger()
+    labels = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
+    assert labels == [
+        "Open obnotify",
+        "Mark all as read",
+        "Pause notifications",
+        "Reconnect",
+        "Quit",
+    ]
+    assert tray.menu.defaultAction() is tray.open_action
+
+
+def test_pause_entries_emit_deadlines(qtbot: QtBot) -> None:
+    tray = make_tray()
+    with qtbot.waitSignal(tray.pause_requested) as hour:
+        tray.pause_hour_action.trigger()
+    assert hour.args == [NOW + timedelta(hours=1)]
+    with qtbot.waitSignal(tray.pause_requested) as tomorrow:
+        tray.pause_tomorrow_action.trigger()
+    assert tomorrow.args == [datetime(2025, 6, 2, 8, 0, tzinfo=ZONE)]
+    assert not tray.resume_action.isEnabled()
+    tray.set_paused(True)
+    with qtbot.waitSignal(tray.pause_requested) as resume:
+        tray.resume_action.trigger()
+    assert resume.args == [None]
+
+
+def test_left_click_opens_the_window(qtbot: QtBot) -> None:
+    tray = make_tray()
+    with qtbot.waitSignal(tray.open_requested):
+        tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)
+    with qtbot.assertNotEmitted(tray.open_requested):
+        tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Context)
+
+
+def test_state_icon_tooltip_and_badge() -> None:
+    tray = make_tray()
+    assert not tray.mark_all_read_action.isEnabled()
+    tray.set_state(TrayState.UNREAD, "obnotify\nConnected\n3 unread", 3)
+    assert tray.state is TrayState.UNREAD and tray.unread == 3
+    assert tray.icon.toolTip().endswith("3 unread")
+    assert tray.mark_all_read_action.isEnabled()
+    assert not tray.icon.icon().isNull()
+    assert tray_icon(TrayState.UNREAD, 3) is tray_icon(TrayState.UNREAD, 3)
+    assert tray_icon(TrayState.UNREAD, 250) is tray_icon(TrayState.UNREAD, 100)
+    assert badge_text(7) == "7" and badge_text(100) == "99+"
+
+
+def test_every_state_and_category_has_an_icon_that_loads() -> None:
+    for state in TrayState:
+        assert TRAY_ICON_FILES[state] == f"tray-{state.value}.svg"
+        pixmap = tray_icon(state).pixmap(22, 22)
+        assert not pixmap.isNull() and pixmap.toImage().pixelColor(11, 11).alpha() > 0
+        badged = tray_icon(state, 5).pixmap(22, 22)
+        assert badged.toImage() != pixmap.toImage()
+    for name in ("orders", "disputes", "chat", "followers", "funds", "other", "unheard-of"):
+        assert not category_icon(name).pixmap(16, 16).isNull()
+
+
+def test_tray_availability_is_asked_not_assumed() -> None:
+    assert Tray.available() is False
+
+
+# Our Tray in a real tray host; reports what Qt saw, then runs until it is ended.
+TRAY_PROGRAM = r"""
+import json
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from obnotify.core.tray_state import TrayState, tooltip
+from obnotify.ui.tray import Tray
+
+report = Path(sys.argv[1])
+app = QApplication(sys.argv[:1])
+app.setQuitOnLastWindowClosed(False)
+tray = Tray()
+tray.set_state(TrayState.UNREAD, tooltip("Alice", "connected", 5, "New order", None), 5)
+tray.show()
+partial = report.with_name(report.name + ".partial")
+partial.write_text(json.dumps({"available": Tray.available(), "visible": tray.icon.isVisible()}))
+partial.replace(report)
+sys.exit(app.exec())
+"""
+
+
+@pytest.mark.desktop
+def test_the_tray_icon_is_embedded_with_its_badge(fresh_desktop: Any, tmp_path: Path) -> None:
+    from desktop_session import wait_until
+
+    program = tmp_path / "tray.py"
+    program.write_text(TRAY_PROGRAM)
+    report = tmp_path / "tray.json"
+    process = fresh_desktop.spawn([sys.executable, str(program), str(report)], name="tray")
+    facts = json.loads(
+        wait_until(
+            lambda: report.read_text() if report.exists() else None,
+            message=lambda: f"the tray program to report:\n{fresh_desktop.output_of(process)}",
+        )
+    )
+    assert facts == {"available": True, "visible": True}
+    [client] = fresh_desktop.wait_for_tray_clients(1)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = fresh_desktop.screenshot(ARTIFACTS / "tray-unread-5.png", window_id=client)
+    image = QImage(str(shot))
+    colours = {
+        image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())
+    }
+
+    def near(target: str) -> bool:
+        wanted = QColor(target)
+        return any(
+            abs(QColor(c).red() - wanted.red())
+            + abs(QColor(c).green() - wanted.green())
+            + abs(QColor(c).blue() - wanted.blue())
+            < 40
+            for c in colours
+        )
+
+    assert near("#2bad72"), "the green bell"
+    assert near("#e8590c"), "the orange badge"
+    process.terminate()
+    process.wait(timeout=10)
