@@ -19,6 +19,7 @@ import binascii
 import hmac
 import json
 import re
+import ssl
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -161,6 +162,7 @@ class SimNode:
         *,
         testnet: bool = False,
         wallets: Iterable[str] = DEFAULT_WALLETS,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         if auth not in AUTH_MODES:
             raise ValueError(f"unknown auth mode {auth!r}")
@@ -180,6 +182,8 @@ class SimNode:
         self.wallet_interval = wallet_interval
         self.peer_id = peer_id
         self.testnet = testnet
+        self.ssl_context = ssl_context
+        """Serve https and wss with this context (a node with SSL on), or plain http and ws."""
 
         self.refuse_all = False
         """Answer every request, socket or REST, with 403 (wrong credentials, IP not allowed)."""
@@ -234,13 +238,13 @@ class SimNode:
 
     @property
     def url(self) -> str:
-        """``http://HOST:PORT``, the base of the REST API."""
-        return f"http://{self._authority}"
+        """``http(s)://HOST:PORT``, the base of the REST API."""
+        return f"{'https' if self.ssl_context else 'http'}://{self._authority}"
 
     @property
     def ws_url(self) -> str:
-        """``ws://HOST:PORT/ws``."""
-        return f"ws://{self._authority}/ws"
+        """``ws(s)://HOST:PORT/ws``."""
+        return f"{'wss' if self.ssl_context else 'ws'}://{self._authority}/ws"
 
     @property
     def clients(self) -> int:
@@ -301,7 +305,9 @@ class SimNode:
             app, handle_signals=False, access_log=None, shutdown_timeout=_SHUTDOWN_TIMEOUT
         )
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+        site = web.TCPSite(
+            runner, self.host, self.port, reuse_address=True, ssl_context=self.ssl_context
+        )
         try:
             await site.start()
         except BaseException:

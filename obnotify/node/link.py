@@ -32,6 +32,8 @@ is counted and skipped instead of closing the connection."""
 PING_INTERVAL: Final = 20.0
 PING_TIMEOUT: Final = 20.0
 OPEN_TIMEOUT: Final = 10.0
+CLOSE_TIMEOUT: Final = 2.0
+"""A dead path never answers the closing handshake: give up on it quickly."""
 
 
 class ConnState(enum.StrEnum):
@@ -128,7 +130,7 @@ class NodeLink:
                     open_timeout=OPEN_TIMEOUT,
                     ping_interval=self.ping_interval,
                     ping_timeout=self.ping_timeout,
-                    close_timeout=5,
+                    close_timeout=CLOSE_TIMEOUT,
                     max_size=MAX_MESSAGE_BYTES,
                     compression=None,
                 ) as ws:

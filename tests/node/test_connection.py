@@ -1,0 +1,193 @@
+"""Authentication, TLS and liveness of the link against the simulated node."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import ssl
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from obnotify.demo.node import SimNode
+from obnotify.node.config import ConfigError, make_config
+from obnotify.node.link import ConnState
+from obnotify.node.session import NodeSession
+from obnotify.store import Store
+
+from .test_session import FAST, Recorder, run, until
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A CA and a server certificate for 127.0.0.1 signed by it, as the node's gencerts makes."""
+    d = tmp_path_factory.mktemp("certs")
+
+    def sh(*args: str) -> None:
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=d)
+
+    sh("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+       "-days", "2", "-subj", "/CN=obnotify test CA")
+    (d / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+    sh("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "node.key", "-out", "node.csr", "-subj", "/CN=127.0.0.1")
+    sh("x509", "-req", "-in", "node.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+       "-out", "node.crt", "-days", "2", "-extfile", "ext.cnf")
+    sh("x509", "-in", "node.crt", "-outform", "DER", "-out", "node.der")
+    return {"ca": d / "ca.crt", "cert": d / "node.crt", "key": d / "node.key", "der": d / "node.der"}
+
+
+def _server_context(certs: dict[str, Path]) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(certs["cert"], certs["key"])
+    return ctx
+
+
+async def _connect_once(node: SimNode, tmp_path: Path, **options: object) -> tuple[ConnState, str]:
+    """Run a session until it connects or fails; the state it reached and why."""
+    rec = Recorder()
+    store = Store(tmp_path / f"{len(list(tmp_path.iterdir()))}.sqlite3")
+    session = NodeSession(make_config(node.url, **options), store, rec, link_options=dict(FAST))  # type: ignore[arg-type]
+    task = asyncio.create_task(session.run())
+    try:
+        await until(
+            lambda: rec.state in (ConnState.CONNECTED, ConnState.TLS_FAILED, ConnState.AUTH_FAILED),
+            timeout=10,
+            what="a verdict",
+        )
+        verdict = rec.states[-1]
+        if verdict[0] is ConnState.CONNECTED:
+            # Catch-up is REST: it proves the HTTP client shares the socket's auth and TLS.
+            await until(lambda: rec.catch_ups, timeout=10, what="catch-up over REST")
+    finally:
+        session.stop()
+        await asyncio.wait_for(task, 10)
+        store.close()
+    return verdict
+
+
+def test_tls_with_the_nodes_ca_or_a_pin(tmp_path: Path, certs: dict[str, Path]) -> None:
+    pin = hashlib.sha256(certs["der"].read_bytes()).hexdigest()
+
+    async def scenario() -> dict[str, tuple[ConnState, str]]:
+        node = SimNode(wallet_interval=None, ssl_context=_server_context(certs))
+        await node.start()
+        assert node.url.startswith("https://")
+        try:
+            return {
+                "ca": await _connect_once(node, tmp_path, ca_file=str(certs["ca"])),
+                "pin": await _connect_once(node, tmp_path, pin=":".join(pin[i:i + 2] for i in range(0, 64, 2))),
+                "wrong pin": await _connect_once(node, tmp_path, pin="00" * 32),
+                "system store": await _connect_once(node, tmp_path),
+            }
+        finally:
+            await node.stop()
+
+    results = run(scenario())
+    assert results["ca"][0] is ConnState.CONNECTED
+    assert results["pin"][0] is ConnState.CONNECTED
+    assert results["wrong pin"][0] is ConnState.TLS_FAILED
+    assert "pinned" in results["wrong pin"][1]
+    assert results["system store"][0] is ConnState.TLS_FAILED
+    assert "certificate" in results["system store"][1]
+
+
+def test_cookie_file_auth(tmp_path: Path) -> None:
+    async def scenario() -> tuple[tuple[ConnState, str], tuple[ConnState, str]]:
+        node = SimNode(auth="cookie", wallet_interval=None)
+        await node.start()
+        try:
+            cookie = node.write_cookie_file(tmp_path / "datadir")
+            good = await _connect_once(node, tmp_path, cookie_file=str(cookie))
+            bad = await _connect_once(node, tmp_path, cookie="not-the-cookie")
+            return good, bad
+        finally:
+            await node.stop()
+
+    good, bad = run(scenario())
+    assert good[0] is ConnState.CONNECTED
+    assert bad[0] is ConnState.AUTH_FAILED
+
+
+def test_bad_settings_say_what_to_fix(tmp_path: Path) -> None:
+    unreadable = tmp_path / "nope.crt"
+    with pytest.raises(ConfigError, match="CA file .* does not exist"):
+        make_config("https://127.0.0.1:4002", ca_file=str(unreadable))
+    garbage = tmp_path / "garbage.crt"
+    garbage.write_text("not a certificate")
+    with pytest.raises(ConfigError, match="Cannot use CA file"):
+        make_config("https://127.0.0.1:4002", ca_file=str(garbage))
+    with pytest.raises(ConfigError, match="64 hex digits"):
+        make_config("https://127.0.0.1:4002", pin="abc")
+    with pytest.raises(ConfigError, match="Cannot read cookie file"):
+        make_config("http://127.0.0.1:4002", cookie_file=str(tmp_path / "missing" / ".cookie"))
+    with pytest.raises(ConfigError, match="Bad port"):
+        make_config("http://127.0.0.1:99999")
+    with pytest.raises(ConfigError, match="allow-insecure-auth"):
+        make_config("ws://198.51.100.7:4002", username="a", password="b")
+    assert make_config("ws://198.51.100.7:4002", username="a", password="b", allow_insecure_auth=True)
+    assert make_config("http://[::1]:4002/ws", username="a", password="b").ws_url == "ws://[::1]:4002/ws"
+
+
+class Blackhole:
+    """A TCP relay to the node that can go silent, like a path that died while the socket stays open."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.silent = False
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._writers: list[asyncio.StreamWriter] = []
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        self._writers += [writer, up_writer]
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(ConnectionError, asyncio.CancelledError):
+                while data := await src.read(65536):
+                    if not self.silent:
+                        dst.write(data)
+                        await dst.drain()
+            dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+    async def stop(self) -> None:
+        for w in self._writers:
+            w.close()
+        if self._server is not None:
+            self._server.close()
+
+
+def test_silent_socket_is_declared_dead_and_replaced(tmp_path: Path) -> None:
+    async def scenario() -> list[ConnState]:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        relay = Blackhole(node.port)
+        await relay.start()
+        rec = Recorder()
+        store = Store(tmp_path / "n.sqlite3")
+        config = make_config(f"http://127.0.0.1:{relay.port}")
+        options = dict(FAST, ping_interval=0.3, ping_timeout=0.3)
+        session = NodeSession(config, store, rec, link_options=options)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.state is ConnState.CONNECTED, what="connected")
+        relay.silent = True
+        await until(lambda: rec.state is ConnState.UNREACHABLE, timeout=10, what="the dead socket noticed")
+        relay.silent = False
+        await until(lambda: rec.state is ConnState.CONNECTED, timeout=5, what="reconnected")
+        session.stop()
+        await asyncio.wait_for(task, 10)
+        await relay.stop()
+        await node.stop()
+        store.close()
+        return [s for s, _ in rec.states]
+
+    states = run(scenario())
+    assert states.count(ConnState.CONNECTED) == 2
