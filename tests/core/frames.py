@@ -17,6 +17,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any, Final
+from obnotify.demo.frames import NOTIFICATION_TYPES as SERVER_NOTIFICATION_TYPES
 
 __all__ = [
     "ALL_FRAMES",
@@ -458,31 +459,8 @@ BTC_CURRENCY: Final = {
     "name": "Testnet Bitcoin",
 }
 
-NOTIFICATION_TYPES: Final = (
-    "order",
-    "payment",
-    "orderConfirmation",
-    "orderDeclined",
-    "cancel",
-    "refund",
-    "fulfillment",
-    "orderComplete",
-    "processingError",
-    "disputeOpen",
-    "disputeUpdate",
-    "disputeClose",
-    "disputeAccepted",
-    "vendorFinalizedPayment",
-    "buyerDisputeTimeout",
-    "buyerDisputeExpiry",
-    "vendorDisputeTimeout",
-    "moderatorDisputeExpiry",
-    "follow",
-    "unfollow",
-    "moderatorAdd",
-    "moderatorRemove",
-)
-"""Every type in the server-facts table, under its 0.14 name."""
+NOTIFICATION_TYPES: Final = SERVER_NOTIFICATION_TYPES
+"""Every type in the server-facts table, under its 0.14 name, as the simulated node knows them."""
 
 V013: Final[dict[str, str]] = {
     "order": GUIDE["order"],

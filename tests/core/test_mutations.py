@@ -30,7 +30,7 @@ from obnotify.core.render import (
     render_record,
 )
 
-from .frames import ALICE, ALL_FRAMES, BUYER, VENDOR, capture_frames, go_json
+from .frames import ALICE, ALL_FRAMES, BUYER, NOTIFICATION_TYPES, VENDOR, capture_frames, go_json
 
 EVENT_TYPES: Final = get_args(Event)
 ROUTE_FORBIDDEN: Final = frozenset(" \t\r\n\f\v\"'<>`\\\x00")
@@ -122,34 +122,8 @@ ODD_HASHES: Final = (
     "Qm" + "1" * 44,
 )
 
-TYPES: Final = (
-    "order",
-    "payment",
-    "orderConfirmation",
-    "orderDeclined",
-    "declined",
-    "cancel",
-    "refund",
-    "fulfillment",
-    "orderComplete",
-    "processingError",
-    "disputeOpen",
-    "disputeUpdate",
-    "disputeClose",
-    "disputeAccepted",
-    "vendorFinalizedPayment",
-    "buyerDisputeTimeout",
-    "buyerDisputeExpiry",
-    "vendorDisputeTimeout",
-    "moderatorDisputeExpiry",
-    "follow",
-    "unfollow",
-    "moderatorAdd",
-    "moderatorRemove",
-    "",
-    "ORDER",
-    "future",
-)
+TYPES: Final = (*NOTIFICATION_TYPES, "declined", "", "ORDER", "future")
+"""Every type, the older name, and names no node sends."""
 
 _encoder = msgspec.json.Encoder()
 
