@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from obnotify.core.ids import short_id
 from obnotify.ui.history import HistoryRowLike
 from obnotify.ui.icons import category_icon
-from obnotify.ui.routes import ChatTarget, chat_target
+from obnotify.core.routes import ChatTarget, chat_target
 
 __all__ = ["DetailPane"]
 

@@ -11,7 +11,6 @@ import logging
 import time
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -19,6 +18,7 @@ from PySide6.QtGui import QDesktopServices
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.policy import Decision, ToastPolicy
 from obnotify.core.render import Toast, category
+from obnotify.core.routes import chat_target
 from obnotify.core.texts import person
 from obnotify.core.tray_state import derive_tray_state, tooltip
 from obnotify.desktop.notifier import Notifier
@@ -174,10 +174,9 @@ class NodeController(QObject):
             self.show_window(row.rowid)
 
     def on_toast_reply(self, text: str, row: HistoryRow | None) -> None:
-        if row is not None:
-            peer, subject = _chat_target(row.route)
-            if peer:
-                self._send_reply(peer, subject, text)
+        target = chat_target(row.route) if row is not None else None
+        if target is not None:
+            self._send_reply(target.peer_id, target.subject, text)
 
     # Window and tray ----------------------------------------------------------
 
@@ -243,11 +242,3 @@ class NodeController(QObject):
             unread,
         )
 
-
-def _chat_target(route: str) -> tuple[str, str]:
-    """(peer id, subject) from a chat route ``ob://chat/PEER?subject=ORDER``."""
-    parts = urlsplit(route)
-    if parts.scheme != "ob" or parts.netloc != "chat":
-        return "", ""
-    subject = parse_qs(parts.query).get("subject", [""])[0]
-    return parts.path.strip("/"), subject
