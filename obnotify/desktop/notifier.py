@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-from obnotify import APP_ID, APP_NAME
+from obnotify import APP_ID
 from obnotify.core.render import Toast, Urgency
 from obnotify.resources import APP_ICON_PNG
 
@@ -29,7 +29,6 @@ __all__ = [
     "Notifier",
     "RecordingNotifier",
     "ShownToast",
-    "default_app_name",
     "escape_body",
     "escape_for",
     "freedesktop_capabilities",
@@ -141,16 +140,6 @@ def escape_body(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def default_app_name(platform: str = sys.platform) -> str:
-    """The name desktop-notifier is given.
-
-    On Windows it is the AppUserModelID, which must be the one id used for the
-    process and the Start-menu shortcut: ``APP_ID``. Elsewhere it is the name
-    the notification server shows (dunst's ``appname``): ``APP_NAME``.
-    """
-    return APP_ID if platform.startswith("win") else APP_NAME
-
-
 def _guarded(callback: Callable[..., None], what: str) -> Callable[..., None]:
     """A callback that logs its own failure, since desktop-notifier calls it from D-Bus code."""
 
@@ -167,8 +156,7 @@ class DesktopNotifierBackend:
     """:class:`Notifier` over desktop-notifier's ``DesktopNotifier``.
 
     Args:
-        app_name: The name or id for the notification center; see
-            :func:`default_app_name`.
+        app_name: The name for the notification centre; the app id by default.
         app_icon: The icon file shown with every toast.
         escape_markup: Escape the body, or not; by default it is escaped when the
             platform's servers may read markup (:func:`uses_body_markup`) and
@@ -185,7 +173,7 @@ class DesktopNotifierBackend:
         escape_markup: bool | None = None,
         factory: Callable[..., Any] | None = None,
     ) -> None:
-        self.app_name = app_name or default_app_name()
+        self.app_name = app_name or APP_ID
         self.app_icon = app_icon
         self.escape_markup = escape_markup
         """Whether the body is escaped; None until the server has been asked."""

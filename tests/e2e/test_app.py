@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from desktop_session import DesktopSession, png_size, wait_until
 
+from obnotify import APP_ID
 from obnotify.core.decode import decode_frame
 from obnotify.core.events import Profile, ProfileReply
 from obnotify.core.render import RenderContext, render
@@ -108,7 +109,7 @@ def test_every_scenario_event_reaches_dunst(fresh_desktop: DesktopSession, tmp_p
 
     def all_shown() -> list[dict[str, Any]] | None:
         _alive(desktop, proc)
-        shown = [t for t in desktop.history() if t["appname"] == "obnotify"]
+        shown = [t for t in desktop.history() if t["appname"] == APP_ID]
         return shown if len(shown) >= len(expected) else None
 
     shown = wait_until(all_shown, 60, message=lambda: f"{len(desktop.history())} of {len(expected)} toasts")

@@ -18,12 +18,11 @@ import pytest
 from desktop_notifier import Capability, ReplyField
 from desktop_notifier import Urgency as NativeUrgency
 
-from obnotify import APP_ID, APP_NAME
+from obnotify import APP_ID
 from obnotify.core.render import Toast, Urgency
 from obnotify.desktop.notifier import (
     DesktopNotifierBackend,
     RecordingNotifier,
-    default_app_name,
     escape_body,
     escape_for,
     freedesktop_capabilities,
@@ -87,8 +86,6 @@ def backend_with(
 def test_platform_choices() -> None:
     assert uses_body_markup("linux") and uses_body_markup("freebsd14")
     assert not uses_body_markup("win32") and not uses_body_markup("darwin")
-    assert default_app_name("linux") == APP_NAME
-    assert default_app_name("win32") == APP_ID
     assert escape_body('a <b>&</b> "q"') == 'a &lt;b&gt;&amp;&lt;/b&gt; "q"'
     assert escape_for(("body", "body-markup", "actions"))
     assert not escape_for(("body", "actions"))
@@ -358,7 +355,7 @@ def test_dunst_gets_the_app_name_an_escaped_body_and_the_button(
     shown = _wait_event(fresh_desktop, report, "shown")
     assert shown["identifier"]
     toast = fresh_desktop.wait_for_toast(lambda t: t["summary"] == "Order <b>#42</b> & paid")
-    assert toast["appname"] == "obnotify"
+    assert toast["appname"] == APP_ID
     reads_markup = "body-markup" in _server_capabilities(fresh_desktop)
     assert toast["body"] == (ESCAPED_BODY if reads_markup else RAW_BODY)
     assert toast["urgency"] == "critical"
