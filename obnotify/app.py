@@ -191,7 +191,7 @@ async def _main(app: QApplication, args: argparse.Namespace) -> int:
     if args.demo and not args.data_dir:
         data_dir = data_dir / "demo"
     try:
-        store = Store(data_dir / "nodes" / f"{config.key}.sqlite3")
+        store = Store(data_dir / "nodes" / f"{config.key}.sqlite3", history_cap=settings.history_limit)
     except StoreError as exc:
         QMessageBox.critical(None, "obnotify", str(exc))
         return 2

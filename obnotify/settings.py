@@ -22,6 +22,8 @@ from obnotify.node.config import ConfigError
 
 __all__ = ["NodeEntry", "Settings", "default_config_path", "load_settings"]
 
+HISTORY_LIMIT = 100_000
+
 EXAMPLE = """\
 # obnotify settings. Passwords are kept in the OS keyring, never here.
 
@@ -37,6 +39,9 @@ url = "http://127.0.0.1:4002"     # http(s)://host:port of the node's API
 # muted = ["followers"]           # orders, disputes, chat, followers, funds, other
 # quiet_hours = "22:00-07:00"     # only critical toasts during these hours
 # burst_limit = 4                 # more toasts than this within 10 s fold into one summary
+
+[history]
+# limit = 100000                  # events kept per node; the oldest go first
 """
 
 
@@ -59,6 +64,7 @@ class Settings:
     muted: frozenset[Category] = frozenset()
     quiet_hours: QuietHours | None = None
     burst_limit: int = BURST_LIMIT
+    history_limit: int = HISTORY_LIMIT
     path: Path | None = None
 
 
@@ -81,6 +87,13 @@ def _quiet_hours(value: object, path: Path) -> QuietHours | None:
         return QuietHours(time.fromisoformat(start.strip()), time.fromisoformat(end.strip()))
     except ValueError as exc:
         raise ConfigError(f"{path}: quiet_hours must look like \"22:00-07:00\", not {value!r}.") from exc
+
+
+def _whole(table: dict[str, Any], key: str, default: int, path: Path) -> int:
+    value = table.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{path}: {key} must be a whole number of at least 1, not {value!r}.")
+    return value
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -120,12 +133,11 @@ def load_settings(path: Path | None = None) -> Settings:
         except ValueError as exc:
             choices = ", ".join(c.value for c in Category)
             raise ConfigError(f"{path}: unknown category {name!r} in muted; use {choices}.") from exc
-    burst_limit = notifications.get("burst_limit", BURST_LIMIT)
-    if not isinstance(burst_limit, int) or isinstance(burst_limit, bool) or burst_limit < 1:
-        raise ConfigError(f"{path}: burst_limit must be a whole number of at least 1.")
+    history = data.get("history", {}) or {}
     return Settings(
         nodes=tuple(nodes),
-        burst_limit=burst_limit,
+        burst_limit=_whole(notifications, "burst_limit", BURST_LIMIT, path),
+        history_limit=_whole(history, "limit", HISTORY_LIMIT, path),
         muted=frozenset(muted),
         quiet_hours=_quiet_hours(notifications.get("quiet_hours"), path),
         path=path,

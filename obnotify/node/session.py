@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+import msgspec
+
 from obnotify.core.decode import StoredNotification, decode_frame
 from obnotify.core.events import (
     ChatMessage,
@@ -56,6 +58,7 @@ PAGE_SIZE: Final = 50
 MAX_CATCH_UP_PAGES: Final = 40
 FIRST_START_ITEMS: Final = 20
 FIRST_START_DONE: Final = "first-start-done"
+BALANCES_STATE: Final = "balances"
 
 _STORED_TYPES: Final = frozenset(NotificationType) - {
     NotificationType.UNFOLLOW,
@@ -132,6 +135,7 @@ class NodeSession:
     async def run(self) -> None:
         """Run until cancelled or :meth:`stop`."""
         self._known_txids = self.store.known_txids()
+        self._restore_balances()
         deliver = asyncio.create_task(self._deliver())
         try:
             await self.link.run()
@@ -183,6 +187,21 @@ class NodeSession:
                 self.store.set_cursor(event.id)
 
     def _set_balances(self, balances: WalletBalances) -> None:
+        if balances != self.balances:
+            self.store.set_state(BALANCES_STATE, msgspec.json.encode(balances).decode())
+        self.balances = balances
+        self.listener.on_balances(balances)
+
+    def _restore_balances(self) -> None:
+        """Show the last balances known, so the window has numbers before the node answers."""
+        saved = self.store.get_state(BALANCES_STATE)
+        if not saved:
+            return
+        try:
+            balances = msgspec.json.decode(saved, type=WalletBalances)
+        except (msgspec.DecodeError, msgspec.ValidationError, ValueError):
+            log.info("ignored unreadable saved balances")
+            return
         self.balances = balances
         self.listener.on_balances(balances)
 

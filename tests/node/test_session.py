@@ -226,3 +226,31 @@ def test_missed_events_are_caught_up_once(tmp_path: Path) -> None:
 
     rec, _ = run(scenario())
     assert all(n.source is Source.CATCH_UP for n in rec.new[1:])
+
+
+def test_balances_are_kept_for_the_next_start(tmp_path: Path) -> None:
+    async def scenario() -> tuple[Recorder, Recorder]:
+        node = SimNode(wallet_interval=None)
+        node.set_balance("ETH", 1, 0, 19_000_000)
+        await node.start()
+        first = Recorder()
+        session, store = _session(node, tmp_path, first)
+        task = asyncio.create_task(session.run())
+        await until(lambda: first.catch_ups and first.balances, what="connected")
+        await _stop(session, task)
+        store.close()
+        await node.stop()
+        second = Recorder()
+        session, store = _session(node, tmp_path, second)
+        task = asyncio.create_task(session.run())
+        await until(lambda: second.balances, what="saved balances")
+        await _stop(session, task)
+        store.close()
+        return first, second
+
+    first, second = run(scenario())
+    eth = next(c for c in first.balances[-1].coins if c.code == "ETH")
+    assert eth.confirmed.decimal_text() == "0.000000000000000001"
+    # The node is down now: these numbers can only come from the store.
+    assert second.balances[0] == first.balances[-1]
+    assert ConnState.CONNECTED not in [state for state, _ in second.states]
