@@ -44,6 +44,8 @@ __all__ = [
     "NotificationPage",
     "StoredNotification",
     "decode_balances",
+    "decode_chat_messages",
+    "decode_conversations",
     "decode_frame",
     "decode_notification_page",
     "decode_profile",
@@ -61,6 +63,9 @@ _page_decoder = msgspec.json.Decoder(wire.NotificationListWire)
 _balances_decoder = msgspec.json.Decoder(dict[str, wire.BalanceWire])
 _profile_decoder = msgspec.json.Decoder(wire.ProfileWire)
 _any_decoder = msgspec.json.Decoder()
+_conversations_decoder = msgspec.json.Decoder(list[wire.ConversationWire])
+_raw_list_decoder = msgspec.json.Decoder(list[msgspec.Raw])
+_message_decoder = msgspec.json.Decoder(wire.MessageWire)
 
 _KNOWN_TYPES: Final[dict[str, NotificationType]] = {
     t.value: t for t in NotificationType if t is not NotificationType.UNKNOWN
@@ -363,5 +368,26 @@ def decode_profile(data: bytes | str, peer_id: str = "") -> Profile | DecodeErro
     """Decode ``GET /ob/profile/PEER``."""
     try:
         return _profile(_profile_decoder.decode(data), peer_id)
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError) as exc:
+        return _error(str(exc), data)
+
+
+def decode_conversations(data: bytes | str) -> list[tuple[str, int]] | DecodeError:
+    """``GET /ob/chatconversations`` as (peer id, unread count) pairs."""
+    try:
+        return [(c.peerId, c.unread) for c in _conversations_decoder.decode(data) if c.peerId]
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError) as exc:
+        return _error(str(exc), data)
+
+
+def decode_chat_messages(data: bytes | str) -> list[tuple[ChatMessage, str]] | DecodeError:
+    """``GET /ob/chatmessages/PEER``, newest first, each with its JSON as the node sent it."""
+    try:
+        items = _raw_list_decoder.decode(data)
+        out = []
+        for raw in items:
+            text = bytes(raw).decode("utf-8", "replace")
+            out.append((_message(_message_decoder.decode(raw)), text))
+        return out
     except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError) as exc:
         return _error(str(exc), data)

@@ -13,6 +13,7 @@ import msgspec
 __all__ = [
     "AmountWire",
     "BalanceWire",
+    "ConversationWire",
     "FrameWire",
     "MessageWire",
     "NotificationListWire",
@@ -144,6 +145,13 @@ class FrameWire(msgspec.Struct):
     peerID: str | None = None
     profile: ProfileWire | None = None
     error: str | None = None
+
+
+class ConversationWire(msgspec.Struct):
+    """One item of ``GET /ob/chatconversations``."""
+
+    peerId: str = ""
+    unread: int = 0
 
 
 class NotificationItemWire(msgspec.Struct):

@@ -12,10 +12,12 @@ import msgspec
 from obnotify.core.decode import (
     NotificationPage,
     decode_balances,
+    decode_chat_messages,
+    decode_conversations,
     decode_notification_page,
     decode_profile,
 )
-from obnotify.core.events import DecodeError, Profile, WalletBalances
+from obnotify.core.events import ChatMessage, DecodeError, Profile, WalletBalances
 from obnotify.core.ids import safe_id
 from obnotify.node.config import NodeConfig
 
@@ -143,6 +145,25 @@ class NodeApi:
         if pid:
             params = {"subject": subject} if subject else {}
             await self._request("POST", f"/ob/markchatasread/{pid}", params=params)
+
+    async def chat_conversations(self) -> list[tuple[str, int]]:
+        """(peer id, unread count) of every direct conversation."""
+        response = await self._request("GET", "/ob/chatconversations")
+        decoded = decode_conversations(response.content)
+        if isinstance(decoded, DecodeError):
+            raise ApiError(f"GET /ob/chatconversations: undecodable answer: {decoded.reason}")
+        return decoded
+
+    async def chat_messages(self, peer_id: str, *, limit: int) -> list[tuple[ChatMessage, str]]:
+        """The newest messages with a peer, newest first, each with its raw JSON."""
+        pid = safe_id(peer_id)
+        if not pid:
+            return []
+        response = await self._request("GET", f"/ob/chatmessages/{pid}", params={"limit": limit})
+        decoded = decode_chat_messages(response.content)
+        if isinstance(decoded, DecodeError):
+            raise ApiError(f"GET /ob/chatmessages: undecodable answer: {decoded.reason}")
+        return decoded
 
     async def image(self, image_hash: str) -> httpx.Response:
         return await self._request("GET", f"/ob/images/{image_hash}")

@@ -56,6 +56,7 @@ ENRICH_TIMEOUT: Final = 2.0
 PROFILE_TIMEOUT: Final = 1.2
 PAGE_SIZE: Final = 50
 MAX_CATCH_UP_PAGES: Final = 40
+MAX_CHAT_CONVERSATIONS: Final = 50
 FIRST_START_ITEMS: Final = 20
 FIRST_START_DONE: Final = "first-start-done"
 BALANCES_STATE: Final = "balances"
@@ -303,11 +304,16 @@ class NodeSession:
             log.warning("REST refused the credentials the socket accepted")
         except ApiError as exc:
             log.info("no balances: %s", exc)
+        first_start = self.store.get_state(FIRST_START_DONE) is None
         try:
             missed = await self.catch_up()
         except ApiError as exc:
             log.warning("catch-up failed, will retry on the next connection: %s", exc)
             return
+        try:
+            missed += await self.catch_up_chat(Source.HISTORY if first_start else Source.CATCH_UP)
+        except ApiError as exc:
+            log.warning("chat catch-up failed: %s", exc)
         self._caught_up = True
         self.listener.on_catch_up_done(missed)
 
@@ -351,6 +357,24 @@ class NodeSession:
                 missed += 1
         if newer:
             self.store.set_cursor(newer[0].notification.id)
+        return missed
+
+    async def catch_up_chat(self, source: Source) -> int:
+        """Unread direct messages that came while no socket was open; returns how many were new.
+
+        Chat is push-only on the socket, so without this a message sent while the
+        app was down would never be seen.
+        """
+        missed = 0
+        conversations = [(p, n) for p, n in await self.api.chat_conversations() if n > 0]
+        for peer_id, unread in conversations[:MAX_CHAT_CONVERSATIONS]:
+            messages = await self.api.chat_messages(peer_id, limit=min(unread, PAGE_SIZE))
+            for message, raw in reversed(messages):
+                if message.outgoing or message.read:
+                    continue
+                recorded = self._ingest(message, '{"message": ' + raw + "}", source)
+                if recorded and source is not Source.HISTORY:
+                    missed += 1
         return missed
 
     def _ingest_stored(self, item: StoredNotification, source: Source) -> bool:

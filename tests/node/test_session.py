@@ -254,3 +254,34 @@ def test_balances_are_kept_for_the_next_start(tmp_path: Path) -> None:
     # The node is down now: these numbers can only come from the store.
     assert second.balances[0] == first.balances[-1]
     assert ConnState.CONNECTED not in [state for state, _ in second.states]
+
+
+def test_chat_sent_while_away_is_caught_up(tmp_path: Path) -> None:
+    peer = "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"
+
+    async def scenario() -> tuple[Recorder, list[str]]:
+        node = SimNode(wallet_interval=None)
+        old = node.add_chat_message({"peerId": peer, "message": "old and unread", "read": False})
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups and rec.new, what="first start")
+        await node.stop()
+        away = [
+            node.add_chat_message({"peerId": peer, "message": f"are you there? {i}", "read": False})
+            for i in range(2)
+        ]
+        node.add_chat_message({"peerId": peer, "message": "seen elsewhere", "read": True})
+        await node.start()
+        await until(lambda: len(rec.catch_ups) == 2 and len(rec.new) == 3, what="chat caught up")
+        await _stop(session, task)
+        await node.stop()
+        store.close()
+        return rec, [old.message_id, *(m.message_id for m in away)]
+
+    rec, ids = run(scenario())
+    assert [n.row.event_id for n in rec.new] == ids
+    assert [n.source for n in rec.new] == [Source.HISTORY, Source.CATCH_UP, Source.CATCH_UP]
+    assert rec.catch_ups == [0, 2]
+    assert rec.new[1].toast is not None and rec.new[1].toast.body == "are you there? 0"
