@@ -57,6 +57,7 @@ PROFILE_TIMEOUT: Final = 1.2
 PAGE_SIZE: Final = 50
 MAX_CATCH_UP_PAGES: Final = 40
 MAX_CHAT_CONVERSATIONS: Final = 50
+LOG_FIRST: Final = 20
 FIRST_START_ITEMS: Final = 20
 FIRST_START_DONE: Final = "first-start-done"
 BALANCES_STATE: Final = "balances"
@@ -164,11 +165,19 @@ class NodeSession:
         event = decode_frame(frame)
         if isinstance(event, DecodeError):
             self.counters.bad += 1
-            log.warning("ignored a bad frame (%s): %s", event.reason, event.excerpt)
+            if _worth_logging(self.counters.bad):
+                log.warning(
+                    "ignored bad frame #%d (%s): %s", self.counters.bad, event.reason, event.excerpt
+                )
             return
         if isinstance(event, UnknownFrame):
             self.counters.unknown += 1
-            log.info("ignored a frame of unknown shape, keys %s", ", ".join(event.keys))
+            if _worth_logging(self.counters.unknown):
+                log.info(
+                    "ignored frame #%d of unknown shape, keys %s",
+                    self.counters.unknown,
+                    ", ".join(event.keys),
+                )
             return
         if isinstance(event, WalletBalances):
             self._set_balances(event)
@@ -412,3 +421,7 @@ class NodeSession:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+
+def _worth_logging(count: int) -> bool:
+    """The first few of a kind, then one in a thousand: a flood must not fill the disk."""
+    return count <= LOG_FIRST or count % 1000 == 0
