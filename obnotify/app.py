@@ -23,7 +23,7 @@ import platformdirs
 
 from obnotify import APP_ID, APP_NAME, __version__
 from obnotify.core.policy import ToastPolicy
-from obnotify.node.config import ConfigError, NodeConfig, make_config
+from obnotify.node.config import ConfigError, NodeConfig, make_config, parse_node_url
 from obnotify.node.options import (
     add_connection_options,
     cache_dir_from_args,
@@ -119,7 +119,7 @@ def _node_config(args: argparse.Namespace, settings: Settings) -> NodeConfig | N
     if entry.user:
         from obnotify.desktop.secrets import load_password
 
-        password = load_password(entry.url, entry.user)
+        password = load_password(parse_node_url(entry.url)[0], entry.user)
         if not password and args.password_env:
             password = os.environ.get(args.password_env, "")
     return make_config(

@@ -14,8 +14,9 @@ __all__ = ["load_password", "save_password", "delete_password"]
 log = logging.getLogger(__name__)
 
 
-def _account(url: str, user: str) -> str:
-    return f"{user}@{url}"
+def _account(base_url: str, user: str) -> str:
+    """One keyring entry per node and user; ``base_url`` is the normalised ``http(s)://host:port``."""
+    return f"{user}@{base_url}"
 
 
 def load_password(url: str, user: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import platformdirs
 
 from obnotify import APP_NAME
-from obnotify.node.config import ConfigError, NodeConfig, make_config
+from obnotify.node.config import ConfigError, NodeConfig, make_config, parse_node_url
 
 __all__ = ["add_connection_options", "add_watch_parser", "config_from_args", "data_dir_from_args"]
 
@@ -53,7 +53,7 @@ def add_watch_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     add_connection_options(p)
 
 
-def _password(args: argparse.Namespace) -> str:
+def _password(args: argparse.Namespace, url: str) -> str:
     if args.password_env:
         value = os.environ.get(args.password_env)
         if value is None:
@@ -63,7 +63,7 @@ def _password(args: argparse.Namespace) -> str:
         return ""
     from obnotify.desktop.secrets import load_password
 
-    stored = load_password(args.url, args.user)
+    stored = load_password(parse_node_url(url)[0], args.user)
     if stored:
         return stored
     if sys.stdin is None or not sys.stdin.isatty():
@@ -71,15 +71,16 @@ def _password(args: argparse.Namespace) -> str:
             f"A password is needed for user {args.user!r}: set it in an environment variable and "
             "name it with --password-env, or run in a terminal to be asked."
         )
-    return getpass.getpass(f"Password for {args.user} at {args.url}: ")
+    return getpass.getpass(f"Password for {args.user} at {url}: ")
 
 
 def config_from_args(args: argparse.Namespace, *, url: str | None = None) -> NodeConfig:
     """A validated config from command-line options; raises ConfigError with what to fix."""
+    url = url if url is not None else args.url
     return make_config(
-        url if url is not None else args.url,
+        url,
         username=args.user,
-        password=_password(args),
+        password=_password(args, url),
         cookie_file=args.cookie_file,
         ca_file=args.ca,
         pin=args.pin,

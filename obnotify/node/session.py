@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections import Counter
@@ -152,6 +153,14 @@ class NodeSession:
 
     def stop(self) -> None:
         self.link.stop()
+
+    def update_password(self, password: str) -> None:
+        """Use a new password from now on and try again at once (after an auth failure)."""
+        self.config = dataclasses.replace(self.config, password=password)
+        self.link.config = self.config
+        self.api.config = self.config
+        self.api.client.headers.update(self.config.auth_headers())
+        self.link.retry_now()
 
     def _on_state(self, state: ConnState, detail: str) -> None:
         if state is not ConnState.CONNECTED:

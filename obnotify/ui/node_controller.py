@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QInputDialog, QLineEdit
 
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.policy import Decision, ToastPolicy
@@ -22,6 +23,7 @@ from obnotify.core.routes import chat_target
 from obnotify.core.texts import person
 from obnotify.core.tray_state import derive_tray_state, tooltip
 from obnotify.desktop.notifier import Notifier
+from obnotify.desktop.secrets import save_password
 from obnotify.node.link import ConnState
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import HistoryRow
@@ -58,6 +60,7 @@ class NodeController(QObject):
         self.state = ConnState.CONNECTING
         self.last_title = ""
         self.toasts_shown = 0
+        self.password_dialog: QInputDialog | None = None
         self._queue: asyncio.Queue[tuple[Toast, Path | None, HistoryRow | None]] = asyncio.Queue()
         self._sender: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -94,6 +97,38 @@ class NodeController(QObject):
         self.state = state
         self.window.set_connection(state.value, detail)
         self._refresh_tray()
+        if state is ConnState.AUTH_FAILED and self.session.config.username:
+            self.ask_password()
+
+    def ask_password(self) -> None:
+        """Ask for the node's password (non-modal: the loop keeps running) and keep it in the keyring."""
+        if self.password_dialog is not None:
+            return
+        config = self.session.config
+        dialog = QInputDialog(self.window)
+        dialog.setWindowTitle("obnotify")
+        dialog.setLabelText(
+            f"{config.display_name} refused the password for {config.username}.\n"
+            "Enter the password set in the node's config (API > Username/Password):"
+        )
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(self.on_password_entered)
+        dialog.finished.connect(self.on_password_dialog_finished)
+        self.password_dialog = dialog
+        dialog.open()
+
+    def on_password_entered(self, password: str) -> None:
+        if not password:
+            return
+        config = self.session.config
+        if not save_password(config.base_url, config.username, password):
+            log.warning("no keyring: the password is kept for this run only")
+        self.session.update_password(password)
+
+    def on_password_dialog_finished(self, _result: int) -> None:
+        if self.password_dialog is not None:
+            self.password_dialog.deleteLater()
+        self.password_dialog = None
 
     def on_new_event(self, new: NewEvent) -> None:
         self.window.add_event(new.row)

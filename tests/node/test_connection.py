@@ -191,3 +191,26 @@ def test_silent_socket_is_declared_dead_and_replaced(tmp_path: Path) -> None:
 
     states = run(scenario())
     assert states.count(ConnState.CONNECTED) == 2
+
+
+def test_a_corrected_password_connects_without_a_restart(tmp_path: Path) -> None:
+    async def scenario() -> tuple[list[ConnState], int]:
+        node = SimNode(auth="basic", username="alice", password="right", wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        store = Store(tmp_path / "n.sqlite3")
+        config = make_config(node.url, username="alice", password="wrong")
+        session = NodeSession(config, store, rec, link_options=dict(FAST))
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.state is ConnState.AUTH_FAILED, what="auth-failed")
+        session.update_password("right")
+        await until(lambda: rec.catch_ups, what="connected and caught up over REST")
+        session.stop()
+        await asyncio.wait_for(task, 10)
+        await node.stop()
+        store.close()
+        return [s for s, _ in rec.states], node.handshake_attempts
+
+    states, attempts = run(scenario())
+    assert ConnState.AUTH_FAILED in states and ConnState.CONNECTED in states
+    assert attempts == 2
