@@ -254,10 +254,9 @@ def run_app(argv: Sequence[str]) -> int:
     log.debug("logging to %s", log_path)
     os.environ.setdefault("QT_API", "pyside6")
     # PySide6 before qasync, so qasync binds to it.
+    import qasync
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
-
-    import qasync
 
     from obnotify.resources import APP_ICON_SVG
 

@@ -9,8 +9,7 @@ from typing import IO
 import msgspec
 
 from obnotify.core.decode import decode_frame
-from obnotify.core.events import ProfileReply, WalletTx
-from obnotify.core.events import Profile
+from obnotify.core.events import Profile, ProfileReply, WalletTx
 from obnotify.core.render import RenderContext, render_record
 from obnotify.core.stream import split_documents, unwrap_capture
 

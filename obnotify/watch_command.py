@@ -19,7 +19,7 @@ from obnotify.node.link import ConnState
 from obnotify.node.options import cache_dir_from_args, config_from_args, data_dir_from_args
 from obnotify.node.session import NewEvent, NodeSession
 
-__all__ = ["run_watch", "JsonLinePrinter"]
+__all__ = ["JsonLinePrinter", "run_watch"]
 
 log = logging.getLogger(__name__)
 

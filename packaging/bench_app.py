@@ -15,9 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from desktop_session import DesktopSession, missing_tools, wait_until  # noqa: E402
+from desktop_session import DesktopSession, missing_tools, wait_until
 
-from obnotify.demo.threaded import ThreadedSimNode  # noqa: E402
+from obnotify.demo.threaded import ThreadedSimNode
 
 BUYER = "QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT"
 TOASTS = 20
@@ -53,7 +53,12 @@ def main() -> int:
                 title = f"Bench listing {i}"
                 pushed = time.monotonic()
                 node.notify(node.frames.order(buyer_id=BUYER, buyer_handle="bench", title=title, price=1000))
-                wait_until(lambda: any(title in t["body"] for t in desktop.history()), 20, interval=0.005, message=title)
+                wait_until(
+                    lambda title=title: any(title in t["body"] for t in desktop.history()),
+                    20,
+                    interval=0.005,
+                    message=title,
+                )
                 latencies.append(time.monotonic() - pushed)
             idle_from = time.monotonic()
             rss_start = rss_mib(proc.pid)

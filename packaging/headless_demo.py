@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from desktop_session import DesktopSession, missing_tools, wait_until  # noqa: E402
+from desktop_session import DesktopSession, missing_tools, wait_until
 
 
 def main() -> int:

@@ -463,7 +463,7 @@ class DesktopSession:
     ) -> subprocess.CompletedProcess[str]:
         """Run a command in this session's environment and capture its output; with `check`,
         a failure raises RuntimeError with what the command printed."""
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: PLW1510  (checked below, with the output in the message)
             list(args),
             env=self.env,
             stdin=subprocess.DEVNULL,

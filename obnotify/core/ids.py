@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["is_ipfs_hash", "is_peer_id", "short_id", "safe_id"]
+__all__ = ["is_ipfs_hash", "is_peer_id", "safe_id", "short_id"]
 
 _B58 = "1-9A-HJ-NP-Za-km-z"
 _IPFS: Final = re.compile(

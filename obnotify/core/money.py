@@ -7,7 +7,7 @@ from typing import Final
 
 import msgspec
 
-__all__ = ["Amount", "KNOWN_DIVISIBILITY", "divisibility_for", "parse_base_units", "AmountError"]
+__all__ = ["KNOWN_DIVISIBILITY", "Amount", "AmountError", "divisibility_for", "parse_base_units"]
 
 KNOWN_DIVISIBILITY: Final[dict[str, int]] = {
     "BTC": 8,
@@ -23,7 +23,7 @@ MAX_DIGITS: Final = 60
 
 MAX_DIVISIBILITY: Final = 30
 
-_DIGITS = re.compile(r"-?[0-9]{1,%d}" % MAX_DIGITS)
+_DIGITS = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}")
 
 
 class AmountError(ValueError):

@@ -13,7 +13,7 @@ from typing import Final
 
 from obnotify.core.render import Category, Toast, Urgency, away_summary, burst_summary
 
-__all__ = ["Decision", "Source", "ToastPolicy", "QuietHours"]
+__all__ = ["Decision", "QuietHours", "Source", "ToastPolicy"]
 
 CATCH_UP_SINGLE: Final = 3
 """Missed events shown one by one before the rest fold into a summary."""

@@ -241,13 +241,17 @@ _ORDER_TEXTS: Final[dict[T, _Texts]] = {
     ),
     T.PROCESSING_ERROR: lambda n, who, ref: (
         "Order could not be processed",
-        f"{who + chr(39) + 's' if who else 'The'} store could not process {ref}. "
-        "Open the order to see what to do.",
+        (
+            f"{who + chr(39) + 's' if who else 'The'} store could not process {ref}. "
+            "Open the order to see what to do."
+        ),
     ),
     T.DISPUTE_OPEN: lambda n, who, ref: (
         "Dispute opened",
-        f"{who or 'The other party'} opened a dispute on {ref}. "
-        "Give the moderator your side of the story.",
+        (
+            f"{who or 'The other party'} opened a dispute on {ref}. "
+            "Give the moderator your side of the story."
+        ),
     ),
     T.DISPUTE_UPDATE: lambda n, who, ref: (
         "Dispute case updated",

@@ -6,7 +6,7 @@ import html
 import re
 from typing import Final
 
-__all__ = ["unescape", "one_line", "clip"]
+__all__ = ["clip", "one_line", "unescape"]
 
 _SPACE: Final = re.compile(r"\s+")
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

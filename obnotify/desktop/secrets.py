@@ -9,7 +9,7 @@ from keyring.errors import KeyringError
 
 from obnotify import APP_NAME
 
-__all__ = ["load_password", "save_password", "delete_password"]
+__all__ = ["delete_password", "load_password", "save_password"]
 
 log = logging.getLogger(__name__)
 

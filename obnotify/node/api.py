@@ -21,7 +21,7 @@ from obnotify.core.events import ChatMessage, DecodeError, Profile, WalletBalanc
 from obnotify.core.ids import safe_id
 from obnotify.node.config import NodeConfig
 
-__all__ = ["ApiError", "NodeApi", "AuthFailed"]
+__all__ = ["ApiError", "AuthFailed", "NodeApi"]
 
 log = logging.getLogger(__name__)
 

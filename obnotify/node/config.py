@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
-__all__ = ["ConfigError", "NodeConfig", "parse_node_url", "read_cookie_file", "COOKIE_NAME"]
+__all__ = ["COOKIE_NAME", "ConfigError", "NodeConfig", "parse_node_url", "read_cookie_file"]
 
 COOKIE_NAME: Final = "OpenBazaar_Auth_Cookie"
 DEFAULT_PORT: Final = 4002

@@ -12,8 +12,8 @@ import enum
 import logging
 import ssl
 import time
-from collections.abc import Awaitable, Callable
-from typing import Final
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Final
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
@@ -21,7 +21,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from obnotify.core.backoff import Backoff
 from obnotify.node.config import NodeConfig
 
-__all__ = ["ConnState", "NodeLink", "MAX_MESSAGE_BYTES"]
+__all__ = ["MAX_MESSAGE_BYTES", "ConnState", "NodeLink"]
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class ConnState(enum.StrEnum):
 
 FrameHandler = Callable[[str | bytes], Awaitable[None]]
 StateHandler = Callable[[ConnState, str], None]
-ConnectedHandler = Callable[[], Awaitable[None]]
+ConnectedHandler = Callable[[], Coroutine[Any, Any, None]]
 
 
 class NodeLink:

@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections import Counter
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +47,7 @@ if TYPE_CHECKING:
     from obnotify.desktop.thumbnails import ThumbnailCache
     from obnotify.store import HistoryRow, Store
 
-__all__ = ["NewEvent", "NodeSession", "SessionListener", "FrameCounters"]
+__all__ = ["FrameCounters", "NewEvent", "NodeSession", "SessionListener"]
 
 log = logging.getLogger(__name__)
 

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from obnotify.core.ids import short_id
+from obnotify.core.routes import ChatTarget, chat_target
 from obnotify.ui.history import HistoryRowLike
 from obnotify.ui.icons import category_icon
-from obnotify.core.routes import ChatTarget, chat_target
 
 __all__ = ["DetailPane"]
 

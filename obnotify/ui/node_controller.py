@@ -24,6 +24,7 @@ from obnotify.core.texts import person
 from obnotify.core.tray_state import derive_tray_state, tooltip
 from obnotify.desktop.notifier import Notifier
 from obnotify.desktop.secrets import save_password
+from obnotify.node.api import ApiError
 from obnotify.node.link import ConnState
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import HistoryRow
@@ -245,7 +246,7 @@ class NodeController(QObject):
             try:
                 await self.session.api.send_chat(peer, text, subject)
                 await self.session.api.mark_chat_read(peer, subject)
-            except Exception as exc:
+            except ApiError as exc:
                 log.warning("reply not sent: %s", exc)
                 self.window.set_connection(self.state.value, f"reply not sent: {exc}")
 

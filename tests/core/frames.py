@@ -17,6 +17,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any, Final
+
 from obnotify.demo.frames import NOTIFICATION_TYPES as SERVER_NOTIFICATION_TYPES
 
 __all__ = [

@@ -6,7 +6,6 @@ app runs with its own config, data and cache folders, against the simulated node
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os

@@ -9,8 +9,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pytest
-
 from obnotify.core.backoff import Backoff
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.policy import Source
@@ -90,7 +88,7 @@ async def _stop(session: NodeSession, task: asyncio.Task[None]) -> None:
 def test_restarts_lose_nothing_and_repeat_nothing(tmp_path: Path) -> None:
     """The node stopped and restarted 20 times while 540 notifications are stored and pushed."""
 
-    async def scenario() -> tuple[list[str], Recorder, Store, NodeSession]:
+    async def scenario() -> tuple[list[str], Recorder, Store]:
         node = SimNode(wallet_interval=None)
         await node.start()
         rec = Recorder()
@@ -108,7 +106,7 @@ def test_restarts_lose_nothing_and_repeat_nothing(tmp_path: Path) -> None:
                 # Pushed before the client is back: only catch-up can bring these.
                 for _ in range(2):
                     sent.append(await node.notify(node.frames.order(buyer_id=BUYER, title="Early", price=7)))
-                await until(lambda: _connections(rec) > connected, what="reconnected")
+                await until(lambda before=connected: _connections(rec) > before, what="reconnected")
             else:
                 sent.append(await node.notify(frame))
             if i % 7 == 0:
@@ -117,9 +115,9 @@ def test_restarts_lose_nothing_and_repeat_nothing(tmp_path: Path) -> None:
         await until(lambda: len(rec.new) >= 540, timeout=30, what="all delivered")
         await _stop(session, task)
         await node.stop()
-        return sent, rec, store, session
+        return sent, rec, store
 
-    sent, rec, store, session = run(scenario())
+    sent, rec, store = run(scenario())
     assert len(set(sent)) == 540
     delivered = Counter(n.row.event_id for n in rec.new)
     assert set(delivered) == set(sent)

@@ -112,6 +112,7 @@ def test_watch_auth_failed_and_bad_options(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=30,
+        check=False,
     )
     assert bad.returncode == 2
     assert "use http://, https://, ws:// or wss://" in bad.stderr
@@ -121,6 +122,7 @@ def test_watch_auth_failed_and_bad_options(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=30,
+        check=False,
         env={**os.environ, "OBN_PW": "secret-pw"},
     )
     assert insecure.returncode == 2

@@ -1,0 +1,86 @@
+"""Checks on the code itself: lint, types, and the boundaries between the rooms."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "obnotify"
+
+
+def _imports(path: Path) -> set[str]:
+    """Top-level module names a file imports, anywhere in it (lazy imports count too)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _offenders(files: list[Path], forbidden: tuple[str, ...]) -> list[str]:
+    found = []
+    for path in files:
+        for name in _imports(path):
+            if name.split(".")[0] in forbidden or any(name.startswith(f + ".") for f in forbidden):
+                found.append(f"{path.relative_to(ROOT)} imports {name}")
+    return found
+
+
+def test_the_core_is_pure() -> None:
+    """No Qt, no network, no notifier, no disk in the core: it is tested fast and alone."""
+    core = sorted((PACKAGE / "core").glob("*.py"))
+    forbidden = (
+        "PySide6",
+        "qasync",
+        "desktop_notifier",
+        "websockets",
+        "httpx",
+        "aiohttp",
+        "sqlite3",
+        "asyncio",
+        "obnotify.node",
+        "obnotify.ui",
+        "obnotify.desktop",
+        "obnotify.store",
+    )
+    assert core and not _offenders(core, forbidden)
+
+
+def test_only_the_ui_and_the_composition_root_import_qt() -> None:
+    outside = [
+        p
+        for p in PACKAGE.rglob("*.py")
+        if "ui" not in p.relative_to(PACKAGE).parts and p.name != "app.py"
+    ]
+    assert not _offenders(outside, ("PySide6", "qasync"))
+
+
+def _tool(module: str) -> None:
+    try:
+        __import__(module)
+    except ImportError:
+        pytest.skip(f"{module} is not installed (tests/run installs it)")
+
+
+def test_ruff_is_clean() -> None:
+    _tool("ruff")
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "obnotify", "tests", "packaging"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_is_clean() -> None:
+    _tool("mypy")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
