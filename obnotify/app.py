@@ -30,7 +30,7 @@ from obnotify.node.options import (
     config_from_args,
     data_dir_from_args,
 )
-from obnotify.settings import EXAMPLE, Settings, load_settings
+from obnotify.settings import EXAMPLE, NodeEntry, Settings, load_settings
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -108,13 +108,14 @@ def _has_ob_handler() -> bool:
     return bool(out.stdout.strip())
 
 
-def _node_config(args: argparse.Namespace, settings: Settings) -> NodeConfig | None:
-    """The node to watch: ``--node`` with its options, else the first one in the settings file."""
+def _node_configs(args: argparse.Namespace, settings: Settings) -> list[NodeConfig]:
+    """The nodes to watch: ``--node`` with its options, else every node in the settings file."""
     if args.node:
-        return config_from_args(args, url=args.node)
-    if not settings.nodes:
-        return None
-    entry = settings.nodes[0]
+        return [config_from_args(args, url=args.node)]
+    return [_entry_config(entry, args) for entry in settings.nodes]
+
+
+def _entry_config(entry: NodeEntry, args: argparse.Namespace) -> NodeConfig:
     password = ""
     if entry.user:
         from obnotify.desktop.secrets import load_password
@@ -168,13 +169,13 @@ async def _main(app: QApplication, args: argparse.Namespace) -> int:
         settings = load_settings(Path(args.config) if args.config else None)
         if args.demo:
             demo = await _start_demo(args.demo_delay)
-            config: NodeConfig | None = make_config(demo[0].url, name="Demo store")
+            configs = [make_config(demo[0].url, name="Demo store")]
         else:
-            config = _node_config(args, settings)
+            configs = _node_configs(args, settings)
     except ConfigError as exc:
         QMessageBox.critical(None, "obnotify", str(exc))
         return 2
-    if config is None:
+    if not configs:
         path = settings.path
         if path is not None and not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -190,61 +191,56 @@ async def _main(app: QApplication, args: argparse.Namespace) -> int:
     data_dir = data_dir_from_args(args)
     if args.demo and not args.data_dir:
         data_dir = data_dir / "demo"
-    try:
-        store = Store(data_dir / "nodes" / f"{config.key}.sqlite3", history_cap=settings.history_limit)
-    except StoreError as exc:
-        QMessageBox.critical(None, "obnotify", str(exc))
-        return 2
-
+    # One policy and one notifier for every node: they share the screen.
     policy = ToastPolicy(
         muted_categories=set(settings.muted),
         quiet_hours=settings.quiet_hours,
         burst_limit=settings.burst_limit,
     )
-    window = MainWindow(store, node_name=config.display_name)
-    tray = Tray() if Tray.available() else None
     notifier = DesktopNotifierBackend()
-    session = NodeSession(config, store, listener=_Deferred())
-    session.thumbnails = ThumbnailCache(
-        cache_dir_from_args(args) / "thumbnails", session.api.client
-    )
-    controller = NodeController(
-        session, window, tray, notifier, policy, ob_handler=await asyncio.to_thread(_has_ob_handler)
-    )
-    session.listener = controller
-    if tray is not None:
-        tray.open_requested.connect(controller.show_window)
-        tray.quit_requested.connect(app.quit)
-        tray.show()
-    else:
+    ob_handler = await asyncio.to_thread(_has_ob_handler)
+    has_tray = Tray.available()
+    if not has_tray:
         log.warning("no system tray here: showing the window instead")
-        window.show()
-    controller.start()
-    run = asyncio.create_task(session.run())
-    log.info("obnotify %s started for %s", __version__, config.display_name)
+    nodes: list[tuple[NodeSession, NodeController, Store, asyncio.Task[None]]] = []
+    for config in configs:
+        try:
+            store = Store(
+                data_dir / "nodes" / f"{config.key}.sqlite3", history_cap=settings.history_limit
+            )
+        except StoreError as exc:
+            QMessageBox.critical(None, "obnotify", str(exc))
+            return 2
+        window = MainWindow(store, node_name=config.display_name)
+        tray = Tray() if has_tray else None
+        session = NodeSession(config, store)
+        session.thumbnails = ThumbnailCache(cache_dir_from_args(args) / "thumbnails", session.api.client)
+        controller = NodeController(session, window, tray, notifier, policy, ob_handler=ob_handler)
+        session.listener = controller
+        if tray is not None:
+            tray.open_requested.connect(controller.show_window)
+            tray.quit_requested.connect(app.quit)
+            tray.show()
+        else:
+            window.show()
+        controller.start()
+        nodes.append((session, controller, store, asyncio.create_task(session.run())))
+        log.info("obnotify %s watching %s", __version__, config.display_name)
     await quit_event.wait()
 
-    session.stop()
+    for session, _controller, _store, _run in nodes:
+        session.stop()
     with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-        await asyncio.wait_for(run, SHUTDOWN_TIMEOUT)
-    controller.stop()
-    if tray is not None:
-        tray.hide()
-    store.close()
+        await asyncio.wait_for(asyncio.gather(*(run for *_, run in nodes)), SHUTDOWN_TIMEOUT)
+    for _session, controller, store, _run in nodes:
+        controller.stop()
+        if controller.tray is not None:
+            controller.tray.hide()
+        store.close()
     if demo is not None:
         demo[1].cancel()
         await demo[0].stop()
     return 0
-
-
-class _Deferred:
-    """A listener placeholder until the controller exists; it receives nothing in between."""
-
-    def on_state(self, *_: object) -> None: ...
-    def on_new_event(self, *_: object) -> None: ...
-    def on_balances(self, *_: object) -> None: ...
-    def on_signal(self, *_: object) -> None: ...
-    def on_catch_up_done(self, *_: object) -> None: ...
 
 
 def run_app(argv: Sequence[str]) -> int:

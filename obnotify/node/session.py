@@ -90,6 +90,16 @@ class SessionListener(Protocol):
     def on_catch_up_done(self, missed: int) -> None: ...
 
 
+class NullListener:
+    """Hears nothing: for a session whose listener is set once it exists."""
+
+    def on_state(self, state: ConnState, detail: str) -> None: ...
+    def on_new_event(self, new: NewEvent) -> None: ...
+    def on_balances(self, balances: WalletBalances) -> None: ...
+    def on_signal(self, event: Typing | ChatRead | PublishStatus) -> None: ...
+    def on_catch_up_done(self, missed: int) -> None: ...
+
+
 @dataclass
 class FrameCounters:
     """What came in, for the log and the tests: bad frames are counted, never fatal."""
@@ -108,7 +118,7 @@ class NodeSession:
         self,
         config: NodeConfig,
         store: Store,
-        listener: SessionListener,
+        listener: SessionListener | None = None,
         *,
         api: NodeApi | None = None,
         thumbnails: ThumbnailCache | None = None,
@@ -116,7 +126,8 @@ class NodeSession:
     ) -> None:
         self.config = config
         self.store = store
-        self.listener = listener
+        self.listener: SessionListener = listener or NullListener()
+        """Told of everything; may be set after construction, before :meth:`run`."""
         self.api = api or NodeApi(config)
         self.thumbnails = thumbnails
         self.profiles = ProfileDirectory(self.api, store)
