@@ -202,3 +202,28 @@ def _jpeg() -> bytes:
     from obnotify.demo.images import draw_picture
 
     return draw_picture("walnut chess set", 240, "W")
+
+
+def test_two_nodes_from_the_settings_file(fresh_desktop: DesktopSession, tmp_path: Path) -> None:
+    desktop = fresh_desktop
+    with ThreadedSimNode(wallet_interval=None) as shop, ThreadedSimNode(wallet_interval=None) as home:
+        env = _app_env(tmp_path)
+        config = Path(env["XDG_CONFIG_HOME"]) / "obnotify" / "config.toml"
+        config.write_text(
+            config.read_text()
+            + f'[[node]]\nname = "Shop"\nurl = "{shop.url}"\n[[node]]\nname = "Home"\nurl = "{home.url}"\n',
+            encoding="utf-8",
+        )
+        proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
+        wait_until(
+            lambda: _alive(desktop, proc)
+            and len([c for c in desktop.tray_clients() if desktop.window_pid(c) == proc.pid]) == 2,
+            30,
+            message="a tray icon per node",
+        )
+        for node in (shop, home):
+            node.wait_until(lambda n=node: any(p.startswith("/ob/notifications") for _, p in n.requests), 20)
+        shop.notify(shop.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Shop mug", price=5))
+        home.notify(home.frames.follow(peer_id=ALICE.peer_id))
+        _wait_toast(desktop, proc, "New order from @ann")
+        _wait_toast(desktop, proc, "New follower")
