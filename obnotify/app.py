@@ -65,7 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds between the demo node's events",
     )
     parser.add_argument(
-        "--config", default="", metavar="FILE", help="settings file (default: config.toml in the config dir)"
+        "--config",
+        default="",
+        metavar="FILE",
+        help="settings file (default: config.toml in the config dir)",
     )
     add_connection_options(parser)
     return parser
@@ -76,7 +79,9 @@ def _setup_logging(verbose: bool) -> Path:
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "obnotify.log"
     handlers: list[logging.Handler] = [
-        logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        logging.handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
     ]
     # A windowed build may have no stdout or stderr at all.
     if sys.stderr is not None:
@@ -214,7 +219,9 @@ async def _main(app: QApplication, args: argparse.Namespace) -> int:
         window = MainWindow(store, node_name=config.display_name)
         tray = Tray() if has_tray else None
         session = NodeSession(config, store)
-        session.thumbnails = ThumbnailCache(cache_dir_from_args(args) / "thumbnails", session.api.client)
+        session.thumbnails = ThumbnailCache(
+            cache_dir_from_args(args) / "thumbnails", session.api.client
+        )
         controller = NodeController(session, window, tray, notifier, policy, ob_handler=ob_handler)
         session.listener = controller
         if tray is not None:

@@ -22,11 +22,15 @@ def _render_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "kind, id, toast, title, body, image, urgency, route.",
     )
     p.add_argument("file", nargs="?", default="-", help="input file; - or nothing for stdin")
-    p.add_argument("--own-peer-id", default="", help="your node's peer id, to tell your role in disputes")
+    p.add_argument(
+        "--own-peer-id", default="", help="your node's peer id, to tell your role in disputes"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="obnotify", description="Desktop notifications for OB nodes.")
+    parser = argparse.ArgumentParser(
+        prog="obnotify", description="Desktop notifications for OB nodes."
+    )
     parser.add_argument("--version", action="version", version=f"obnotify {__version__}")
     sub = parser.add_subparsers(dest="command")
     _render_parser(sub)
@@ -41,7 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list and args_list[0] in SUBCOMMANDS or any(a in ("-h", "--help", "--version") for a in args_list[:1]):
+    if (
+        args_list
+        and args_list[0] in SUBCOMMANDS
+        or any(a in ("-h", "--help", "--version") for a in args_list[:1])
+    ):
         args = build_parser().parse_args(args_list)
         if args.command == "render":
             from obnotify.render_command import run_render

@@ -86,7 +86,9 @@ def _quiet_hours(value: object, path: Path) -> QuietHours | None:
         start, end = str(value).split("-")
         return QuietHours(time.fromisoformat(start.strip()), time.fromisoformat(end.strip()))
     except ValueError as exc:
-        raise ConfigError(f"{path}: quiet_hours must look like \"22:00-07:00\", not {value!r}.") from exc
+        raise ConfigError(
+            f'{path}: quiet_hours must look like "22:00-07:00", not {value!r}.'
+        ) from exc
 
 
 def _whole(table: dict[str, Any], key: str, default: int, path: Path) -> int:
@@ -113,7 +115,9 @@ def load_settings(path: Path | None = None) -> Settings:
     for i, table in enumerate(data.get("node", []) or []):
         where = f"{path}, node {i + 1}"
         if not isinstance(table, dict) or not table.get("url"):
-            raise ConfigError(f"{where}: every [[node]] needs a url, e.g. url = \"http://127.0.0.1:4002\".")
+            raise ConfigError(
+                f'{where}: every [[node]] needs a url, e.g. url = "http://127.0.0.1:4002".'
+            )
         nodes.append(
             NodeEntry(
                 url=_text(table, "url", where),
@@ -132,7 +136,9 @@ def load_settings(path: Path | None = None) -> Settings:
             muted.add(Category(name))
         except ValueError as exc:
             choices = ", ".join(c.value for c in Category)
-            raise ConfigError(f"{path}: unknown category {name!r} in muted; use {choices}.") from exc
+            raise ConfigError(
+                f"{path}: unknown category {name!r} in muted; use {choices}."
+            ) from exc
     history = data.get("history", {}) or {}
     return Settings(
         nodes=tuple(nodes),

@@ -67,7 +67,9 @@ async def _watch(args: argparse.Namespace) -> int:
     store = Store(data_dir / "nodes" / f"{config.key}.sqlite3")
     printer = JsonLinePrinter(sys.stdout.buffer)
     session = NodeSession(config, store, printer)
-    session.thumbnails = ThumbnailCache(cache_dir_from_args(args) / "thumbnails", session.api.client)
+    session.thumbnails = ThumbnailCache(
+        cache_dir_from_args(args) / "thumbnails", session.api.client
+    )
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):

@@ -35,24 +35,40 @@ def main() -> int:
     if missing_tools():
         print(f"missing: {', '.join(missing_tools())}", file=sys.stderr)
         return 1
-    with tempfile.TemporaryDirectory(prefix="obnotify-bench-") as tmp, ThreadedSimNode(wallet_interval=15.0) as node:
+    with (
+        tempfile.TemporaryDirectory(prefix="obnotify-bench-") as tmp,
+        ThreadedSimNode(wallet_interval=15.0) as node,
+    ):
         desktop = DesktopSession.start(Path(tmp) / "desktop")
         try:
-            env = {k: str(Path(tmp) / k.lower()) for k in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")}
+            env = {
+                k: str(Path(tmp) / k.lower())
+                for k in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+            }
             config = Path(env["XDG_CONFIG_HOME"]) / "obnotify" / "config.toml"
             config.parent.mkdir(parents=True)
             config.write_text("[notifications]\nburst_limit = 1000\n")
             started = time.monotonic()
-            proc = desktop.spawn([sys.executable, "-m", "obnotify", "--node", node.url], env=env, name="obnotify")
-            wait_until(lambda: any(desktop.window_pid(c) == proc.pid for c in desktop.tray_clients()), 60, message="tray")
+            proc = desktop.spawn(
+                [sys.executable, "-m", "obnotify", "--node", node.url], env=env, name="obnotify"
+            )
+            wait_until(
+                lambda: any(desktop.window_pid(c) == proc.pid for c in desktop.tray_clients()),
+                60,
+                message="tray",
+            )
             tray = time.monotonic() - started
-            node.wait_until(lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 30)
+            node.wait_until(
+                lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 30
+            )
 
             latencies = []
             for i in range(TOASTS):
                 title = f"Bench listing {i}"
                 pushed = time.monotonic()
-                node.notify(node.frames.order(buyer_id=BUYER, buyer_handle="bench", title=title, price=1000))
+                node.notify(
+                    node.frames.order(buyer_id=BUYER, buyer_handle="bench", title=title, price=1000)
+                )
                 wait_until(
                     lambda title=title: any(title in t["body"] for t in desktop.history()),
                     20,
@@ -65,10 +81,14 @@ def main() -> int:
             time.sleep(IDLE_SECONDS)
             rss_idle = rss_mib(proc.pid)
             print(f"start to tray icon:        {tray:.2f} s")
-            print(f"frame to toast in dunst:   median {statistics.median(latencies) * 1000:.0f} ms, "
-                  f"max {max(latencies) * 1000:.0f} ms over {TOASTS} toasts")
+            print(
+                f"frame to toast in dunst:   median {statistics.median(latencies) * 1000:.0f} ms, "
+                f"max {max(latencies) * 1000:.0f} ms over {TOASTS} toasts"
+            )
             print(f"memory after {TOASTS} toasts:   {rss_start:.0f} MiB RSS")
-            print(f"memory after {time.monotonic() - idle_from:.0f} s idle:    {rss_idle:.0f} MiB RSS")
+            print(
+                f"memory after {time.monotonic() - idle_from:.0f} s idle:    {rss_idle:.0f} MiB RSS"
+            )
         finally:
             desktop.stop()
     return 0

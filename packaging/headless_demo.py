@@ -34,7 +34,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="obnotify-demo-") as tmp:
         desktop = DesktopSession.start(Path(tmp) / "desktop")
         try:
-            env = {key: str(Path(tmp) / key.lower()) for key in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")}
+            env = {
+                key: str(Path(tmp) / key.lower())
+                for key in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+            }
             proc = desktop.spawn(
                 [sys.executable, "-m", "obnotify", "--demo", "--demo-delay", "1", *app_args],
                 env=env,

@@ -140,7 +140,9 @@ def _from_frame(frame: wire.FrameWire, data: bytes | str) -> Event | DecodeError
     if frame.id is not None and (frame.profile is not None or frame.error is not None):
         return _profile_reply(frame)
     keys = _any_decoder.decode(data)
-    return UnknownFrame(keys=tuple(sorted(str(k) for k in keys))[:20] if isinstance(keys, dict) else ())
+    return UnknownFrame(
+        keys=tuple(sorted(str(k) for k in keys))[:20] if isinstance(keys, dict) else ()
+    )
 
 
 def _thumbnail(thumb: wire.ThumbnailWire | None) -> Thumbnail:
@@ -164,7 +166,9 @@ def _amount(value: int | str | wire.AmountWire | None, code: str) -> Amount | No
     else:
         decimals = divisibility_for(currency_code)
     try:
-        return Amount(units=parse_base_units(value.amount), divisibility=decimals, code=currency_code)
+        return Amount(
+            units=parse_base_units(value.amount), divisibility=decimals, code=currency_code
+        )
     except AmountError:
         raise
     except ValueError as exc:
@@ -239,7 +243,8 @@ def _unknown_notification(raw: msgspec.Raw, raw_type: str) -> Notification:
     if isinstance(thumb, dict):
         tiny, small = thumb.get("tiny"), thumb.get("small")
         thumbnail = Thumbnail(
-            tiny=tiny if isinstance(tiny, str) else "", small=small if isinstance(small, str) else ""
+            tiny=tiny if isinstance(tiny, str) else "",
+            small=small if isinstance(small, str) else "",
         )
     notification_id = obj.get("notificationId")
     return Notification(
@@ -269,9 +274,11 @@ def _message(m: wire.MessageWire) -> ChatMessage:
 def _wallet_tx(w: wire.WalletWire) -> WalletTx:
     value = _amount(w.value, w.wallet)
     assert value is not None
-    thumb = w.thumbnail if isinstance(w.thumbnail, str) else Thumbnail(
-        tiny=w.thumbnail.tiny, small=w.thumbnail.small
-    ).best()
+    thumb = (
+        w.thumbnail
+        if isinstance(w.thumbnail, str)
+        else Thumbnail(tiny=w.thumbnail.tiny, small=w.thumbnail.small).best()
+    )
     return WalletTx(
         txid=w.txid,
         value=value,
@@ -299,7 +306,9 @@ def _balances(coins: dict[str, wire.BalanceWire]) -> WalletBalances:
         out.append(
             CoinBalance(
                 code=real_code,
-                confirmed=Amount(units=parse_base_units(b.confirmed), divisibility=decimals, code=real_code),
+                confirmed=Amount(
+                    units=parse_base_units(b.confirmed), divisibility=decimals, code=real_code
+                ),
                 unconfirmed=Amount(
                     units=parse_base_units(b.unconfirmed), divisibility=decimals, code=real_code
                 ),
@@ -329,7 +338,9 @@ def _profile_reply(frame: wire.FrameWire) -> ProfileReply:
         return ProfileReply(
             request_id=frame.id or "", peer_id=peer_id, profile=_profile(frame.profile, peer_id)
         )
-    return ProfileReply(request_id=frame.id or "", peer_id=peer_id, error=unescape(frame.error or "error"))
+    return ProfileReply(
+        request_id=frame.id or "", peer_id=peer_id, error=unescape(frame.error or "error")
+    )
 
 
 def decode_notification_page(data: bytes | str) -> NotificationPage | DecodeError:
@@ -360,7 +371,13 @@ def decode_balances(data: bytes | str) -> WalletBalances | DecodeError:
     """Decode ``GET /wallet/balance``, the same per-coin shape as ``walletUpdate``."""
     try:
         return _balances(_balances_decoder.decode(data))
-    except (msgspec.DecodeError, msgspec.ValidationError, AmountError, ValueError, RecursionError) as exc:
+    except (
+        msgspec.DecodeError,
+        msgspec.ValidationError,
+        AmountError,
+        ValueError,
+        RecursionError,
+    ) as exc:
         return _error(str(exc), data)
 
 

@@ -78,7 +78,9 @@ class ToastPolicy:
         if category in self.muted_categories:
             return Decision.MUTE
         critical = toast.urgency is Urgency.CRITICAL
-        if not critical and (self.paused(now) or (self.quiet_hours and self.quiet_hours.contains(now))):
+        if not critical and (
+            self.paused(now) or (self.quiet_hours and self.quiet_hours.contains(now))
+        ):
             return Decision.MUTE
         if source is Source.CATCH_UP:
             if self._catch_up_shown < self.catch_up_single:

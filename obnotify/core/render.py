@@ -209,7 +209,10 @@ _Texts = Callable[[Notification, str, str], tuple[str, str]]
 """(notification, who, order reference) -> (title, body)."""
 
 _ORDER_TEXTS: Final[dict[T, _Texts]] = {
-    T.ORDER: lambda n, who, ref: (f"New order from {who}" if who else "New order", _order_body(n, ref)),
+    T.ORDER: lambda n, who, ref: (
+        f"New order from {who}" if who else "New order",
+        _order_body(n, ref),
+    ),
     T.PAYMENT: lambda n, who, ref: (
         "Payment sent",
         (f"{n.amount.format()} sent" if n.amount else "Your payment was sent")
@@ -278,7 +281,10 @@ def _expiry_texts(n: Notification, ref: str) -> tuple[str, str]:
     when = humanize_duration(left)
     if n.type is T.VENDOR_DISPUTE_TIMEOUT:
         if expired:
-            return "Claim your payment", f"The buyer can no longer dispute {ref}. Claim the payment now."
+            return (
+                "Claim your payment",
+                f"The buyer can no longer dispute {ref}. Claim the payment now.",
+            )
         return "Payment on hold", f"{when} until you can claim the payment for {ref}."
     if n.type is T.MODERATOR_DISPUTE_EXPIRY:
         if expired:
@@ -301,9 +307,16 @@ def _expiry_urgency(n: Notification) -> Urgency:
 
 
 _EXPIRY: Final = frozenset(
-    {T.BUYER_DISPUTE_TIMEOUT, T.BUYER_DISPUTE_EXPIRY, T.VENDOR_DISPUTE_TIMEOUT, T.MODERATOR_DISPUTE_EXPIRY}
+    {
+        T.BUYER_DISPUTE_TIMEOUT,
+        T.BUYER_DISPUTE_EXPIRY,
+        T.VENDOR_DISPUTE_TIMEOUT,
+        T.MODERATOR_DISPUTE_EXPIRY,
+    }
 )
-_CRITICAL: Final = frozenset({T.DISPUTE_OPEN, T.DISPUTE_UPDATE, T.PROCESSING_ERROR, T.ORDER_DECLINED})
+_CRITICAL: Final = frozenset(
+    {T.DISPUTE_OPEN, T.DISPUTE_UPDATE, T.PROCESSING_ERROR, T.ORDER_DECLINED}
+)
 _LOW: Final = frozenset({T.FOLLOW, T.UNFOLLOW})
 _MARK_READ: Final = (("mark-read", "Mark as read"),)
 _REPLY: Final = (("reply", "Reply"),)
@@ -331,7 +344,10 @@ def _notification(n: Notification, ctx: RenderContext) -> Toast:
             T.FOLLOW: ("New follower", f"{someone} followed you."),
             T.UNFOLLOW: ("Follower left", f"{someone} unfollowed you."),
             T.MODERATOR_ADD: ("Added as a moderator", f"{someone} added you as a moderator."),
-            T.MODERATOR_REMOVE: ("Removed as a moderator", f"{someone} removed you as a moderator."),
+            T.MODERATOR_REMOVE: (
+                "Removed as a moderator",
+                f"{someone} removed you as a moderator.",
+            ),
         }[n.type]
         image, image_kind = _avatar(n.peer_id, ctx), "avatar"
         route = _profile_route(n.peer_id)
@@ -390,21 +406,21 @@ def _chat(m: ChatMessage, ctx: RenderContext) -> Toast | None:
 def _wallet(tx: WalletTx, ctx: RenderContext) -> Toast | None:
     if not tx.incoming or (tx.txid and tx.txid in ctx.known_txids):
         return None
-    state = (
-        "unconfirmed"
-        if tx.confirmations <= 0
-        else plural(tx.confirmations, "confirmation")
-    )
+    state = "unconfirmed" if tx.confirmations <= 0 else plural(tx.confirmations, "confirmation")
     if tx.order_id:
         title = "Payment received"
-        body = f"+{tx.value.format()}" + (f" for “{clip(one_line(tx.memo), 60)}”" if tx.memo else "")
+        body = f"+{tx.value.format()}" + (
+            f" for “{clip(one_line(tx.memo), 60)}”" if tx.memo else ""
+        )
     else:
         title = "Funds received"
         body = f"+{tx.value.format()} arrived in your {tx.value.code} wallet"
     title, body = _finish(title, f"{body} ({state}).")
     image = tx.thumbnail if is_ipfs_hash(tx.thumbnail) else ""
     code, txid = safe_id(tx.value.code), safe_id(tx.txid)
-    query = "&".join(p for p in (f"coin={code}" if code else "", f"txid={txid}" if txid else "") if p)
+    query = "&".join(
+        p for p in (f"coin={code}" if code else "", f"txid={txid}" if txid else "") if p
+    )
     return Toast(
         title=title,
         body=body,
@@ -443,7 +459,11 @@ def describe(event: Event | DecodeError, ctx: RenderContext | None = None) -> To
     if toast is not None:
         return toast
     if isinstance(event, WalletTx):
-        state = "unconfirmed" if event.confirmations <= 0 else plural(event.confirmations, "confirmation")
+        state = (
+            "unconfirmed"
+            if event.confirmations <= 0
+            else plural(event.confirmations, "confirmation")
+        )
         memo = f" for “{clip(one_line(event.memo), 60)}”" if event.memo else ""
         if event.incoming:
             title, body = "Payment confirmed", f"+{event.value.format()}{memo} ({state})."
@@ -464,7 +484,9 @@ def describe(event: Event | DecodeError, ctx: RenderContext | None = None) -> To
     return None
 
 
-def render_record(event: Event | DecodeError, ctx: RenderContext | None = None) -> dict[str, object]:
+def render_record(
+    event: Event | DecodeError, ctx: RenderContext | None = None
+) -> dict[str, object]:
     """The JSON line ``obnotify render`` prints for an event."""
     return toast_record(event, render(event, ctx))
 

@@ -37,7 +37,7 @@ def unwrap_capture(document: str) -> str:
 
 def _depth_change(line: str, depth: int) -> int:
     """Nesting depth after ``line``, counting brackets outside strings."""
-    if "\"" not in line and "\\" not in line:
+    if '"' not in line and "\\" not in line:
         return depth + line.count("{") + line.count("[") - line.count("}") - line.count("]")
     in_string = escaped = False
     for ch in line:

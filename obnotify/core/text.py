@@ -9,7 +9,9 @@ from typing import Final
 __all__ = ["clip", "one_line", "unescape"]
 
 _SPACE: Final = re.compile(r"\s+")
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL: Final = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def unescape(value: str) -> str:

@@ -48,7 +48,9 @@ def make_client(config: NodeConfig) -> httpx.AsyncClient:
         ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
         der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
         if not config.pin_matches(der):
-            raise TlsPinMismatch("the node's certificate does not match the pinned SHA-256 fingerprint")
+            raise TlsPinMismatch(
+                "the node's certificate does not match the pinned SHA-256 fingerprint"
+            )
 
     ctx = config.ssl_context()
     return httpx.AsyncClient(

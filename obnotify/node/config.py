@@ -121,12 +121,19 @@ def parse_node_url(url: str) -> tuple[str, str]:
         raise ConfigError(f"Bad port in {url!r}: give a number from 1 to 65535.") from exc
     host = parts.hostname
     if not host:
-        raise ConfigError(f"No host in {url!r}: use http://HOST:PORT, for example http://127.0.0.1:4002")
+        raise ConfigError(
+            f"No host in {url!r}: use http://HOST:PORT, for example http://127.0.0.1:4002"
+        )
     if parts.path not in ("", "/", "/ws", "/ws/"):
-        raise ConfigError(f"Unexpected path {parts.path!r} in {url!r}: the node's socket is at /ws.")
+        raise ConfigError(
+            f"Unexpected path {parts.path!r} in {url!r}: the node's socket is at /ws."
+        )
     secure = scheme in ("https", "wss")
     netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    return (f"{'https' if secure else 'http'}://{netloc}", f"{'wss' if secure else 'ws'}://{netloc}/ws")
+    return (
+        f"{'https' if secure else 'http'}://{netloc}",
+        f"{'wss' if secure else 'ws'}://{netloc}/ws",
+    )
 
 
 def read_cookie_file(path: str | Path) -> str:
@@ -179,7 +186,12 @@ def make_config(
         allow_insecure_auth=allow_insecure_auth,
         name=name,
     )
-    if (username or password) and not config.tls and not _is_loopback(config.host) and not allow_insecure_auth:
+    if (
+        (username or password)
+        and not config.tls
+        and not _is_loopback(config.host)
+        and not allow_insecure_auth
+    ):
         raise ConfigError(
             f"Refusing to send your password unencrypted to {config.host}: use https:// with the "
             "node's SSL on, or pass --allow-insecure-auth if this network is trusted."

@@ -85,7 +85,9 @@ class NodeLink:
         if state is self.state and detail == self.detail:
             return
         self.state, self.detail = state, detail
-        log.info("node %s: %s%s", self.config.display_name, state.value, f" ({detail})" if detail else "")
+        log.info(
+            "node %s: %s%s", self.config.display_name, state.value, f" ({detail})" if detail else ""
+        )
         self._on_state(state, detail)
 
     def retry_now(self) -> None:
@@ -156,7 +158,9 @@ class NodeLink:
             except _PinMismatch as exc:
                 self._set_state(ConnState.TLS_FAILED, str(exc))
             except ssl.SSLCertVerificationError as exc:
-                self._set_state(ConnState.TLS_FAILED, f"certificate not trusted: {exc.verify_message}")
+                self._set_state(
+                    ConnState.TLS_FAILED, f"certificate not trusted: {exc.verify_message}"
+                )
             except ssl.SSLError as exc:
                 self._set_state(ConnState.TLS_FAILED, f"TLS error: {exc.reason or exc}")
             except InvalidURI as exc:

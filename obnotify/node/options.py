@@ -28,9 +28,14 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cookie-file", default="", metavar="PATH", help="the node's .cookie file (cookie auth)"
     )
-    parser.add_argument("--ca", default="", metavar="FILE", help="CA certificate (PEM) of a TLS node")
     parser.add_argument(
-        "--pin", default="", metavar="SHA256", help="SHA-256 fingerprint of a self-signed node's certificate"
+        "--ca", default="", metavar="FILE", help="CA certificate (PEM) of a TLS node"
+    )
+    parser.add_argument(
+        "--pin",
+        default="",
+        metavar="SHA256",
+        help="SHA-256 fingerprint of a self-signed node's certificate",
     )
     parser.add_argument(
         "--allow-insecure-auth",
@@ -38,7 +43,10 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         help="allow sending the password over plain ws:// to a host that is not loopback",
     )
     parser.add_argument(
-        "--data-dir", default="", metavar="DIR", help="where history is kept (default: the user data dir)"
+        "--data-dir",
+        default="",
+        metavar="DIR",
+        help="where history is kept (default: the user data dir)",
     )
 
 
@@ -57,7 +65,9 @@ def _password(args: argparse.Namespace, url: str) -> str:
     if args.password_env:
         value = os.environ.get(args.password_env)
         if value is None:
-            raise ConfigError(f"--password-env names {args.password_env}, but that variable is not set.")
+            raise ConfigError(
+                f"--password-env names {args.password_env}, but that variable is not set."
+            )
         return value
     if not args.user:
         return ""

@@ -284,7 +284,12 @@ class NodeSession:
         ctx = RenderContext(peers=self.profiles.known(), known_txids=known)
         toast = render(event, ctx)
         image_path: Path | None = None
-        if toast is not None and toast.image and self.thumbnails is not None and source is not Source.HISTORY:
+        if (
+            toast is not None
+            and toast.image
+            and self.thumbnails is not None
+            and source is not Source.HISTORY
+        ):
             remaining = max(0.1, deadline - time.monotonic())
             with contextlib.suppress(Exception):
                 image_path = await asyncio.wait_for(self.thumbnails.get(toast.image), remaining)

@@ -137,7 +137,11 @@ class NodeController(QObject):
             self.last_title = new.toast.title
             now = datetime.now().astimezone()
             decision = self.policy.decide(
-                new.toast, category(new.event), new.source, now=now.replace(tzinfo=None), clock=time.monotonic()
+                new.toast,
+                category(new.event),
+                new.source,
+                now=now.replace(tzinfo=None),
+                clock=time.monotonic(),
             )
             if decision is Decision.SHOW:
                 self._queue.put_nowait((new.toast, new.image_path, new.row))
@@ -271,10 +275,15 @@ class NodeController(QObject):
             return
         unread = self.session.store.unread_count()
         paused = self.policy.paused(datetime.now())
-        until = self.policy.paused_until.strftime("%H:%M") if paused and self.policy.paused_until else None
+        until = (
+            self.policy.paused_until.strftime("%H:%M")
+            if paused and self.policy.paused_until
+            else None
+        )
         self.tray.set_state(
             derive_tray_state(self.state.value, unread, paused),
-            tooltip(self.session.config.display_name, self.state.value, unread, self.last_title, until),
+            tooltip(
+                self.session.config.display_name, self.state.value, unread, self.last_title, until
+            ),
             unread,
         )
-

@@ -14,8 +14,15 @@ ORDER = Toast(title="New order", body="Mug: 1 BTC paid.")
 DISPUTE = Toast(title="Dispute opened", body="...", urgency=Urgency.CRITICAL)
 
 
-def decide(policy: ToastPolicy, toast: Toast = ORDER, *, source: Source = Source.SOCKET,
-           category: Category = Category.ORDERS, now: datetime = NOON, clock: float = 0.0) -> Decision:
+def decide(
+    policy: ToastPolicy,
+    toast: Toast = ORDER,
+    *,
+    source: Source = Source.SOCKET,
+    category: Category = Category.ORDERS,
+    now: datetime = NOON,
+    clock: float = 0.0,
+) -> Decision:
     return policy.decide(toast, category, source, now=now, clock=clock)
 
 
@@ -42,7 +49,13 @@ def test_pause_mutes_all_but_critical_until_its_end() -> None:
 
 @pytest.mark.parametrize(
     ("moment", "quiet"),
-    [(time(21, 59), False), (time(22, 0), True), (time(3, 0), True), (time(7, 0), False), (time(12, 0), False)],
+    [
+        (time(21, 59), False),
+        (time(22, 0), True),
+        (time(3, 0), True),
+        (time(7, 0), False),
+        (time(12, 0), False),
+    ],
 )
 def test_quiet_hours_cross_midnight(moment: time, quiet: bool) -> None:
     policy = ToastPolicy(quiet_hours=QuietHours(time(22, 0), time(7, 0)))

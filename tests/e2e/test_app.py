@@ -55,21 +55,27 @@ def _app_env(tmp_path: Path, *, burst_limit: int = 1000) -> dict[str, str]:
     return env
 
 
-def _launch(desktop: DesktopSession, tmp_path: Path, *args: str, **env_extra: str) -> subprocess.Popen[bytes]:
+def _launch(
+    desktop: DesktopSession, tmp_path: Path, *args: str, **env_extra: str
+) -> subprocess.Popen[bytes]:
     env = {**_app_env(tmp_path), **env_extra}
     return desktop.spawn([sys.executable, "-m", "obnotify", *args], env=env, name="obnotify")
 
 
 def _alive(desktop: DesktopSession, proc: subprocess.Popen[bytes]) -> bool:
     if proc.poll() is not None:
-        raise AssertionError(f"obnotify exited with {proc.returncode}:\n{desktop.output_of(proc)[-4000:]}")
+        raise AssertionError(
+            f"obnotify exited with {proc.returncode}:\n{desktop.output_of(proc)[-4000:]}"
+        )
     return True
 
 
 def _profiles() -> dict[str, Profile]:
     peers: dict[str, Profile] = {}
     for peer in PEERS.values():
-        frame = gojson.dumps({"id": "x", "peerId": peer.peer_id, "profile": sanitize_value(peer.profile())})
+        frame = gojson.dumps(
+            {"id": "x", "peerId": peer.peer_id, "profile": sanitize_value(peer.profile())}
+        )
         reply = decode_frame(frame)
         assert isinstance(reply, ProfileReply) and reply.profile is not None
         peers[peer.peer_id] = reply.profile
@@ -97,12 +103,16 @@ def _thumbnail_is(path: str, image_hash: str) -> bool:
     return cid_v0(data) == image_hash
 
 
-def test_every_scenario_event_reaches_dunst(fresh_desktop: DesktopSession, tmp_path: Path, artifacts_dir: Path) -> None:
+def test_every_scenario_event_reaches_dunst(
+    fresh_desktop: DesktopSession, tmp_path: Path, artifacts_dir: Path
+) -> None:
     desktop = fresh_desktop
     expected = _expected_scenario_toasts()
     started = time.monotonic()
     proc = _launch(desktop, tmp_path, "--demo", "--demo-delay", "0.3")
-    clients = wait_until(lambda: _alive(desktop, proc) and desktop.tray_clients(), 30, message="tray icon")
+    clients = wait_until(
+        lambda: _alive(desktop, proc) and desktop.tray_clients(), 30, message="tray icon"
+    )
     tray_seconds = time.monotonic() - started
     assert any(desktop.window_pid(c) == proc.pid for c in clients)
 
@@ -111,7 +121,9 @@ def test_every_scenario_event_reaches_dunst(fresh_desktop: DesktopSession, tmp_p
         shown = [t for t in desktop.history() if t["appname"] == APP_ID]
         return shown if len(shown) >= len(expected) else None
 
-    shown = wait_until(all_shown, 60, message=lambda: f"{len(desktop.history())} of {len(expected)} toasts")
+    shown = wait_until(
+        all_shown, 60, message=lambda: f"{len(desktop.history())} of {len(expected)} toasts"
+    )
     got = Counter((_masked(t["summary"]), _masked(html.unescape(t["body"]))) for t in shown)
     want = Counter((title, body) for title, body, _ in expected)
     assert got == want
@@ -121,7 +133,9 @@ def test_every_scenario_event_reaches_dunst(fresh_desktop: DesktopSession, tmp_p
     for title, image in with_images:
         toast = by_title[title]
         assert toast["icon_path"], f"{title!r} came without its picture"
-        assert _thumbnail_is(toast["icon_path"], image), f"{title!r} shows a picture the node did not serve"
+        assert _thumbnail_is(toast["icon_path"], image), (
+            f"{title!r} shows a picture the node did not serve"
+        )
     for title, _, image in expected:
         if not image:
             assert by_title[title]["icon_path"].endswith("obnotify-128.png")
@@ -130,7 +144,9 @@ def test_every_scenario_event_reaches_dunst(fresh_desktop: DesktopSession, tmp_p
     # A left click on the tray icon opens the window.
     icon = next(c for c in clients if desktop.window_pid(c) == proc.pid)
     desktop.run(["xdotool", "mousemove", "--window", str(icon), "8", "8", "click", "1"])
-    window = wait_until(lambda: _alive(desktop, proc) and desktop.find_windows("obnotify —"), 10, message="window")
+    window = wait_until(
+        lambda: _alive(desktop, proc) and desktop.find_windows("obnotify —"), 10, message="window"
+    )
     shot = desktop.screenshot(artifacts_dir / "window.png", window[0])
     if os.environ.get("OBNOTIFY_UPDATE_SCREENSHOTS"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -140,16 +156,22 @@ def test_every_scenario_event_reaches_dunst(fresh_desktop: DesktopSession, tmp_p
     print(f"start to tray icon: {tray_seconds:.2f} s")
 
 
-def _wait_toast(desktop: DesktopSession, proc: subprocess.Popen[bytes], summary: str) -> dict[str, Any]:
+def _wait_toast(
+    desktop: DesktopSession, proc: subprocess.Popen[bytes], summary: str
+) -> dict[str, Any]:
     return wait_until(
-        lambda: _alive(desktop, proc)
-        and next((t for t in desktop.history() if t["summary"] == summary), None),
+        lambda: (
+            _alive(desktop, proc)
+            and next((t for t in desktop.history() if t["summary"] == summary), None)
+        ),
         20,
         message=lambda: f"toast {summary!r}; have {[t['summary'] for t in desktop.history()]}",
     )
 
 
-def test_toasts_actions_tray_and_window(fresh_desktop: DesktopSession, tmp_path: Path, artifacts_dir: Path) -> None:
+def test_toasts_actions_tray_and_window(
+    fresh_desktop: DesktopSession, tmp_path: Path, artifacts_dir: Path
+) -> None:
     desktop = fresh_desktop
     with ThreadedSimNode(wallet_interval=None) as node:
         node.add_profile(ALICE.peer_id, ALICE.profile())
@@ -158,29 +180,48 @@ def test_toasts_actions_tray_and_window(fresh_desktop: DesktopSession, tmp_path:
         node.set_balance("BTC", 265_700, 1_000, 870_123)
         node.set_balance("ETH", 1, 0, 19_000_000)
         proc = _launch(desktop, tmp_path, "--node", node.url)
-        clients = wait_until(lambda: _alive(desktop, proc) and desktop.tray_clients(), 30, message="tray icon")
-        node.wait_until(lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20)
+        clients = wait_until(
+            lambda: _alive(desktop, proc) and desktop.tray_clients(), 30, message="tray icon"
+        )
+        node.wait_until(
+            lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
+        )
 
         picture = node.add_image(_jpeg())
         frame = node.frames.order(
-            buyer_id=BUYER, buyer_handle="dvolkov", title="Walnut <b>chess</b> set & board",
-            price=2_500_000, code="BTC", thumbnail={"small": picture, "tiny": ""},
+            buyer_id=BUYER,
+            buyer_handle="dvolkov",
+            title="Walnut <b>chess</b> set & board",
+            price=2_500_000,
+            code="BTC",
+            thumbnail={"small": picture, "tiny": ""},
         )
         pushed = time.monotonic()
         nid = node.notify(frame)
         toast = _wait_toast(desktop, proc, "New order from @dvolkov")
         latency = time.monotonic() - pushed
-        assert toast["body"] == html.escape("Walnut <b>chess</b> set & board: 0.025 BTC paid. Fulfil it from your sales.", quote=False)
+        assert toast["body"] == html.escape(
+            "Walnut <b>chess</b> set & board: 0.025 BTC paid. Fulfil it from your sales.",
+            quote=False,
+        )
         assert _thumbnail_is(toast["icon_path"], picture)
 
         desktop.action(toast["id"], "mark-read")
         node.wait_until(lambda: nid in node.read_ids, 10)
 
-        node.push(node.frames.message(peer_id=ALICE.peer_id, text="Is the <i>walnut</i> set still available?"))
+        node.push(
+            node.frames.message(
+                peer_id=ALICE.peer_id, text="Is the <i>walnut</i> set still available?"
+            )
+        )
         chat = _wait_toast(desktop, proc, "Alice Moreau")
         assert chat["body"] == "Is the &lt;i&gt;walnut&lt;/i&gt; set still available?"
         desktop.action(chat["id"])
-        window = wait_until(lambda: _alive(desktop, proc) and desktop.find_windows("obnotify —"), 10, message="window")
+        window = wait_until(
+            lambda: _alive(desktop, proc) and desktop.find_windows("obnotify —"),
+            10,
+            message="window",
+        )
         assert desktop.window_pid(window[0]) == proc.pid
         shot = desktop.screenshot(artifacts_dir / "window.png", window[0])
         assert png_size(shot)[0] >= 500
@@ -189,7 +230,10 @@ def test_toasts_actions_tray_and_window(fresh_desktop: DesktopSession, tmp_path:
         before = desktop.screenshot(artifacts_dir / "tray-connected.png", icon).read_bytes()
         node.stop()
         wait_until(
-            lambda: desktop.screenshot(artifacts_dir / "tray-unreachable.png", icon).read_bytes() != before,
+            lambda: (
+                desktop.screenshot(artifacts_dir / "tray-unreachable.png", icon).read_bytes()
+                != before
+            ),
             15,
             message="the tray icon to change when the node went away",
         )
@@ -206,7 +250,10 @@ def _jpeg() -> bytes:
 
 def test_two_nodes_from_the_settings_file(fresh_desktop: DesktopSession, tmp_path: Path) -> None:
     desktop = fresh_desktop
-    with ThreadedSimNode(wallet_interval=None) as shop, ThreadedSimNode(wallet_interval=None) as home:
+    with (
+        ThreadedSimNode(wallet_interval=None) as shop,
+        ThreadedSimNode(wallet_interval=None) as home,
+    ):
         env = _app_env(tmp_path)
         config = Path(env["XDG_CONFIG_HOME"]) / "obnotify" / "config.toml"
         config.write_text(
@@ -216,14 +263,21 @@ def test_two_nodes_from_the_settings_file(fresh_desktop: DesktopSession, tmp_pat
         )
         proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
         wait_until(
-            lambda: _alive(desktop, proc)
-            and len([c for c in desktop.tray_clients() if desktop.window_pid(c) == proc.pid]) == 2,
+            lambda: (
+                _alive(desktop, proc)
+                and len([c for c in desktop.tray_clients() if desktop.window_pid(c) == proc.pid])
+                == 2
+            ),
             30,
             message="a tray icon per node",
         )
         for node in (shop, home):
-            node.wait_until(lambda n=node: any(p.startswith("/ob/notifications") for _, p in n.requests), 20)
-        shop.notify(shop.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Shop mug", price=5))
+            node.wait_until(
+                lambda n=node: any(p.startswith("/ob/notifications") for _, p in n.requests), 20
+            )
+        shop.notify(
+            shop.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Shop mug", price=5)
+        )
         home.notify(home.frames.follow(peer_id=ALICE.peer_id))
         _wait_toast(desktop, proc, "New order from @ann")
         _wait_toast(desktop, proc, "New follower")

@@ -28,14 +28,58 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     def sh(*args: str) -> None:
         subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=d)
 
-    sh("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-       "-days", "2", "-subj", "/CN=obnotify test CA")
+    sh(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=obnotify test CA",
+    )
     (d / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
-    sh("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "node.key", "-out", "node.csr", "-subj", "/CN=127.0.0.1")
-    sh("x509", "-req", "-in", "node.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-       "-out", "node.crt", "-days", "2", "-extfile", "ext.cnf")
+    sh(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "node.key",
+        "-out",
+        "node.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    )
+    sh(
+        "x509",
+        "-req",
+        "-in",
+        "node.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "node.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    )
     sh("x509", "-in", "node.crt", "-outform", "DER", "-out", "node.der")
-    return {"ca": d / "ca.crt", "cert": d / "node.crt", "key": d / "node.key", "der": d / "node.der"}
+    return {
+        "ca": d / "ca.crt",
+        "cert": d / "node.crt",
+        "key": d / "node.key",
+        "der": d / "node.der",
+    }
 
 
 def _server_context(certs: dict[str, Path]) -> ssl.SSLContext:
@@ -77,7 +121,9 @@ def test_tls_with_the_nodes_ca_or_a_pin(tmp_path: Path, certs: dict[str, Path]) 
         try:
             return {
                 "ca": await _connect_once(node, tmp_path, ca_file=str(certs["ca"])),
-                "pin": await _connect_once(node, tmp_path, pin=":".join(pin[i:i + 2] for i in range(0, 64, 2))),
+                "pin": await _connect_once(
+                    node, tmp_path, pin=":".join(pin[i : i + 2] for i in range(0, 64, 2))
+                ),
                 "wrong pin": await _connect_once(node, tmp_path, pin="00" * 32),
                 "system store": await _connect_once(node, tmp_path),
             }
@@ -126,8 +172,13 @@ def test_bad_settings_say_what_to_fix(tmp_path: Path) -> None:
         make_config("http://127.0.0.1:99999")
     with pytest.raises(ConfigError, match="allow-insecure-auth"):
         make_config("ws://198.51.100.7:4002", username="a", password="b")
-    assert make_config("ws://198.51.100.7:4002", username="a", password="b", allow_insecure_auth=True)
-    assert make_config("http://[::1]:4002/ws", username="a", password="b").ws_url == "ws://[::1]:4002/ws"
+    assert make_config(
+        "ws://198.51.100.7:4002", username="a", password="b", allow_insecure_auth=True
+    )
+    assert (
+        make_config("http://[::1]:4002/ws", username="a", password="b").ws_url
+        == "ws://[::1]:4002/ws"
+    )
 
 
 class Blackhole:
@@ -179,7 +230,9 @@ def test_silent_socket_is_declared_dead_and_replaced(tmp_path: Path) -> None:
         task = asyncio.create_task(session.run())
         await until(lambda: rec.state is ConnState.CONNECTED, what="connected")
         relay.silent = True
-        await until(lambda: rec.state is ConnState.UNREACHABLE, timeout=10, what="the dead socket noticed")
+        await until(
+            lambda: rec.state is ConnState.UNREACHABLE, timeout=10, what="the dead socket noticed"
+        )
         relay.silent = False
         await until(lambda: rec.state is ConnState.CONNECTED, timeout=5, what="reconnected")
         session.stop()

@@ -74,7 +74,9 @@ def _connections(rec: Recorder) -> int:
     return sum(1 for state, _ in rec.states if state is ConnState.CONNECTED)
 
 
-def _session(node: SimNode, tmp_path: Path, rec: Recorder, **config: Any) -> tuple[NodeSession, Store]:
+def _session(
+    node: SimNode, tmp_path: Path, rec: Recorder, **config: Any
+) -> tuple[NodeSession, Store]:
     store = Store(tmp_path / "node.sqlite3")
     session = NodeSession(make_config(node.url, **config), store, rec, link_options=dict(FAST))
     return session, store
@@ -97,7 +99,9 @@ def test_restarts_lose_nothing_and_repeat_nothing(tmp_path: Path) -> None:
         await until(lambda: rec.catch_ups, what="first catch-up")
         sent: list[str] = []
         for i in range(500):
-            frame = node.frames.order(buyer_id=BUYER, title=f"Mug #{i}", buyer_handle=f"buyer{i}", price=1000 + i)
+            frame = node.frames.order(
+                buyer_id=BUYER, title=f"Mug #{i}", buyer_handle=f"buyer{i}", price=1000 + i
+            )
             if i % 25 == 24:
                 connected = _connections(rec)
                 await node.stop()
@@ -105,7 +109,9 @@ def test_restarts_lose_nothing_and_repeat_nothing(tmp_path: Path) -> None:
                 await node.start()
                 # Pushed before the client is back: only catch-up can bring these.
                 for _ in range(2):
-                    sent.append(await node.notify(node.frames.order(buyer_id=BUYER, title="Early", price=7)))
+                    sent.append(
+                        await node.notify(node.frames.order(buyer_id=BUYER, title="Early", price=7))
+                    )
                 await until(lambda before=connected: _connections(rec) > before, what="reconnected")
             else:
                 sent.append(await node.notify(frame))
@@ -149,7 +155,9 @@ def test_wrong_password_stops_at_auth_failed(tmp_path: Path) -> None:
     elapsed, attempts, rec = run(scenario())
     assert elapsed < 1.0
     assert attempts == 1
-    assert "403" in rec.states[-2][1] or "403" in next(d for s, d in rec.states if s is ConnState.AUTH_FAILED)
+    assert "403" in rec.states[-2][1] or "403" in next(
+        d for s, d in rec.states if s is ConnState.AUTH_FAILED
+    )
 
 
 def test_bad_frames_are_counted_and_skipped(tmp_path: Path) -> None:
@@ -165,7 +173,19 @@ def test_bad_frames_are_counted_and_skipped(tmp_path: Path) -> None:
         await node.push_raw('{"notification": {"type": "order", "expiresIn": "soon"}}')
         await node.push_raw('{"message": {"message": "' + "x" * (10 * 1024 * 1024) + '"}}')
         await node.push_raw('{"clientSays": "hello"}')
-        await node.push({"message": {"message": "still <b>here</b> &", "messageId": "QmaLtmhMg2QSsU1SD8me45266ZmQx1hUMeGtPJBRPxthKk", "peerId": "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy", "subject": "", "outgoing": False, "read": False, "timestamp": "2026-11-23T23:35:39Z"}})
+        await node.push(
+            {
+                "message": {
+                    "message": "still <b>here</b> &",
+                    "messageId": "QmaLtmhMg2QSsU1SD8me45266ZmQx1hUMeGtPJBRPxthKk",
+                    "peerId": "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy",
+                    "subject": "",
+                    "outgoing": False,
+                    "read": False,
+                    "timestamp": "2026-11-23T23:35:39Z",
+                }
+            }
+        )
         await until(lambda: len(rec.new) == 1, what="the good frame")
         await _stop(session, task)
         await node.stop()
@@ -204,14 +224,21 @@ def test_missed_events_are_caught_up_once(tmp_path: Path) -> None:
     async def scenario() -> tuple[Recorder, SimNode]:
         node = SimNode(wallet_interval=None)
         await node.start()
-        old = node.store_notification(node.frames.follow(peer_id="QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"))
+        old = node.store_notification(
+            node.frames.follow(peer_id="QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy")
+        )
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
         await until(lambda: rec.catch_ups and rec.new, what="first catch-up")
         assert [n.source for n in rec.new] == [Source.HISTORY] and rec.new[0].row.event_id == old
         await node.stop()
-        missed = [node.store_notification(node.frames.order(buyer_id=BUYER, title=f"Lamp {i}", price=5, code="LTC")) for i in range(14)]
+        missed = [
+            node.store_notification(
+                node.frames.order(buyer_id=BUYER, title=f"Lamp {i}", price=5, code="LTC")
+            )
+            for i in range(14)
+        ]
         await node.start()
         await until(lambda: len(rec.catch_ups) == 2, timeout=10, what="second catch-up")
         await until(lambda: len(rec.new) == 15, what="missed delivered")

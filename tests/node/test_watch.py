@@ -24,7 +24,9 @@ BUYER = "QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT"
 class Watch:
     """One ``obnotify watch`` process and the JSON lines it printed."""
 
-    def __init__(self, url: str, data_dir: Path, *extra: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, url: str, data_dir: Path, *extra: str, env: dict[str, str] | None = None
+    ) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "obnotify", "watch", url, "--data-dir", str(data_dir), *extra],
             stdout=subprocess.PIPE,
@@ -85,14 +87,27 @@ def test_watch_prints_states_and_events(tmp_path: Path) -> None:
             assert watch.next() == {"state": "connecting"}
             assert watch.next() == {"state": "connected"}
             watch.until(lambda r: "caughtUp" in r)
-            nid = node.notify(node.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Blue mug", price=23422, code="LTC"))
+            nid = node.notify(
+                node.frames.order(
+                    buyer_id=BUYER, buyer_handle="ann", title="Blue mug", price=23422, code="LTC"
+                )
+            )
             event = watch.until(lambda r: r.get("kind") == "notification")
             assert event["id"] == nid
             assert event["toast"] is True
             assert event["title"] == "New order from @ann"
             assert event["body"] == "Blue mug: 0.00023422 LTC paid. Fulfil it from your sales."
             assert event["route"].startswith("ob://transactions/sales?orderId=")
-            assert set(event) >= {"kind", "id", "toast", "title", "body", "image", "urgency", "route"}
+            assert set(event) >= {
+                "kind",
+                "id",
+                "toast",
+                "title",
+                "body",
+                "image",
+                "urgency",
+                "route",
+            }
             node.stop()
             watch.until(lambda r: r.get("state") == "unreachable")
         finally:
@@ -100,8 +115,12 @@ def test_watch_prints_states_and_events(tmp_path: Path) -> None:
 
 
 def test_watch_auth_failed_and_bad_options(tmp_path: Path) -> None:
-    with ThreadedSimNode(auth="basic", username="u", password="right", wallet_interval=None) as node:
-        watch = Watch(node.url, tmp_path, "--user", "u", "--password-env", "OBN_PW", env={"OBN_PW": "wrong"})
+    with ThreadedSimNode(
+        auth="basic", username="u", password="right", wallet_interval=None
+    ) as node:
+        watch = Watch(
+            node.url, tmp_path, "--user", "u", "--password-env", "OBN_PW", env={"OBN_PW": "wrong"}
+        )
         try:
             watch.until(lambda r: r.get("state") == "auth-failed", timeout=5)
         finally:
@@ -117,8 +136,19 @@ def test_watch_auth_failed_and_bad_options(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "use http://, https://, ws:// or wss://" in bad.stderr
     insecure = subprocess.run(
-        [sys.executable, "-m", "obnotify", "watch", "http://192.0.2.1:4002", "--user", "u",
-         "--password-env", "OBN_PW", "--data-dir", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "obnotify",
+            "watch",
+            "http://192.0.2.1:4002",
+            "--user",
+            "u",
+            "--password-env",
+            "OBN_PW",
+            "--data-dir",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         timeout=30,
@@ -138,7 +168,9 @@ def test_sigkill_mid_stream_loses_and_repeats_nothing(tmp_path: Path) -> None:
 
         def produce() -> None:
             for i in range(total):
-                sent.append(node.notify(node.frames.order(buyer_id=BUYER, title=f"Item {i}", price=100 + i)))
+                sent.append(
+                    node.notify(node.frames.order(buyer_id=BUYER, title=f"Item {i}", price=100 + i))
+                )
                 time.sleep(0.01)  # pacing the producer, so the kill lands mid-stream
             done.set()
 
@@ -154,7 +186,10 @@ def test_sigkill_mid_stream_loses_and_repeats_nothing(tmp_path: Path) -> None:
         second = Watch(node.url, tmp_path)
         try:
             assert done.wait(60)
-            second.until(lambda r: len({e["id"] for e in first.events() + second.events()}) >= total - 5, timeout=60)
+            second.until(
+                lambda r: len({e["id"] for e in first.events() + second.events()}) >= total - 5,
+                timeout=60,
+            )
             store_path = next((tmp_path / "nodes").glob("*.sqlite3"))
 
             def all_recorded() -> bool:
