@@ -139,7 +139,8 @@ class NodeSession:
             on_connected=self._on_connected,
             **(link_options or {}),
         )
-        self._queue: asyncio.Queue[Awaitable[NewEvent | None]] = asyncio.Queue()
+        self._prepared: asyncio.Queue[asyncio.Task[NewEvent | None]] = asyncio.Queue()
+        """Enrichment of each new event, started on arrival and handed on in arrival order."""
         self._caught_up = False
         self._known_txids: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -267,7 +268,9 @@ class NodeSession:
             self.counters.duplicates += 1
             return False
         self.counters.recorded += 1
-        self._queue.put_nowait(self._enrich(rowid, event, source, confirmation=confirmation))
+        self._prepared.put_nowait(
+            asyncio.create_task(self._enrich(rowid, event, source, confirmation=confirmation))
+        )
         return True
 
     async def _enrich(
@@ -277,8 +280,7 @@ class NodeSession:
         deadline = time.monotonic() + ENRICH_TIMEOUT
         peer = getattr(event, "peer_id", "")
         if peer and source is not Source.HISTORY:
-            with contextlib.suppress(Exception):
-                await self.profiles.lookup([peer], timeout=PROFILE_TIMEOUT)
+            await self.profiles.lookup([peer], timeout=PROFILE_TIMEOUT)
         # A transaction is news once: later confirmations of a known txid stay quiet.
         known = {event.txid} if isinstance(event, WalletTx) and confirmation else set()
         ctx = RenderContext(peers=self.profiles.known(), known_txids=known)
@@ -291,7 +293,7 @@ class NodeSession:
             and source is not Source.HISTORY
         ):
             remaining = max(0.1, deadline - time.monotonic())
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(TimeoutError):
                 image_path = await asyncio.wait_for(self.thumbnails.get(toast.image), remaining)
         entry = toast or describe(event, ctx)
         if entry is not None:
@@ -304,18 +306,10 @@ class NodeSession:
         return NewEvent(row=row, event=event, toast=toast, image_path=image_path, source=source)
 
     async def _deliver(self) -> None:
-        """Hand new events on strictly in arrival order, each after its own enrichment."""
-        pending: asyncio.Queue[asyncio.Task[NewEvent | None]] = asyncio.Queue()
-
-        async def starter() -> None:
-            while True:
-                coro = await self._queue.get()
-                pending.put_nowait(asyncio.ensure_future(coro))
-
-        start = asyncio.create_task(starter())
+        """Hand new events on strictly in arrival order, each once its own enrichment is done."""
         try:
             while True:
-                task = await pending.get()
+                task = await self._prepared.get()
                 try:
                     new = await task
                 except Exception:
@@ -324,7 +318,8 @@ class NodeSession:
                 if new is not None:
                     self.listener.on_new_event(new)
         finally:
-            start.cancel()
+            while not self._prepared.empty():
+                self._prepared.get_nowait().cancel()
 
     # Catch-up ---------------------------------------------------------------
 
