@@ -310,3 +310,47 @@ def test_chat_sent_while_away_is_caught_up(tmp_path: Path) -> None:
     assert [n.source for n in rec.new] == [Source.HISTORY, Source.CATCH_UP, Source.CATCH_UP]
     assert rec.catch_ups == [0, 2]
     assert rec.new[1].toast is not None and rec.new[1].toast.body == "are you there? 0"
+
+
+def test_a_slow_picture_holds_a_toast_back_about_two_seconds_at_most(tmp_path: Path) -> None:
+    from obnotify.demo.images import draw_picture
+    from obnotify.desktop.thumbnails import ThumbnailCache
+
+    async def scenario() -> tuple[float, NewEvent, bool]:
+        node = SimNode(wallet_interval=None)
+        picture = node.add_image(draw_picture("slow", 240, "S"))
+        node.image_delay = 4.0
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        cache = ThumbnailCache(tmp_path / "thumbs", session.api.client)
+        session.thumbnails = cache
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="connected")
+        pushed = time.monotonic()
+        await node.notify(
+            node.frames.order(
+                buyer_id=BUYER,
+                buyer_handle="ann",
+                title="Slow picture",
+                price=5,
+                thumbnail={"small": picture, "tiny": ""},
+            )
+        )
+        await until(lambda: rec.new, what="the toast")
+        waited = time.monotonic() - pushed
+        # The download goes on, and the picture is there for the next toast.
+        await until(
+            lambda: cache.cached(picture) is not None, timeout=10, what="the picture cached"
+        )
+        cached = cache.cached(picture) is not None
+        await _stop(session, task)
+        await cache.aclose()
+        await node.stop()
+        store.close()
+        return waited, rec.new[0], cached
+
+    waited, new, cached = run(scenario())
+    assert 1.5 <= waited <= 3.0
+    assert new.toast is not None and new.toast.image and new.image_path is None
+    assert cached
