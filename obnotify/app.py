@@ -96,6 +96,13 @@ def _setup_logging(verbose: bool) -> Path:
     return path
 
 
+def _has_display() -> bool:
+    """Whether Qt can open a window here; on Linux that needs X11 or Wayland (or a chosen platform)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def _has_ob_handler() -> bool:
     """Whether the system opens ``ob://`` links (the OpenBazaar app registers that scheme)."""
     if sys.platform != "linux" or shutil.which("xdg-mime") is None:
@@ -253,6 +260,13 @@ async def _main(app: QApplication, args: argparse.Namespace) -> int:
 def run_app(argv: Sequence[str]) -> int:
     """Start the tray app; returns the exit status."""
     args = build_parser().parse_args(list(argv))
+    if not _has_display():
+        print(
+            "obnotify: no desktop session here (DISPLAY and WAYLAND_DISPLAY are unset). "
+            "Run it in your desktop session, or use `obnotify watch URL` on a headless machine.",
+            file=sys.stderr,
+        )
+        return 2
     log_path = _setup_logging(verbose=bool(os.environ.get("OBNOTIFY_DEBUG")))
     log.debug("logging to %s", log_path)
     os.environ.setdefault("QT_API", "pyside6")

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from obnotify import __version__
+from obnotify.node.options import add_watch_parser
 
 __all__ = ["main"]
 
@@ -28,40 +29,30 @@ def _render_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="obnotify", description="Desktop notifications for OB nodes."
-    )
+    """The parser of the tools; the tray app's own options are in :mod:`obnotify.app`."""
+    parser = argparse.ArgumentParser(prog="obnotify", description="Tools of obnotify.")
     parser.add_argument("--version", action="version", version=f"obnotify {__version__}")
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", required=True)
     _render_parser(sub)
-    try:
-        from obnotify.node.options import add_watch_parser
-    except ImportError:
-        pass
-    else:
-        add_watch_parser(sub)
+    add_watch_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``obnotify render ...`` and ``obnotify watch ...`` run a tool; anything else the tray app."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if (
-        args_list
-        and args_list[0] in SUBCOMMANDS
-        or any(a in ("-h", "--help", "--version") for a in args_list[:1])
-    ):
-        args = build_parser().parse_args(args_list)
-        if args.command == "render":
-            from obnotify.render_command import run_render
+    if not args_list or args_list[0] not in SUBCOMMANDS:
+        from obnotify.app import run_app
 
-            return run_render(args.file, own_peer_id=args.own_peer_id)
-        if args.command == "watch":
-            from obnotify.watch_command import run_watch
+        return run_app(args_list)
+    args = build_parser().parse_args(args_list)
+    if args.command == "render":
+        from obnotify.render_command import run_render
 
-            return run_watch(args)
-    from obnotify.app import run_app
+        return run_render(args.file, own_peer_id=args.own_peer_id)
+    from obnotify.watch_command import run_watch
 
-    return run_app(args_list)
+    return run_watch(args)
 
 
 if __name__ == "__main__":
