@@ -314,9 +314,8 @@ _EXPIRY: Final = frozenset(
         T.MODERATOR_DISPUTE_EXPIRY,
     }
 )
-_CRITICAL: Final = frozenset(
-    {T.DISPUTE_OPEN, T.DISPUTE_UPDATE, T.PROCESSING_ERROR, T.ORDER_DECLINED}
-)
+_CRITICAL: Final = frozenset({T.DISPUTE_OPEN, T.DISPUTE_UPDATE, T.PROCESSING_ERROR})
+"""Someone has to act, and soon: a dispute needs an answer, a failed order a look."""
 _LOW: Final = frozenset({T.FOLLOW, T.UNFOLLOW})
 _MARK_READ: Final = (("mark-read", "Mark as read"),)
 _REPLY: Final = (("reply", "Reply"),)

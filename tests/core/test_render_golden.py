@@ -108,7 +108,7 @@ GOLDEN: dict[str, Golden] = {
         "Order declined",
         f"{V_SHORT} declined order QmV27u6a…V1wAY. Your payment goes back to your wallet.",
         DMV4,
-        U.CRITICAL,
+        U.NORMAL,
         "ob://transactions/purchases?orderId=QmV27u6aXm6bBu9oLSxnQG1k4Zta3q8iB2BpCA65LV1wAY",
     ),
     "0.13/cancel": (
@@ -263,7 +263,7 @@ GOLDEN: dict[str, Golden] = {
         "Order declined",
         f"{V_SHORT} declined {REF_B}. Your payment goes back to your wallet.",
         DMV4,
-        U.CRITICAL,
+        U.NORMAL,
         PURCHASES_B,
     ),
     "0.14/cancel": (
@@ -904,7 +904,7 @@ def test_render_record_fields() -> None:
         "title": "Order declined",
         "body": f"{V_SHORT} declined order QmV27u6a…V1wAY. Your payment goes back to your wallet.",
         "image": DMV4,
-        "urgency": "critical",
+        "urgency": "normal",
         "route": "ob://transactions/purchases?orderId=QmV27u6aXm6bBu9oLSxnQG1k4Zta3q8iB2BpCA65LV1wAY",
         "category": "orders",
         "type": "orderDeclined",
