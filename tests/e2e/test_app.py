@@ -116,6 +116,12 @@ def test_every_scenario_event_reaches_dunst(
     tray_seconds = time.monotonic() - started
     assert any(desktop.window_pid(c) == proc.pid for c in clients)
 
+    # The first toasts of the scenario (new orders with their pictures) make the screenshot.
+    wait_until(
+        lambda: _alive(desktop, proc) and len(desktop.history()) >= 5, 30, message="first toasts"
+    )
+    desktop.screenshot(artifacts_dir / "toasts.png")
+
     def all_shown() -> list[dict[str, Any]] | None:
         _alive(desktop, proc)
         shown = [t for t in desktop.history() if t["appname"] == APP_ID]
@@ -139,7 +145,6 @@ def test_every_scenario_event_reaches_dunst(
     for title, _, image in expected:
         if not image:
             assert by_title[title]["icon_path"].endswith("obnotify-128.png")
-    desktop.screenshot(artifacts_dir / "toasts.png")
 
     # A left click on the tray icon opens the window.
     icon = next(c for c in clients if desktop.window_pid(c) == proc.pid)
