@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any, Final
 
 import httpx
@@ -105,16 +104,14 @@ class NodeApi:
     async def mark_all_notifications_read(self) -> None:
         await self._request("POST", "/ob/marknotificationsasread")
 
-    async def fetch_profiles_async(self, peer_ids: list[str]) -> str:
-        """Ask for profiles; they arrive on the socket tagged with the returned id."""
-        async_id = uuid.uuid4().hex
+    async def fetch_profiles_async(self, peer_ids: list[str], async_id: str) -> None:
+        """Ask for profiles; each arrives later on the socket, tagged with ``async_id``."""
         await self._request(
             "POST",
             "/ob/fetchprofiles",
             params={"async": "true", "asyncID": async_id, "usecache": "true"},
             content=msgspec.json.encode(peer_ids),
         )
-        return async_id
 
     async def profile(self, peer_id: str) -> Profile | None:
         pid = safe_id(peer_id)

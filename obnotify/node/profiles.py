@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from typing import TYPE_CHECKING, Final
 
 from obnotify.core.events import Profile, ProfileReply
@@ -30,6 +31,8 @@ class ProfileDirectory:
         self._store = store
         self._ttl = ttl
         self._pending: dict[str, asyncio.Future[None]] = {}
+        self._requests: dict[str, set[str]] = {}
+        """Our own request ids and the peers each asked for: replies are matched by id."""
         self._failed: dict[str, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -63,10 +66,14 @@ class ProfileDirectory:
         await asyncio.wait([asyncio.shield(w) for w in waiters], timeout=timeout)
 
     async def _request(self, peer_ids: list[str]) -> None:
+        # Known before asking: the node may answer on the socket before the POST returns.
+        async_id = uuid.uuid4().hex
+        self._requests[async_id] = set(peer_ids)
         try:
-            await self._api.fetch_profiles_async(peer_ids)
+            await self._api.fetch_profiles_async(peer_ids, async_id)
         except ApiError as exc:
             log.warning("profile lookup failed: %s", exc)
+            self._requests.pop(async_id, None)
             for pid in peer_ids:
                 self._settle(pid, failed=True)
 
@@ -78,12 +85,24 @@ class ProfileDirectory:
             future.set_result(None)
 
     def on_reply(self, reply: ProfileReply) -> None:
-        """A profile frame from the socket, whoever asked for it."""
+        """A profile frame from the socket.
+
+        Every client sees every reply. One to our own request settles it; a profile
+        another client asked for is kept too, but its failures are not ours to count.
+        """
+        asked = self._requests.get(reply.request_id)
         if reply.profile is not None and reply.peer_id:
             self._store.put_profile(reply.profile, expires_at=time.time() + self._ttl)
             self._settle(reply.peer_id, failed=False)
-        elif reply.peer_id:
+        elif asked is not None and reply.peer_id in asked:
             self._settle(reply.peer_id, failed=True)
+        else:
+            log.debug("a profile reply to another client's request %s", reply.request_id)
+            return
+        if asked is not None:
+            asked.discard(reply.peer_id)
+            if not asked:
+                del self._requests[reply.request_id]
 
     def close(self) -> None:
         for task in self._tasks:

@@ -351,6 +351,7 @@ class NodeSession:
         if not cursor and self.store.get_state(FIRST_START_DONE) is None:
             # A first start shows recent history for context, and toasts none of it.
             page = await self.api.notifications(limit=FIRST_START_ITEMS)
+            self._reflect_read(page.items)
             for item in reversed(page.items):
                 self._ingest_stored(item, Source.HISTORY)
             if page.items:
@@ -362,6 +363,7 @@ class NodeSession:
         cursor_time: str | None = None
         for _ in range(MAX_CATCH_UP_PAGES):
             page = await self.api.notifications(limit=PAGE_SIZE, offset_id=offset)
+            self._reflect_read(page.items)
             for item in page.items:
                 if cursor_time is not None:
                     # The node orders by whole seconds: what shares the cursor's second may
@@ -406,14 +408,18 @@ class NodeSession:
         return missed
 
     def _ingest_stored(self, item: StoredNotification, source: Source) -> bool:
-        n = item.notification
-        read = item.read
         # Kept as the frame it would have been on the socket.
         raw = '{"notification": ' + item.raw + "}"
-        key = event_key(n)
-        if key is not None and read:
-            self.store.set_read(key, True)
-        return self._ingest(n, raw, source, read=read, node_time=item.timestamp)
+        return self._ingest(
+            item.notification, raw, source, read=item.read, node_time=item.timestamp
+        )
+
+    def _reflect_read(self, items: tuple[StoredNotification, ...]) -> None:
+        """What was read on the node (in another client, say) shows as read here too."""
+        for item in items:
+            key = event_key(item.notification)
+            if item.read and key is not None:
+                self.store.set_read(key, True)
 
     # Actions ----------------------------------------------------------------
 

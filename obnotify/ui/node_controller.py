@@ -159,6 +159,9 @@ class NodeController(QObject):
             self.window.set_publishing(event.status)
 
     def on_catch_up_done(self, missed: int) -> None:
+        # Read flags may have changed on the node while we were away.
+        self.window.refresh()
+        self._refresh_tray()
         summary = self.policy.catch_up_finished()
         if summary is not None:
             self._queue.put_nowait((summary, None, None))

@@ -354,3 +354,66 @@ def test_a_slow_picture_holds_a_toast_back_about_two_seconds_at_most(tmp_path: P
     assert 1.5 <= waited <= 3.0
     assert new.toast is not None and new.toast.image and new.image_path is None
     assert cached
+
+
+def test_names_and_avatars_come_from_profile_lookups(tmp_path: Path) -> None:
+    from obnotify.demo.scenario import PEERS
+    from obnotify.desktop.thumbnails import ThumbnailCache
+
+    alice, bob = PEERS["alice"], PEERS["bob"]
+
+    async def scenario() -> tuple[Recorder, SimNode]:
+        node = SimNode(wallet_interval=None)
+        for peer in (alice, bob):
+            node.add_profile(peer.peer_id, peer.profile())
+            for picture in peer.avatar:
+                node.add_image(picture.data)
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        session.thumbnails = ThumbnailCache(tmp_path / "thumbs", session.api.client)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="connected")
+        # Another client's failed lookup of bob, echoed to every client, is not ours.
+        await node.push({"error": "not found", "id": "another-client", "peerID": bob.peer_id})
+        for peer, text in ((alice, "first"), (alice, "second"), (bob, "hello")):
+            await node.push(node.frames.message(peer_id=peer.peer_id, text=text))
+        await until(lambda: len(rec.new) == 3, what="three chats")
+        await _stop(session, task)
+        await node.stop()
+        store.close()
+        return rec, node
+
+    rec, node = run(scenario())
+    toasts = [n.toast for n in rec.new]
+    assert [t.title for t in toasts if t] == [alice.name, alice.name, bob.name]
+    assert toasts[0] is not None and toasts[0].image == alice.avatar.hashes()["small"]
+    assert rec.new[0].image_path is not None and rec.new[0].image_path.exists()
+    asked = [peers for _, peers in node.profile_requests]
+    assert asked == [[alice.peer_id], [bob.peer_id]], "one lookup per peer, then the cache"
+
+
+def test_read_on_the_node_shows_read_here(tmp_path: Path) -> None:
+    async def scenario() -> tuple[Store, str]:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="connected")
+        nid = await node.notify(node.frames.follow(peer_id=BUYER))
+        await until(lambda: rec.new, what="the follow")
+        assert store.unread_count() == 1
+        # Another client marks it read; the next catch-up brings the flag.
+        node.notifications.mark_read(nid)
+        await node.drop_connections()
+        await until(lambda: len(rec.catch_ups) == 2, what="the next catch-up")
+        await _stop(session, task)
+        await node.stop()
+        return store, nid
+
+    store, nid = run(scenario())
+    assert store.unread_count() == 0
+    row = store.by_key(f"n:{nid}")
+    assert row is not None and row.read
+    store.close()
