@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
+
 from obnotify.core.backoff import Backoff
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.policy import Source
@@ -416,4 +418,41 @@ def test_read_on_the_node_shows_read_here(tmp_path: Path) -> None:
     assert store.unread_count() == 0
     row = store.by_key(f"n:{nid}")
     assert row is not None and row.read
+    store.close()
+
+
+_RECORDED = {"message", "wallet"}
+"""Frame kinds besides notifications that become history."""
+
+
+@pytest.mark.parametrize("generation", ["0.13", "0.14"])
+def test_the_whole_scenario_in_both_generations(tmp_path: Path, generation: str) -> None:
+    from obnotify.demo import scenario as demo
+
+    steps = demo.build_scenario(generation)  # type: ignore[arg-type]
+
+    async def play() -> tuple[Recorder, Store]:
+        node = SimNode(wallet_interval=None, generation=generation)  # type: ignore[arg-type]
+        demo.seed(node)
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="connected")
+        before = len(rec.new)
+        await demo.play(node, 0.0, steps)
+        recordable = [s for s in steps if s.kind in _RECORDED or "notification" in s.frame]
+        await until(lambda: len(rec.new) - before >= len(recordable), timeout=20, what="every step")
+        await until(lambda: any(b.coins for b in rec.balances), what="balances")
+        await _stop(session, task)
+        await node.stop()
+        return rec, store
+
+    rec, store = run(play())
+    titles = [n.toast.title for n in rec.new if n.toast is not None and n.source is Source.SOCKET]
+    assert "New order from @alicemakes" in titles
+    assert "Order declined" in titles, "0.13 calls it declined, 0.14 orderDeclined"
+    assert "Payment received" in titles
+    eth = next(c for c in rec.balances[-1].coins if c.code == "ETH")
+    assert eth.confirmed.divisibility == 18
     store.close()
