@@ -204,6 +204,9 @@ def test_sigkill_mid_stream_loses_and_repeats_nothing(tmp_path: Path) -> None:
         ids = [r.event_id for r in rows]
         assert sorted(ids) == sorted(sent), "every event recorded exactly once"
         printed = [e["id"] for e in first.events() + second.events()]
+        print(
+            f"SIGKILL after {len(first.events())} events; {len(ids)} recorded, {len(printed)} printed"
+        )
         assert len(printed) == len(set(printed)), "no event printed (toasted) twice"
         assert set(printed) <= set(sent)
         assert len(printed) >= total - 5
