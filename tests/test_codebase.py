@@ -62,43 +62,14 @@ def test_only_the_ui_and_the_composition_root_import_qt() -> None:
     assert not _offenders(outside, ("PySide6", "qasync"))
 
 
-def _tool(module: str) -> None:
+def _passes(module: str, *args: str) -> None:
+    """Run a checker installed with the test extras; its output is the failure message."""
     try:
         __import__(module)
     except ImportError:
         pytest.skip(f"{module} is not installed (tests/run installs it)")
-
-
-def test_ruff_is_clean() -> None:
-    _tool("ruff")
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "obnotify", "tests", "packaging"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_ruff_format_is_applied() -> None:
-    _tool("ruff")
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--check", "obnotify", "tests", "packaging"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_mypy_strict_is_clean() -> None:
-    _tool("mypy")
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy"],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -106,3 +77,15 @@ def test_mypy_strict_is_clean() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_is_clean() -> None:
+    _passes("ruff", "check", "obnotify", "tests", "packaging")
+
+
+def test_ruff_format_is_applied() -> None:
+    _passes("ruff", "format", "--check", "obnotify", "tests", "packaging")
+
+
+def test_mypy_strict_is_clean() -> None:
+    _passes("mypy")
