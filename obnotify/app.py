@@ -162,9 +162,20 @@ async def _start_demo(delay: float) -> tuple[SimNode, asyncio.Task[None]]:
     return node, asyncio.create_task(play())
 
 
-async def _main(app: QApplication, args: argparse.Namespace) -> int:
+async def _tell(text: str, *, problem: bool) -> None:
+    """Show a message and wait until it is closed, without re-entering the loop (no exec())."""
     from PySide6.QtWidgets import QMessageBox
 
+    (log.error if problem else log.warning)("%s", text)
+    icon = QMessageBox.Icon.Critical if problem else QMessageBox.Icon.Information
+    box = QMessageBox(icon, "obnotify", text)
+    closed = asyncio.Event()
+    box.finished.connect(closed.set)
+    box.open()
+    await closed.wait()
+
+
+async def _main(app: QApplication, args: argparse.Namespace) -> int:
     from obnotify.desktop.notifier import DesktopNotifierBackend
     from obnotify.desktop.thumbnails import ThumbnailCache
     from obnotify.node.session import NodeSession
@@ -185,18 +196,17 @@ async def _main(app: QApplication, args: argparse.Namespace) -> int:
         else:
             configs = _node_configs(args, settings)
     except ConfigError as exc:
-        QMessageBox.critical(None, "obnotify", str(exc))
+        await _tell(str(exc), problem=True)
         return 2
     if not configs:
         path = settings.path
         if path is not None and not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(EXAMPLE, encoding="utf-8")
-        QMessageBox.information(
-            None,
-            "obnotify",
+        await _tell(
             f"No node to watch yet. Add one to {path} (an example is there now), "
             "start with --node URL, or try the demo with --demo.",
+            problem=False,
         )
         return 1
 
@@ -221,7 +231,7 @@ async def _main(app: QApplication, args: argparse.Namespace) -> int:
                 data_dir / "nodes" / f"{config.key}.sqlite3", history_cap=settings.history_limit
             )
         except StoreError as exc:
-            QMessageBox.critical(None, "obnotify", str(exc))
+            await _tell(str(exc), problem=True)
             return 2
         window = MainWindow(store, node_name=config.display_name)
         tray = Tray() if has_tray else None

@@ -286,3 +286,32 @@ def test_two_nodes_from_the_settings_file(fresh_desktop: DesktopSession, tmp_pat
         home.notify(home.frames.follow(peer_id=ALICE.peer_id))
         _wait_toast(desktop, proc, "New order from @ann")
         _wait_toast(desktop, proc, "New follower")
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "says"),
+    [
+        (("--node", "ftp://mynode"), "", "use http://, https://, ws:// or wss://"),
+        (("--node", "https://127.0.0.1:4002", "--ca", "/nonexistent/ca.crt"), "", "does not exist"),
+        ((), "[[node]]\nname = 'shop'\n", "needs a url"),
+        ((), "", "No node to watch yet"),
+    ],
+)
+def test_bad_settings_get_a_message_that_says_what_to_fix(
+    fresh_desktop: DesktopSession, tmp_path: Path, args: tuple[str, ...], config: str, says: str
+) -> None:
+    desktop = fresh_desktop
+    env = _app_env(tmp_path)
+    path = Path(env["XDG_CONFIG_HOME"]) / "obnotify" / "config.toml"
+    if config:
+        path.write_text(config, encoding="utf-8")
+    else:
+        path.unlink()
+    proc = desktop.spawn([sys.executable, "-m", "obnotify", *args], env=env, name="obnotify")
+    dialog = wait_until(
+        lambda: _alive(desktop, proc) and desktop.find_windows("obnotify"), 20, message="dialog"
+    )
+    assert desktop.window_pid(dialog[0]) == proc.pid
+    wait_until(lambda: says in desktop.output_of(proc), 10, message=f"the log saying {says!r}")
+    if not config and not args:
+        assert "[[node]]" in path.read_text(encoding="utf-8"), "an example to start from"
