@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
@@ -143,7 +142,6 @@ class NodeSession:
         """Enrichment of each new event, started on arrival and handed on in arrival order."""
         self._caught_up = False
         self._known_txids: set[str] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
         self.balances: WalletBalances | None = None
 
     async def run(self) -> None:
@@ -158,8 +156,6 @@ class NodeSession:
             with contextlib.suppress(asyncio.CancelledError):
                 await deliver
             self.profiles.close()
-            for task in list(self._tasks):
-                task.cancel()
             await self.api.aclose()
 
     def stop(self) -> None:
@@ -432,19 +428,6 @@ class NodeSession:
     async def mark_all_read(self) -> None:
         self.store.mark_all_read()
         await self.api.mark_all_notifications_read()
-
-    def spawn(self, coro: Awaitable[None]) -> None:
-        """Run a fire-and-forget action, keeping a reference and logging its failure."""
-
-        async def guarded() -> None:
-            try:
-                await coro
-            except ApiError as exc:
-                log.warning("%s", exc)
-
-        task = asyncio.create_task(guarded())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
 
 def _worth_logging(count: int) -> bool:
