@@ -37,6 +37,9 @@ __all__ = ["NodeController"]
 
 log = logging.getLogger(__name__)
 
+MAX_ROWS_WHILE_HIDDEN = 1000
+"""Rows the hidden window may hold before it lets go of all but the first page."""
+
 
 class NodeController(QObject):
     """Carries one node's session out to the tray, the window and the notifier."""
@@ -136,6 +139,9 @@ class NodeController(QObject):
 
     def on_new_event(self, new: NewEvent) -> None:
         self.window.add_event(new.row)
+        if not self.window.isVisible() and self.window.model.rowCount() > MAX_ROWS_WHILE_HIDDEN:
+            # Months in the tray must not pile every event up in memory: start from page one.
+            self.window.refresh()
         if new.toast is not None:
             self.last_title = new.toast.title
             now = datetime.now().astimezone()
