@@ -30,6 +30,7 @@ __all__ = [
     "MAX_CACHE_BYTES",
     "MAX_IMAGE_BYTES",
     "MAX_PIXELS",
+    "PRUNE_EVERY",
     "RETRY_AFTER",
     "ThumbnailCache",
 ]
@@ -49,7 +50,9 @@ DOWNLOAD_TIMEOUT: Final = 150.0
 """The node may take up to two minutes to fetch an image from the network."""
 
 MAX_CACHE_BYTES: Final = 200 * 1024 * 1024
-"""At start the oldest images go until the cache is within this size."""
+"""The oldest images go until the cache is within this size."""
+PRUNE_EVERY: Final = 100
+"""Downloads between two prunings of a cache that stays open."""
 
 _KEPT_FORMATS: Final = {"JPEG": ".jpg", "PNG": ".png"}
 """Formats every notification server shows; any other image is stored converted to PNG."""
@@ -74,7 +77,8 @@ class ThumbnailCache:
         directory: Where the files live, ``<hash>.jpg`` or ``<hash>.png``; created if missing.
         client: Carries the node's base URL, authentication and TLS settings.
         max_bytes: Larger responses are refused without being read to the end.
-        max_cache_bytes: The size the folder is pruned to when the cache is created.
+        max_cache_bytes: The size the folder is pruned to when the cache is created, and
+            again after every ``PRUNE_EVERY`` downloads.
         timeout: Seconds one download may take in all, whoever is still waiting.
         retry_after: Seconds a failed hash is not asked for again.
         clock: Monotonic seconds, injectable so tests can pass time.
@@ -101,6 +105,8 @@ class ThumbnailCache:
         """One download per hash; holding the task here also keeps it from being collected."""
         self._failed: dict[str, float] = {}
         """Hash to the clock time after which it may be tried again."""
+        self._max_cache_bytes = max_cache_bytes
+        self._stored = 0
         self.directory.mkdir(parents=True, exist_ok=True)
         self._prune(max_cache_bytes)
 
@@ -222,6 +228,10 @@ class ThumbnailCache:
         except BaseException:
             Path(partial).unlink(missing_ok=True)
             raise
+        self._stored += 1
+        if self._stored % PRUNE_EVERY == 0:
+            # An app left running for months prunes as it goes, not only when it starts.
+            self._prune(self._max_cache_bytes)
         return path
 
     def _prune(self, max_cache_bytes: int) -> None:

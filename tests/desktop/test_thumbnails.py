@@ -18,7 +18,8 @@ from aiohttp import web
 from PIL import Image
 
 from obnotify.core.ids import is_ipfs_hash
-from obnotify.desktop.thumbnails import ThumbnailCache
+from obnotify.demo.cid import cid_v0
+from obnotify.desktop.thumbnails import PRUNE_EVERY, ThumbnailCache
 
 TIME_FACTOR = float(os.environ.get("OBNOTIFY_TEST_TIME_FACTOR", "1"))
 """Stretches every deadline on slow machines."""
@@ -366,3 +367,21 @@ def test_start_prunes_leftovers_and_the_oldest_images(tmp_path: Path) -> None:
 
     run(scenario())
     assert files(tmp_path) == sorted([*names[2:], "notes.txt"])
+
+
+def test_a_cache_left_open_prunes_as_it_goes(tmp_path: Path) -> None:
+    node = FakeNode()
+    hashes = [cid_v0(f"picture {i}".encode()) for i in range(PRUNE_EVERY)]
+    for image_hash in hashes:
+        node.routes[image_hash] = node.image(JPEG_BYTES, "image/jpeg")
+    bound = len(JPEG_BYTES) * 10
+
+    async def scenario() -> None:
+        async with cache_for(node, tmp_path, max_cache_bytes=bound) as cache:
+            for image_hash in hashes:
+                assert await cache.get(image_hash) is not None
+
+    run(scenario())
+    kept = sum(p.stat().st_size for p in tmp_path.iterdir())
+    assert kept <= bound
+    assert (tmp_path / f"{hashes[-1]}.jpg").exists(), "the newest image stays"
