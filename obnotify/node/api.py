@@ -153,12 +153,18 @@ class NodeApi:
             raise ApiError(f"GET /ob/chatconversations: undecodable answer: {decoded.reason}")
         return decoded
 
-    async def chat_messages(self, peer_id: str, *, limit: int) -> list[tuple[ChatMessage, str]]:
-        """The newest messages with a peer, newest first, each with its raw JSON."""
+    async def chat_messages(
+        self, peer_id: str, *, limit: int, subject: str = ""
+    ) -> list[tuple[ChatMessage, str]]:
+        """The newest messages with a peer (of one order's chat when ``subject`` is given),
+        newest first, each with its raw JSON."""
         pid = safe_id(peer_id)
         if not pid:
             return []
-        response = await self._request("GET", f"/ob/chatmessages/{pid}", params={"limit": limit})
+        params: dict[str, str | int] = {"limit": limit}
+        if subject:
+            params["subject"] = subject
+        response = await self._request("GET", f"/ob/chatmessages/{pid}", params=params)
         decoded = decode_chat_messages(response.content)
         if isinstance(decoded, DecodeError):
             raise ApiError(f"GET /ob/chatmessages: undecodable answer: {decoded.reason}")

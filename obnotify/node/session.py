@@ -57,6 +57,9 @@ PAGE_SIZE: Final = 50
 MAX_CATCH_UP_PAGES: Final = 40
 MAX_CHAT_CONVERSATIONS: Final = 50
 LOG_FIRST: Final = 20
+MAX_ORDER_CHATS: Final = 20
+ORDER_CHAT_DAYS: Final = 30
+"""Order chat is caught up for the orders of this many recent days, at most MAX_ORDER_CHATS."""
 FIRST_START_ITEMS: Final = 20
 FIRST_START_DONE: Final = "first-start-done"
 BALANCES_STATE: Final = "balances"
@@ -386,22 +389,44 @@ class NodeSession:
         return missed
 
     async def catch_up_chat(self, source: Source) -> int:
-        """Unread direct messages that came while no socket was open; returns how many were new.
+        """Unread chat that came while no socket was open; returns how many were new.
 
         Chat is push-only on the socket, so without this a message sent while the
-        app was down would never be seen.
+        app was down would never be seen. Direct conversations are listed by the
+        node; order chat is asked for the orders of recent history.
         """
         missed = 0
         conversations = [(p, n) for p, n in await self.api.chat_conversations() if n > 0]
         for peer_id, unread in conversations[:MAX_CHAT_CONVERSATIONS]:
             messages = await self.api.chat_messages(peer_id, limit=min(unread, PAGE_SIZE))
-            for message, raw in reversed(messages):
-                if message.outgoing or message.read:
-                    continue
-                recorded = self._ingest(message, '{"message": ' + raw + "}", source)
-                if recorded and source is not Source.HISTORY:
-                    missed += 1
+            missed += self._ingest_chat(messages, source)
+        for peer_id, order_id in self._recent_orders():
+            messages = await self.api.chat_messages(peer_id, subject=order_id, limit=PAGE_SIZE)
+            missed += self._ingest_chat(messages, source)
         return missed
+
+    def _ingest_chat(self, messages: list[tuple[ChatMessage, str]], source: Source) -> int:
+        """Record the unread incoming ones, oldest first; how many were new."""
+        missed = 0
+        for message, raw in reversed(messages):
+            if message.outgoing or message.read:
+                continue
+            recorded = self._ingest(message, '{"message": ' + raw + "}", source)
+            if recorded and source is not Source.HISTORY:
+                missed += 1
+        return missed
+
+    def _recent_orders(self) -> list[tuple[str, str]]:
+        """(other party, order id) of the orders in recent history, newest first."""
+        since = time.time() - ORDER_CHAT_DAYS * 86400
+        pairs: dict[tuple[str, str], None] = {}
+        for row in self.store.recent(limit=200, categories=("orders", "disputes")):
+            if row.received_at < since:
+                break
+            event = decode_frame(row.raw)
+            if isinstance(event, Notification) and event.peer_id and event.order_id:
+                pairs[(event.peer_id, event.order_id)] = None
+        return list(pairs)[:MAX_ORDER_CHATS]
 
     def _ingest_stored(self, item: StoredNotification, source: Source) -> bool:
         # Kept as the frame it would have been on the socket.

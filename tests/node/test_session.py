@@ -458,3 +458,32 @@ def test_the_whole_scenario_in_both_generations(tmp_path: Path, generation: str)
     eth = next(c for c in rec.balances[-1].coins if c.code == "ETH")
     assert eth.confirmed.divisibility == 18
     store.close()
+
+
+def test_order_chat_sent_while_away_is_caught_up(tmp_path: Path) -> None:
+    async def scenario() -> tuple[Recorder, str, str]:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="connected")
+        frame = node.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Lamp", price=5)
+        await node.notify(frame)
+        await until(lambda: len(rec.new) == 1, what="the order")
+        await node.stop()
+        message = node.add_chat_message(
+            {"peerId": BUYER, "subject": frame["orderId"], "message": "Can you ship today?"}
+        )
+        await node.start()
+        await until(lambda: len(rec.new) == 2, what="the order chat")
+        await _stop(session, task)
+        await node.stop()
+        store.close()
+        return rec, message.message_id, frame["orderId"]
+
+    rec, message_id, order_id = run(scenario())
+    chat = rec.new[1]
+    assert chat.row.event_id == message_id and chat.source is Source.CATCH_UP
+    assert chat.toast is not None and chat.toast.body == "Can you ship today?"
+    assert chat.toast.route == f"ob://chat/{BUYER}?subject={order_id}"
