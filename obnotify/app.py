@@ -176,6 +176,7 @@ async def _tell(text: str, *, problem: bool) -> None:
 
 
 async def _main(app: QApplication, args: argparse.Namespace) -> int:
+    from obnotify.desktop import autostart
     from obnotify.desktop.notifier import DesktopNotifierBackend
     from obnotify.desktop.thumbnails import ThumbnailCache
     from obnotify.node.session import NodeSession
@@ -244,6 +245,8 @@ async def _main(app: QApplication, args: argparse.Namespace) -> int:
         if tray is not None:
             tray.open_requested.connect(controller.show_window)
             tray.quit_requested.connect(app.quit)
+            tray.set_autostart(autostart.supported(), autostart.is_enabled())
+            tray.autostart_toggled.connect(autostart.set_enabled)
             tray.show()
         else:
             window.show()

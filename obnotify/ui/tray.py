@@ -37,6 +37,8 @@ class Tray(QObject):
     pause_requested = Signal(object)
     """Pause notifications until the given aware ``datetime``; ``None`` resumes them."""
     reconnect_requested = Signal()
+    autostart_toggled = Signal(bool)
+    """The user turned "Start at login" on or off."""
     quit_requested = Signal()
 
     def __init__(
@@ -75,6 +77,12 @@ class Tray(QObject):
         )
         self.reconnect_action = self._action("Reconnect", self.reconnect_requested.emit)
         self.menu.addSeparator()
+        self.autostart_action = QAction("Start at login", self)
+        """Checkable; hidden where the platform has no autostart the app can set."""
+        self.autostart_action.setCheckable(True)
+        self.autostart_action.setVisible(False)
+        self.autostart_action.toggled.connect(self.autostart_toggled)
+        self.menu.addAction(self.autostart_action)
         self.quit_action = self._action("Quit", self.quit_requested.emit)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self.on_icon_activated)
@@ -107,6 +115,13 @@ class Tray(QObject):
         self.icon.setIcon(tray_icon(state, self._unread))
         self.icon.setToolTip(tooltip)
         self.mark_all_read_action.setEnabled(self._unread > 0)
+
+    def set_autostart(self, available: bool, enabled: bool) -> None:
+        """Show the "Start at login" entry where it works, ticked as it is now, without emitting."""
+        self.autostart_action.setVisible(available)
+        self.autostart_action.blockSignals(True)
+        self.autostart_action.setChecked(enabled)
+        self.autostart_action.blockSignals(False)
 
     def set_paused(self, paused: bool) -> None:
         """Offer "Resume" only while paused."""

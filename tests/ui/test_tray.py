@@ -44,9 +44,21 @@ def test_menu_entries_emit_their_signals(qtbot: QtBot) -> None:
         "Mark all as read",
         "Pause notifications",
         "Reconnect",
+        "Start at login",
         "Quit",
     ]
     assert tray.menu.defaultAction() is tray.open_action
+
+
+def test_start_at_login_shows_where_it_works_and_emits_when_toggled(qtbot: QtBot) -> None:
+    tray = make_tray()
+    assert not tray.autostart_action.isVisible()
+    with qtbot.assertNotEmitted(tray.autostart_toggled):
+        tray.set_autostart(True, True)
+    assert tray.autostart_action.isVisible() and tray.autostart_action.isChecked()
+    with qtbot.waitSignal(tray.autostart_toggled, timeout=1000) as blocker:
+        tray.autostart_action.trigger()
+    assert blocker.args == [False]
 
 
 def test_pause_entries_emit_deadlines(qtbot: QtBot) -> None:
