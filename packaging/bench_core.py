@@ -6,8 +6,8 @@ The goal is at least 50,000 frames per second for decode plus render.
 
 Run from the repository: ``python packaging/bench_core.py [--frames N]``.
 Frames are the recorded captures (``../shared/protocol/captures``) and the
-examples of ``tests/core/frames.py``; a small set embedded here stands in when
-neither is there.
+examples of ``tests/core/frames.py``; the demo scenario stands in when neither
+is there.
 """
 
 from __future__ import annotations
@@ -31,87 +31,21 @@ if str(REPO) not in sys.path:
 from obnotify.core.decode import decode_frame
 from obnotify.core.events import Profile
 from obnotify.core.render import RenderContext, render_record
+from obnotify.demo import gojson
+from obnotify.demo.sanitize import sanitize_value
+from obnotify.demo.scenario import build_scenario
 
 GOAL = 50_000
 
-ALICE = "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"
-THUMB = {
-    "small": "zb2rhXytP3KvSpk2w8uMNi8ApM6cEBkcSmAcEp4xuzJ3HXH8W",
-    "tiny": "zb2rhimYUmqHiXmPJ1FaAaZse8GvXC9mKSoHAPfbJpninVvqw",
-}
-EMBEDDED_OBJECTS: list[dict[str, Any]] = [
-    {
-        "notification": {
-            "notificationId": "QmYQ9z78Qcuwnb2dghcx4n6KBpvW9efmxydAmCtggFHYo2",
-            "peerId": ALICE,
-            "type": "follow",
-        }
-    },
-    {
-        "message": {
-            "message": "hello <b>bold</b> &amp; &#39;quotes&#39; null",
-            "messageId": "QmUXZgeQhbY8RYnD7h19xA7CxSnfHMECJjS5AMRGx4iUTn",
-            "outgoing": False,
-            "peerId": ALICE,
-            "read": False,
-            "subject": "",
-            "timestamp": "2026-11-23T22:46:38.01382947Z",
-        }
-    },
-    {
-        "notification": {
-            "buyerHandle": "",
-            "buyerId": "QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT",
-            "listingType": "DIGITAL_GOOD",
-            "notificationId": "Qmbe1AVhpsbdnMnNjEeq44N6L3ujTXVEtEeLcVje3Mk3uE",
-            "orderId": "QmbMY8sGFeZ4cF9LGFmDRgT6Ao3sVRtGcYW5vuJ9ckWFAZ",
-            "price": {"amount": "23422", "currency": {"code": "TLTC", "divisibility": 8}},
-            "slug": "test-digital-for-2.3",
-            "thumbnail": THUMB,
-            "title": "test digital for 2.3.1",
-            "type": "order",
-        }
-    },
-    {
-        "notification": {
-            "expiresIn": 2592000,
-            "notificationId": "QmU9F8nhiDQ88oAR4eFiyH3iJKUYzfNkK1KuvJGoVujZBp",
-            "orderId": "QmcoKERsaetjQX3cF5YySXQHabh5bthvsrk9WxyuooRsH3",
-            "thumbnail": THUMB,
-            "type": "buyerDisputeExpiry",
-        }
-    },
-    {
-        "wallet": {
-            "confirmations": 0,
-            "status": "UNCONFIRMED",
-            "txid": "410374604d58fe9840004d3377e36f3aaf1994d154a8ca4c557c3d10fa32aa5c",
-            "value": {"amount": "21756", "currency": {"code": "TLTC", "divisibility": 8}},
-            "wallet": "TLTC",
-        }
-    },
-    {
-        "walletUpdate": {
-            code: {
-                "confirmed": "1",
-                "currency": {"code": code, "divisibility": decimals},
-                "height": 0,
-                "unconfirmed": "0",
-            }
-            for code, decimals in (("TBTC", 8), ("TETH", 18), ("TLTC", 8))
-        }
-    },
-    {"status": "publishing"},
-    {"clientSays": "hello-echo-test"},
-]
-EMBEDDED = [
-    json.dumps(obj, indent=4, sort_keys=True)
-    .replace("<", "\\u003c")
-    .replace(">", "\\u003e")
-    .replace("&", "\\u0026")
-    for obj in EMBEDDED_OBJECTS
-]
-"""Stand-ins when neither the captures nor the test examples can be found."""
+
+def scenario_frames() -> list[str]:
+    """The demo scenario of both generations, as the simulated node sends it: the stand-in
+    when neither the captures nor the test examples can be found."""
+    return [
+        gojson.dumps(sanitize_value(step.frame))
+        for generation in ("0.13", "0.14")
+        for step in build_scenario(generation)  # type: ignore[arg-type]
+    ]
 
 
 def load_frames() -> tuple[list[str], list[str]]:
@@ -140,8 +74,8 @@ def load_frames() -> tuple[list[str], list[str]]:
                 f"{len(examples_frames)} example frames from {examples.relative_to(REPO)}"
             )
     if not frames:
-        frames = list(EMBEDDED)
-        sources.append(f"{len(frames)} embedded frames")
+        frames = scenario_frames()
+        sources.append(f"{len(frames)} frames of the demo scenario")
     return frames, sources
 
 
