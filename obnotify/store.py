@@ -1,17 +1,23 @@
 """The per-node SQLite store: history, seen keys, the catch-up cursor, small state, profiles.
 
 One file per node, one connection, short synchronous calls made from the asyncio
-thread. Every :meth:`Store.record` is its own transaction, committed with
-``synchronous=FULL`` in WAL mode, so an event the app has been told is recorded
-survives a killed process and a power cut alike; that is what lets a restart
-skip everything it already toasted.
+thread. Every :meth:`Store.record` is its own transaction in WAL mode with
+``synchronous=NORMAL``: a committed event survives a killed process without an
+fsync on the event loop per event (a power cut can lose the last few commits;
+the node still has those notifications and catch-up brings them back).
+
+An event is recorded *pending* and stays so until whoever shows it says it was
+delivered (:meth:`Store.mark_delivered`); a restart hands every pending row on
+again, so nothing recorded is lost between the record and the screen. What
+follows a record (the rendering, the delivered mark) is written in batches:
+one transaction per turn of the event loop, not one per event.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +79,17 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         expires_at REAL NOT NULL
     ) WITHOUT ROWID;
     """,
+    # v2: the delivery state, the peer and order an event is about, and where it came from.
+    """
+    ALTER TABLE history ADD COLUMN peer_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE history ADD COLUMN order_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE history ADD COLUMN source TEXT NOT NULL DEFAULT 'socket';
+    -- Rows recorded before this version were all handed on already.
+    ALTER TABLE history ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE history DROP COLUMN toasted;
+    CREATE INDEX history_pending ON history (id) WHERE pending = 1;
+    CREATE INDEX history_orders ON history (received_at) WHERE order_id != '';
+    """,
 )
 """Schema scripts in order; after applying ``MIGRATIONS[i]`` the file is at version ``i + 1``.
 
@@ -93,12 +110,16 @@ BUSY_TIMEOUT_MS: Final = 5000
 """A second process (``obnotify watch``) may hold the write lock for a moment."""
 
 _CURSOR: Final = "catchup.cursor"
+_RENDERING_UPDATE: Final = (
+    "UPDATE history SET title = ?, body = ?, image = ?, route = ?, urgency = ?, folded = ? "
+    "WHERE id = ?"
+)
 
 _COLUMNS: Final = (
     "h.id, h.key, h.kind, h.event_id, h.category, h.title, h.body, h.image, h.route, "
-    "h.urgency, h.received_at, h.node_time, h.read, h.toasted, coalesce(r.raw, '')"
+    "h.urgency, h.received_at, h.node_time, h.read, h.peer_id, h.order_id, h.source, h.pending"
 )
-_FROM: Final = "history AS h LEFT JOIN history_raw AS r ON r.id = h.id"
+"""What a page of history reads: never the frame text, which no list shows."""
 
 
 class StoreError(Exception):
@@ -131,15 +152,19 @@ class HistoryRow:
     node_time: str
     """The node's own timestamp text, RFC 3339, when it sent one."""
     read: bool
-    toasted: bool
-    """Whether a toast was shown, so a restart never shows it again."""
-    raw: str
-    """The frame as received (JSON text), for details and for re-rendering after an upgrade."""
+    peer_id: str = ""
+    """The other person the event is about (buyer, vendor, follower, chat peer), or empty."""
+    order_id: str = ""
+    """The order (or dispute case) it is about, or empty."""
+    source: str = "socket"
+    """A :class:`obnotify.core.policy.Source` value: how it reached us."""
+    pending: bool = False
+    """Recorded but not yet delivered to the screen; a restart hands it on again."""
 
 
 def _row(values: tuple[Any, ...]) -> HistoryRow:
     (rowid, key, kind, event_id, cat, title, body, image, route, urgency,
-     received_at, node_time, read, toasted, raw) = values  # fmt: skip
+     received_at, node_time, read, peer_id, order_id, source, pending) = values  # fmt: skip
     return HistoryRow(
         rowid=rowid,
         key=key,
@@ -154,8 +179,10 @@ def _row(values: tuple[Any, ...]) -> HistoryRow:
         received_at=received_at,
         node_time=node_time,
         read=bool(read),
-        toasted=bool(toasted),
-        raw=raw,
+        peer_id=peer_id,
+        order_id=order_id,
+        source=source,
+        pending=bool(pending),
     )
 
 
@@ -188,6 +215,11 @@ class Store:
         self._seen_cap = history_cap * SEEN_FACTOR
         self._seen_slack = min(PRUNE_BATCH, self._seen_cap // 100)
         self._closed = False
+        self._later: list[tuple[str, tuple[Any, ...]]] = []
+        """Writes kept for the next :meth:`flush`."""
+        self.on_deferred: Callable[[], None] | None = None
+        """Called when a first write is kept for later, to arrange a :meth:`flush` soon
+        (the session calls it on the next turn of its event loop)."""
         where = str(path)
         try:
             if self.path is not None:
@@ -217,9 +249,9 @@ class Store:
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if self.path is not None and str(mode).lower() != "wal":
             log.warning("SQLite refused WAL mode for %s (got %s)", self.path, mode)
-        # In WAL mode NORMAL already survives a killed process (the WAL is in the OS
-        # cache); FULL fsyncs each commit so a power cut loses nothing recorded either.
-        db.execute("PRAGMA synchronous = FULL")
+        # In WAL mode NORMAL survives a killed process (the WAL is in the OS cache)
+        # without an fsync per commit; FULL would make every event wait on the disk.
+        db.execute("PRAGMA synchronous = NORMAL")
         self._migrate()
 
     def _migrate(self) -> None:
@@ -248,8 +280,11 @@ class Store:
         """
         if self._closed:
             return
-        self._closed = True
-        self._db.close()
+        try:
+            self.flush()
+        finally:
+            self._closed = True
+            self._db.close()
 
     def __enter__(self) -> Self:
         return self
@@ -286,32 +321,45 @@ class Store:
         kind: str,
         event_id: str,
         category: str,
-        title: str,
-        body: str,
-        image: str,
-        route: str,
-        urgency: str,
         raw: str,
         received_at: float,
+        title: str = "",
+        body: str = "",
+        image: str = "",
+        route: str = "",
+        urgency: str = "",
         node_time: str = "",
         read: bool = False,
+        peer_id: str = "",
+        order_id: str = "",
+        source: str = "socket",
+        pending: bool = False,
+        cursor: str = "",
     ) -> int | None:
-        """Record an event unless its key was recorded before.
+        """Record an event unless its key was recorded before, in one transaction.
+
+        Args:
+            pending: Not yet delivered: :meth:`pending_rows` hands it on after a
+                restart until :meth:`mark_delivered` is called.
+            cursor: When set, the catch-up cursor moves to this notification id in
+                the same transaction, so the two can never disagree after a kill.
 
         Returns:
             The new row's id, or None when ``key`` is already known (even when its
-            row has since been pruned): the caller toasts only on a row id.
+            row has since been pruned): the caller hands on only a new row.
         """
+        self.flush()
         with self._transaction() as db:
             new_key = db.execute(
                 "INSERT OR IGNORE INTO seen (key, at) VALUES (?, ?)", (key, received_at)
             )
             if new_key.rowcount == 0:
                 return None
-            cursor = db.execute(
+            cursor_row = db.execute(
                 "INSERT OR IGNORE INTO history (key, kind, event_id, category, title, body, "
-                "image, route, urgency, received_at, node_time, read, toasted, folded) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                "image, route, urgency, received_at, node_time, read, folded, peer_id, "
+                "order_id, source, pending) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key,
                     str(kind),
@@ -326,12 +374,18 @@ class Store:
                     node_time,
                     int(read),
                     _fold(f"{title}\n{body}"),
+                    peer_id,
+                    order_id,
+                    str(source),
+                    int(pending),
                 ),
             )
-            if cursor.rowcount == 0:
+            if cursor_row.rowcount == 0:
                 return None
-            rowid = cursor.lastrowid
+            rowid = cursor_row.lastrowid
             db.execute("INSERT INTO history_raw (id, raw) VALUES (?, ?)", (rowid, raw))
+            if cursor:
+                self._put_state(_CURSOR, cursor)
             rows, seen_rows = self._prune(self._rows + 1, self._seen_rows + 1)
         self._rows, self._seen_rows = rows, seen_rows
         return rowid
@@ -365,39 +419,96 @@ class Store:
                 seen_rows -= excess
         return rows, seen_rows
 
-    def update_rendering(
-        self, rowid: int, *, title: str, body: str, image: str, route: str
+    def save_rendering(
+        self, rowid: int, *, title: str, body: str, image: str, route: str, urgency: str
     ) -> None:
-        """Replace a row's texts once a better rendering is known (a name for a peer id).
+        """Keep the texts a row is shown with; written with the next :meth:`flush`.
 
         The search text follows, so the window finds the row by what it shows.
         """
-        self._db.execute(
-            "UPDATE history SET title = ?, body = ?, image = ?, route = ?, folded = ? WHERE id = ?",
-            (title, body, image, route, _fold(f"{title}\n{body}"), rowid),
+        self._later.append(
+            (
+                _RENDERING_UPDATE,
+                (title, body, image, route, str(urgency), _fold(f"{title}\n{body}"), rowid),
+            )
         )
+        self._schedule()
+
+    def mark_delivered(self, rowid: int) -> None:
+        """Note that the row reached the screen (or the policy chose not to show it).
+
+        Written with the next :meth:`flush`: a kill before then shows it once more
+        after the restart, never zero times.
+        """
+        self._later.append(("UPDATE history SET pending = 0 WHERE id = ?", (rowid,)))
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self.on_deferred is not None and len(self._later) == 1:
+            self.on_deferred()
+
+    def flush(self) -> None:
+        """Write what :meth:`save_rendering` and :meth:`mark_delivered` keep, in one transaction.
+
+        Every read and every record flushes first, so nothing reads stale rows.
+        """
+        if not self._later or self._closed:
+            return
+        later, self._later = self._later, []
+        with self._transaction() as db:
+            for sql, params in later:
+                db.execute(sql, params)
+
+    def pending_rows(self) -> list[tuple[HistoryRow, str]]:
+        """Rows recorded and not yet delivered, oldest first, each with its frame text."""
+        self.flush()
+        found = self._db.execute(
+            f"SELECT {_COLUMNS}, coalesce(r.raw, '') FROM history AS h INDEXED BY history_pending "
+            "LEFT JOIN history_raw AS r ON r.id = h.id WHERE h.pending = 1 ORDER BY h.id"
+        ).fetchall()
+        return [(_row(values[:-1]), values[-1]) for values in found]
+
+    def raw(self, rowid: int) -> str:
+        """The frame text of one row as received, or ``""`` when pruned."""
+        found = self._db.execute("SELECT raw FROM history_raw WHERE id = ?", (rowid,)).fetchone()
+        return str(found[0]) if found else ""
+
+    def recent_orders(self, *, since: float, limit: int) -> list[tuple[str, str]]:
+        """(other party, order id) of orders recorded since ``since``, newest first, distinct."""
+        self.flush()
+        found = self._db.execute(
+            "SELECT peer_id, order_id FROM history INDEXED BY history_orders "
+            "WHERE order_id != '' AND peer_id != '' AND received_at >= ? "
+            "AND category IN ('orders', 'disputes') ORDER BY received_at DESC",
+            (since,),
+        )
+        pairs: dict[tuple[str, str], None] = {}
+        for peer_id, order_id in found:
+            pairs[(peer_id, order_id)] = None
+            if len(pairs) >= limit:
+                break
+        return list(pairs)
 
     def seen(self, key: str) -> bool:
         """Whether ``key`` was ever recorded (within the seen table's long memory)."""
         return self._db.execute("SELECT 1 FROM seen WHERE key = ?", (key,)).fetchone() is not None
 
-    def mark_toasted(self, rowid: int) -> None:
-        """Note that the row's toast was shown."""
-        self._db.execute("UPDATE history SET toasted = 1 WHERE id = ?", (rowid,))
-
     def mark_read(self, key: str) -> bool:
         """Mark one event read; True when it was unread (so the node should hear it too)."""
+        self.flush()
         cursor = self._db.execute("UPDATE history SET read = 1 WHERE key = ? AND read = 0", (key,))
         return cursor.rowcount > 0
 
     def mark_all_read(self) -> int:
         """Mark everything read; returns how many rows changed."""
+        self.flush()
         return self._db.execute(
             "UPDATE history INDEXED BY history_unread SET read = 1 WHERE read = 0"
         ).rowcount
 
     def set_read(self, key: str, read: bool) -> None:
         """Set one event's read flag either way (the window's "mark unread")."""
+        self.flush()
         self._db.execute("UPDATE history SET read = ? WHERE key = ?", (int(read), key))
 
     def unread_count(self) -> int:
@@ -436,17 +547,18 @@ class Store:
             categories: Only these categories; None means all, an empty collection none.
             search: Case-insensitive literal substring of the title or body.
         """
+        self.flush()
         where = self._where(categories, search)
         if where is None or limit <= 0:
             return []
         clause, params = where
-        # The page's ids come from the indexes alone; only those rows are then joined
-        # to their (possibly large) frame text, never the rows sorted or skipped.
+        # The page's ids come from the indexes alone; only those rows are then read,
+        # never the rows sorted or skipped, and never their (possibly large) frame text.
         # CROSS JOIN keeps the page as the outer loop whatever the planner's statistics.
         rows = self._db.execute(
             f"SELECT {_COLUMNS} FROM (SELECT id FROM history {clause} "
             "ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?) AS page "
-            "CROSS JOIN history AS h ON h.id = page.id LEFT JOIN history_raw AS r ON r.id = h.id",
+            "CROSS JOIN history AS h ON h.id = page.id",
             (*params, limit, max(0, offset)),
         ).fetchall()
         page = [_row(r) for r in rows]
@@ -455,6 +567,7 @@ class Store:
 
     def count(self, *, categories: Collection[str] | None = None, search: str = "") -> int:
         """How many rows :meth:`recent` could page through with the same filter."""
+        self.flush()
         where = self._where(categories, search)
         if where is None:
             return 0
@@ -463,17 +576,30 @@ class Store:
 
     def row(self, rowid: int) -> HistoryRow | None:
         """One row by id, or None when pruned."""
+        self.flush()
         found = self._db.execute(
-            f"SELECT {_COLUMNS} FROM {_FROM} WHERE h.id = ?", (rowid,)
+            f"SELECT {_COLUMNS} FROM history AS h WHERE h.id = ?", (rowid,)
         ).fetchone()
         return _row(found) if found else None
 
     def by_key(self, key: str) -> HistoryRow | None:
         """One row by dedupe key, or None when never recorded or pruned."""
+        self.flush()
         found = self._db.execute(
-            f"SELECT {_COLUMNS} FROM {_FROM} WHERE h.key = ?", (key,)
+            f"SELECT {_COLUMNS} FROM history AS h WHERE h.key = ?", (key,)
         ).fetchone()
         return _row(found) if found else None
+
+    def tx_seen_before(self, key: str) -> bool:
+        """Whether the transaction of a ``t:TXID:CONFIRMATIONS`` key was recorded under an
+        earlier key: then this one is a confirmation, not news."""
+        txid = key[2:].rpartition(":")[0]
+        found = self._db.execute(
+            "SELECT 1 FROM seen WHERE key >= ? AND key < ? AND key != ? "
+            "AND id < (SELECT id FROM seen WHERE key = ?) LIMIT 1",
+            (f"t:{txid}:", f"t:{txid};", key, key),
+        ).fetchone()
+        return found is not None
 
     def known_txids(self) -> set[str]:
         """Txids of every recorded ``wallet`` event, for ``RenderContext.known_txids``.
@@ -501,6 +627,9 @@ class Store:
 
     def set_state(self, name: str, value: str) -> None:
         """Set a small named value."""
+        self._put_state(name, value)
+
+    def _put_state(self, name: str, value: str) -> None:
         self._db.execute(
             "INSERT INTO state (name, value) VALUES (?, ?) "
             "ON CONFLICT (name) DO UPDATE SET value = excluded.value",

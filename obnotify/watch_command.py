@@ -8,6 +8,7 @@ import contextlib
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from typing import IO
 
 import msgspec
@@ -30,6 +31,8 @@ class JsonLinePrinter:
     def __init__(self, out: IO[bytes]) -> None:
         self._out = out
         self._encoder = msgspec.json.Encoder()
+        self.on_printed: Callable[[int], None] = _ignore
+        """Told the row id of each event once its line is out (the session marks it delivered)."""
 
     def _print(self, record: dict[str, object]) -> None:
         self._out.write(self._encoder.encode(record) + b"\n")
@@ -47,6 +50,7 @@ class JsonLinePrinter:
         record["source"] = new.source.value
         record["imagePath"] = str(new.image_path) if new.image_path else ""
         self._print(record)
+        self.on_printed(new.row.rowid)
 
     def on_balances(self, balances: WalletBalances) -> None:
         pass
@@ -67,6 +71,7 @@ async def _watch(args: argparse.Namespace) -> int:
     store = Store(data_dir / "nodes" / f"{config.key}.sqlite3")
     printer = JsonLinePrinter(sys.stdout.buffer)
     session = NodeSession(config, store, printer)
+    printer.on_printed = session.mark_delivered
     session.thumbnails = ThumbnailCache(
         cache_dir_from_args(args) / "thumbnails", session.api.client
     )
@@ -79,6 +84,10 @@ async def _watch(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
+
+
+def _ignore(_rowid: int) -> None:
+    """Nobody to tell."""
 
 
 def run_watch(args: argparse.Namespace) -> int:

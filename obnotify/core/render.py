@@ -39,6 +39,7 @@ __all__ = [
     "describe",
     "render",
     "render_record",
+    "rendering",
     "role_of",
     "toast_record",
 ]
@@ -453,10 +454,20 @@ def describe(event: Event | DecodeError, ctx: RenderContext | None = None) -> To
     Outgoing payments, confirmations and our own chat messages never toast, but
     they are history all the same and must not show as empty rows.
     """
+    return rendering(event, ctx)[1]
+
+
+def rendering(
+    event: Event | DecodeError, ctx: RenderContext | None = None
+) -> tuple[Toast | None, Toast | None]:
+    """The toast (or None) and the activity-list entry of an event, from one rendering."""
     ctx = ctx or RenderContext()
     toast = render(event, ctx)
-    if toast is not None:
-        return toast
+    return toast, toast if toast is not None else _quiet(event, ctx)
+
+
+def _quiet(event: Event | DecodeError, ctx: RenderContext) -> Toast | None:
+    """The plain account of an event that does not toast, or None for state-only frames."""
     if isinstance(event, WalletTx):
         state = (
             "unconfirmed"

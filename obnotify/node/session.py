@@ -2,6 +2,12 @@
 
 Used alike by ``obnotify watch`` (prints them) and the tray app (toasts and
 window). What to show is the listener's business; what happened is decided here.
+
+Each event passes once: decoded, recorded (pending) in one transaction, enriched
+within a bounded wait, rendered once, handed to the listener, and marked
+delivered when the listener says so (:meth:`NodeSession.mark_delivered`). What
+was recorded and never delivered, because the process died, is handed on again
+at the next start.
 """
 
 from __future__ import annotations
@@ -17,14 +23,20 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import msgspec
 
+from obnotify.core.catchup import (
+    FIRST_START_ITEMS,
+    PAGE_SIZE,
+    CursorScan,
+    event_time,
+    moves_cursor,
+    unread_incoming,
+)
 from obnotify.core.decode import StoredNotification, decode_frame
 from obnotify.core.events import (
     ChatMessage,
     ChatRead,
     DecodeError,
     Event,
-    Notification,
-    NotificationType,
     ProfileReply,
     PublishStatus,
     Typing,
@@ -36,15 +48,16 @@ from obnotify.core.events import (
     event_kind,
 )
 from obnotify.core.policy import Source
-from obnotify.core.render import RenderContext, Toast, category, describe, render
+from obnotify.core.render import RenderContext, Toast, category, rendering
 from obnotify.node.api import ApiError, AuthFailed, NodeApi
 from obnotify.node.config import NodeConfig
 from obnotify.node.link import ConnState, NodeLink
 from obnotify.node.profiles import ProfileDirectory
+from obnotify.store import HistoryRow
 
 if TYPE_CHECKING:
     from obnotify.desktop.thumbnails import ThumbnailCache
-    from obnotify.store import HistoryRow, Store
+    from obnotify.store import Store
 
 __all__ = ["FrameCounters", "NewEvent", "NodeSession", "SessionListener"]
 
@@ -53,24 +66,13 @@ log = logging.getLogger(__name__)
 ENRICH_TIMEOUT: Final = 2.0
 """A toast waits at most this long for a name or a picture, then goes out without."""
 PROFILE_TIMEOUT: Final = 1.2
-PAGE_SIZE: Final = 50
-MAX_CATCH_UP_PAGES: Final = 40
 MAX_CHAT_CONVERSATIONS: Final = 50
 LOG_FIRST: Final = 20
 MAX_ORDER_CHATS: Final = 20
 ORDER_CHAT_DAYS: Final = 30
 """Order chat is caught up for the orders of this many recent days, at most MAX_ORDER_CHATS."""
-FIRST_START_ITEMS: Final = 20
 FIRST_START_DONE: Final = "first-start-done"
 BALANCES_STATE: Final = "balances"
-
-_STORED_TYPES: Final = frozenset(NotificationType) - {
-    NotificationType.UNFOLLOW,
-    NotificationType.UNKNOWN,
-    NotificationType.MODERATOR_ADD,
-    NotificationType.MODERATOR_REMOVE,
-}
-"""Types the node keeps in ``/ob/notifications``: only these can serve as the catch-up cursor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,13 @@ class NewEvent:
     toast: Toast | None
     image_path: Path | None
     source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class _CaughtUp:
+    """A place in the delivery queue: everything queued before it belongs to one catch-up."""
+
+    missed: int
 
 
 class SessionListener(Protocol):
@@ -141,8 +150,10 @@ class NodeSession:
             on_connected=self._on_connected,
             **(link_options or {}),
         )
-        self._prepared: asyncio.Queue[asyncio.Task[NewEvent | None]] = asyncio.Queue()
-        """Enrichment of each new event, started on arrival and handed on in arrival order."""
+        self._prepared: asyncio.Queue[asyncio.Task[NewEvent] | _CaughtUp] = asyncio.Queue()
+        """Enrichment of each new event, started on arrival and handed on in arrival order,
+        with the end of each catch-up in its place among them."""
+        self.store.on_deferred = self._flush_soon
         self._caught_up = False
         self._known_txids: set[str] = set()
         self.balances: WalletBalances | None = None
@@ -152,6 +163,7 @@ class NodeSession:
         self._known_txids = self.store.known_txids()
         self._restore_balances()
         deliver = asyncio.create_task(self._deliver())
+        self._restore_pending()
         try:
             await self.link.run()
         finally:
@@ -163,6 +175,34 @@ class NodeSession:
 
     def stop(self) -> None:
         self.link.stop()
+
+    def mark_delivered(self, rowid: int) -> None:
+        """The listener is done with an event (shown, printed, or chosen not to be shown)."""
+        self.store.mark_delivered(rowid)
+
+    def _flush_soon(self) -> None:
+        """Write the store's batched updates on the next turn of the loop: one commit for
+        everything that happened in this one, and never a commit per event in a burst."""
+        with contextlib.suppress(RuntimeError):
+            asyncio.get_running_loop().call_soon(self.store.flush)
+
+    def _restore_pending(self) -> None:
+        """Hand on again what was recorded and never delivered: the process died first."""
+        restored = 0
+        for row, raw in self.store.pending_rows():
+            event = decode_frame(raw)
+            if isinstance(event, (DecodeError, UnknownFrame)) or event_key(event) != row.key:
+                log.warning("a pending event no longer decodes; left in history as it is")
+                self.store.mark_delivered(row.rowid)
+                continue
+            source = Source.HISTORY if row.source == Source.HISTORY else Source.CATCH_UP
+            confirmation = isinstance(event, WalletTx) and self.store.tx_seen_before(row.key)
+            self._queue(row, event, source, confirmation=confirmation)
+            if source is not Source.HISTORY:
+                restored += 1
+        if restored:
+            log.info("handing on %d events recorded but not shown before the last exit", restored)
+            self._prepared.put_nowait(_CaughtUp(restored))
 
     def update_password(self, password: str) -> None:
         """Use a new password from now on and try again at once (after an auth failure)."""
@@ -206,14 +246,8 @@ class NodeSession:
             self.listener.on_signal(event)
         else:
             raw = frame if isinstance(frame, str) else frame.decode("utf-8", "replace")
-            self._ingest(event, raw, Source.SOCKET)
-            if (
-                self._caught_up
-                and isinstance(event, Notification)
-                and event.type in _STORED_TYPES
-                and event.id
-            ):
-                self.store.set_cursor(event.id)
+            cursor = event_id(event) if self._caught_up and moves_cursor(event) else ""
+            self._ingest(event, raw, Source.SOCKET, cursor=cursor)
 
     def _set_balances(self, balances: WalletBalances) -> None:
         if balances != self.balances:
@@ -234,32 +268,43 @@ class NodeSession:
         self.balances = balances
         self.listener.on_balances(balances)
 
-    def _context(self) -> RenderContext:
-        return RenderContext(peers=self.profiles.known(), known_txids=self._known_txids)
-
     def _ingest(
-        self, event: Event, raw: str, source: Source, *, read: bool = False, node_time: str = ""
+        self,
+        event: Event,
+        raw: str,
+        source: Source,
+        *,
+        read: bool = False,
+        node_time: str = "",
+        cursor: str = "",
     ) -> bool:
-        """Record an event once; a new one is queued for delivery in arrival order."""
+        """Record an event once (pending); a new one is queued for delivery in arrival order."""
         key = event_key(event)
         if key is None:
             return False
         confirmation = isinstance(event, WalletTx) and event.txid in self._known_txids
-        entry = describe(event, self._context())
+        node_time = node_time or getattr(event, "timestamp", "")
+        happened = event_time(source, node_time, time.time())
+        peer_id = getattr(event, "peer_id", "")
+        order_id = (
+            event.subject if isinstance(event, ChatMessage) else getattr(event, "order_id", "")
+        )
+        read = read or (isinstance(event, ChatMessage) and (event.read or event.outgoing))
+        kind, cat = event_kind(event), category(event).value
         rowid = self.store.record(
             key,
-            kind=event_kind(event),
+            kind=kind,
             event_id=event_id(event),
-            category=category(event).value,
-            title=entry.title if entry else "",
-            body=entry.body if entry else "",
-            image=entry.image if entry else "",
-            route=entry.route if entry else "",
-            urgency=entry.urgency.value if entry else "",
+            category=cat,
             raw=raw,
-            received_at=time.time(),
-            node_time=node_time or getattr(event, "timestamp", ""),
-            read=read or (isinstance(event, ChatMessage) and (event.read or event.outgoing)),
+            received_at=happened,
+            node_time=node_time,
+            read=read,
+            peer_id=peer_id,
+            order_id=order_id,
+            source=source.value,
+            pending=True,
+            cursor=cursor,
         )
         if isinstance(event, WalletTx) and event.txid:
             self._known_txids.add(event.txid)
@@ -267,58 +312,97 @@ class NodeSession:
             self.counters.duplicates += 1
             return False
         self.counters.recorded += 1
-        self._prepared.put_nowait(
-            asyncio.create_task(self._enrich(rowid, event, source, confirmation=confirmation))
+        row = HistoryRow(
+            rowid=rowid,
+            key=key,
+            kind=kind,
+            event_id=event_id(event),
+            category=cat,
+            title="",
+            body="",
+            image="",
+            route="",
+            urgency="",
+            received_at=happened,
+            node_time=node_time,
+            read=read,
+            peer_id=peer_id,
+            order_id=order_id,
+            source=source.value,
+            pending=True,
         )
+        self._queue(row, event, source, confirmation=confirmation)
         return True
 
-    async def _enrich(
-        self, rowid: int, event: Event, source: Source, *, confirmation: bool
-    ) -> NewEvent | None:
-        """Fetch the name and picture a toast needs, within :data:`ENRICH_TIMEOUT`."""
+    def _queue(self, row: HistoryRow, event: Event, source: Source, *, confirmation: bool) -> None:
+        self._prepared.put_nowait(
+            asyncio.create_task(self._prepare(row, event, source, confirmation=confirmation))
+        )
+
+    async def _prepare(
+        self, row: HistoryRow, event: Event, source: Source, *, confirmation: bool
+    ) -> NewEvent:
+        """Fetch the name and picture a toast needs, within :data:`ENRICH_TIMEOUT`; render once.
+
+        A first start's history is rendered for the window but is no toast: it is
+        context, never news.
+        """
         deadline = time.monotonic() + ENRICH_TIMEOUT
+        live = source is not Source.HISTORY
         peer = getattr(event, "peer_id", "")
-        if peer and source is not Source.HISTORY:
+        if peer and live:
             await self.profiles.lookup([peer], timeout=PROFILE_TIMEOUT)
         # A transaction is news once: later confirmations of a known txid stay quiet.
         known = {event.txid} if isinstance(event, WalletTx) and confirmation else set()
-        ctx = RenderContext(peers=self.profiles.known(), known_txids=known)
-        toast = render(event, ctx)
+        toast, entry = rendering(
+            event, RenderContext(peers=self.profiles.known(), known_txids=known)
+        )
+        if not live:
+            toast = None
         image_path: Path | None = None
-        if (
-            toast is not None
-            and toast.image
-            and self.thumbnails is not None
-            and source is not Source.HISTORY
-        ):
+        if toast is not None and toast.image and self.thumbnails is not None:
             remaining = max(0.1, deadline - time.monotonic())
             with contextlib.suppress(TimeoutError):
                 image_path = await asyncio.wait_for(self.thumbnails.get(toast.image), remaining)
-        entry = toast or describe(event, ctx)
         if entry is not None:
-            self.store.update_rendering(
-                rowid, title=entry.title, body=entry.body, image=entry.image, route=entry.route
+            self.store.save_rendering(
+                row.rowid,
+                title=entry.title,
+                body=entry.body,
+                image=entry.image,
+                route=entry.route,
+                urgency=entry.urgency.value,
             )
-        row = self.store.row(rowid)
-        if row is None:
-            return None
+            row = dataclasses.replace(
+                row,
+                title=entry.title,
+                body=entry.body,
+                image=entry.image,
+                route=entry.route,
+                urgency=entry.urgency.value,
+            )
         return NewEvent(row=row, event=event, toast=toast, image_path=image_path, source=source)
 
     async def _deliver(self) -> None:
-        """Hand new events on strictly in arrival order, each once its own enrichment is done."""
+        """Hand new events on strictly in arrival order, each once its own enrichment is done,
+        and the end of a catch-up only after every event it brought."""
         try:
             while True:
-                task = await self._prepared.get()
-                try:
-                    new = await task
-                except Exception:
-                    log.exception("could not prepare an event")
+                item = await self._prepared.get()
+                if isinstance(item, _CaughtUp):
+                    self.listener.on_catch_up_done(item.missed)
                     continue
-                if new is not None:
-                    self.listener.on_new_event(new)
+                try:
+                    new = await item
+                except Exception:
+                    log.exception("could not prepare an event; it is handed on at the next start")
+                    continue
+                self.listener.on_new_event(new)
         finally:
             while not self._prepared.empty():
-                self._prepared.get_nowait().cancel()
+                item = self._prepared.get_nowait()
+                if not isinstance(item, _CaughtUp):
+                    item.cancel()
 
     # Catch-up ---------------------------------------------------------------
 
@@ -342,7 +426,7 @@ class NodeSession:
         except ApiError as exc:
             log.warning("chat catch-up failed: %s", exc)
         self._caught_up = True
-        self.listener.on_catch_up_done(missed)
+        self._prepared.put_nowait(_CaughtUp(missed))
 
     async def catch_up(self) -> int:
         """Page the node's notifications back to the saved cursor; returns how many were new."""
@@ -357,35 +441,23 @@ class NodeSession:
                 self.store.set_cursor(page.items[0].notification.id)
             self.store.set_state(FIRST_START_DONE, str(time.time()))
             return 0
-        newer: list[StoredNotification] = []
+        scan = CursorScan(cursor)
         offset = ""
-        cursor_time: str | None = None
-        for _ in range(MAX_CATCH_UP_PAGES):
+        while True:
             page = await self.api.notifications(limit=PAGE_SIZE, offset_id=offset)
             self._reflect_read(page.items)
-            for item in page.items:
-                if cursor_time is not None:
-                    # The node orders by whole seconds: what shares the cursor's second may
-                    # sort after it and still be new. Seen ones are skipped when recorded.
-                    if item.timestamp != cursor_time:
-                        break
-                    newer.append(item)
-                elif item.notification.id == cursor:
-                    cursor_time = item.timestamp
-                else:
-                    newer.append(item)
-            if cursor_time is not None or not page.items:
+            following = scan.feed(page.items)
+            if following is None:
                 break
-            offset = page.items[-1].notification.id
-        found = cursor_time is not None
-        if not found and newer:
-            log.info("catch-up cursor not found on the node: took the %d newest", len(newer))
+            offset = following
+        if not scan.found and scan.newer:
+            log.info("catch-up cursor not found on the node: took the %d newest", len(scan.newer))
         missed = 0
-        for item in reversed(newer):
+        for item in scan.oldest_first:
             if self._ingest_stored(item, Source.CATCH_UP):
                 missed += 1
-        if newer:
-            self.store.set_cursor(newer[0].notification.id)
+        if scan.next_cursor:
+            self.store.set_cursor(scan.next_cursor)
         return missed
 
     async def catch_up_chat(self, source: Source) -> int:
@@ -408,9 +480,7 @@ class NodeSession:
     def _ingest_chat(self, messages: list[tuple[ChatMessage, str]], source: Source) -> int:
         """Record the unread incoming ones, oldest first; how many were new."""
         missed = 0
-        for message, raw in reversed(messages):
-            if message.outgoing or message.read:
-                continue
+        for message, raw in unread_incoming(messages):
             recorded = self._ingest(message, '{"message": ' + raw + "}", source)
             if recorded and source is not Source.HISTORY:
                 missed += 1
@@ -419,14 +489,7 @@ class NodeSession:
     def _recent_orders(self) -> list[tuple[str, str]]:
         """(other party, order id) of the orders in recent history, newest first."""
         since = time.time() - ORDER_CHAT_DAYS * 86400
-        pairs: dict[tuple[str, str], None] = {}
-        for row in self.store.recent(limit=200, categories=("orders", "disputes")):
-            if row.received_at < since:
-                break
-            event = decode_frame(row.raw)
-            if isinstance(event, Notification) and event.peer_id and event.order_id:
-                pairs[(event.peer_id, event.order_id)] = None
-        return list(pairs)[:MAX_ORDER_CHATS]
+        return self.store.recent_orders(since=since, limit=MAX_ORDER_CHATS)
 
     def _ingest_stored(self, item: StoredNotification, source: Source) -> bool:
         # Kept as the frame it would have been on the socket.

@@ -67,7 +67,11 @@ class NodeController(QObject):
         self.last_title = ""
         self.toasts_shown = 0
         self.password_dialog: QInputDialog | None = None
-        self._queue: asyncio.Queue[tuple[Toast, Path | None, HistoryRow | None]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[Toast, Path | None, HistoryRow | None, list[int]]] = (
+            asyncio.Queue()
+        )
+        self._held: list[int] = []
+        """Rows folded into a summary not yet shown: delivered once it is."""
         self._sender: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.flush_timer = QTimer(self)
@@ -153,9 +157,14 @@ class NodeController(QObject):
                 clock=time.monotonic(),
             )
             if decision is Decision.SHOW:
-                self._queue.put_nowait((new.toast, new.image_path, new.row))
+                self._queue.put_nowait((new.toast, new.image_path, new.row, [new.row.rowid]))
             elif decision is Decision.HOLD:
+                self._held.append(new.row.rowid)
                 self._arm_flush()
+            else:
+                self.session.mark_delivered(new.row.rowid)
+        else:
+            self.session.mark_delivered(new.row.rowid)
         self._refresh_tray()
 
     def on_balances(self, balances: WalletBalances) -> None:
@@ -173,7 +182,11 @@ class NodeController(QObject):
         self._refresh_tray()
         summary = self.policy.catch_up_finished()
         if summary is not None:
-            self._queue.put_nowait((summary, None, None))
+            self._queue_summary(summary)
+
+    def _queue_summary(self, summary: Toast) -> None:
+        held, self._held = self._held, []
+        self._queue.put_nowait((summary, None, None, held))
 
     # Toasts ----------------------------------------------------------------------
 
@@ -185,18 +198,20 @@ class NodeController(QObject):
     def on_flush_timer_timeout(self) -> None:
         summary = self.policy.flush(time.monotonic())
         if summary is not None:
-            self._queue.put_nowait((summary, None, None))
+            self._queue_summary(summary)
         else:
             self._arm_flush()
 
     async def _send_loop(self) -> None:
         """Toasts go out one at a time, in the order the events arrived."""
         while True:
-            toast, image, row = await self._queue.get()
+            toast, image, row, rowids = await self._queue.get()
             try:
                 await self._show(toast, image, row)
             except Exception:
                 log.exception("could not show a toast")
+            for rowid in rowids:
+                self.session.mark_delivered(rowid)
 
     async def _show(self, toast: Toast, image: Path | None, row: HistoryRow | None) -> None:
         shown = await self.notifier.show(
@@ -208,8 +223,6 @@ class NodeController(QObject):
         )
         if shown is not None:
             self.toasts_shown += 1
-            if row is not None:
-                self.session.store.mark_toasted(row.rowid)
 
     def on_toast_clicked(self, toast: Toast, row: HistoryRow | None) -> None:
         if row is not None:

@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,12 +52,15 @@ class Recorder:
         self.balances: list[WalletBalances] = []
         self.signals: list[Typing | ChatRead | PublishStatus] = []
         self.catch_ups: list[int] = []
+        self.order: list[str] = []
+        """``event`` and ``caught-up`` in the order they were told."""
 
     def on_state(self, state: ConnState, detail: str) -> None:
         self.states.append((state, detail))
 
     def on_new_event(self, new: NewEvent) -> None:
         self.new.append(new)
+        self.order.append("event")
 
     def on_balances(self, balances: WalletBalances) -> None:
         self.balances.append(balances)
@@ -66,6 +70,7 @@ class Recorder:
 
     def on_catch_up_done(self, missed: int) -> None:
         self.catch_ups.append(missed)
+        self.order.append("caught-up")
 
     @property
     def state(self) -> ConnState | None:
@@ -312,7 +317,47 @@ def test_chat_sent_while_away_is_caught_up(tmp_path: Path) -> None:
     assert [n.row.event_id for n in rec.new] == ids
     assert [n.source for n in rec.new] == [Source.HISTORY, Source.CATCH_UP, Source.CATCH_UP]
     assert rec.catch_ups == [0, 2]
+    assert rec.order == ["event", "caught-up", "event", "event", "caught-up"], (
+        "the end of a catch-up is told after every event it brought, chat included"
+    )
     assert rec.new[1].toast is not None and rec.new[1].toast.body == "are you there? 0"
+    assert rec.new[0].toast is None, "a first start's history is never news"
+
+
+def test_caught_up_events_keep_the_time_they_happened(tmp_path: Path) -> None:
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+
+    async def scenario() -> list[NewEvent]:
+        node = SimNode(wallet_interval=None)
+        node.store_notification(node.frames.follow(peer_id=BUYER), timestamp=yesterday)
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups and rec.new, what="first start")
+        await node.stop()
+        node.store_notification(
+            node.frames.order(buyer_id=BUYER, title="Lamp", price=5),
+            timestamp=yesterday + timedelta(hours=2),
+        )
+        await node.start()
+        await until(lambda: len(rec.new) == 2, what="caught up")
+        live = await node.notify(node.frames.order(buyer_id=BUYER, title="Mug", price=5))
+        await until(lambda: len(rec.new) == 3, what="live")
+        await _stop(session, task)
+        await node.stop()
+        rows = store.recent()
+        store.close()
+        assert rows[0].event_id == live
+        newest_first = [round(n.row.received_at) for n in reversed(rec.new)]
+        assert [round(r.received_at) for r in rows] == newest_first
+        return rec.new
+
+    history, missed, live = run(scenario())
+    now = time.time()
+    assert abs(history.row.received_at - yesterday.timestamp()) < 2, "first-start history"
+    assert abs(missed.row.received_at - (yesterday.timestamp() + 7200)) < 2, "caught up"
+    assert abs(live.row.received_at - now) < 30, "live: when it arrived"
 
 
 def test_a_slow_picture_does_not_hold_the_toast_back(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ from typing import IO, Any
 
 from desktop_session import wait_until
 
+from obnotify.demo.cid import random_cid
+from obnotify.demo.images import draw_picture
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.store import Store
 
@@ -210,3 +212,56 @@ def test_sigkill_mid_stream_loses_and_repeats_nothing(tmp_path: Path) -> None:
         assert len(printed) == len(set(printed)), "no event printed (toasted) twice"
         assert set(printed) <= set(sent)
         assert len(printed) >= total - 5
+
+
+def test_kills_while_toasts_wait_for_names_and_pictures_lose_nothing(tmp_path: Path) -> None:
+    """Killed (SIGKILL, then SIGTERM, then SIGKILL) about a second after events arrive, on a
+    node slow to answer profiles that serves pictures after 1.5 s: what was recorded and not
+    yet printed is printed after the restart, with no more repeats than kills."""
+    total, kills = 120, 3
+    with ThreadedSimNode(wallet_interval=None) as node:
+        node.profile_delay = 1.0
+        node.image_delay = 1.5
+        picture = node.add_image(draw_picture("mug", 64))
+        sent: list[str] = []
+        runs: list[Watch] = []
+        for round_ in range(kills):
+            watch = Watch(node.url, tmp_path)
+            runs.append(watch)
+            watch.until(lambda r: "caughtUp" in r)
+            for i in range(total // kills):
+                frame = node.frames.order(
+                    buyer_id=random_cid(),
+                    title=f"Round {round_} item {i}",
+                    price=100 + i,
+                    thumbnail={"tiny": picture, "small": picture},
+                )
+                sent.append(node.notify(frame))
+            # Every frame is recorded within moments; names and pictures take longer.
+            wait_until(lambda: _recorded(tmp_path) >= len(sent), 30, message="the round recorded")
+            watch.proc.send_signal(signal.SIGTERM if round_ == 1 else signal.SIGKILL)
+            watch.proc.wait(10)
+            watch.stop()
+        last = Watch(node.url, tmp_path)
+        runs.append(last)
+        try:
+            last.until(
+                lambda r: {e["id"] for run in runs for e in run.events()} >= set(sent),
+                timeout=60,
+            )
+        finally:
+            last.stop()
+    printed = [e["id"] for run in runs for e in run.events() if e["kind"] == "notification"]
+    repeats = len(printed) - len(set(printed))
+    print(
+        f"{len(sent)} sent, {len(set(printed))} printed at least once, {repeats} twice, "
+        f"{kills} kills; before the last run {[len(r.events()) for r in runs]}"
+    )
+    assert set(printed) == set(sent), "every notification printed at least once"
+    assert repeats <= kills, "a repeat only where a kill landed between print and commit"
+    assert all(e["toast"] for run in runs for e in run.events()), "each one printed as news"
+
+
+def _recorded(data_dir: Path) -> int:
+    with Store(next((data_dir / "nodes").glob("*.sqlite3"))) as store:
+        return store.count()

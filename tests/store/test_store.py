@@ -78,6 +78,10 @@ def test_row_round_trips_every_field(tmp_path: Path) -> None:
             received_at=1234.5,
             node_time="2024-01-02T03:04:05.123456789+01:00",
             read=True,
+            peer_id="QmPeer",
+            order_id="QmOrder",
+            source="catch-up",
+            pending=True,
         )
         assert rowid is not None
         assert store.row(rowid) == HistoryRow(
@@ -94,27 +98,36 @@ def test_row_round_trips_every_field(tmp_path: Path) -> None:
             received_at=1234.5,
             node_time="2024-01-02T03:04:05.123456789+01:00",
             read=True,
-            toasted=False,
-            raw='{"message": {"message": "hi"}}',
+            peer_id="QmPeer",
+            order_id="QmOrder",
+            source="catch-up",
+            pending=True,
         )
+        assert store.raw(rowid) == '{"message": {"message": "hi"}}'
         assert store.row(rowid + 1) is None
         assert store.by_key("m:nope") is None
 
 
-def test_update_rendering_replaces_texts_and_search(tmp_path: Path) -> None:
+def test_save_rendering_replaces_texts_and_search(tmp_path: Path) -> None:
     with Store(tmp_path / "n.sqlite3") as store:
         rowid = record(store, "n:1", title="QmeVMcgX…Nh7nT followed you", body="")
         assert rowid is not None
-        store.update_rendering(
-            rowid, title="Alice followed you", body="@alice", image="QmAvatar", route="ob://peer"
+        store.save_rendering(
+            rowid,
+            title="Alice followed you",
+            body="@alice",
+            image="QmAvatar",
+            route="ob://peer",
+            urgency="low",
         )
         row = store.row(rowid)
         assert row is not None
-        assert (row.title, row.body, row.image, row.route) == (
+        assert (row.title, row.body, row.image, row.route, row.urgency) == (
             "Alice followed you",
             "@alice",
             "QmAvatar",
             "ob://peer",
+            "low",
         )
         assert [r.rowid for r in store.recent(search="ALICE")] == [rowid]
         assert store.recent(search="QmeVMcgX") == []
@@ -126,10 +139,10 @@ def test_everything_persists_across_reopen(tmp_path: Path) -> None:
         peer_id="QmPeer", name="Alice", handle="@alice", avatar=Thumbnail(small="Qm1")
     )
     with Store(path) as store:
-        rowid = record(store, "n:1")
+        rowid = record(store, "n:1", pending=True)
         assert rowid is not None
-        record(store, "n:2")
-        store.mark_toasted(rowid)
+        record(store, "n:2", pending=True)
+        store.mark_delivered(rowid)
         store.mark_read("n:2")
         store.set_cursor("notif-2")
         store.set_state("balances", '{"BTC": "1"}')
@@ -139,8 +152,9 @@ def test_everything_persists_across_reopen(tmp_path: Path) -> None:
         assert record(store, "n:2") is None
         first = store.by_key("n:1")
         second = store.by_key("n:2")
-        assert first is not None and first.toasted and not first.read
-        assert second is not None and second.read and not second.toasted
+        assert first is not None and not first.pending and not first.read
+        assert second is not None and second.read and second.pending
+        assert [row.key for row, _raw in store.pending_rows()] == ["n:2"]
         assert store.cursor() == "notif-2"
         assert store.get_state("balances") == '{"BTC": "1"}'
         assert store.profile("QmPeer", now=1.0) == profile
@@ -329,7 +343,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 def test_new_file_is_at_the_current_version_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "n.sqlite3"
     Store(path).close()
-    assert user_version(path) == SCHEMA_VERSION == 1
+    assert user_version(path) == SCHEMA_VERSION == 2
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -347,7 +361,7 @@ def test_migrations_apply_in_order_once(tmp_path: Path, monkeypatch: pytest.Monk
     with Store(path) as store:
         assert record(store, "n:1") is None
         assert record(store, "n:2") is not None
-    assert user_version(path) == 2
+    assert user_version(path) == SCHEMA_VERSION + 1
     Store(path).close()
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT a FROM added_in_v2").fetchall() == [("migrated; once",)]
@@ -355,6 +369,31 @@ def test_migrations_apply_in_order_once(tmp_path: Path, monkeypatch: pytest.Monk
             ("n:1", 0),
             ("n:2", 0),
         ]
+
+
+def test_rows_of_a_version_1_file_are_kept_and_count_as_delivered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgrade must not hand on again, as if never shown, what the old version showed."""
+    path = tmp_path / "n.sqlite3"
+    with monkeypatch.context() as patch:
+        patch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
+        with sqlite3.connect(path) as db:
+            for statement in store_module._statements(store_module.MIGRATIONS[0]):
+                db.execute(statement)
+            db.execute(
+                "INSERT INTO history (key, kind, event_id, category, title, body, image, route, "
+                "urgency, received_at, node_time, read, toasted, folded) "
+                "VALUES ('n:old', 'notification', 'old', 'orders', 'Old', '', '', '', 'normal', "
+                "1.0, '', 0, 1, 'old')"
+            )
+            db.execute("INSERT INTO seen (key, at) VALUES ('n:old', 1.0)")
+            db.execute("PRAGMA user_version = 1")
+    with Store(path) as store:
+        row = store.by_key("n:old")
+        assert row is not None and row.title == "Old" and not row.pending
+        assert store.pending_rows() == []
+    assert user_version(path) == SCHEMA_VERSION
 
 
 def test_a_failing_migration_changes_nothing(
@@ -366,7 +405,7 @@ def test_a_failing_migration_changes_nothing(
     monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, broken))
     with pytest.raises(StoreError, match=r"n\.sqlite3"):
         Store(path)
-    assert user_version(path) == 1
+    assert user_version(path) == SCHEMA_VERSION
     with sqlite3.connect(path) as db:
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     assert "half_done" not in tables
@@ -385,12 +424,12 @@ with Store(path, history_cap=200) as store:
         rowid = store.record(
             key, kind="notification", event_id=str(i), category="orders", title=f"t{i}",
             body="b" * (i % 300), image="", route="", urgency="normal",
-            raw="x" * (i * 97 % 6000), received_at=start + i,
+            raw="x" * (i * 97 % 6000), received_at=start + i, pending=True, cursor=key,
         )
         if rowid is None:
             raise SystemExit(f"{key} recorded twice")
-        store.mark_toasted(rowid)
-        store.set_cursor(key)
+        store.mark_delivered(rowid)
+        store.flush()
         print(key, flush=True)
         i += 1
 """
@@ -477,7 +516,7 @@ def test_kill_9_loses_nothing_that_was_committed(tmp_path: Path) -> None:
             last = reader.lines[-1]
             assert store.cursor() in (last, f"r{round_}:{int(last.split(':')[1]) + 1}")
             row = store.by_key(last)
-            assert row is not None and row.toasted, f"seed {seed}"
+            assert row is not None and not row.pending, f"seed {seed}"
             assert store.count() <= 200
             for key in reader.lines[-40:]:
                 assert store.by_key(key) is not None, f"seed {seed}: {key}"

@@ -70,6 +70,7 @@ class Rig:
             urgency=entry.urgency.value,
             raw=frame,
             received_at=1_800_000_000.0 + self.count,
+            pending=True,
         )
         assert rowid is not None
         row = self.store.row(rowid)
@@ -90,7 +91,9 @@ async def until(predicate: Callable[[], bool], what: str) -> None:
         raise AssertionError(f"timed out waiting for {what}") from None
 
 
-def test_toasts_go_out_in_order_and_are_marked_toasted(qapp: QApplication, tmp_path: Path) -> None:
+def test_toasts_go_out_in_order_and_are_marked_delivered(
+    qapp: QApplication, tmp_path: Path
+) -> None:
     rig = Rig(tmp_path)
 
     async def body() -> None:
@@ -98,7 +101,8 @@ def test_toasts_go_out_in_order_and_are_marked_toasted(qapp: QApplication, tmp_p
         news = [rig.event() for _ in range(3)]
         await until(lambda: len(rig.notifier.shown) == 3, "three toasts")
         assert [s.toast.body for s in rig.notifier.shown] == ["message 1", "message 2", "message 3"]
-        assert all(rig.store.row(n.row.rowid).toasted for n in news)  # type: ignore[union-attr]
+        await until(lambda: rig.store.pending_rows() == [], "all marked delivered")
+        assert all(not rig.store.row(n.row.rowid).pending for n in news)  # type: ignore[union-attr]
         rig.controller.stop()
 
     in_loop(qapp, body)
