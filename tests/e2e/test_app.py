@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -27,6 +28,7 @@ from obnotify.core.events import Profile, ProfileReply
 from obnotify.core.render import RenderContext, render
 from obnotify.demo import gojson
 from obnotify.demo.cid import cid_v0
+from obnotify.demo.images import draw_picture
 from obnotify.demo.sanitize import sanitize_value
 from obnotify.demo.scenario import PEERS, build_scenario
 from obnotify.demo.threaded import ThreadedSimNode
@@ -315,3 +317,61 @@ def test_bad_settings_get_a_message_that_says_what_to_fix(
     wait_until(lambda: says in desktop.output_of(proc), 10, message=f"the log saying {says!r}")
     if not config and not args:
         assert "[[node]]" in path.read_text(encoding="utf-8"), "an example to start from"
+
+
+def test_killed_while_toasts_wait_then_restarted_shows_each_event_once(
+    fresh_desktop: DesktopSession, tmp_path: Path
+) -> None:
+    """SIGKILL while toasts still wait for names and pictures: after the restart every event
+    is on screen once, singly or counted in the "while you were away" summary."""
+    desktop = fresh_desktop
+    total = 12
+    away = re.compile(r"(\d+) events? while you were away")
+    with ThreadedSimNode(wallet_interval=None) as node:
+        node.profile_delay = 1.0
+        node.image_delay = 1.5
+        picture = node.add_image(draw_picture("lamp", 64))
+        first = _launch(desktop, tmp_path, "--node", node.url)
+        node.wait_until(lambda: any(p.startswith("/ob/notifications") for _, p in node.requests))
+        titles = [f"Killed lamp {i}" for i in range(total)]
+        for title in titles:
+            node.notify(
+                node.frames.order(
+                    buyer_id=cid_v0(title.encode()),
+                    title=title,
+                    price=5,
+                    thumbnail={"tiny": picture, "small": picture},
+                )
+            )
+        wait_until(
+            lambda: _alive(desktop, first) and _rows(tmp_path) >= total, 20, message="recorded"
+        )
+        first.kill()
+        first.wait(10)
+        before = len(desktop.history())
+        second = _launch(desktop, tmp_path, "--node", node.url)
+
+        def accounted() -> list[dict[str, Any]] | None:
+            _alive(desktop, second)
+            shown = desktop.history()
+            singles = sum(1 for t in shown for title in titles if title in t["body"])
+            folded = sum(int(m[1]) for t in shown if (m := away.search(t["summary"])))
+            return shown if singles + folded >= total else None
+
+        shown = wait_until(accounted, 30, message=lambda: f"toasts {desktop.history()}")
+    singles = Counter(title for t in shown for title in titles if title in t["body"])
+    folded = sum(int(m[1]) for t in shown if (m := away.search(t["summary"])))
+    print(
+        f"{before} toasts before the kill; after it {sum(singles.values())} singly, {folded} folded"
+    )
+    assert max(singles.values(), default=1) == 1, f"an event shown twice: {singles}"
+    assert sum(singles.values()) + folded == total, (singles, folded)
+
+
+def _rows(tmp_path: Path) -> int:
+    """History rows the app recorded, read from its file as another process would."""
+    path = next((tmp_path / "data").glob("obnotify/nodes/*.sqlite3"), None)
+    if path is None:
+        return 0
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return int(db.execute("SELECT count(*) FROM history").fetchone()[0])
