@@ -1,16 +1,19 @@
 """The per-node SQLite store: history, seen keys, the catch-up cursor, small state, profiles.
 
 One file per node, one connection, short synchronous calls made from the asyncio
-thread. Every :meth:`Store.record` is its own transaction in WAL mode with
-``synchronous=NORMAL``: a committed event survives a killed process without an
-fsync on the event loop per event (a power cut can lose the last few commits;
-the node still has those notifications and catch-up brings them back).
+thread, in WAL mode with ``synchronous=NORMAL``: a committed event survives a
+killed process without an fsync on the event loop (a power cut can lose the last
+few commits; the node still has those notifications and catch-up brings them
+back, the cursor being committed with them).
+
+A running session batches writes: what one turn of the event loop records and
+renders is one transaction (:meth:`Store.flush`), so a burst costs a few
+commits, not one per event. Each record is all or nothing within it.
 
 An event is recorded *pending* and stays so until whoever shows it says it was
-delivered (:meth:`Store.mark_delivered`); a restart hands every pending row on
-again, so nothing recorded is lost between the record and the screen. What
-follows a record (the rendering, the delivered mark) is written in batches:
-one transaction per turn of the event loop, not one per event.
+delivered (:meth:`Store.mark_delivered`, committed at once); a restart hands
+every pending row on again, so nothing recorded is lost between the record and
+the screen.
 """
 
 from __future__ import annotations
@@ -88,7 +91,6 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE history ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE history DROP COLUMN toasted;
     CREATE INDEX history_pending ON history (id) WHERE pending = 1;
-    CREATE INDEX history_orders ON history (received_at) WHERE order_id != '';
     """,
 )
 """Schema scripts in order; after applying ``MIGRATIONS[i]`` the file is at version ``i + 1``.
@@ -105,6 +107,9 @@ SEEN_FACTOR: Final = 10
 PRUNE_BATCH: Final = 100
 """Pruning goes this many rows (at most 1 % of the cap) below the cap, so it runs once per
 that many inserts; small enough that one prune of large chat frames stays a few milliseconds."""
+
+CHECKPOINT_PAGES: Final = 4000
+"""The WAL is folded back into the file once it holds this many pages (16 MB)."""
 
 BUSY_TIMEOUT_MS: Final = 5000
 """A second process (``obnotify watch``) may hold the write lock for a moment."""
@@ -140,18 +145,18 @@ class HistoryRow:
     """The node's id: notificationId, messageId or txid."""
     category: str
     """A :class:`obnotify.core.render.Category` value, for filtering."""
-    title: str
-    body: str
-    image: str
-    """IPFS hash of the picture, or empty."""
-    route: str
-    """Where a click leads."""
-    urgency: str
     received_at: float
     """Unix time the app got the event (or the node's time for a caught-up one); orders the list."""
     node_time: str
     """The node's own timestamp text, RFC 3339, when it sent one."""
     read: bool
+    title: str = ""
+    body: str = ""
+    image: str = ""
+    """IPFS hash of the picture, or empty."""
+    route: str = ""
+    """Where a click leads."""
+    urgency: str = ""
     peer_id: str = ""
     """The other person the event is about (buyer, vendor, follower, chat peer), or empty."""
     order_id: str = ""
@@ -215,11 +220,10 @@ class Store:
         self._seen_cap = history_cap * SEEN_FACTOR
         self._seen_slack = min(PRUNE_BATCH, self._seen_cap // 100)
         self._closed = False
-        self._later: list[tuple[str, tuple[Any, ...]]] = []
-        """Writes kept for the next :meth:`flush`."""
         self.on_deferred: Callable[[], None] | None = None
-        """Called when a first write is kept for later, to arrange a :meth:`flush` soon
-        (the session calls it on the next turn of its event loop)."""
+        """When set, writes go into one open transaction and this is called as it opens,
+        to arrange the :meth:`flush` that commits it soon (the session calls it on the
+        next turn of its event loop). When None, every write commits on its own."""
         where = str(path)
         try:
             if self.path is not None:
@@ -252,6 +256,8 @@ class Store:
         # In WAL mode NORMAL survives a killed process (the WAL is in the OS cache)
         # without an fsync per commit; FULL would make every event wait on the disk.
         db.execute("PRAGMA synchronous = NORMAL")
+        # Checkpoints run inside a commit: fewer, larger ones keep a burst's commits short.
+        db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         self._migrate()
 
     def _migrate(self) -> None:
@@ -348,8 +354,7 @@ class Store:
             The new row's id, or None when ``key`` is already known (even when its
             row has since been pruned): the caller hands on only a new row.
         """
-        self.flush()
-        with self._transaction() as db:
+        with self._writing() as db:
             new_key = db.execute(
                 "INSERT OR IGNORE INTO seen (key, at) VALUES (?, ?)", (key, received_at)
             )
@@ -422,46 +427,63 @@ class Store:
     def save_rendering(
         self, rowid: int, *, title: str, body: str, image: str, route: str, urgency: str
     ) -> None:
-        """Keep the texts a row is shown with; written with the next :meth:`flush`.
+        """Keep the texts a row is shown with (committed with the batch it falls in).
 
         The search text follows, so the window finds the row by what it shows.
         """
-        self._later.append(
-            (
-                _RENDERING_UPDATE,
-                (title, body, image, route, str(urgency), _fold(f"{title}\n{body}"), rowid),
-            )
+        self._open_batch()
+        self._db.execute(
+            _RENDERING_UPDATE,
+            (title, body, image, route, str(urgency), _fold(f"{title}\n{body}"), rowid),
         )
-        self._schedule()
 
-    def mark_delivered(self, rowid: int) -> None:
-        """Note that the row reached the screen (or the policy chose not to show it).
+    def mark_delivered(self, *rowids: int) -> None:
+        """Note that rows reached the screen (or the policy chose not to show them).
 
-        Written with the next :meth:`flush`: a kill before then shows it once more
-        after the restart, never zero times.
+        Committed at once, with the batch open: a kill after this never shows them
+        again, a kill before it shows them once more after the restart, never zero
+        times.
         """
-        self._later.append(("UPDATE history SET pending = 0 WHERE id = ?", (rowid,)))
-        self._schedule()
+        with self._writing() as db:
+            db.executemany("UPDATE history SET pending = 0 WHERE id = ?", [(r,) for r in rowids])
+        self.flush()
 
-    def _schedule(self) -> None:
-        if self.on_deferred is not None and len(self._later) == 1:
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write, all or nothing: in the open batch when batching, else on its own."""
+        if self.on_deferred is None:
+            with self._transaction() as db:
+                yield db
+            return
+        self._open_batch()
+        self._db.execute("SAVEPOINT write")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK TO write")
+            self._db.execute("RELEASE write")
+            raise
+        self._db.execute("RELEASE write")
+
+    def _open_batch(self) -> None:
+        """When batching, make sure the batch's transaction is open (one statement alone
+        is all or nothing by itself; several take :meth:`_writing`)."""
+        if self.on_deferred is not None and not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
             self.on_deferred()
 
     def flush(self) -> None:
-        """Write what :meth:`save_rendering` and :meth:`mark_delivered` keep, in one transaction.
+        """Commit the open batch of writes, if any.
 
-        Every read and every record flushes first, so nothing reads stale rows.
+        A batch holds what one turn of the event loop wrote: a burst of thousands
+        of events costs a handful of commits, not one each. Until it is committed,
+        this connection reads its own writes; other processes see them after.
         """
-        if not self._later or self._closed:
-            return
-        later, self._later = self._later, []
-        with self._transaction() as db:
-            for sql, params in later:
-                db.execute(sql, params)
+        if not self._closed and self._db.in_transaction:
+            self._db.execute("COMMIT")
 
     def pending_rows(self) -> list[tuple[HistoryRow, str]]:
         """Rows recorded and not yet delivered, oldest first, each with its frame text."""
-        self.flush()
         found = self._db.execute(
             f"SELECT {_COLUMNS}, coalesce(r.raw, '') FROM history AS h INDEXED BY history_pending "
             "LEFT JOIN history_raw AS r ON r.id = h.id WHERE h.pending = 1 ORDER BY h.id"
@@ -475,11 +497,10 @@ class Store:
 
     def recent_orders(self, *, since: float, limit: int) -> list[tuple[str, str]]:
         """(other party, order id) of orders recorded since ``since``, newest first, distinct."""
-        self.flush()
         found = self._db.execute(
-            "SELECT peer_id, order_id FROM history INDEXED BY history_orders "
-            "WHERE order_id != '' AND peer_id != '' AND received_at >= ? "
-            "AND category IN ('orders', 'disputes') ORDER BY received_at DESC",
+            "SELECT peer_id, order_id FROM history INDEXED BY history_category_time "
+            "WHERE category IN ('orders', 'disputes') AND received_at >= ? "
+            "AND order_id != '' AND peer_id != '' ORDER BY received_at DESC",
             (since,),
         )
         pairs: dict[tuple[str, str], None] = {}
@@ -495,20 +516,17 @@ class Store:
 
     def mark_read(self, key: str) -> bool:
         """Mark one event read; True when it was unread (so the node should hear it too)."""
-        self.flush()
         cursor = self._db.execute("UPDATE history SET read = 1 WHERE key = ? AND read = 0", (key,))
         return cursor.rowcount > 0
 
     def mark_all_read(self) -> int:
         """Mark everything read; returns how many rows changed."""
-        self.flush()
         return self._db.execute(
             "UPDATE history INDEXED BY history_unread SET read = 1 WHERE read = 0"
         ).rowcount
 
     def set_read(self, key: str, read: bool) -> None:
         """Set one event's read flag either way (the window's "mark unread")."""
-        self.flush()
         self._db.execute("UPDATE history SET read = ? WHERE key = ?", (int(read), key))
 
     def unread_count(self) -> int:
@@ -547,7 +565,6 @@ class Store:
             categories: Only these categories; None means all, an empty collection none.
             search: Case-insensitive literal substring of the title or body.
         """
-        self.flush()
         where = self._where(categories, search)
         if where is None or limit <= 0:
             return []
@@ -567,7 +584,6 @@ class Store:
 
     def count(self, *, categories: Collection[str] | None = None, search: str = "") -> int:
         """How many rows :meth:`recent` could page through with the same filter."""
-        self.flush()
         where = self._where(categories, search)
         if where is None:
             return 0
@@ -576,7 +592,6 @@ class Store:
 
     def row(self, rowid: int) -> HistoryRow | None:
         """One row by id, or None when pruned."""
-        self.flush()
         found = self._db.execute(
             f"SELECT {_COLUMNS} FROM history AS h WHERE h.id = ?", (rowid,)
         ).fetchone()
@@ -584,7 +599,6 @@ class Store:
 
     def by_key(self, key: str) -> HistoryRow | None:
         """One row by dedupe key, or None when never recorded or pruned."""
-        self.flush()
         found = self._db.execute(
             f"SELECT {_COLUMNS} FROM history AS h WHERE h.key = ?", (key,)
         ).fetchone()

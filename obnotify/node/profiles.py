@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 PROFILE_TTL: Final = 6 * 3600.0
 FAILED_TTL: Final = 600.0
+MEMO_TTL: Final = 60.0
+"""Seconds a profile read from the store is kept in memory: every event of a peer reads it."""
 
 
 class ProfileDirectory:
@@ -35,23 +37,33 @@ class ProfileDirectory:
         """Our own request ids and the peers each asked for: replies are matched by id."""
         self._failed: dict[str, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._memo: dict[str, tuple[Profile | None, float]] = {}
+        """Profiles read lately (None: not in the store), with when to read them again."""
 
     def known(self) -> dict[str, Profile]:
         return self._store.profiles(now=time.time())
 
     def get(self, peer_id: str) -> Profile | None:
-        return self._store.profile(peer_id, now=time.time())
+        now = time.time()
+        memo = self._memo.get(peer_id)
+        if memo is not None and memo[1] > now:
+            return memo[0]
+        profile = self._store.profile(peer_id, now=now)
+        self._memo[peer_id] = (profile, now + MEMO_TTL)
+        return profile
+
+    def wanted(self, peer_id: str) -> bool:
+        """Whether a lookup could still tell who this is (unknown, and not failed lately)."""
+        if not is_peer_id(peer_id) or self.get(peer_id) is not None:
+            return False
+        return self._failed.get(peer_id, 0.0) <= time.monotonic()
 
     async def lookup(self, peer_ids: list[str], timeout: float) -> None:
         """Make sure the given peers are known, waiting at most ``timeout`` seconds."""
-        now = time.monotonic()
         wanted = []
         for pid in dict.fromkeys(peer_ids):
-            if not pid or not is_peer_id(pid) or self.get(pid) is not None:
-                continue
-            if self._failed.get(pid, 0.0) > now:
-                continue
-            wanted.append(pid)
+            if pid and self.wanted(pid):
+                wanted.append(pid)
         if not wanted:
             return
         loop = asyncio.get_running_loop()
@@ -93,6 +105,7 @@ class ProfileDirectory:
         asked = self._requests.get(reply.request_id)
         if reply.profile is not None and reply.peer_id:
             self._store.put_profile(reply.profile, expires_at=time.time() + self._ttl)
+            self._memo[reply.peer_id] = (reply.profile, time.time() + MEMO_TTL)
             self._settle(reply.peer_id, failed=False)
         elif asked is not None and reply.peer_id in asked:
             self._settle(reply.peer_id, failed=True)

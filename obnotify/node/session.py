@@ -17,9 +17,10 @@ import contextlib
 import dataclasses
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypedDict
 
 import msgspec
 
@@ -63,6 +64,14 @@ __all__ = ["FrameCounters", "NewEvent", "NodeSession", "SessionListener"]
 
 log = logging.getLogger(__name__)
 
+COMMIT_EVERY: Final = 0.05
+"""Seconds a batch of records stays open before its commit. A kill loses at most what
+came in that long ago, and shows none of it: the node still has those notifications, and
+unread chat is caught up, so they come back on the next start."""
+MAX_PREPARING: Final = 32
+"""Events enriched at once; the rest wait their turn in arrival order."""
+YIELD_EVERY: Final = 0.005
+"""Seconds of frames handled back to back before the loop gets a turn (the GUI, timers)."""
 ENRICH_TIMEOUT: Final = 2.0
 """A toast waits at most this long for a name or a picture, then goes out without."""
 PROFILE_TIMEOUT: Final = 1.2
@@ -84,6 +93,19 @@ class NewEvent:
     toast: Toast | None
     image_path: Path | None
     source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class _Arrival:
+    """A new event waiting for its turn to be enriched."""
+
+    row: HistoryRow
+    event: Event
+    source: Source
+    confirmation: bool
+    rendered: tuple[Toast | None, Toast | None] | None
+    """The toast and the history entry when already rendered; None until the peer's
+    name has been asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +172,11 @@ class NodeSession:
             on_connected=self._on_connected,
             **(link_options or {}),
         )
-        self._prepared: asyncio.Queue[asyncio.Task[NewEvent] | _CaughtUp] = asyncio.Queue()
-        """Enrichment of each new event, started on arrival and handed on in arrival order,
-        with the end of each catch-up in its place among them."""
+        self._arrived: deque[_Arrival | _CaughtUp] = deque()
+        """New events in arrival order, with the end of each catch-up in its place among
+        them; :meth:`_deliver` enriches a few at a time and hands them on in this order."""
+        self._arrival = asyncio.Event()
+        self._yielded_at = time.monotonic()
         self.store.on_deferred = self._flush_soon
         self._caught_up = False
         self._known_txids: set[str] = set()
@@ -176,15 +200,15 @@ class NodeSession:
     def stop(self) -> None:
         self.link.stop()
 
-    def mark_delivered(self, rowid: int) -> None:
-        """The listener is done with an event (shown, printed, or chosen not to be shown)."""
-        self.store.mark_delivered(rowid)
+    def mark_delivered(self, *rowids: int) -> None:
+        """The listener is done with these events (shown, printed, or chosen not to be shown)."""
+        self.store.mark_delivered(*rowids)
 
     def _flush_soon(self) -> None:
-        """Write the store's batched updates on the next turn of the loop: one commit for
-        everything that happened in this one, and never a commit per event in a burst."""
+        """Commit the store's open batch shortly: one commit for everything written in
+        the meantime, never a commit per event in a burst."""
         with contextlib.suppress(RuntimeError):
-            asyncio.get_running_loop().call_soon(self.store.flush)
+            asyncio.get_running_loop().call_later(COMMIT_EVERY, self.store.flush)
 
     def _restore_pending(self) -> None:
         """Hand on again what was recorded and never delivered: the process died first."""
@@ -197,12 +221,12 @@ class NodeSession:
                 continue
             source = Source.HISTORY if row.source == Source.HISTORY else Source.CATCH_UP
             confirmation = isinstance(event, WalletTx) and self.store.tx_seen_before(row.key)
-            self._queue(row, event, source, confirmation=confirmation)
+            self._arrive(_Arrival(row, event, source, confirmation, None))
             if source is not Source.HISTORY:
                 restored += 1
         if restored:
             log.info("handing on %d events recorded but not shown before the last exit", restored)
-            self._prepared.put_nowait(_CaughtUp(restored))
+            self._arrive(_CaughtUp(restored))
 
     def update_password(self, password: str) -> None:
         """Use a new password from now on and try again at once (after an auth failure)."""
@@ -220,6 +244,11 @@ class NodeSession:
     # Frames -----------------------------------------------------------------
 
     async def _on_frame(self, frame: str | bytes) -> None:
+        # Frames already buffered are read without a pause: in a burst the window and
+        # the timers must still get their turn.
+        if time.monotonic() - self._yielded_at > YIELD_EVERY:
+            await asyncio.sleep(0)
+            self._yielded_at = time.monotonic()
         self.counters.frames += 1
         event = decode_frame(frame)
         if isinstance(event, DecodeError):
@@ -290,6 +319,11 @@ class NodeSession:
             event.subject if isinstance(event, ChatMessage) else getattr(event, "order_id", "")
         )
         read = read or (isinstance(event, ChatMessage) and (event.read or event.outgoing))
+        # Rendered now when nothing is to be waited for (the peer is known, or there
+        # is none), else once the lookup is done: either way once.
+        waits = bool(peer_id) and source is not Source.HISTORY and self.profiles.wanted(peer_id)
+        rendered = None if waits else self._render(event, confirmation=confirmation)
+        texts = _texts(rendered[1] if rendered else None)
         kind, cat = event_kind(event), category(event).value
         rowid = self.store.record(
             key,
@@ -305,6 +339,7 @@ class NodeSession:
             source=source.value,
             pending=True,
             cursor=cursor,
+            **texts,
         )
         if isinstance(event, WalletTx) and event.txid:
             self._known_txids.add(event.txid)
@@ -318,11 +353,6 @@ class NodeSession:
             kind=kind,
             event_id=event_id(event),
             category=cat,
-            title="",
-            body="",
-            image="",
-            route="",
-            urgency="",
             received_at=happened,
             node_time=node_time,
             read=read,
@@ -330,79 +360,87 @@ class NodeSession:
             order_id=order_id,
             source=source.value,
             pending=True,
+            **texts,
         )
-        self._queue(row, event, source, confirmation=confirmation)
+        self._arrive(_Arrival(row, event, source, confirmation, rendered))
         return True
 
-    def _queue(self, row: HistoryRow, event: Event, source: Source, *, confirmation: bool) -> None:
-        self._prepared.put_nowait(
-            asyncio.create_task(self._prepare(row, event, source, confirmation=confirmation))
-        )
+    def _arrive(self, item: _Arrival | _CaughtUp) -> None:
+        self._arrived.append(item)
+        self._arrival.set()
 
-    async def _prepare(
-        self, row: HistoryRow, event: Event, source: Source, *, confirmation: bool
-    ) -> NewEvent:
-        """Fetch the name and picture a toast needs, within :data:`ENRICH_TIMEOUT`; render once.
+    def _render(self, event: Event, *, confirmation: bool) -> tuple[Toast | None, Toast | None]:
+        """The toast and the history entry, with the name of the peer when it is known."""
+        peer = getattr(event, "peer_id", "")
+        profile = self.profiles.get(peer) if peer else None
+        peers = {peer: profile} if profile is not None else {}
+        # A transaction is news once: later confirmations of a known txid stay quiet.
+        known = {event.txid} if isinstance(event, WalletTx) and confirmation else set()
+        return rendering(event, RenderContext(peers=peers, known_txids=known))
+
+    async def _prepare(self, item: _Arrival) -> NewEvent:
+        """Fetch the name and picture a toast needs, within :data:`ENRICH_TIMEOUT`.
 
         A first start's history is rendered for the window but is no toast: it is
         context, never news.
         """
         deadline = time.monotonic() + ENRICH_TIMEOUT
-        live = source is not Source.HISTORY
-        peer = getattr(event, "peer_id", "")
-        if peer and live:
-            await self.profiles.lookup([peer], timeout=PROFILE_TIMEOUT)
-        # A transaction is news once: later confirmations of a known txid stay quiet.
-        known = {event.txid} if isinstance(event, WalletTx) and confirmation else set()
-        toast, entry = rendering(
-            event, RenderContext(peers=self.profiles.known(), known_txids=known)
-        )
-        if not live:
+        row, event = item.row, item.event
+        if item.rendered is None:
+            await self.profiles.lookup([row.peer_id], timeout=PROFILE_TIMEOUT)
+            toast, entry = self._render(event, confirmation=item.confirmation)
+            if entry is not None:
+                texts = _texts(entry)
+                self.store.save_rendering(row.rowid, **texts)
+                row = dataclasses.replace(row, **texts)
+        else:
+            toast, entry = item.rendered
+        if item.source is Source.HISTORY:
             toast = None
         image_path: Path | None = None
         if toast is not None and toast.image and self.thumbnails is not None:
             remaining = max(0.1, deadline - time.monotonic())
             with contextlib.suppress(TimeoutError):
                 image_path = await asyncio.wait_for(self.thumbnails.get(toast.image), remaining)
-        if entry is not None:
-            self.store.save_rendering(
-                row.rowid,
-                title=entry.title,
-                body=entry.body,
-                image=entry.image,
-                route=entry.route,
-                urgency=entry.urgency.value,
-            )
-            row = dataclasses.replace(
-                row,
-                title=entry.title,
-                body=entry.body,
-                image=entry.image,
-                route=entry.route,
-                urgency=entry.urgency.value,
-            )
-        return NewEvent(row=row, event=event, toast=toast, image_path=image_path, source=source)
+        return NewEvent(
+            row=row, event=event, toast=toast, image_path=image_path, source=item.source
+        )
 
     async def _deliver(self) -> None:
         """Hand new events on strictly in arrival order, each once its own enrichment is done,
-        and the end of a catch-up only after every event it brought."""
+        and the end of a catch-up only after every event it brought.
+
+        At most :data:`MAX_PREPARING` events are enriched at once: a burst of thousands
+        waits here as plain values, not as thousands of tasks waking together.
+        """
+        preparing: deque[asyncio.Task[NewEvent] | _CaughtUp] = deque()
         try:
             while True:
-                item = await self._prepared.get()
-                if isinstance(item, _CaughtUp):
-                    self.listener.on_catch_up_done(item.missed)
+                while self._arrived and len(preparing) < MAX_PREPARING:
+                    item = self._arrived.popleft()
+                    preparing.append(
+                        item
+                        if isinstance(item, _CaughtUp)
+                        else asyncio.create_task(self._prepare(item))
+                    )
+                if not preparing:
+                    self._arrival.clear()
+                    await self._arrival.wait()
+                    continue
+                head = preparing.popleft()
+                if isinstance(head, _CaughtUp):
+                    self.listener.on_catch_up_done(head.missed)
                     continue
                 try:
-                    new = await item
+                    new = await head
                 except Exception:
                     log.exception("could not prepare an event; it is handed on at the next start")
                     continue
                 self.listener.on_new_event(new)
         finally:
-            while not self._prepared.empty():
-                item = self._prepared.get_nowait()
-                if not isinstance(item, _CaughtUp):
-                    item.cancel()
+            for task in preparing:
+                if not isinstance(task, _CaughtUp):
+                    task.cancel()
 
     # Catch-up ---------------------------------------------------------------
 
@@ -426,7 +464,7 @@ class NodeSession:
         except ApiError as exc:
             log.warning("chat catch-up failed: %s", exc)
         self._caught_up = True
-        self._prepared.put_nowait(_CaughtUp(missed))
+        self._arrive(_CaughtUp(missed))
 
     async def catch_up(self) -> int:
         """Page the node's notifications back to the saved cursor; returns how many were new."""
@@ -516,6 +554,27 @@ class NodeSession:
     async def mark_all_read(self) -> None:
         self.store.mark_all_read()
         await self.api.mark_all_notifications_read()
+
+
+class _Texts(TypedDict):
+    title: str
+    body: str
+    image: str
+    route: str
+    urgency: str
+
+
+def _texts(entry: Toast | None) -> _Texts:
+    """The texts a history row is shown with, from its entry (empty for none)."""
+    if entry is None:
+        return _Texts(title="", body="", image="", route="", urgency="")
+    return _Texts(
+        title=entry.title,
+        body=entry.body,
+        image=entry.image,
+        route=entry.route,
+        urgency=entry.urgency.value,
+    )
 
 
 def _worth_logging(count: int) -> bool:

@@ -210,8 +210,7 @@ class NodeController(QObject):
                 await self._show(toast, image, row)
             except Exception:
                 log.exception("could not show a toast")
-            for rowid in rowids:
-                self.session.mark_delivered(rowid)
+            self.session.mark_delivered(*rowids)
 
     async def _show(self, toast: Toast, image: Path | None, row: HistoryRow | None) -> None:
         shown = await self.notifier.show(
