@@ -225,6 +225,7 @@ class Store:
         to arrange the :meth:`flush` that commits it soon (the session calls it on the
         next turn of its event loop). When None, every write commits on its own."""
         where = str(path)
+        emptied = self.path is not None and self.path.is_file() and self.path.stat().st_size == 0
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -245,6 +246,12 @@ class Store:
                 f"({exc}). Move it away and obnotify starts a new one; the node still keeps "
                 "its notifications."
             ) from exc
+        if emptied:
+            log.warning(
+                "The history database %s was an empty file: starting a new history; "
+                "the node's recent notifications are recorded as history, not shown as news",
+                where,
+            )
 
     def _setup(self) -> None:
         """Pragmas and migrations; any failure here means the file is unusable."""

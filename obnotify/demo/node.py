@@ -193,6 +193,8 @@ class SimNode:
         """Seconds each image request waits before answering (a slow IPFS fetch)."""
         self.image_fail: set[str] = set()
         """Image hashes answered with 500."""
+        self.rest_broken = False
+        """Answer every REST request with 500 and a body that is not JSON (the socket works)."""
         self.profile_delay = 0.02
         """Seconds before async profile answers go out on the socket."""
 
@@ -498,6 +500,8 @@ class SimNode:
         self._bump()
         if not self._authorised(request):
             return _forbidden()
+        if self.rest_broken:
+            return web.Response(status=500, text="<html>internal error</html>")
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(request.path)
             if match and request.method == method:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypedDict
 
 import msgspec
 
+from obnotify.core.backoff import Backoff
 from obnotify.core.catchup import (
     FIRST_START_ITEMS,
     PAGE_SIZE,
@@ -64,6 +65,9 @@ __all__ = ["FrameCounters", "NewEvent", "NodeSession", "SessionListener"]
 
 log = logging.getLogger(__name__)
 
+CATCH_UP_RETRY: Final = 2.0
+CATCH_UP_RETRY_MAX: Final = 120.0
+"""A catch-up the API refused is tried again after 2 s, doubling up to two minutes."""
 COMMIT_EVERY: Final = 0.05
 """Seconds a batch of records stays open before its commit. A kill loses at most what
 came in that long ago, and shows none of it: the node still has those notifications, and
@@ -156,6 +160,7 @@ class NodeSession:
         api: NodeApi | None = None,
         thumbnails: ThumbnailCache | None = None,
         link_options: dict[str, Any] | None = None,
+        retry: Backoff | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -165,6 +170,8 @@ class NodeSession:
         self.thumbnails = thumbnails
         self.profiles = ProfileDirectory(self.api, store)
         self.counters = FrameCounters()
+        self.retry = retry or Backoff(initial=CATCH_UP_RETRY, maximum=CATCH_UP_RETRY_MAX)
+        """When to try a failed catch-up again while the socket stays up."""
         self.link = NodeLink(
             config,
             on_frame=self._on_frame,
@@ -454,15 +461,28 @@ class NodeSession:
         except ApiError as exc:
             log.info("no balances: %s", exc)
         first_start = self.store.get_state(FIRST_START_DONE) is None
-        try:
-            missed = await self.catch_up()
-        except ApiError as exc:
-            log.warning("catch-up failed, will retry on the next connection: %s", exc)
-            return
-        try:
-            missed += await self.catch_up_chat(Source.HISTORY if first_start else Source.CATCH_UP)
-        except ApiError as exc:
-            log.warning("chat catch-up failed: %s", exc)
+        missed = 0
+        failed = False
+        self.retry.reset()
+        while True:
+            try:
+                missed += await self.catch_up()
+                missed += await self.catch_up_chat(
+                    Source.HISTORY if first_start else Source.CATCH_UP
+                )
+                break
+            except ApiError as exc:
+                # The socket works but the API does not: say so, and keep trying while
+                # connected rather than only on the next connection.
+                delay = self.retry.next_delay()
+                log.warning("catch-up failed, again in %.0f s: %s", delay, exc)
+                self.listener.on_state(
+                    ConnState.CONNECTED, f"catch-up failed ({exc}); trying again in {delay:.0f} s"
+                )
+                failed = True
+                await asyncio.sleep(delay)
+        if failed:
+            self.listener.on_state(ConnState.CONNECTED, "")
         self._caught_up = True
         self._arrive(_CaughtUp(missed))
 

@@ -533,3 +533,63 @@ def test_order_chat_sent_while_away_is_caught_up(tmp_path: Path) -> None:
     assert chat.row.event_id == message_id and chat.source is Source.CATCH_UP
     assert chat.toast is not None and chat.toast.body == "Can you ship today?"
     assert chat.toast.route == f"ob://chat/{BUYER}?subject={order_id}"
+
+
+def test_a_failed_catch_up_is_retried_while_connected_and_said(tmp_path: Path) -> None:
+    async def scenario() -> tuple[Recorder, list[str]]:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        store = Store(tmp_path / "node.sqlite3")
+        session = NodeSession(
+            make_config(node.url),
+            store,
+            rec,
+            link_options=dict(FAST),
+            retry=Backoff(initial=0.05, maximum=0.2),
+        )
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="first start")
+        await node.stop()
+        missed = node.store_notification(node.frames.follow(peer_id=BUYER))
+        node.rest_broken = True
+        await node.start()
+        await until(lambda: any("catch-up failed" in d for _, d in rec.states), what="said")
+        assert rec.state is ConnState.CONNECTED
+        connections = node.connections_accepted
+        node.rest_broken = False
+        await until(lambda: len(rec.catch_ups) == 2, what="caught up on a later try")
+        assert node.connections_accepted == connections, "retried on the same connection"
+        await _stop(session, task)
+        await node.stop()
+        store.close()
+        return rec, [missed]
+
+    rec, missed = run(scenario())
+    assert [n.row.event_id for n in rec.new] == missed
+    assert rec.states[-2] == (ConnState.CONNECTED, ""), "the failure is no longer shown"
+
+
+def test_an_empty_history_file_starts_over_without_presenting_history_as_news(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "node.sqlite3").write_bytes(b"")
+
+    async def scenario() -> Recorder:
+        node = SimNode(wallet_interval=None)
+        for i in range(5):
+            node.store_notification(node.frames.order(buyer_id=BUYER, title=f"Old {i}", price=5))
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups and len(rec.new) == 5, what="first start")
+        await _stop(session, task)
+        await node.stop()
+        store.close()
+        return rec
+
+    rec = run(scenario())
+    assert {n.source for n in rec.new} == {Source.HISTORY}
+    assert all(n.toast is None for n in rec.new), "history is context, not news"
+    assert all(n.row.title.startswith("New order") for n in rec.new), "yet it reads as it should"
