@@ -18,6 +18,7 @@ the screen.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from collections.abc import Callable, Collection, Iterator
@@ -25,13 +26,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final, ParamSpec, Self, TypeVar
 
 import msgspec
 
 from obnotify.core.events import Profile
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "HistoryRow", "Store", "StoreError"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "HistoryRow",
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +122,9 @@ that many inserts; small enough that one prune of large chat frames stays a few 
 CHECKPOINT_PAGES: Final = 4000
 """The WAL is folded back into the file once it holds this many pages (16 MB)."""
 
-BUSY_TIMEOUT_MS: Final = 5000
-"""A second process (``obnotify watch``) may hold the write lock for a moment."""
+BUSY_TIMEOUT_MS: Final = 100
+"""A second process (``obnotify watch``) may hold the write lock for a moment; longer than
+this and the write fails (the session keeps it in memory) rather than stall the loop."""
 
 _CURSOR: Final = "catchup.cursor"
 _RENDERING_UPDATE: Final = (
@@ -129,6 +141,53 @@ _COLUMNS: Final = (
 
 class StoreError(Exception):
     """The store's file cannot be used; the message names the file and says what to do."""
+
+
+class StoreUnavailable(Exception):
+    """A write did not happen: the disk is full, another program holds the lock, the file is
+    read-only. A state to wait out, not a bug: the caller keeps going and tries again."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        """What the user is told, after "history unavailable: "."""
+
+
+_REASONS: Final = {
+    "SQLITE_FULL": "disk full",
+    "SQLITE_BUSY": "locked by another program",
+    "SQLITE_LOCKED": "locked by another program",
+    "SQLITE_READONLY": "the history file is read-only",
+    "SQLITE_CANTOPEN": "the history file cannot be opened",
+}
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    """A short account of a failed write for the tray, the window and ``watch``."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    for prefix, reason in _REASONS.items():
+        if name.startswith(prefix):
+            return reason
+    if name.startswith("SQLITE_IOERR"):
+        return "disk error"
+    return str(exc) or name or type(exc).__name__
+
+
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn a failed write into :class:`StoreUnavailable` (the connection stays usable)."""
+
+    @functools.wraps(method)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            if isinstance(exc, sqlite3.ProgrammingError):
+                raise
+            reason = _reason(exc)
+            log.warning("history write failed: %s (%s)", reason, exc)
+            raise StoreUnavailable(reason) from exc
+
+    return guarded
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +300,14 @@ class Store:
             raise
         except sqlite3.Error as exc:
             self._db.close()
+            name = getattr(exc, "sqlite_errorname", "") or ""
+            if name.startswith(
+                ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_IOERR")
+            ):
+                raise StoreError(
+                    f"Cannot write the history database {where}: {_reason(exc)}. Make the "
+                    "folder writable (or free some space), or choose another with --data-dir."
+                ) from exc
             raise StoreError(
                 f"The history database {where} is damaged or is not an obnotify database "
                 f"({exc}). Move it away and obnotify starts a new one; the node still keeps "
@@ -327,6 +394,7 @@ class Store:
 
     # History
 
+    @_guarded
     def record(
         self,
         key: str,
@@ -431,6 +499,7 @@ class Store:
                 seen_rows -= excess
         return rows, seen_rows
 
+    @_guarded
     def save_rendering(
         self, rowid: int, *, title: str, body: str, image: str, route: str, urgency: str
     ) -> None:
@@ -444,6 +513,7 @@ class Store:
             (title, body, image, route, str(urgency), _fold(f"{title}\n{body}"), rowid),
         )
 
+    @_guarded
     def mark_delivered(self, *rowids: int) -> None:
         """Note that rows reached the screen (or the policy chose not to show them).
 
@@ -472,6 +542,11 @@ class Store:
             raise
         self._db.execute("RELEASE write")
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a batch is open (after a failed commit: whether it survived)."""
+        return self._db.in_transaction
+
     def _open_batch(self) -> None:
         """When batching, make sure the batch's transaction is open (one statement alone
         is all or nothing by itself; several take :meth:`_writing`)."""
@@ -479,6 +554,7 @@ class Store:
             self._db.execute("BEGIN IMMEDIATE")
             self.on_deferred()
 
+    @_guarded
     def flush(self) -> None:
         """Commit the open batch of writes, if any.
 
@@ -521,17 +597,20 @@ class Store:
         """Whether ``key`` was ever recorded (within the seen table's long memory)."""
         return self._db.execute("SELECT 1 FROM seen WHERE key = ?", (key,)).fetchone() is not None
 
+    @_guarded
     def mark_read(self, key: str) -> bool:
         """Mark one event read; True when it was unread (so the node should hear it too)."""
         cursor = self._db.execute("UPDATE history SET read = 1 WHERE key = ? AND read = 0", (key,))
         return cursor.rowcount > 0
 
+    @_guarded
     def mark_all_read(self) -> int:
         """Mark everything read; returns how many rows changed."""
         return self._db.execute(
             "UPDATE history INDEXED BY history_unread SET read = 1 WHERE read = 0"
         ).rowcount
 
+    @_guarded
     def set_read(self, key: str, read: bool) -> None:
         """Set one event's read flag either way (the window's "mark unread")."""
         self._db.execute("UPDATE history SET read = ? WHERE key = ?", (int(read), key))
@@ -646,6 +725,7 @@ class Store:
         found = self._db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
         return str(found[0]) if found else None
 
+    @_guarded
     def set_state(self, name: str, value: str) -> None:
         """Set a small named value."""
         self._put_state(name, value)
@@ -659,6 +739,7 @@ class Store:
 
     # Profile cache
 
+    @_guarded
     def put_profile(self, profile: Profile, *, expires_at: float) -> None:
         """Cache a peer's profile until ``expires_at`` (Unix time)."""
         self._db.execute(

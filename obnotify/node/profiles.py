@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Final
 from obnotify.core.events import Profile, ProfileReply
 from obnotify.core.ids import is_peer_id
 from obnotify.node.api import ApiError, NodeApi
+from obnotify.store import StoreUnavailable
 
 if TYPE_CHECKING:
     from obnotify.store import Store
@@ -104,7 +106,8 @@ class ProfileDirectory:
         """
         asked = self._requests.get(reply.request_id)
         if reply.profile is not None and reply.peer_id:
-            self._store.put_profile(reply.profile, expires_at=time.time() + self._ttl)
+            with contextlib.suppress(StoreUnavailable):
+                self._store.put_profile(reply.profile, expires_at=time.time() + self._ttl)
             self._memo[reply.peer_id] = (reply.profile, time.time() + MEMO_TTL)
             self._settle(reply.peer_id, failed=False)
         elif asked is not None and reply.peer_id in asked:

@@ -53,6 +53,7 @@ from obnotify.core.policy import Source
 from obnotify.core.render import RenderContext, Toast, category, rendering
 from obnotify.node.api import ApiError, AuthFailed, NodeApi
 from obnotify.node.config import NodeConfig
+from obnotify.node.history import SessionHistory
 from obnotify.node.link import ConnState, NodeLink
 from obnotify.node.profiles import ProfileDirectory
 from obnotify.store import HistoryRow
@@ -184,6 +185,8 @@ class NodeSession:
         them; :meth:`_deliver` enriches a few at a time and hands them on in this order."""
         self._arrival = asyncio.Event()
         self._yielded_at = time.monotonic()
+        self.history = SessionHistory(store, self._on_history_problem)
+        """Every write of this session goes here: a store failure is a state, not an end."""
         self.store.on_deferred = self._flush_soon
         self._caught_up = False
         self._known_txids: set[str] = set()
@@ -202,6 +205,8 @@ class NodeSession:
             with contextlib.suppress(asyncio.CancelledError):
                 await deliver
             self.profiles.close()
+            self.history.flush()
+            self.history.close()
             await self.api.aclose()
 
     def stop(self) -> None:
@@ -209,13 +214,13 @@ class NodeSession:
 
     def mark_delivered(self, *rowids: int) -> None:
         """The listener is done with these events (shown, printed, or chosen not to be shown)."""
-        self.store.mark_delivered(*rowids)
+        self.history.mark_delivered(*rowids)
 
     def _flush_soon(self) -> None:
         """Commit the store's open batch shortly: one commit for everything written in
         the meantime, never a commit per event in a burst."""
         with contextlib.suppress(RuntimeError):
-            asyncio.get_running_loop().call_later(COMMIT_EVERY, self.store.flush)
+            asyncio.get_running_loop().call_later(COMMIT_EVERY, self.history.flush)
 
     def _restore_pending(self) -> None:
         """Hand on again what was recorded and never delivered: the process died first."""
@@ -224,7 +229,7 @@ class NodeSession:
             event = decode_frame(raw)
             if isinstance(event, (DecodeError, UnknownFrame)) or event_key(event) != row.key:
                 log.warning("a pending event no longer decodes; left in history as it is")
-                self.store.mark_delivered(row.rowid)
+                self.history.mark_delivered(row.rowid)
                 continue
             source = Source.HISTORY if row.source == Source.HISTORY else Source.CATCH_UP
             confirmation = isinstance(event, WalletTx) and self.store.tx_seen_before(row.key)
@@ -246,7 +251,18 @@ class NodeSession:
     def _on_state(self, state: ConnState, detail: str) -> None:
         if state is not ConnState.CONNECTED:
             self._caught_up = False
+        self._tell_state(state, detail)
+
+    def _tell_state(self, state: ConnState, detail: str) -> None:
+        """The link's state, with what is wrong with the history, if anything, in the detail."""
+        if self.history.problem:
+            detail = "; ".join(
+                filter(None, [detail, f"history unavailable: {self.history.problem}"])
+            )
         self.listener.on_state(state, detail)
+
+    def _on_history_problem(self, problem: str) -> None:
+        self._tell_state(self.link.state, self.link.detail)
 
     # Frames -----------------------------------------------------------------
 
@@ -287,7 +303,9 @@ class NodeSession:
 
     def _set_balances(self, balances: WalletBalances) -> None:
         if balances != self.balances:
-            self.store.set_state(BALANCES_STATE, msgspec.json.encode(balances).decode())
+            self.history.write(
+                self.store.set_state, BALANCES_STATE, msgspec.json.encode(balances).decode()
+            )
         self.balances = balances
         self.listener.on_balances(balances)
 
@@ -332,7 +350,7 @@ class NodeSession:
         rendered = None if waits else self._render(event, confirmation=confirmation)
         texts = _texts(rendered[1] if rendered else None)
         kind, cat = event_kind(event), category(event).value
-        rowid = self.store.record(
+        rowid = self.history.record(
             key,
             kind=kind,
             event_id=event_id(event),
@@ -398,7 +416,7 @@ class NodeSession:
             toast, entry = self._render(event, confirmation=item.confirmation)
             if entry is not None:
                 texts = _texts(entry)
-                self.store.save_rendering(row.rowid, **texts)
+                self.history.save_rendering(row.rowid, **texts)
                 row = dataclasses.replace(row, **texts)
         else:
             toast, entry = item.rendered
@@ -443,6 +461,9 @@ class NodeSession:
                 except Exception:
                     log.exception("could not prepare an event; it is handed on at the next start")
                     continue
+                rowid = self.history.settle(new.row.rowid)
+                if rowid != new.row.rowid:
+                    new = dataclasses.replace(new, row=dataclasses.replace(new.row, rowid=rowid))
                 self.listener.on_new_event(new)
         finally:
             for task in preparing:
@@ -476,13 +497,13 @@ class NodeSession:
                 # connected rather than only on the next connection.
                 delay = self.retry.next_delay()
                 log.warning("catch-up failed, again in %.0f s: %s", delay, exc)
-                self.listener.on_state(
+                self._tell_state(
                     ConnState.CONNECTED, f"catch-up failed ({exc}); trying again in {delay:.0f} s"
                 )
                 failed = True
                 await asyncio.sleep(delay)
         if failed:
-            self.listener.on_state(ConnState.CONNECTED, "")
+            self._tell_state(ConnState.CONNECTED, "")
         self._caught_up = True
         self._arrive(_CaughtUp(missed))
 
@@ -496,8 +517,8 @@ class NodeSession:
             for item in reversed(page.items):
                 self._ingest_stored(item, Source.HISTORY)
             if page.items:
-                self.store.set_cursor(page.items[0].notification.id)
-            self.store.set_state(FIRST_START_DONE, str(time.time()))
+                self.history.write(self.store.set_cursor, page.items[0].notification.id)
+            self.history.write(self.store.set_state, FIRST_START_DONE, str(time.time()))
             return 0
         scan = CursorScan(cursor)
         offset = ""
@@ -515,7 +536,7 @@ class NodeSession:
             if self._ingest_stored(item, Source.CATCH_UP):
                 missed += 1
         if scan.next_cursor:
-            self.store.set_cursor(scan.next_cursor)
+            self.history.write(self.store.set_cursor, scan.next_cursor)
         return missed
 
     async def catch_up_chat(self, source: Source) -> int:
@@ -561,18 +582,18 @@ class NodeSession:
         for item in items:
             key = event_key(item.notification)
             if item.read and key is not None:
-                self.store.set_read(key, True)
+                self.history.write(self.store.set_read, key, True)
 
     # Actions ----------------------------------------------------------------
 
     async def mark_read(self, row: HistoryRow) -> None:
         """Mark one event read here and, for a notification, on the node."""
-        self.store.mark_read(row.key)
+        self.history.write(self.store.mark_read, row.key)
         if row.kind == "notification" and row.event_id:
             await self.api.mark_notification_read(row.event_id)
 
     async def mark_all_read(self) -> None:
-        self.store.mark_all_read()
+        self.history.write(self.store.mark_all_read)
         await self.api.mark_all_notifications_read()
 
 

@@ -1,0 +1,210 @@
+"""The store as a running session writes it: a failed write is kept, tried again, never fatal.
+
+A full disk, a lock held by another program or a read-only file must not stop
+events from reaching the screen. While the store refuses writes, new events are
+kept in memory (deduplicated, bounded) with their delivery state, the problem
+is reported, and every few seconds the whole backlog is written again; once
+that works, the problem is cleared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final, ParamSpec
+
+from obnotify.store import Store, StoreUnavailable
+
+__all__ = ["MAX_UNWRITTEN", "RETRY_EVERY", "SessionHistory"]
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+
+MAX_UNWRITTEN: Final = 10_000
+"""Events kept in memory while the store refuses them; beyond this the oldest are let go
+(they were shown; the node still has its notifications)."""
+RETRY_EVERY: Final = 2.0
+"""Seconds between attempts to write the backlog."""
+
+
+@dataclass
+class _Unwritten:
+    rowid: int
+    """The stand-in row id the event was handed on with (negative: never a store id)."""
+    fields: dict[str, Any]
+    """What :meth:`Store.record` takes, kept up to date (rendering, delivered)."""
+
+
+class SessionHistory:
+    """Writes to one node's store on behalf of its session.
+
+    Args:
+        store: The node's store.
+        on_problem: Told the problem (``"disk full"``...) when writes start failing, and
+            ``""`` when they work again.
+    """
+
+    def __init__(self, store: Store, on_problem: Callable[[str], None]) -> None:
+        self.store = store
+        self.problem = ""
+        """Why history cannot be written now, or ``""``."""
+        self.dropped = 0
+        """Events let go because the backlog was full."""
+        self._on_problem = on_problem
+        self._unwritten: dict[str, _Unwritten] = {}
+        self._keys: dict[int, str] = {}
+        """The key of each stand-in row id still unwritten."""
+        self._written: dict[int, int] = {}
+        """Stand-in row ids already written, and the store's id each got."""
+        self._batch: dict[int, tuple[str, dict[str, Any]]] = {}
+        """Records in the store's open batch, by row id: if its commit fails (a full disk
+        rolls the whole batch back), they move to the backlog."""
+        self._moved: dict[int, int] = {}
+        """Row ids of a batch that was rolled back, and the stand-in each has now."""
+        self._next_rowid = -1
+        self._retry: asyncio.TimerHandle | None = None
+
+    @property
+    def backlog(self) -> int:
+        """Events waiting to be written."""
+        return len(self._unwritten)
+
+    def record(self, key: str, **fields: Any) -> int | None:
+        """Record an event once; a row id (negative while only in memory) or None if known."""
+        if not self.problem:
+            try:
+                rowid = self.store.record(key, **fields)
+            except StoreUnavailable as exc:
+                self._failed(exc)
+            else:
+                if rowid is not None and self.store.on_deferred is not None:
+                    self._batch[rowid] = (key, dict(fields))
+                return rowid
+        if key in self._unwritten or self._seen(key):
+            return None
+        return self._keep(key, fields)
+
+    def _keep(self, key: str, fields: dict[str, Any]) -> int:
+        """Hold an event in memory under a new stand-in row id."""
+        if len(self._unwritten) >= MAX_UNWRITTEN:
+            oldest = next(iter(self._unwritten))
+            self._keys.pop(self._unwritten.pop(oldest).rowid, None)
+            self.dropped += 1
+        rowid = self._next_rowid
+        self._next_rowid -= 1
+        self._unwritten[key] = _Unwritten(rowid, dict(fields))
+        self._keys[rowid] = key
+        return rowid
+
+    def settle(self, rowid: int) -> int:
+        """The row id to hand an event on with: committed first, so that a commit that
+        fails cannot take back a row the screen already knows."""
+        if rowid in self._batch:
+            self.flush()
+        return self._moved.get(rowid, rowid)
+
+    def save_rendering(
+        self, rowid: int, *, title: str, body: str, image: str, route: str, urgency: str
+    ) -> None:
+        """Keep the texts a row is shown with."""
+        texts = {"title": title, "body": body, "image": image, "route": route, "urgency": urgency}
+        rowid = self._moved.get(rowid, rowid)
+        if rowid in self._batch:
+            self._batch[rowid][1].update(texts)
+        entry = self._entry(rowid)
+        if entry is not None:
+            entry.fields.update(texts)
+            return
+        self.write(self.store.save_rendering, self._written.get(rowid, rowid), **texts)
+
+    def mark_delivered(self, *rowids: int) -> None:
+        """The listener is done with these rows."""
+        stored: list[int] = []
+        for rowid in (self._moved.pop(r, r) for r in rowids):
+            entry = self._entry(rowid)
+            if entry is not None:
+                entry.fields["pending"] = False
+            elif rowid in self._written:
+                stored.append(self._written.pop(rowid))
+            elif rowid > 0:
+                stored.append(rowid)
+        if stored:
+            self.write(self.store.mark_delivered, *stored)
+
+    def write(self, method: Callable[P, Any], *args: P.args, **kwargs: P.kwargs) -> bool:
+        """Any other write (a cursor, a read flag, a profile): True when it was done.
+
+        While the store is unavailable these are not attempted: they are small
+        state the next success or the next catch-up sets again.
+        """
+        if self.problem:
+            return False
+        try:
+            method(*args, **kwargs)
+        except StoreUnavailable as exc:
+            self._failed(exc)
+            return False
+        return True
+
+    def flush(self) -> None:
+        """Commit the store's open batch; if the store rolled it back, keep its records."""
+        if self.write(self.store.flush):
+            self._batch.clear()
+            return
+        if self.store.in_transaction:
+            return
+        for rowid, (key, fields) in self._batch.items():
+            if key not in self._unwritten:
+                self._moved[rowid] = self._keep(key, fields)
+        self._batch.clear()
+
+    def close(self) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
+        if self._unwritten:
+            log.warning("%d events were never written to history", len(self._unwritten))
+
+    def _entry(self, rowid: int) -> _Unwritten | None:
+        key = self._keys.get(rowid)
+        return self._unwritten.get(key) if key is not None else None
+
+    def _seen(self, key: str) -> bool:
+        try:
+            return self.store.seen(key)
+        except sqlite3.Error:
+            return False
+
+    def _failed(self, exc: StoreUnavailable) -> None:
+        if exc.reason != self.problem:
+            self.problem = exc.reason
+            self._on_problem(self.problem)
+        if self._retry is None:
+            with contextlib.suppress(RuntimeError):
+                loop = asyncio.get_running_loop()
+                self._retry = loop.call_later(RETRY_EVERY, self._try_again)
+
+    def _try_again(self) -> None:
+        """Write the backlog in order, then declare the store well again."""
+        self._retry = None
+        try:
+            self.store.flush()
+            while self._unwritten:
+                key, entry = next(iter(self._unwritten.items()))
+                rowid = self.store.record(key, **entry.fields)
+                del self._unwritten[key]
+                self._keys.pop(entry.rowid, None)
+                if rowid is not None and entry.fields.get("pending"):
+                    self._written[entry.rowid] = rowid
+            self.store.flush()
+        except StoreUnavailable as exc:
+            self._failed(exc)
+            return
+        log.info("history is writable again")
+        self.problem = ""
+        self._on_problem("")
