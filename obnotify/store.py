@@ -119,6 +119,9 @@ PRUNE_BATCH: Final = 100
 """Pruning goes this many rows (at most 1 % of the cap) below the cap, so it runs once per
 that many inserts; small enough that one prune of large chat frames stays a few milliseconds."""
 
+HISTORY_BYTES: Final = 256 * 1024 * 1024
+"""The history file's default size in use, beyond which the oldest rows go."""
+
 CHECKPOINT_PAGES: Final = 4000
 """The WAL is folded back into the file once it holds this many pages (16 MB)."""
 
@@ -263,15 +266,25 @@ class Store:
         history_cap: At most this many history rows are kept; the oldest go first.
             Their keys stay in the ``seen`` table ten times longer, so a pruned
             event that the node sends again is still not recorded or toasted twice.
+        history_bytes: And at most about this many bytes of file in use: a node sending
+            huge frames fills it sooner than the row cap, and rows go sooner.
 
     Raises:
         StoreError: The file is not an SQLite database, is damaged, was written by
             a newer obnotify, or cannot be created.
     """
 
-    def __init__(self, path: Path | str, *, history_cap: int = 100_000) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        history_cap: int = 100_000,
+        history_bytes: int = HISTORY_BYTES,
+    ) -> None:
         if history_cap < 1:
             raise ValueError("history_cap must be at least 1")
+        self._byte_cap = history_bytes
+        self._unmeasured = 0
         self.path = Path(path) if str(path) != ":memory:" else None
         """The file, or None for an in-memory store."""
         self._cap = history_cap
@@ -294,6 +307,7 @@ class Store:
         try:
             self._setup()
             self._rows = self._scalar("SELECT count(*) FROM history")
+            self._page_size = self._scalar("PRAGMA page_size")
             self._seen_rows = self._scalar("SELECT count(*) FROM seen")
         except StoreError:
             self._db.close()
@@ -470,6 +484,16 @@ class Store:
         self._rows, self._seen_rows = rows, seen_rows
         return rowid
 
+    def _cap_rows_to(self, rows: int) -> None:
+        """Keep only the newest ``rows`` history rows."""
+        excess = self._scalar("SELECT count(*) FROM history") - rows
+        if excess > 0:
+            self._db.execute(
+                "DELETE FROM history WHERE id IN "
+                "(SELECT id FROM history ORDER BY received_at, id LIMIT ?)",
+                (excess,),
+            )
+
     def _prune(self, rows: int, seen_rows: int) -> tuple[int, int]:
         """Drop the oldest history and seen rows beyond their caps, in the caller's transaction.
 
@@ -478,16 +502,22 @@ class Store:
         it runs once per ``slack`` inserts.
         """
         db = self._db
+        self._unmeasured += 1
+        if self._unmeasured >= PRUNE_BATCH:
+            self._unmeasured = 0
+            used = self._scalar("PRAGMA page_count") - self._scalar("PRAGMA freelist_count")
+            used *= self._page_size
+            if used > self._byte_cap:
+                # Too many bytes: the oldest rows go, as many as bring the file back under
+                # the cap (and a tenth more), whatever the row count.
+                count = self._scalar("SELECT count(*) FROM history")
+                rows = max(1, count * self._byte_cap // used * 9 // 10)
+                self._cap_rows_to(rows)
         if rows > self._cap:
             rows = self._scalar("SELECT count(*) FROM history")
-            excess = rows - (self._cap - self._slack)
-            if excess > 0:
-                db.execute(
-                    "DELETE FROM history WHERE id IN "
-                    "(SELECT id FROM history ORDER BY received_at, id LIMIT ?)",
-                    (excess,),
-                )
-                rows -= excess
+            if rows > self._cap - self._slack:
+                rows = self._cap - self._slack
+                self._cap_rows_to(rows)
         if seen_rows > self._seen_cap:
             seen_rows = self._scalar("SELECT count(*) FROM seen")
             excess = seen_rows - (self._seen_cap - self._seen_slack)

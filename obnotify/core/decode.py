@@ -46,10 +46,17 @@ __all__ = [
     "decode_balances",
     "decode_chat_messages",
     "decode_conversations",
+    "decode_event",
     "decode_frame",
     "decode_notification_page",
     "decode_profile",
+    "encode_event",
 ]
+
+TEXT_LIMIT: Final = 1000
+"""Characters kept of a name, a title, a memo: a toast shows 80 of a title, 240 of a body."""
+MESSAGE_LIMIT: Final = 20_000
+"""Characters kept of a chat message, the most the node's own client lets one be."""
 
 MAX_FRAME_BYTES: Final = 2 * 1024 * 1024
 """Largest frame decoded. Real frames are a few KiB; chat text is capped at 20,000 characters."""
@@ -88,6 +95,13 @@ class NotificationPage(msgspec.Struct, frozen=True, kw_only=True):
     items: tuple[StoredNotification, ...]
     errors: tuple[DecodeError, ...] = ()
     unread: int = 0
+
+
+def _text(value: str, limit: int = TEXT_LIMIT) -> str:
+    """Node text unescaped once and cut to ``limit`` characters: no more of a frame is kept
+    than the product can show, however much a node sends."""
+    # Entities only ever shrink text: cutting first bounds the work, too.
+    return unescape(value[: limit * 8])[:limit]
 
 
 def _excerpt(data: bytes | str) -> str:
@@ -136,7 +150,7 @@ def _from_frame(frame: wire.FrameWire, data: bytes | str) -> Event | DecodeError
     if frame.walletUpdate is not None:
         return _balances(frame.walletUpdate)
     if frame.status is not None:
-        return PublishStatus(status=unescape(frame.status))
+        return PublishStatus(status=_text(frame.status))
     if frame.id is not None and (frame.profile is not None or frame.error is not None):
         return _profile_reply(frame)
     keys = _any_decoder.decode(data)
@@ -211,18 +225,18 @@ def _notification(raw: msgspec.Raw) -> Notification:
         id=n.notificationId,
         type=kind,
         raw_type=raw_type,
-        order_id=n.orderId or n.purchaseOrderId or n.disputeCaseId,
+        order_id=(n.orderId or n.purchaseOrderId or n.disputeCaseId)[:TEXT_LIMIT],
         peer_id=getattr(n, peer_key) if peer_key else "",
-        peer_handle=unescape(getattr(n, handle_key)) if handle_key else "",
-        title=unescape(n.title),
-        slug=n.slug,
-        listing_type=n.listingType,
+        peer_handle=_text(getattr(n, handle_key)) if handle_key else "",
+        title=_text(n.title),
+        slug=n.slug[:TEXT_LIMIT],
+        listing_type=n.listingType[:TEXT_LIMIT],
         amount=amount,
         expires_in=n.expiresIn,
         thumbnail=_thumbnail(n.thumbnail),
         buyer_id=n.buyer,
         disputee_id=n.disputeeId,
-        disputee_handle=unescape(n.disputeeHandle),
+        disputee_handle=_text(n.disputeeHandle),
     )
 
 
@@ -236,7 +250,7 @@ def _unknown_notification(raw: msgspec.Raw, raw_type: str) -> Notification:
     fields: list[tuple[str, str]] = []
     for key, value in obj.items():
         if isinstance(value, (str, int)) and not isinstance(value, bool):
-            fields.append((str(key)[:64], unescape(str(value))[:500]))
+            fields.append((str(key)[:64], _text(str(value))[:500]))
     scalars = dict(fields)
     thumb = obj.get("thumbnail")
     thumbnail = Thumbnail()
@@ -250,7 +264,7 @@ def _unknown_notification(raw: msgspec.Raw, raw_type: str) -> Notification:
     return Notification(
         id=notification_id if isinstance(notification_id, str) else "",
         type=NotificationType.UNKNOWN,
-        raw_type=unescape(raw_type),
+        raw_type=_text(raw_type),
         order_id=next((scalars[k] for k in _GENERIC_ID_KEYS if k in scalars), ""),
         peer_id=next((scalars[k] for k in _GENERIC_PEER_KEYS if k in scalars), ""),
         title=scalars.get("title", ""),
@@ -263,7 +277,7 @@ def _message(m: wire.MessageWire) -> ChatMessage:
     return ChatMessage(
         id=m.messageId,
         peer_id=m.peerId,
-        text=unescape(m.message),
+        text=_text(m.message, MESSAGE_LIMIT),
         subject=m.subject,
         outgoing=m.outgoing,
         read=m.read,
@@ -285,7 +299,7 @@ def _wallet_tx(w: wire.WalletWire) -> WalletTx:
         confirmations=w.confirmations,
         height=w.height,
         status=w.status,
-        memo=unescape(w.memo),
+        memo=_text(w.memo),
         order_id=w.orderId,
         thumbnail=thumb,
         timestamp=w.timestamp,
@@ -313,7 +327,7 @@ def _balances(coins: dict[str, wire.BalanceWire]) -> WalletBalances:
                     units=parse_base_units(b.unconfirmed), divisibility=decimals, code=real_code
                 ),
                 height=b.height,
-                name=unescape(currency.name) if currency else "",
+                name=_text(currency.name) if currency else "",
             )
         )
     return WalletBalances(coins=tuple(out))
@@ -323,8 +337,8 @@ def _profile(p: wire.ProfileWire, peer_id: str) -> Profile:
     avatar = p.avatarHashes
     return Profile(
         peer_id=peer_id or p.peerID,
-        name=unescape(p.name),
-        handle=unescape(p.handle),
+        name=_text(p.name),
+        handle=_text(p.handle),
         avatar=Thumbnail(tiny=avatar.tiny, small=avatar.small) if avatar else Thumbnail(),
         vendor=p.vendor,
         moderator=p.moderator,
@@ -339,8 +353,33 @@ def _profile_reply(frame: wire.FrameWire) -> ProfileReply:
             request_id=frame.id or "", peer_id=peer_id, profile=_profile(frame.profile, peer_id)
         )
     return ProfileReply(
-        request_id=frame.id or "", peer_id=peer_id, error=unescape(frame.error or "error")
+        request_id=frame.id or "", peer_id=peer_id, error=_text(frame.error or "error")
     )
+
+
+_STORED_EVENTS: Final[dict[str, type[Notification | ChatMessage | WalletTx]]] = {
+    "notification": Notification,
+    "message": ChatMessage,
+    "wallet": WalletTx,
+}
+_stored_decoders: Final = {kind: msgspec.json.Decoder(cls) for kind, cls in _STORED_EVENTS.items()}
+_stored_encoder: Final = msgspec.json.Encoder()
+
+
+def encode_event(event: Notification | ChatMessage | WalletTx) -> str:
+    """An event as the history keeps it: the decoded value, no more of the frame than that."""
+    return _stored_encoder.encode(event).decode()
+
+
+def decode_event(kind: str, data: str) -> Notification | ChatMessage | WalletTx | DecodeError:
+    """An event back from :func:`encode_event`, by its kind; never raises."""
+    decoder = _stored_decoders.get(kind)
+    if decoder is None:
+        return _error(f"no stored events of kind {kind!r}", data)
+    try:
+        return decoder.decode(data)
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
+        return _error(f"stored event does not decode: {exc}", data)
 
 
 def decode_notification_page(data: bytes | str) -> NotificationPage | DecodeError:

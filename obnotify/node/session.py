@@ -33,12 +33,13 @@ from obnotify.core.catchup import (
     moves_cursor,
     unread_incoming,
 )
-from obnotify.core.decode import StoredNotification, decode_frame
+from obnotify.core.decode import StoredNotification, decode_event, decode_frame, encode_event
 from obnotify.core.events import (
     ChatMessage,
     ChatRead,
     DecodeError,
     Event,
+    Notification,
     ProfileReply,
     PublishStatus,
     Typing,
@@ -226,8 +227,8 @@ class NodeSession:
         """Hand on again what was recorded and never delivered: the process died first."""
         restored = 0
         for row, raw in self.store.pending_rows():
-            event = decode_frame(raw)
-            if isinstance(event, (DecodeError, UnknownFrame)) or event_key(event) != row.key:
+            event = decode_event(row.kind, raw)
+            if isinstance(event, DecodeError) or event_key(event) != row.key:
                 log.warning("a pending event no longer decodes; left in history as it is")
                 self.history.mark_delivered(row.rowid)
                 continue
@@ -296,10 +297,9 @@ class NodeSession:
             self.profiles.on_reply(event)
         elif isinstance(event, (Typing, ChatRead, PublishStatus)):
             self.listener.on_signal(event)
-        else:
-            raw = frame if isinstance(frame, str) else frame.decode("utf-8", "replace")
+        elif isinstance(event, (Notification, ChatMessage, WalletTx)):
             cursor = event_id(event) if self._caught_up and moves_cursor(event) else ""
-            self._ingest(event, raw, Source.SOCKET, cursor=cursor)
+            self._ingest(event, Source.SOCKET, cursor=cursor)
 
     def _set_balances(self, balances: WalletBalances) -> None:
         if balances != self.balances:
@@ -324,8 +324,7 @@ class NodeSession:
 
     def _ingest(
         self,
-        event: Event,
-        raw: str,
+        event: Notification | ChatMessage | WalletTx,
         source: Source,
         *,
         read: bool = False,
@@ -355,7 +354,7 @@ class NodeSession:
             kind=kind,
             event_id=event_id(event),
             category=cat,
-            raw=raw,
+            raw=encode_event(event),
             received_at=happened,
             node_time=node_time,
             read=read,
@@ -559,8 +558,8 @@ class NodeSession:
     def _ingest_chat(self, messages: list[tuple[ChatMessage, str]], source: Source) -> int:
         """Record the unread incoming ones, oldest first; how many were new."""
         missed = 0
-        for message, raw in unread_incoming(messages):
-            recorded = self._ingest(message, '{"message": ' + raw + "}", source)
+        for message, _raw in unread_incoming(messages):
+            recorded = self._ingest(message, source)
             if recorded and source is not Source.HISTORY:
                 missed += 1
         return missed
@@ -571,11 +570,7 @@ class NodeSession:
         return self.store.recent_orders(since=since, limit=MAX_ORDER_CHATS)
 
     def _ingest_stored(self, item: StoredNotification, source: Source) -> bool:
-        # Kept as the frame it would have been on the socket.
-        raw = '{"notification": ' + item.raw + "}"
-        return self._ingest(
-            item.notification, raw, source, read=item.read, node_time=item.timestamp
-        )
+        return self._ingest(item.notification, source, read=item.read, node_time=item.timestamp)
 
     def _reflect_read(self, items: tuple[StoredNotification, ...]) -> None:
         """What was read on the node (in another client, say) shows as read here too."""

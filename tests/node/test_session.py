@@ -593,3 +593,26 @@ def test_an_empty_history_file_starts_over_without_presenting_history_as_news(
     assert {n.source for n in rec.new} == {Source.HISTORY}
     assert all(n.toast is None for n in rec.new), "history is context, not news"
     assert all(n.row.title.startswith("New order") for n in rec.new), "yet it reads as it should"
+
+
+def test_a_frame_is_kept_no_larger_than_what_is_shown(tmp_path: Path) -> None:
+    """Orders with 1.9 MB titles: the history keeps a bounded copy of each, not the frame."""
+
+    async def scenario() -> int:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="connected")
+        for i in range(5):
+            await node.notify(node.frames.order(buyer_id=BUYER, title=f"{i}" * 1_900_000, price=5))
+        await until(lambda: len(rec.new) == 5, timeout=30, what="delivered")
+        await _stop(session, task)
+        await node.stop()
+        largest = max(len(store.raw(n.row.rowid)) for n in rec.new)
+        store.close()
+        return largest
+
+    largest = run(scenario())
+    assert largest < 5_000, f"{largest} characters kept of a 1.9 MB frame"

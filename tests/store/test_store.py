@@ -543,3 +543,22 @@ def test_query_plans_use_indexes(tmp_path: Path) -> None:
             print(sql, "->", plan)
             assert "TEMP B-TREE" not in plan, (sql, plan)
             assert not re.search(r"\bSCAN (?:history|h)\b(?! USING)", plan), (sql, plan)
+
+
+def test_history_is_capped_in_bytes_as_well_as_rows(tmp_path: Path) -> None:
+    path = tmp_path / "n.sqlite3"
+    cap = 512 * 1024
+    with Store(path, history_bytes=cap) as store:
+        for i in range(3000):
+            record(store, f"n:{i}", raw="x" * 2000, received_at=float(i))
+        kept = store.count()
+        page_size = store._scalar("PRAGMA page_size")
+        used = store._scalar("PRAGMA page_count") - store._scalar("PRAGMA freelist_count")
+        newest = store.recent(limit=1)[0].key
+        oldest_kept = store.recent(limit=1, offset=kept - 1)[0].key
+    print(f"3000 rows of 2 kB with a 512 kB cap: {kept} kept, {used * page_size} bytes in use")
+    assert kept < 3000 and newest == "n:2999"
+    assert int(oldest_kept[2:]) == 3000 - kept, "the oldest went first"
+    assert used * page_size < cap * 1.5
+    with Store(path, history_bytes=cap) as store:
+        assert record(store, "n:5") is None, "a pruned event is still seen"
