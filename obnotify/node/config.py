@@ -186,14 +186,11 @@ def make_config(
         allow_insecure_auth=allow_insecure_auth,
         name=name,
     )
-    if (
-        (username or password)
-        and not config.tls
-        and not _is_loopback(config.host)
-        and not allow_insecure_auth
-    ):
+    secret = "password" if username or password else "auth cookie" if cookie else ""
+    if secret and not config.tls and not _is_loopback(config.host) and not allow_insecure_auth:
+        # The cookie opens the node as fully as the password does: the same rule for both.
         raise ConfigError(
-            f"Refusing to send your password unencrypted to {config.host}: use https:// with the "
+            f"Refusing to send your {secret} unencrypted to {config.host}: use https:// with the "
             "node's SSL on, or pass --allow-insecure-auth if this network is trusted."
         )
     config.ssl_context()

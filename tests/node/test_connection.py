@@ -172,6 +172,15 @@ def test_bad_settings_say_what_to_fix(tmp_path: Path) -> None:
         make_config("http://127.0.0.1:99999")
     with pytest.raises(ConfigError, match="allow-insecure-auth"):
         make_config("ws://198.51.100.7:4002", username="a", password="b")
+    with pytest.raises(ConfigError, match="your auth cookie unencrypted to 198.51.100.7"):
+        make_config("ws://198.51.100.7:4002", cookie="c0ffee")
+    cookie_file = tmp_path / ".cookie"
+    cookie_file.write_text("OpenBazaar_Auth_Cookie=c0ffee")
+    with pytest.raises(ConfigError, match="allow-insecure-auth"):
+        make_config("http://198.51.100.7:4002", cookie_file=str(cookie_file))
+    assert make_config("ws://198.51.100.7:4002", cookie="c0ffee", allow_insecure_auth=True)
+    assert make_config("wss://198.51.100.7:4002", cookie="c0ffee").cookie == "c0ffee"
+    assert make_config("ws://127.0.0.1:4002", cookie="c0ffee").cookie == "c0ffee"
     assert make_config(
         "ws://198.51.100.7:4002", username="a", password="b", allow_insecure_auth=True
     )
