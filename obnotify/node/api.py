@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import ssl
 from typing import Any, Final
 
 import httpx
@@ -19,6 +20,7 @@ from obnotify.core.decode import (
 from obnotify.core.events import ChatMessage, DecodeError, Profile, WalletBalances
 from obnotify.core.ids import safe_id
 from obnotify.node.config import NodeConfig
+from obnotify.node.tls import PinMismatch, describe_tls_error
 
 __all__ = ["ApiError", "AuthFailed", "NodeApi"]
 
@@ -36,21 +38,11 @@ class AuthFailed(ApiError):
 
 
 class TlsPinMismatch(ApiError):
-    """The node's certificate does not match the pinned fingerprint."""
+    """The node's certificate does not match the pinned fingerprint; nothing was sent."""
 
 
 def make_client(config: NodeConfig) -> httpx.AsyncClient:
     """An HTTP client for one node; ``trust_env`` off so no proxy sees the credentials."""
-
-    async def check_pin(response: httpx.Response) -> None:
-        stream = response.extensions.get("network_stream")
-        ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
-        der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
-        if not config.pin_matches(der):
-            raise TlsPinMismatch(
-                "the node's certificate does not match the pinned SHA-256 fingerprint"
-            )
-
     ctx = config.ssl_context()
     return httpx.AsyncClient(
         base_url=config.base_url,
@@ -59,8 +51,17 @@ def make_client(config: NodeConfig) -> httpx.AsyncClient:
         timeout=TIMEOUT,
         trust_env=False,
         follow_redirects=False,
-        event_hooks={"response": [check_pin]} if config.tls and config.pin_sha256 else {},
     )
+
+
+def _tls_cause(exc: BaseException) -> ssl.SSLError | None:
+    """The TLS error under an httpx error, if any (httpx wraps it twice)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 class NodeApi:
@@ -74,12 +75,16 @@ class NodeApi:
         await self.client.aclose()
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        where = f"{method} {path.split('?')[0]}"
         try:
             response = await self.client.request(method, path, **kwargs)
-        except TlsPinMismatch:
-            raise
         except httpx.HTTPError as exc:
-            raise ApiError(f"{method} {path.split('?')[0]}: {type(exc).__name__}: {exc}") from exc
+            tls = _tls_cause(exc)
+            if isinstance(tls, PinMismatch):
+                raise TlsPinMismatch(f"{where}: {describe_tls_error(tls)}") from exc
+            if tls is not None:
+                raise ApiError(f"{where}: {describe_tls_error(tls)}") from exc
+            raise ApiError(f"{where}: {type(exc).__name__}: {exc}") from exc
         if response.status_code in (401, 403):
             raise AuthFailed(f"{method} {path.split('?')[0]}: {response.status_code}")
         if response.status_code >= 400:

@@ -20,6 +20,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 from obnotify.core.backoff import Backoff
 from obnotify.node.config import NodeConfig
+from obnotify.node.tls import describe_tls_error
 
 __all__ = ["MAX_MESSAGE_BYTES", "ConnState", "NodeLink"]
 
@@ -138,8 +139,6 @@ class NodeLink:
                 ) as ws:
                     self._ws = ws
                     opened_at = time.monotonic()
-                    if self.config.tls and self.config.pin_sha256:
-                        self._check_pin(ws)
                     self._set_state(ConnState.CONNECTED)
                     await self._receive(ws)
                 if not self._stopping:
@@ -155,14 +154,8 @@ class NodeLink:
                     await self._wait(None)
                     continue
                 self._set_state(ConnState.UNREACHABLE, f"handshake refused: HTTP {code}")
-            except _PinMismatch as exc:
-                self._set_state(ConnState.TLS_FAILED, str(exc))
-            except ssl.SSLCertVerificationError as exc:
-                self._set_state(
-                    ConnState.TLS_FAILED, f"certificate not trusted: {exc.verify_message}"
-                )
             except ssl.SSLError as exc:
-                self._set_state(ConnState.TLS_FAILED, f"TLS error: {exc.reason or exc}")
+                self._set_state(ConnState.TLS_FAILED, describe_tls_error(exc))
             except InvalidURI as exc:
                 self._set_state(ConnState.UNREACHABLE, f"bad URL: {exc}")
                 await self._wait(None)
@@ -179,15 +172,6 @@ class NodeLink:
             await self._wait(self.backoff.next_delay())
         self._set_state(ConnState.STOPPED)
 
-    def _check_pin(self, ws: ClientConnection) -> None:
-        ssl_object = ws.transport.get_extra_info("ssl_object")
-        der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
-        if not self.config.pin_matches(der):
-            raise _PinMismatch(
-                "the node's certificate does not match the pinned SHA-256 fingerprint "
-                "(was it regenerated? update --pin)"
-            )
-
     async def _receive(self, ws: ClientConnection) -> None:
         connected_task: asyncio.Task[None] | None = None
         if self._on_connected is not None:
@@ -200,10 +184,6 @@ class NodeLink:
                 connected_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await connected_task
-
-
-class _PinMismatch(Exception):
-    pass
 
 
 def _describe(exc: BaseException) -> str:
