@@ -17,8 +17,10 @@ from typing import Any, Final
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.frames import CloseCode
 
 from obnotify.core.backoff import Backoff
+from obnotify.core.text import printable
 from obnotify.node.config import NodeConfig
 from obnotify.node.tls import describe_tls_error
 
@@ -35,6 +37,8 @@ PING_TIMEOUT: Final = 20.0
 OPEN_TIMEOUT: Final = 10.0
 CLOSE_TIMEOUT: Final = 2.0
 """A dead path never answers the closing handshake: give up on it quickly."""
+LOCATION_CHARS: Final = 200
+"""A redirect's target is shown in the state line, cut to this length."""
 
 
 class ConnState(enum.StrEnum):
@@ -83,6 +87,8 @@ class NodeLink:
         self._ws: ClientConnection | None = None
 
     def _set_state(self, state: ConnState, detail: str = "") -> None:
+        # Details quote exceptions, and those can quote what the node sent.
+        detail = printable(detail)
         if state is self.state and detail == self.detail:
             return
         self.state, self.detail = state, detail
@@ -125,7 +131,7 @@ class NodeLink:
             self.attempts += 1
             opened_at: float | None = None
             try:
-                async with connect(
+                async with _ConnectWithoutRedirects(
                     self.config.ws_url,
                     additional_headers=self.config.auth_headers(),
                     ssl=ssl_context,
@@ -154,6 +160,8 @@ class NodeLink:
                     await self._wait(None)
                     continue
                 self._set_state(ConnState.UNREACHABLE, f"handshake refused: HTTP {code}")
+            except _Redirected as exc:
+                self._set_state(ConnState.UNREACHABLE, str(exc))
             except ssl.SSLError as exc:
                 self._set_state(ConnState.TLS_FAILED, describe_tls_error(exc))
             except InvalidURI as exc:
@@ -186,12 +194,43 @@ class NodeLink:
                     await connected_task
 
 
+class _Redirected(InvalidHandshake):
+    """The node answered the socket's handshake with a redirect, which is never followed."""
+
+    def __init__(self, status: int, location: str) -> None:
+        super().__init__(
+            f"the node answered with a redirect (HTTP {status}) to "
+            f"{location[:LOCATION_CHARS] or 'nowhere'}, which is not followed: check the "
+            "node's address (a captive portal or a proxy may be answering in its place)"
+        )
+
+
+class _ConnectWithoutRedirects(connect):
+    """websockets' ``connect`` that refuses redirects instead of following them.
+
+    websockets follows up to ten redirects by itself, to other hosts too (it only
+    drops the credentials then) and would take events from whatever answers there.
+    A node never redirects its socket.
+    """
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        if isinstance(exc, InvalidStatus) and 300 <= exc.response.status_code < 400:
+            location = exc.response.headers.get("Location", "")
+            return _Redirected(exc.response.status_code, location)
+        return exc
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, ConnectionRefusedError):
         return "connection refused: is the node running on that port?"
     if isinstance(exc, TimeoutError):
         return "timed out"
     if isinstance(exc, ConnectionClosed):
+        if exc.sent is not None and exc.sent.code == CloseCode.MESSAGE_TOO_BIG:
+            return (
+                f"the node sent a message larger than {MAX_MESSAGE_BYTES // (1024 * 1024)} MiB, "
+                "so the connection was dropped"
+            )
         return "connection lost"
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
