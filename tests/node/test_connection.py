@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from obnotify.demo.images import thumbnail_set
 from obnotify.demo.node import SimNode
+from obnotify.desktop.thumbnails import ThumbnailCache
 from obnotify.node.api import NodeApi, TlsPinMismatch
 from obnotify.node.config import ConfigError, make_config
 from obnotify.node.link import ConnState
@@ -274,23 +276,30 @@ def test_silent_socket_is_declared_dead_and_replaced(tmp_path: Path) -> None:
 
 
 def test_a_corrected_password_connects_without_a_restart(tmp_path: Path) -> None:
-    async def scenario() -> tuple[list[ConnState], int]:
+    async def scenario() -> tuple[list[ConnState], int, Path | None, Path | None]:
         node = SimNode(auth="basic", username="alice", password="right", wallet_interval=None)
+        picture = node.add_image(thumbnail_set("a mug").pictures["small"].data)
         await node.start()
         rec = Recorder()
         store = Store(tmp_path / "n.sqlite3")
         config = make_config(node.url, username="alice", password="wrong")
         session = NodeSession(config, store, rec, link_options=dict(FAST))
+        cache = ThumbnailCache(tmp_path / "thumbs", session.api.pictures, retry_after=0.0)
         task = asyncio.create_task(session.run())
         await until(lambda: rec.state is ConnState.AUTH_FAILED, what="auth-failed")
+        refused = await cache.get(picture)
         session.update_password("right")
         await until(lambda: rec.catch_ups, what="connected and caught up over REST")
+        # Pictures have a client of their own: it must use the new password too.
+        fetched = await cache.get(picture)
+        await cache.aclose()
         session.stop()
         await asyncio.wait_for(task, 10)
         await node.stop()
         store.close()
-        return [s for s, _ in rec.states], node.handshake_attempts
+        return [s for s, _ in rec.states], node.handshake_attempts, refused, fetched
 
-    states, attempts = run(scenario())
+    states, attempts, refused, fetched = run(scenario())
     assert ConnState.AUTH_FAILED in states and ConnState.CONNECTED in states
     assert attempts == 2
+    assert refused is None and fetched is not None
