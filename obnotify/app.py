@@ -238,7 +238,7 @@ async def _main(app: QApplication, args: argparse.Namespace) -> int:
         tray = Tray() if has_tray else None
         session = NodeSession(config, store)
         session.thumbnails = ThumbnailCache(
-            cache_dir_from_args(args) / "thumbnails", session.api.client
+            cache_dir_from_args(args) / "thumbnails", session.api.pictures
         )
         controller = NodeController(session, window, tray, notifier, policy, ob_handler=ob_handler)
         session.listener = controller

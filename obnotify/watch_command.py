@@ -73,7 +73,7 @@ async def _watch(args: argparse.Namespace) -> int:
     session = NodeSession(config, store, printer)
     printer.on_printed = session.mark_delivered
     session.thumbnails = ThumbnailCache(
-        cache_dir_from_args(args) / "thumbnails", session.api.client
+        cache_dir_from_args(args) / "thumbnails", session.api.pictures
     )
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

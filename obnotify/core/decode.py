@@ -37,7 +37,7 @@ from obnotify.core.money import (
     divisibility_from_multiplier,
     parse_base_units,
 )
-from obnotify.core.text import unescape
+from obnotify.core.text import printable, unescape
 
 __all__ = [
     "MAX_FRAME_BYTES",
@@ -62,6 +62,10 @@ MAX_FRAME_BYTES: Final = 2 * 1024 * 1024
 """Largest frame decoded. Real frames are a few KiB; chat text is capped at 20,000 characters."""
 
 EXCERPT: Final = 120
+REASON: Final = 300
+KEY_CHARS: Final = 40
+"""Keys of an unknown frame are logged: each is cut to this many characters."""
+MAX_KEYS: Final = 20
 
 _frame_decoder = msgspec.json.Decoder(wire.FrameWire)
 _type_decoder = msgspec.json.Decoder(wire.TypeOnly)
@@ -105,13 +109,15 @@ def _text(value: str, limit: int = TEXT_LIMIT) -> str:
 
 
 def _excerpt(data: bytes | str) -> str:
+    """The start of a bad frame for the log, escaped: it may hold ESC, CR or LF."""
     head = data[:EXCERPT]
     text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
-    return text.replace("\n", " ")
+    return printable(text, EXCERPT)
 
 
 def _error(reason: str, data: bytes | str) -> DecodeError:
-    return DecodeError(reason=reason[:300], excerpt=_excerpt(data))
+    # Parser messages can quote the frame, so the reason is escaped like the excerpt.
+    return DecodeError(reason=printable(reason, REASON), excerpt=_excerpt(data))
 
 
 def _too_big(data: bytes | str, limit: int) -> bool:
@@ -154,9 +160,9 @@ def _from_frame(frame: wire.FrameWire, data: bytes | str) -> Event | DecodeError
     if frame.id is not None and (frame.profile is not None or frame.error is not None):
         return _profile_reply(frame)
     keys = _any_decoder.decode(data)
-    return UnknownFrame(
-        keys=tuple(sorted(str(k) for k in keys))[:20] if isinstance(keys, dict) else ()
-    )
+    if not isinstance(keys, dict):
+        return UnknownFrame()
+    return UnknownFrame(keys=tuple(sorted(printable(str(k)[:KEY_CHARS]) for k in keys))[:MAX_KEYS])
 
 
 def _thumbnail(thumb: wire.ThumbnailWire | None) -> Thumbnail:

@@ -216,6 +216,7 @@ class UnknownFrame(msgspec.Struct, frozen=True, kw_only=True):
     """A well-formed frame of a shape this version does not know (an echo, a future kind)."""
 
     keys: tuple[str, ...] = ()
+    """Its top-level keys, sorted, at most 20, each cut short and escaped for the log."""
 
 
 class DecodeError(msgspec.Struct, frozen=True, kw_only=True):
@@ -223,6 +224,7 @@ class DecodeError(msgspec.Struct, frozen=True, kw_only=True):
 
     reason: str
     excerpt: str = ""
+    """The start of the frame, escaped (``\\x1b``, ``\\x0a``): fit for a log line or a terminal."""
 
 
 Event: TypeAlias = (

@@ -7,6 +7,11 @@ timer, ``null`` replaced by ``[]`` in the notifications list, and async
 profile lookups answered on the socket with ``peerID`` spelt two ways. Tests
 script it; ``obnotify --demo`` plays a scenario on it.
 
+It can also misbehave on purpose, as a node is not trusted: slow, held or
+oversized answers, pages that never end, redirects elsewhere, pictures that are
+not pictures (serve any bytes with :meth:`SimNode.add_image`) and, given an
+``ssl_context``, whatever certificate that context holds.
+
 Everything runs on the caller's event loop; :class:`ThreadedSimNode` wraps it
 for code that cannot share a loop with it.
 """
@@ -16,12 +21,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import hmac
 import json
 import re
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final, Literal, Self
 
@@ -37,7 +43,7 @@ from obnotify.demo.frames import (
     unwrap_notification,
 )
 from obnotify.demo.sanitize import sanitize_value
-from obnotify.demo.store import ChatMessage, ChatStore, NotificationStore
+from obnotify.demo.store import ChatMessage, ChatStore, NotificationStore, StoredNotification
 
 __all__ = [
     "AUTH_MODES",
@@ -71,6 +77,10 @@ _WALLET_IDLE_CHECK: Final = 0.5
 _SHUTDOWN_TIMEOUT: Final = 0.5
 """Seconds in-flight requests get when the node stops (a real node just dies)."""
 
+_PADDING_CHUNK: Final = 64 * 1024
+_ENDLESS_PAGE: Final = 50
+"""Notifications in an endless page when the client gives no ``limit``."""
+
 _PROFILE_ORDER: Final = (
     "peerID", "handle", "name", "location", "about", "shortDescription", "nsfw", "vendor",
     "moderator", "moderatorInfo", "contactInfo", "colors", "avatarHashes", "headerHashes",
@@ -99,6 +109,10 @@ def _error(status: int, reason: str) -> web.Response:
     """The node's ``ErrorResponse``: ``success`` before ``reason``, double quotes made single."""
     body = gojson.dumps({"success": False, "reason": reason.replace('"', "'")}, sort_keys=False)
     return web.Response(text=body, status=status, content_type="application/json")
+
+
+def _is_json(response: web.Response) -> bool:
+    return response.content_type == "application/json"
 
 
 def _forbidden() -> web.Response:
@@ -198,6 +212,29 @@ class SimNode:
         self.profile_delay = 0.02
         """Seconds before async profile answers go out on the socket."""
 
+        # Faults: a node that is not to be trusted.
+        self.hold_images = False
+        """Image requests wait while this holds (a node stuck fetching from IPFS); see
+        :meth:`release_images`."""
+        self.padding = 0
+        """Bytes of JSON whitespace streamed inside every JSON answer of the REST API: the
+        same content, as large as a node gone wrong could make it. 0 sends answers as they are."""
+        self.ignore_limit = False
+        """``GET /ob/notifications`` answers every stored notification, whatever ``limit`` says."""
+        self.endless_pages = False
+        """Every ``GET /ob/notifications`` page holds ``limit`` new notifications, each older
+        than the last: paging never reaches the end, nor a client's cursor."""
+        self.redirect_to = ""
+        """A base URL (``http://host:port``) every request, socket or REST, is redirected to
+        with a 302 to the same path there (``ws://`` for the socket)."""
+        self.greeting: list[Mapping[str, Any]] = []
+        """Frames pushed to each client as soon as its socket is open."""
+        self.images_in_flight = 0
+        """Image requests being answered right now."""
+        self.most_images_in_flight = 0
+        """The highest ``images_in_flight`` has been."""
+        self._endless_served = 0
+
         self.handshake_attempts = 0
         """Requests to ``/ws``, refused or not."""
         self.connections_accepted = 0
@@ -273,6 +310,11 @@ class SimNode:
             target = target / ".cookie"
         target.write_text(self.cookie_line, encoding="utf-8")
         return target
+
+    def release_images(self) -> None:
+        """Let held image requests (``hold_images``) answer, and stop holding new ones."""
+        self.hold_images = False
+        self._bump()
 
     def _bump(self) -> None:
         """Wake everyone in :meth:`wait_until`; state they look at may have changed."""
@@ -498,10 +540,18 @@ class SimNode:
             return await self._socket(request)
         self.requests.append((request.method, request.path_qs))
         self._bump()
+        if self.redirect_to:
+            return self._redirect(request)
         if not self._authorised(request):
             return _forbidden()
         if self.rest_broken:
             return web.Response(status=500, text="<html>internal error</html>")
+        response = await self._route(request)
+        if self.padding > 0 and isinstance(response, web.Response) and _is_json(response):
+            return await self._padded(request, response)
+        return response
+
+    async def _route(self, request: web.Request) -> web.StreamResponse:
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(request.path)
             if match and request.method == method:
@@ -511,9 +561,39 @@ class SimNode:
                     return _error(refusal.status, refusal.reason)
         return _error(404, "Not Found")
 
+    def _redirect(self, request: web.Request) -> web.Response:
+        target = self.redirect_to.rstrip("/")
+        if request.path == "/ws":
+            target = re.sub(r"^http", "ws", target)
+        return web.Response(
+            status=302, headers={"Location": target + request.path_qs}, text="302 Found"
+        )
+
+    async def _padded(self, request: web.Request, response: web.Response) -> web.StreamResponse:
+        """``response`` streamed with ``padding`` spaces after its first character."""
+        body = (response.text or "").encode()
+        stream = web.StreamResponse(
+            status=response.status, headers={"Content-Type": response.headers["Content-Type"]}
+        )
+        stream.enable_chunked_encoding()
+        await stream.prepare(request)
+        filler = b" " * _PADDING_CHUNK
+        # A client that stops reading resets the connection: that is the point.
+        with contextlib.suppress(ConnectionError):
+            await stream.write(body[:1])
+            left = self.padding
+            while left > 0:
+                await stream.write(filler[:left])
+                left -= len(filler)
+            await stream.write(body[1:])
+            await stream.write_eof()
+        return stream
+
     async def _socket(self, request: web.Request) -> web.StreamResponse:
         self.handshake_attempts += 1
         self._bump()
+        if self.redirect_to:
+            return self._redirect(request)
         if not self._authorised(request):
             return _forbidden()
         ws = web.WebSocketResponse(
@@ -530,6 +610,8 @@ class SimNode:
             return ws
         self._sockets[ws] = request.transport
         self._bump()
+        for frame in self.greeting:
+            await self._send(ws, _json_body(frame).encode())
         try:
             async for message in ws:
                 if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
@@ -569,7 +651,12 @@ class SimNode:
         limit = _int_param(request, "limit", -1)
         offset_id = request.query.get("offsetId", "")
         types = [t for t in request.query.get("filter", "").split(",") if t]
-        rows, total = self.notifications.page(limit, offset_id, types)
+        if self.endless_pages:
+            rows, total = self._endless_page(limit if limit > 0 else _ENDLESS_PAGE), 0
+        else:
+            rows, total = self.notifications.page(
+                -1 if self.ignore_limit else limit, offset_id, types
+            )
         payload = {
             "notifications": [row.as_item() for row in rows],
             "total": total,
@@ -577,6 +664,18 @@ class SimNode:
         }
         mangled = gojson.dumps(payload).replace("null", "[]")
         return _json(json.loads(mangled))
+
+    def _endless_page(self, size: int) -> list[StoredNotification]:
+        """``size`` follows never seen before, each a second older than the one before."""
+        start = datetime.now(UTC)
+        rows = []
+        for _ in range(size):
+            self._endless_served += 1
+            notification = unwrap_notification(self.frames.follow(peer_id=DEFAULT_PEER_ID))
+            notification["notificationId"] = random_cid()
+            stamp = start - timedelta(seconds=self._endless_served)
+            rows.append(StoredNotification(0, notification, read=False, timestamp=stamp))
+        return rows
 
     async def _post_mark_read(
         self, request: web.Request, notification_id: str
@@ -593,8 +692,19 @@ class SimNode:
         return _json({})
 
     async def _get_image(self, request: web.Request, image_hash: str) -> web.StreamResponse:
-        if self.image_delay > 0:
-            await asyncio.sleep(self.image_delay)
+        self.images_in_flight += 1
+        self.most_images_in_flight = max(self.most_images_in_flight, self.images_in_flight)
+        self._bump()
+        try:
+            if self.image_delay > 0:
+                await asyncio.sleep(self.image_delay)
+            await self.wait_until(lambda: not self.hold_images, timeout=None)
+            return self._image(image_hash)
+        finally:
+            self.images_in_flight -= 1
+            self._bump()
+
+    def _image(self, image_hash: str) -> web.Response:
         if image_hash in self.image_fail:
             raise _Refusal(500, "context deadline exceeded")
         data = self.images.get(image_hash)

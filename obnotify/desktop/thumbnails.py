@@ -5,6 +5,11 @@ reliable anywhere), and the node can take minutes to fetch an image from the
 network. So images are downloaded once, checked to really be images, written
 atomically under their content hash, and reused forever: an IPFS hash names
 immutable content.
+
+The bytes come from a node, which is not trusted: only four raster formats are
+ever parsed (Pillow would hand an EPS to Ghostscript), the pixel count is checked
+before anything is decoded, and a few downloads at a time share a bounded queue,
+so a flood of slow pictures cannot take the connections the API needs.
 """
 
 from __future__ import annotations
@@ -17,22 +22,28 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 import httpx
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from obnotify.core.ids import is_ipfs_hash
+from obnotify.core.text import printable
 
 __all__ = [
     "DOWNLOAD_TIMEOUT",
+    "FORMATS",
     "MAX_CACHE_BYTES",
+    "MAX_DOWNLOADS",
     "MAX_IMAGE_BYTES",
+    "MAX_PENDING",
     "MAX_PIXELS",
     "PRUNE_EVERY",
     "RETRY_AFTER",
     "ThumbnailCache",
+    "ThumbnailCounters",
 ]
 
 log = logging.getLogger(__name__)
@@ -40,8 +51,18 @@ log = logging.getLogger(__name__)
 MAX_IMAGE_BYTES: Final = 5 * 1024 * 1024
 """Thumbnails are about 120 or 240 px; anything this big is not one."""
 
-MAX_PIXELS: Final = 4096 * 4096
-"""Decoding happens in full to catch truncated files; this bounds the memory it takes."""
+MAX_PIXELS: Final = 1024 * 1024
+"""Thumbnails are about 120 or 240 px square. Decoding happens in full to catch truncated
+files: this bound, checked on the header before any decoding, caps what that takes."""
+
+FORMATS: Final = ("JPEG", "PNG", "GIF", "WEBP")
+"""The only formats Pillow is allowed to parse. Left to itself it also opens EPS and PostScript
+by running Ghostscript on the bytes, and dozens of rarer decoders."""
+
+MAX_DOWNLOADS: Final = 4
+"""Downloads under way at once; the rest wait their turn."""
+MAX_PENDING: Final = 256
+"""Downloads under way or waiting; an image asked for beyond that is not fetched this time."""
 
 RETRY_AFTER: Final = 60.0
 """Seconds a failed hash is left alone, so a burst of toasts does not hammer the node."""
@@ -60,6 +81,7 @@ _KEPT_FORMATS: Final = {"JPEG": ".jpg", "PNG": ".png"}
 _SUFFIXES: Final = tuple(_KEPT_FORMATS.values())
 _PARTIAL_PREFIX: Final = ".part-"
 _CHUNK: Final = 64 * 1024
+_LOCATION_CHARS: Final = 200
 
 
 class _Rejected(Exception):
@@ -70,17 +92,34 @@ class _Unavailable(Exception):
     """The node has no image to give now (404, or 500 when the network fetch failed)."""
 
 
+@dataclass
+class ThumbnailCounters:
+    """What became of the downloads, for the log and the tests."""
+
+    stored: int = 0
+    rejected: int = 0
+    """The node answered with something that is not an acceptable thumbnail."""
+    unavailable: int = 0
+    failed: int = 0
+    """Network errors, timeouts, a full disk."""
+    dropped: int = 0
+    """Asked for while ``max_pending`` downloads were already queued."""
+
+
 class ThumbnailCache:
     """Images from ``GET /ob/images/HASH`` as local files, downloaded at most once at a time.
 
     Args:
         directory: Where the files live, ``<hash>.jpg`` or ``<hash>.png``; created if missing.
-        client: Carries the node's base URL, authentication and TLS settings.
+        client: Carries the node's base URL, authentication and TLS settings: best a client
+            of its own (``NodeApi.pictures``), as downloads can hold connections for minutes.
         max_bytes: Larger responses are refused without being read to the end.
         max_cache_bytes: The size the folder is pruned to when the cache is created, and
             again after every ``PRUNE_EVERY`` downloads.
-        timeout: Seconds one download may take in all, whoever is still waiting.
+        timeout: Seconds one download may take once started, whoever is still waiting.
         retry_after: Seconds a failed hash is not asked for again.
+        max_downloads: Downloads under way at once.
+        max_pending: Downloads under way or waiting; more get None at once.
         clock: Monotonic seconds, injectable so tests can pass time.
     """
 
@@ -93,6 +132,8 @@ class ThumbnailCache:
         max_cache_bytes: int = MAX_CACHE_BYTES,
         timeout: float = DOWNLOAD_TIMEOUT,
         retry_after: float = RETRY_AFTER,
+        max_downloads: int = MAX_DOWNLOADS,
+        max_pending: int = MAX_PENDING,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.directory = Path(directory)
@@ -101,6 +142,9 @@ class ThumbnailCache:
         self._timeout = timeout
         self._retry_after = retry_after
         self._clock = clock
+        self._slots = asyncio.Semaphore(max_downloads)
+        self._max_pending = max_pending
+        self.counters = ThumbnailCounters()
         self._inflight: dict[str, asyncio.Task[Path | None]] = {}
         """One download per hash; holding the task here also keeps it from being collected."""
         self._failed: dict[str, float] = {}
@@ -141,6 +185,13 @@ class ThumbnailCache:
             del self._failed[image_hash]
         task = self._inflight.get(image_hash)
         if task is None:
+            if len(self._inflight) >= self._max_pending:
+                # Not a failure of this image: a later toast may ask again.
+                self.counters.dropped += 1
+                log.debug(
+                    "Image %s not fetched: %d downloads pending", image_hash, len(self._inflight)
+                )
+                return None
             task = asyncio.create_task(self._fetch(image_hash), name=f"thumbnail {image_hash}")
             self._inflight[image_hash] = task
             task.add_done_callback(lambda done: self._forget(image_hash, done))
@@ -165,21 +216,31 @@ class ThumbnailCache:
 
     async def _fetch(self, image_hash: str) -> Path | None:
         """Download, check and store one image; never raises except when cancelled."""
-        try:
-            async with asyncio.timeout(self._timeout):
-                data = await self._download(image_hash)
-                return await asyncio.to_thread(self._store, image_hash, data)
-        except _Rejected as exc:
-            log.warning("Image %s from the node is not used: %s", image_hash, exc)
-        except _Unavailable as exc:
-            log.debug("Image %s is not available from the node: %s", image_hash, exc)
-        except (httpx.HTTPError, TimeoutError) as exc:
-            # The exception's text can hold the URL; its type is enough to tell what happened.
-            log.debug("Image %s could not be downloaded: %s", image_hash, type(exc).__name__)
-        except OSError as exc:
-            log.warning("Image %s could not be cached in %s: %s", image_hash, self.directory, exc)
-        except Exception:
-            log.exception("Image %s: unexpected failure", image_hash)
+        async with self._slots:
+            try:
+                async with asyncio.timeout(self._timeout):
+                    data = await self._download(image_hash)
+                    path = await asyncio.to_thread(self._store, image_hash, data)
+                self.counters.stored += 1
+                return path
+            except _Rejected as exc:
+                self.counters.rejected += 1
+                log.warning("Image %s from the node is not used: %s", image_hash, exc)
+            except _Unavailable as exc:
+                self.counters.unavailable += 1
+                log.debug("Image %s is not available from the node: %s", image_hash, exc)
+            except (httpx.HTTPError, TimeoutError) as exc:
+                # The exception's text can hold the URL; its type is enough to tell what happened.
+                self.counters.failed += 1
+                log.debug("Image %s could not be downloaded: %s", image_hash, type(exc).__name__)
+            except OSError as exc:
+                self.counters.failed += 1
+                log.warning(
+                    "Image %s could not be cached in %s: %s", image_hash, self.directory, exc
+                )
+            except Exception:
+                self.counters.failed += 1
+                log.exception("Image %s: unexpected failure", image_hash)
         self._remember_failure(image_hash)
         return None
 
@@ -199,11 +260,19 @@ class ThumbnailCache:
             timeout=httpx.Timeout(self._timeout),
             follow_redirects=False,
         ) as response:
-            if response.status_code != 200:
-                raise _Unavailable(f"HTTP {response.status_code}")
+            code = response.status_code
+            if 300 <= code < 400:
+                location = printable(response.headers.get("Location", ""), _LOCATION_CHARS)
+                raise _Rejected(
+                    f"a redirect (HTTP {code}) to {location or 'nowhere'}, not followed"
+                )
+            if code != 200:
+                raise _Unavailable(f"HTTP {code}")
             encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
             if encoding not in ("", "identity"):
-                raise _Rejected(f"unexpected Content-Encoding {encoding!r}")
+                raise _Rejected(
+                    f"unexpected Content-Encoding {printable(encoding, _LOCATION_CHARS)}"
+                )
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > self._max_bytes:
                 raise _Rejected(f"{int(length)} bytes is over the {self._max_bytes} byte limit")
@@ -270,17 +339,18 @@ class ThumbnailCache:
 def _checked_image(data: bytes) -> tuple[str, bytes]:
     """The file suffix and bytes to store, or :class:`_Rejected` when ``data`` is no whole image.
 
-    ``verify()`` checks structure but not that a JPEG is complete, so the image is
-    also decoded in full; JPEG and PNG are kept as sent, anything else becomes PNG.
+    Only :data:`FORMATS` are parsed, and the size in the header is checked before
+    anything is decoded. ``verify()`` checks structure but not that a JPEG is
+    complete, so the image is also decoded in full; JPEG and PNG are kept as sent,
+    GIF and WebP become PNG.
     """
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data), formats=FORMATS) as probe:
             image_format = probe.format or ""
+            _check_size(probe)
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise _Rejected(f"{width}x{height} pixels is too large for a thumbnail")
+        with Image.open(io.BytesIO(data), formats=FORMATS) as image:
+            _check_size(image)
             image.load()
             suffix = _KEPT_FORMATS.get(image_format)
             if suffix is not None:
@@ -290,8 +360,16 @@ def _checked_image(data: bytes) -> tuple[str, bytes]:
             return ".png", converted.getvalue()
     except _Rejected:
         raise
+    except UnidentifiedImageError as exc:
+        raise _Rejected(f"not a {', '.join(FORMATS)} image") from exc
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise _Rejected(f"not a readable image ({type(exc).__name__})") from exc
+
+
+def _check_size(image: Image.Image) -> None:
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise _Rejected(f"{width}x{height} pixels is too large for a thumbnail")
 
 
 def _touch(path: Path) -> None:

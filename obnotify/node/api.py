@@ -1,8 +1,16 @@
-"""The node's REST API: one httpx client with the same auth and TLS as the socket."""
+"""The node's REST API: httpx clients with the same auth and TLS as the socket.
+
+A node is not trusted to behave: every answer is read as a stream and refused
+once it outgrows what a real node ever sends, redirects are never followed, and
+pictures go through a small pool of their own so that slow downloads cannot hold
+up the calls that catch up.
+"""
 
 from __future__ import annotations
 
 import logging
+import ssl
+from collections.abc import Generator
 from typing import Any, Final
 
 import httpx
@@ -18,17 +26,39 @@ from obnotify.core.decode import (
 )
 from obnotify.core.events import ChatMessage, DecodeError, Profile, WalletBalances
 from obnotify.core.ids import safe_id
+from obnotify.core.text import printable
 from obnotify.node.config import NodeConfig
+from obnotify.node.tls import PinMismatch, describe_tls_error
 
-__all__ = ["ApiError", "AuthFailed", "NodeApi"]
+__all__ = [
+    "MAX_PAGE_BYTES",
+    "MAX_RECORD_BYTES",
+    "PICTURE_CONNECTIONS",
+    "ApiError",
+    "AuthFailed",
+    "NodeApi",
+    "ResponseTooLarge",
+    "TlsPinMismatch",
+]
 
 log = logging.getLogger(__name__)
 
 TIMEOUT: Final = httpx.Timeout(15.0, connect=10.0)
 
+_MIB: Final = 1024 * 1024
+MAX_PAGE_BYTES: Final = 8 * _MIB
+"""A list: a page of notifications (50 take about 100 KiB), the chat conversations, or up
+to 50 chat messages of at most 20,000 characters each."""
+MAX_RECORD_BYTES: Final = 1 * _MIB
+"""One profile, the wallet balances, or the answer to a POST: a few KiB from a real node."""
+PICTURE_CONNECTIONS: Final = 4
+"""Connections the picture client may open; the API client keeps its own."""
+_CHUNK: Final = 64 * 1024
+_ERROR_CHARS: Final = 300
+
 
 class ApiError(Exception):
-    """A REST call failed; the message is fit for the log (no credentials)."""
+    """A REST call failed; the message is fit for the log (no credentials, node text escaped)."""
 
 
 class AuthFailed(ApiError):
@@ -36,77 +66,171 @@ class AuthFailed(ApiError):
 
 
 class TlsPinMismatch(ApiError):
-    """The node's certificate does not match the pinned fingerprint."""
+    """The node's certificate does not match the pinned fingerprint; nothing was sent."""
 
 
-def make_client(config: NodeConfig) -> httpx.AsyncClient:
-    """An HTTP client for one node; ``trust_env`` off so no proxy sees the credentials."""
+class ResponseTooLarge(ApiError):
+    """The answer grew past its limit while it streamed; the rest was never read."""
 
-    async def check_pin(response: httpx.Response) -> None:
-        stream = response.extensions.get("network_stream")
-        ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
-        der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
-        if not config.pin_matches(der):
-            raise TlsPinMismatch(
-                "the node's certificate does not match the pinned SHA-256 fingerprint"
-            )
 
+class _NodeAuth(httpx.Auth):
+    """The credentials of the API's current settings, on every request of both clients.
+
+    Read per request, so a corrected password reaches picture downloads too.
+    """
+
+    def __init__(self, api: NodeApi) -> None:
+        self._api = api
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers.update(self._api.config.auth_headers())
+        yield request
+
+
+def make_client(
+    config: NodeConfig,
+    *,
+    auth: httpx.Auth | None = None,
+    limits: httpx.Limits | None = None,
+) -> httpx.AsyncClient:
+    """An HTTP client for one node; ``trust_env`` off so no proxy sees the credentials.
+
+    Without ``auth`` the credentials go as default headers. Answers are asked for
+    uncompressed: a compressed body can expand far past its limit in one read.
+    """
     ctx = config.ssl_context()
+    headers = {"Accept-Encoding": "identity"}
+    if auth is None:
+        headers |= config.auth_headers()
     return httpx.AsyncClient(
         base_url=config.base_url,
-        headers=config.auth_headers(),
+        headers=headers,
+        auth=auth,
         verify=ctx if ctx is not None else True,
         timeout=TIMEOUT,
+        limits=limits or httpx.Limits(),
         trust_env=False,
         follow_redirects=False,
-        event_hooks={"response": [check_pin]} if config.tls and config.pin_sha256 else {},
     )
 
 
+def _tls_cause(exc: BaseException) -> ssl.SSLError | None:
+    """The TLS error under an httpx error, if any (httpx wraps it twice)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _failure(where: str, exc: httpx.HTTPError) -> ApiError:
+    tls = _tls_cause(exc)
+    if isinstance(tls, PinMismatch):
+        return TlsPinMismatch(f"{where}: {describe_tls_error(tls)}")
+    if tls is not None:
+        return ApiError(f"{where}: {describe_tls_error(tls)}")
+    detail = printable(str(exc), _ERROR_CHARS)
+    return ApiError(f"{where}: {type(exc).__name__}{': ' if detail else ''}{detail}")
+
+
+def _check_status(where: str, response: httpx.Response) -> None:
+    code = response.status_code
+    if code in (401, 403):
+        raise AuthFailed(f"{where}: {code}")
+    if 300 <= code < 400:
+        location = printable(response.headers.get("Location", ""), _ERROR_CHARS)
+        raise ApiError(
+            f"{where}: the node answered with a redirect (HTTP {code}) to {location or 'nowhere'}, "
+            "which is not followed: check the node's address"
+        )
+    if code >= 400:
+        raise ApiError(f"{where}: HTTP {code}")
+
+
+async def _read_capped(where: str, response: httpx.Response, max_bytes: int) -> bytes:
+    """The body, refused as soon as it is known to be over ``max_bytes``."""
+
+    def too_large(size: str) -> ResponseTooLarge:
+        return ResponseTooLarge(
+            f"{where}: the node's answer is {size} the {max_bytes // _MIB} MiB limit, far more "
+            "than a node sends: refused"
+        )
+
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise too_large(f"{int(length)} bytes, over")
+    body = bytearray()
+    async for chunk in response.aiter_bytes(_CHUNK):
+        body += chunk
+        if len(body) > max_bytes:
+            raise too_large("over")
+    return bytes(body)
+
+
 class NodeApi:
-    """The REST calls a notifier needs, returning core values."""
+    """The REST calls a notifier needs, returning core values.
+
+    Args:
+        config: The node; read again on every request, so a new password takes effect.
+        client: The client for API calls, made from ``config`` when not given.
+    """
 
     def __init__(self, config: NodeConfig, client: httpx.AsyncClient | None = None) -> None:
         self.config = config
-        self.client = client or make_client(config)
+        auth = _NodeAuth(self)
+        self.client = client or make_client(config, auth=auth)
+        self.pictures = make_client(
+            config,
+            auth=auth,
+            limits=httpx.Limits(
+                max_connections=PICTURE_CONNECTIONS, max_keepalive_connections=PICTURE_CONNECTIONS
+            ),
+        )
+        """A client of its own for ``GET /ob/images``, which can take minutes an image:
+        however many wait, the API client's connections stay free."""
 
     async def aclose(self) -> None:
         await self.client.aclose()
+        await self.pictures.aclose()
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    async def _call(
+        self, method: str, path: str, *, max_bytes: int = MAX_RECORD_BYTES, **kwargs: Any
+    ) -> bytes:
+        """The body of a successful answer, read within ``max_bytes``."""
+        where = f"{method} {path.split('?')[0]}"
         try:
-            response = await self.client.request(method, path, **kwargs)
-        except TlsPinMismatch:
-            raise
+            async with self.client.stream(method, path, **kwargs) as response:
+                _check_status(where, response)
+                return await _read_capped(where, response, max_bytes)
         except httpx.HTTPError as exc:
-            raise ApiError(f"{method} {path.split('?')[0]}: {type(exc).__name__}: {exc}") from exc
-        if response.status_code in (401, 403):
-            raise AuthFailed(f"{method} {path.split('?')[0]}: {response.status_code}")
-        if response.status_code >= 400:
-            raise ApiError(f"{method} {path.split('?')[0]}: HTTP {response.status_code}")
-        return response
+            raise _failure(where, exc) from exc
 
     async def notifications(self, *, limit: int = 50, offset_id: str = "") -> NotificationPage:
         params: dict[str, str | int] = {"limit": limit}
         if offset_id:
             params["offsetId"] = offset_id
-        response = await self._request("GET", "/ob/notifications", params=params)
-        page = decode_notification_page(response.content)
+        body = await self._call("GET", "/ob/notifications", max_bytes=MAX_PAGE_BYTES, params=params)
+        page = decode_notification_page(body)
         if isinstance(page, DecodeError):
             raise ApiError(f"GET /ob/notifications: undecodable answer: {page.reason}")
+        if len(page.items) > limit:
+            # A node that ignores the limit must not make one catch-up step unbounded.
+            log.info("the node sent %d notifications for a page of %d", len(page.items), limit)
+            page = msgspec.structs.replace(page, items=page.items[:limit])
         return page
 
     async def mark_notification_read(self, notification_id: str) -> None:
         nid = safe_id(notification_id)
         if nid:
-            await self._request("POST", f"/ob/marknotificationasread/{nid}")
+            await self._call("POST", f"/ob/marknotificationasread/{nid}")
 
     async def mark_all_notifications_read(self) -> None:
-        await self._request("POST", "/ob/marknotificationsasread")
+        await self._call("POST", "/ob/marknotificationsasread")
 
     async def fetch_profiles_async(self, peer_ids: list[str], async_id: str) -> None:
         """Ask for profiles; each arrives later on the socket, tagged with ``async_id``."""
-        await self._request(
+        await self._call(
             "POST",
             "/ob/fetchprofiles",
             params={"async": "true", "asyncID": async_id, "usecache": "true"},
@@ -117,13 +241,12 @@ class NodeApi:
         pid = safe_id(peer_id)
         if not pid:
             return None
-        response = await self._request("GET", f"/ob/profile/{pid}", params={"usecache": "true"})
-        decoded = decode_profile(response.content, pid)
+        body = await self._call("GET", f"/ob/profile/{pid}", params={"usecache": "true"})
+        decoded = decode_profile(body, pid)
         return None if isinstance(decoded, DecodeError) else decoded
 
     async def balances(self) -> WalletBalances | None:
-        response = await self._request("GET", "/wallet/balance")
-        decoded = decode_balances(response.content)
+        decoded = decode_balances(await self._call("GET", "/wallet/balance"))
         if isinstance(decoded, DecodeError):
             log.warning("wallet balance undecodable: %s", decoded.reason)
             return None
@@ -131,9 +254,9 @@ class NodeApi:
 
     async def send_chat(self, peer_id: str, message: str, subject: str = "") -> str:
         body = msgspec.json.encode({"peerId": peer_id, "subject": subject, "message": message})
-        response = await self._request("POST", "/ob/chat", content=body)
+        reply = await self._call("POST", "/ob/chat", content=body)
         try:
-            answer = msgspec.json.decode(response.content)
+            answer = msgspec.json.decode(reply)
         except msgspec.DecodeError:
             return ""
         mid = answer.get("messageId") if isinstance(answer, dict) else None
@@ -143,12 +266,12 @@ class NodeApi:
         pid = safe_id(peer_id)
         if pid:
             params = {"subject": subject} if subject else {}
-            await self._request("POST", f"/ob/markchatasread/{pid}", params=params)
+            await self._call("POST", f"/ob/markchatasread/{pid}", params=params)
 
     async def chat_conversations(self) -> list[tuple[str, int]]:
         """(peer id, unread count) of every direct conversation."""
-        response = await self._request("GET", "/ob/chatconversations")
-        decoded = decode_conversations(response.content)
+        body = await self._call("GET", "/ob/chatconversations", max_bytes=MAX_PAGE_BYTES)
+        decoded = decode_conversations(body)
         if isinstance(decoded, DecodeError):
             raise ApiError(f"GET /ob/chatconversations: undecodable answer: {decoded.reason}")
         return decoded
@@ -164,11 +287,10 @@ class NodeApi:
         params: dict[str, str | int] = {"limit": limit}
         if subject:
             params["subject"] = subject
-        response = await self._request("GET", f"/ob/chatmessages/{pid}", params=params)
-        decoded = decode_chat_messages(response.content)
+        body = await self._call(
+            "GET", f"/ob/chatmessages/{pid}", max_bytes=MAX_PAGE_BYTES, params=params
+        )
+        decoded = decode_chat_messages(body)
         if isinstance(decoded, DecodeError):
             raise ApiError(f"GET /ob/chatmessages: undecodable answer: {decoded.reason}")
-        return decoded
-
-    async def image(self, image_hash: str) -> httpx.Response:
-        return await self._request("GET", f"/ob/images/{image_hash}")
+        return decoded[:limit]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import ipaddress
 import re
 import ssl
@@ -11,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
+
+from obnotify.node.tls import pinned_context
 
 __all__ = ["COOKIE_NAME", "ConfigError", "NodeConfig", "parse_node_url", "read_cookie_file"]
 
@@ -70,15 +71,12 @@ class NodeConfig:
         return {}
 
     def ssl_context(self) -> ssl.SSLContext | None:
-        """The TLS context for wss/https: system store, a CA file, or none when a pin is checked."""
+        """The TLS context for wss/https: system store, a CA file, or the pinned certificate."""
         if not self.tls:
             return None
         if self.pin_sha256:
-            # Self-signed nodes: trust is the pin, checked on the peer certificate after connecting.
-            ctx = ssl.create_default_context()
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE
-            return ctx
+            # Self-signed nodes: trust is the pin, checked inside every TLS handshake.
+            return pinned_context(self.pin_sha256)
         ctx = ssl.create_default_context()
         if self.ca_file:
             try:
@@ -89,9 +87,6 @@ class NodeConfig:
                     "Point --ca at the node's PEM certificate authority (ssl/rootCA.crt from gencerts)."
                 ) from exc
         return ctx
-
-    def pin_matches(self, der_cert: bytes | None) -> bool:
-        return der_cert is not None and hashlib.sha256(der_cert).hexdigest() == self.pin_sha256
 
 
 def _is_loopback(host: str) -> bool:
@@ -186,14 +181,11 @@ def make_config(
         allow_insecure_auth=allow_insecure_auth,
         name=name,
     )
-    if (
-        (username or password)
-        and not config.tls
-        and not _is_loopback(config.host)
-        and not allow_insecure_auth
-    ):
+    secret = "password" if username or password else "auth cookie" if cookie else ""
+    if secret and not config.tls and not _is_loopback(config.host) and not allow_insecure_auth:
+        # The cookie opens the node as fully as the password does: the same rule for both.
         raise ConfigError(
-            f"Refusing to send your password unencrypted to {config.host}: use https:// with the "
+            f"Refusing to send your {secret} unencrypted to {config.host}: use https:// with the "
             "node's SSL on, or pass --allow-insecure-auth if this network is trusted."
         )
     config.ssl_context()

@@ -17,9 +17,12 @@ from typing import Any, Final
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.frames import CloseCode
 
 from obnotify.core.backoff import Backoff
+from obnotify.core.text import printable
 from obnotify.node.config import NodeConfig
+from obnotify.node.tls import describe_tls_error
 
 __all__ = ["MAX_MESSAGE_BYTES", "ConnState", "NodeLink"]
 
@@ -34,6 +37,8 @@ PING_TIMEOUT: Final = 20.0
 OPEN_TIMEOUT: Final = 10.0
 CLOSE_TIMEOUT: Final = 2.0
 """A dead path never answers the closing handshake: give up on it quickly."""
+LOCATION_CHARS: Final = 200
+"""A redirect's target is shown in the state line, cut to this length."""
 
 
 class ConnState(enum.StrEnum):
@@ -82,6 +87,8 @@ class NodeLink:
         self._ws: ClientConnection | None = None
 
     def _set_state(self, state: ConnState, detail: str = "") -> None:
+        # Details quote exceptions, and those can quote what the node sent.
+        detail = printable(detail)
         if state is self.state and detail == self.detail:
             return
         self.state, self.detail = state, detail
@@ -124,7 +131,7 @@ class NodeLink:
             self.attempts += 1
             opened_at: float | None = None
             try:
-                async with connect(
+                async with _ConnectWithoutRedirects(
                     self.config.ws_url,
                     additional_headers=self.config.auth_headers(),
                     ssl=ssl_context,
@@ -138,8 +145,6 @@ class NodeLink:
                 ) as ws:
                     self._ws = ws
                     opened_at = time.monotonic()
-                    if self.config.tls and self.config.pin_sha256:
-                        self._check_pin(ws)
                     self._set_state(ConnState.CONNECTED)
                     await self._receive(ws)
                 if not self._stopping:
@@ -155,14 +160,10 @@ class NodeLink:
                     await self._wait(None)
                     continue
                 self._set_state(ConnState.UNREACHABLE, f"handshake refused: HTTP {code}")
-            except _PinMismatch as exc:
-                self._set_state(ConnState.TLS_FAILED, str(exc))
-            except ssl.SSLCertVerificationError as exc:
-                self._set_state(
-                    ConnState.TLS_FAILED, f"certificate not trusted: {exc.verify_message}"
-                )
+            except _Redirected as exc:
+                self._set_state(ConnState.UNREACHABLE, str(exc))
             except ssl.SSLError as exc:
-                self._set_state(ConnState.TLS_FAILED, f"TLS error: {exc.reason or exc}")
+                self._set_state(ConnState.TLS_FAILED, describe_tls_error(exc))
             except InvalidURI as exc:
                 self._set_state(ConnState.UNREACHABLE, f"bad URL: {exc}")
                 await self._wait(None)
@@ -179,15 +180,6 @@ class NodeLink:
             await self._wait(self.backoff.next_delay())
         self._set_state(ConnState.STOPPED)
 
-    def _check_pin(self, ws: ClientConnection) -> None:
-        ssl_object = ws.transport.get_extra_info("ssl_object")
-        der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
-        if not self.config.pin_matches(der):
-            raise _PinMismatch(
-                "the node's certificate does not match the pinned SHA-256 fingerprint "
-                "(was it regenerated? update --pin)"
-            )
-
     async def _receive(self, ws: ClientConnection) -> None:
         connected_task: asyncio.Task[None] | None = None
         if self._on_connected is not None:
@@ -202,8 +194,30 @@ class NodeLink:
                     await connected_task
 
 
-class _PinMismatch(Exception):
-    pass
+class _Redirected(InvalidHandshake):
+    """The node answered the socket's handshake with a redirect, which is never followed."""
+
+    def __init__(self, status: int, location: str) -> None:
+        super().__init__(
+            f"the node answered with a redirect (HTTP {status}) to "
+            f"{location[:LOCATION_CHARS] or 'nowhere'}, which is not followed: check the "
+            "node's address (a captive portal or a proxy may be answering in its place)"
+        )
+
+
+class _ConnectWithoutRedirects(connect):
+    """websockets' ``connect`` that refuses redirects instead of following them.
+
+    websockets follows up to ten redirects by itself, to other hosts too (it only
+    drops the credentials then) and would take events from whatever answers there.
+    A node never redirects its socket.
+    """
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        if isinstance(exc, InvalidStatus) and 300 <= exc.response.status_code < 400:
+            location = exc.response.headers.get("Location", "")
+            return _Redirected(exc.response.status_code, location)
+        return exc
 
 
 def _describe(exc: BaseException) -> str:
@@ -212,6 +226,11 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError):
         return "timed out"
     if isinstance(exc, ConnectionClosed):
+        if exc.sent is not None and exc.sent.code == CloseCode.MESSAGE_TOO_BIG:
+            return (
+                f"the node sent a message larger than {MAX_MESSAGE_BYTES // (1024 * 1024)} MiB, "
+                "so the connection was dropped"
+            )
         return "connection lost"
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror

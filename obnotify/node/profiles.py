@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 from obnotify.core.events import Profile, ProfileReply
 from obnotify.core.ids import is_peer_id
+from obnotify.core.text import printable
 from obnotify.node.api import ApiError, NodeApi
 from obnotify.store import StoreUnavailable
 
@@ -113,7 +114,7 @@ class ProfileDirectory:
         elif asked is not None and reply.peer_id in asked:
             self._settle(reply.peer_id, failed=True)
         else:
-            log.debug("a profile reply to another client's request %s", reply.request_id)
+            log.debug("a profile reply to another client's request %s", printable(reply.request_id))
             return
         if asked is not None:
             asked.discard(reply.peer_id)

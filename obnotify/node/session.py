@@ -246,7 +246,6 @@ class NodeSession:
         self.config = dataclasses.replace(self.config, password=password)
         self.link.config = self.config
         self.api.config = self.config
-        self.api.client.headers.update(self.config.auth_headers())
         self.link.retry_now()
 
     def _on_state(self, state: ConnState, detail: str) -> None:

@@ -41,6 +41,7 @@ from obnotify.core.events import (
     NotificationType as T,
 )
 from obnotify.core.money import Amount
+from obnotify.core.text import printable
 
 from .frames import (
     ALICE,
@@ -1004,7 +1005,7 @@ def test_bad_frames_become_decode_errors(frame: str, reason: str) -> None:
     event = decode_frame(frame)
     assert isinstance(event, DecodeError), event
     assert reason in event.reason
-    assert event.excerpt == frame[:120].replace("\n", " ")
+    assert event.excerpt == printable(frame[:120], 120)
     assert event_kind(event) == "error" and event_id(event) == "" and event_key(event) is None
 
 
@@ -1040,7 +1041,7 @@ def test_size_limit() -> None:
     limited = decode_frame(small, max_size=100)
     assert isinstance(limited, DecodeError)
     assert limited.reason == "frame larger than 100 bytes"
-    assert limited.excerpt == small[:120].replace("\n", " ")
+    assert limited.excerpt == printable(small[:120], 120)
     assert isinstance(decode_frame(small, max_size=len(small)), Notification)
 
     def chat(text: str) -> str:
@@ -1069,6 +1070,18 @@ def test_error_reason_and_excerpt_are_bounded() -> None:
     event = decode_frame(frame)
     assert isinstance(event, DecodeError)
     assert len(event.reason) <= 300 and len(event.excerpt) == 120
+
+
+def test_what_a_bad_frame_puts_in_the_log_is_escaped() -> None:
+    forged = '{"notification": \x1b[31mRED\r\nobnotify: node forged: connected'
+    event = decode_frame(forged)
+    assert isinstance(event, DecodeError)
+    assert (
+        event.excerpt == '{"notification": \\x1b[31mRED\\x0d\\x0aobnotify: node forged: connected'
+    )
+    assert printable(event.reason) == event.reason
+    keys = decode_frame('{"\\u001b[2J\\r\\nforged": 1, "\\u202eevil": 2, "' + "k" * 500 + '": 3}')
+    assert keys == UnknownFrame(keys=("\\u202eevil", "\\x1b[2J\\x0d\\x0aforged", "k" * 40))
 
 
 def test_event_identity_helpers() -> None:

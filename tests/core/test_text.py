@@ -10,12 +10,33 @@ from hypothesis import strategies as st
 
 from obnotify.core import text
 from obnotify.core.ids import is_ipfs_hash, is_peer_id, safe_id, short_id
-from obnotify.core.text import clip, one_line, unescape
+from obnotify.core.text import clip, one_line, printable, unescape
+
+IGNORABLE_OR_BIDI = [
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+]
+"""Unicode's Default_Ignorable_Code_Point property with every Bidi_Control (Unicode 15)."""
 
 
 def reference_one_line(value: str) -> str:
     """``one_line`` without its fast path: what it must always equal."""
-    return text._SPACE.sub(" ", text._CONTROL.sub("", value)).strip()
+    return text._SPACE.sub(" ", text._INVISIBLE.sub(text._keep_in_emoji, value)).strip()
 
 
 @pytest.mark.parametrize(
@@ -45,6 +66,24 @@ def test_unescape_once(raw: str, plain: str) -> None:
         ("\u202eevil\u202c", "evil"),
         ("zero\u200bwidth", "zerowidth"),
         ("bell\x07", "bell"),
+        ("\ufeffBOM", "BOM"),
+        ("arabic\u061cmark", "arabicmark"),
+        ("\u2066isolate\u2069", "isolate"),
+        ("soft\u00adhyphen", "softhyphen"),
+        ("\u3164filler", "filler"),
+        ("tag\U000e0041\U000e007fs", "tags"),
+        ("csi\x9b31m", "csi31m"),
+        ("next\x85line", "next line"),
+        ("👩\u200d💻", "👩\u200d💻"),
+        ("👩🏽\u200d💻", "👩🏽\u200d💻"),
+        ("🏳\ufe0f\u200d🌈", "🏳\ufe0f\u200d🌈"),
+        ("❤\ufe0f", "❤\ufe0f"),
+        ("1\ufe0f\u20e3", "1\ufe0f\u20e3"),
+        ("Al\u200dice", "Alice"),
+        ("Al\ufe0fice", "Alice"),
+        ("\u200d💻", "💻"),
+        ("1\ufe0f", "1"),
+        ("葛\U000e0100", "葛"),
         ("clean text", "clean text"),
         ("", ""),
         ("   ", ""),
@@ -54,18 +93,81 @@ def test_one_line(raw: str, line: str) -> None:
     assert one_line(raw) == line
 
 
+def test_every_ignorable_and_bidi_control_is_dropped_alone_and_in_a_word() -> None:
+    for first, last in IGNORABLE_OR_BIDI:
+        for code in range(first, last + 1):
+            char = chr(code)
+            assert one_line(f"a{char}b") == "ab", hex(code)
+            assert one_line(char) == "", hex(code)
+
+
 def test_one_line_fast_path_is_exact_for_every_character() -> None:
-    """The fast path skips the patterns for printable text; no character they touch may be printable."""
+    """The fast path skips the patterns for printable text; what they touch must not pass it."""
     for code in range(sys.maxunicode + 1):
         char = chr(code)
-        if text._SPACE.match(char) or text._CONTROL.match(char):
-            assert char == " " or not char.isprintable(), hex(code)
+        if text._SPACE.match(char) or text._INVISIBLE.match(char):
+            fast = char.isprintable() and (char.isascii() or not text._SHOWN_INVISIBLE.match(char))
+            assert char == " " or not fast, hex(code)
+
+
+def test_printable_leaves_no_character_raw_that_a_terminal_would_act_on() -> None:
+    for code in range(sys.maxunicode + 1):
+        shown = printable(chr(code))
+        assert shown.isprintable() and not text._INVISIBLE.search(shown), hex(code)
 
 
 @settings(max_examples=300)
 @given(st.text(max_size=60))
 def test_one_line_equals_reference(value: str) -> None:
     assert one_line(value) == reference_one_line(value)
+
+
+@settings(max_examples=300)
+@given(
+    st.text(
+        st.sampled_from(["a", " ", "👩", "❤", "1", "🏽", "\u200d", "\ufe0f", "\u20e3", "\u202e"]),
+        max_size=12,
+    )
+)
+def test_one_line_on_emoji_parts_equals_reference(value: str) -> None:
+    assert one_line(value) == reference_one_line(value)
+    assert "\u202e" not in one_line(value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m"),
+        ("line\r\nobnotify: forged", "line\\x0d\\x0aobnotify: forged"),
+        ("tab\there", "tab\\x09here"),
+        ("csi\x9b2J", "csi\\x9b2J"),
+        ("\u202eevil", "\\u202eevil"),
+        ("zero\u200bwidth\ufeff", "zero\\u200bwidth\\ufeff"),
+        ("sep\u2028arator", "sep\\u2028arator"),
+        ("\U000e0041tag", "\\U000e0041tag"),
+        ("\udcff surrogate", "\\udcff surrogate"),
+        ("filler\u3164", "filler\\u3164"),
+        ("plain text, ümlaut 😀", "plain text, ümlaut 😀"),
+        ("", ""),
+    ],
+)
+def test_printable_escapes_what_a_terminal_or_log_would_act_on(raw: str, shown: str) -> None:
+    assert printable(raw) == shown
+
+
+def test_printable_limit_never_cuts_an_escape() -> None:
+    assert printable("ab\x1bcd", 3) == "ab"
+    assert printable("ab\x1bcd", 6) == "ab\\x1b"
+    assert printable("abcdef", 3) == "abc"
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=60), st.integers(min_value=0, max_value=80))
+def test_printable_output_is_one_visible_line(value: str, limit: int) -> None:
+    shown = printable(value, limit)
+    assert len(shown) <= limit
+    assert shown.isprintable()
+    assert not text._INVISIBLE.search(shown)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import contextlib
 import io
 import logging
 import os
+import zlib
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
@@ -15,11 +16,14 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from aiohttp import web
-from PIL import Image
+from PIL import EpsImagePlugin, Image
 
 from obnotify.core.ids import is_ipfs_hash
 from obnotify.demo.cid import cid_v0
-from obnotify.desktop.thumbnails import PRUNE_EVERY, ThumbnailCache
+from obnotify.demo.node import SimNode
+from obnotify.desktop.thumbnails import PRUNE_EVERY, ThumbnailCache, ThumbnailCounters
+from obnotify.node.api import NodeApi
+from obnotify.node.config import make_config
 
 TIME_FACTOR = float(os.environ.get("OBNOTIFY_TEST_TIME_FACTOR", "1"))
 """Stretches every deadline on slow machines."""
@@ -385,3 +389,78 @@ def test_a_cache_left_open_prunes_as_it_goes(tmp_path: Path) -> None:
     kept = sum(p.stat().st_size for p in tmp_path.iterdir())
     assert kept <= bound
     assert (tmp_path / f"{hashes[-1]}.jpg").exists(), "the newest image stays"
+
+
+EPS = (
+    b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n%%EndComments\n"
+    b"newpath 0 0 moveto 10 10 lineto stroke\nshowpage\n%%EOF\n"
+)
+"""A valid EPS: Pillow, left to guess the format, renders it by running Ghostscript."""
+
+
+def png_header(width: int, height: int, rows: int) -> bytes:
+    """A PNG claiming ``width`` x ``height`` pixels whose data holds ``rows`` rows of zeros:
+    tiny on the wire, huge once decoded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data).to_bytes(4, "big")
+        return len(data).to_bytes(4, "big") + kind + data + crc
+
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    pixels = zlib.compress(b"\0" * ((width * 3 + 1) * rows), 9)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def test_pictures_that_are_not_thumbnails_start_no_program_and_are_not_decoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """EPS is refused unparsed (no Ghostscript), oversized PNGs on their header alone."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "gs-calls"
+    fake_gs = bin_dir / "gs"
+    fake_gs.write_text(f'#!/bin/sh\necho "$@" >> {calls}\n')
+    fake_gs.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    # Pillow looks for Ghostscript once per process; make it look again, and find the fake.
+    monkeypatch.setattr(EpsImagePlugin, "gs_binary", None)
+    caplog.set_level(logging.WARNING, logger="obnotify")
+
+    async def scenario() -> tuple[list[str], list[Path | None], str, ThumbnailCounters]:
+        node = SimNode(wallet_interval=None)
+        hashes = [
+            node.add_image(EPS),
+            node.add_image(png_header(4000, 4000, 4000)),  # 16 Mpx, 48 MB decoded, 47 KB sent
+            node.add_image(png_header(30000, 30000, 1)),
+            node.add_image(png_header(1100, 1000, 1000)),  # just over the bound
+        ]
+        good = node.add_image(JPEG_BYTES)
+        await node.start()
+        api = NodeApi(make_config(node.url))
+        cache = ThumbnailCache(tmp_path / "cache", api.pictures)
+        try:
+            got = [await cache.get(image_hash) for image_hash in hashes]
+            assert await cache.get(good) == tmp_path / "cache" / f"{good}.jpg"
+            return hashes, got, good, cache.counters
+        finally:
+            await cache.aclose()
+            await api.aclose()
+            await node.stop()
+
+    hashes, got, good, counters = run(scenario())
+    assert not calls.exists(), f"Ghostscript was run: {calls.read_text()}"
+    assert got == [None] * len(hashes)
+    assert counters == ThumbnailCounters(stored=1, rejected=len(hashes))
+    assert files(tmp_path / "cache") == [f"{good}.jpg"]
+    refused = {r.getMessage() for r in caplog.records if r.name.startswith("obnotify")}
+    assert (
+        f"Image {hashes[0]} from the node is not used: not a JPEG, PNG, GIF, WEBP image" in refused
+    )
+    assert (
+        f"Image {hashes[1]} from the node is not used: 4000x4000 pixels is too large for a thumbnail"
+        in refused
+    )
+    assert any(hashes[2] in message for message in refused)
+    assert any(hashes[3] in message and "1100x1000" in message for message in refused)

@@ -5,94 +5,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import ssl
-import subprocess
+import socket
 from pathlib import Path
 
 import pytest
 
+from obnotify.demo.images import thumbnail_set
 from obnotify.demo.node import SimNode
+from obnotify.desktop.thumbnails import ThumbnailCache
+from obnotify.node.api import NodeApi, TlsPinMismatch
 from obnotify.node.config import ConfigError, make_config
 from obnotify.node.link import ConnState
 from obnotify.node.session import NodeSession
+from obnotify.node.tls import PinMismatch, fingerprint
 from obnotify.store import Store
 
+from .conftest import ServerContext
 from .test_session import FAST, Recorder, run, until
 
 
-@pytest.fixture(scope="module")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A CA and a server certificate for 127.0.0.1 signed by it, as the node's gencerts makes."""
-    d = tmp_path_factory.mktemp("certs")
-
-    def sh(*args: str) -> None:
-        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=d)
-
-    sh(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=obnotify test CA",
-    )
-    (d / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
-    sh(
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "node.key",
-        "-out",
-        "node.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    )
-    sh(
-        "x509",
-        "-req",
-        "-in",
-        "node.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "node.crt",
-        "-days",
-        "2",
-        "-extfile",
-        "ext.cnf",
-    )
-    sh("x509", "-in", "node.crt", "-outform", "DER", "-out", "node.der")
-    return {
-        "ca": d / "ca.crt",
-        "cert": d / "node.crt",
-        "key": d / "node.key",
-        "der": d / "node.der",
-    }
-
-
-def _server_context(certs: dict[str, Path]) -> ssl.SSLContext:
-    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ctx.load_cert_chain(certs["cert"], certs["key"])
-    return ctx
-
-
-async def _connect_once(node: SimNode, tmp_path: Path, **options: object) -> tuple[ConnState, str]:
+async def _connect_once(url: str, tmp_path: Path, **options: object) -> tuple[ConnState, str]:
     """Run a session until it connects or fails; the state it reached and why."""
     rec = Recorder()
     store = Store(tmp_path / f"{len(list(tmp_path.iterdir()))}.sqlite3")
-    session = NodeSession(make_config(node.url, **options), store, rec, link_options=dict(FAST))  # type: ignore[arg-type]
+    session = NodeSession(make_config(url, **options), store, rec, link_options=dict(FAST))  # type: ignore[arg-type]
     task = asyncio.create_task(session.run())
     try:
         await until(
@@ -111,21 +47,23 @@ async def _connect_once(node: SimNode, tmp_path: Path, **options: object) -> tup
     return verdict
 
 
-def test_tls_with_the_nodes_ca_or_a_pin(tmp_path: Path, certs: dict[str, Path]) -> None:
+def test_tls_with_the_nodes_ca_or_a_pin(
+    tmp_path: Path, certs: dict[str, Path], server_context: ServerContext
+) -> None:
     pin = hashlib.sha256(certs["der"].read_bytes()).hexdigest()
 
     async def scenario() -> dict[str, tuple[ConnState, str]]:
-        node = SimNode(wallet_interval=None, ssl_context=_server_context(certs))
+        node = SimNode(wallet_interval=None, ssl_context=server_context("node"))
         await node.start()
         assert node.url.startswith("https://")
         try:
             return {
-                "ca": await _connect_once(node, tmp_path, ca_file=str(certs["ca"])),
+                "ca": await _connect_once(node.url, tmp_path, ca_file=str(certs["ca"])),
                 "pin": await _connect_once(
-                    node, tmp_path, pin=":".join(pin[i : i + 2] for i in range(0, 64, 2))
+                    node.url, tmp_path, pin=":".join(pin[i : i + 2] for i in range(0, 64, 2))
                 ),
-                "wrong pin": await _connect_once(node, tmp_path, pin="00" * 32),
-                "system store": await _connect_once(node, tmp_path),
+                "wrong pin": await _connect_once(node.url, tmp_path, pin="00" * 32),
+                "system store": await _connect_once(node.url, tmp_path),
             }
         finally:
             await node.stop()
@@ -139,14 +77,96 @@ def test_tls_with_the_nodes_ca_or_a_pin(tmp_path: Path, certs: dict[str, Path]) 
     assert "certificate" in results["system store"][1]
 
 
+def test_a_wrong_pin_sends_not_one_byte_of_http(
+    tmp_path: Path, certs: dict[str, Path], server_context: ServerContext
+) -> None:
+    """A node showing another certificate than the pinned one never sees a request, so it
+    never sees the password: the pin is checked inside the TLS handshake."""
+    pinned = certs["der"].read_bytes()
+    impostor = certs["impostor-der"].read_bytes()
+
+    async def scenario() -> tuple[tuple[ConnState, str], str, str, SimNode]:
+        node = SimNode(
+            auth="basic",
+            username="alice",
+            password="s3cret",
+            wallet_interval=None,
+            ssl_context=server_context("impostor"),
+        )
+        await node.start()
+        options = {"username": "alice", "password": "s3cret"}
+        options["pin"] = hashlib.sha256(pinned).hexdigest()
+        try:
+            verdict = await _connect_once(node.url, tmp_path, **options)
+            api = NodeApi(make_config(node.url, **options))
+            try:
+                with pytest.raises(TlsPinMismatch) as refused:
+                    await api.balances()
+                with pytest.raises(TlsPinMismatch):
+                    await api.notifications(limit=5)
+            finally:
+                await api.aclose()
+            ctx = make_config(node.url, **options).ssl_context()
+            assert ctx is not None
+
+            def blocking_connect() -> str:
+                with socket.create_connection(("127.0.0.1", node.port), timeout=10) as raw:
+                    try:
+                        with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+                            tls.sendall(b"GET /wallet/balance HTTP/1.1\r\nHost: x\r\n\r\n")
+                    except PinMismatch as exc:
+                        return str(exc)
+                return "connected"
+
+            blocking = await asyncio.to_thread(blocking_connect)
+            return verdict, str(refused.value), blocking, node
+        finally:
+            await node.stop()
+
+    (state, detail), rest_error, blocking, node = run(scenario())
+    assert node.handshake_attempts == 0
+    assert node.requests == []
+    assert state is ConnState.TLS_FAILED
+    assert "pinned" in detail and fingerprint(impostor) in detail
+    assert "pinned" in rest_error and "pinned" in blocking
+
+
+def test_tls_failures_say_what_to_do(
+    tmp_path: Path, certs: dict[str, Path], server_context: ServerContext
+) -> None:
+    async def scenario() -> dict[str, tuple[ConnState, str]]:
+        tls_node = SimNode(wallet_interval=None, ssl_context=server_context("node"))
+        plain_node = SimNode(wallet_interval=None)
+        await tls_node.start()
+        await plain_node.start()
+        try:
+            return {
+                "untrusted": await _connect_once(tls_node.url, tmp_path),
+                "plain": await _connect_once(
+                    plain_node.url.replace("http://", "https://"), tmp_path
+                ),
+            }
+        finally:
+            await tls_node.stop()
+            await plain_node.stop()
+
+    results = run(scenario())
+    assert results["untrusted"][0] is ConnState.TLS_FAILED
+    assert "--ca" in results["untrusted"][1] and "--pin" in results["untrusted"][1]
+    assert results["plain"] == (
+        ConnState.TLS_FAILED,
+        "the node did not answer in TLS: if its SSL is off, use an http:// address",
+    )
+
+
 def test_cookie_file_auth(tmp_path: Path) -> None:
     async def scenario() -> tuple[tuple[ConnState, str], tuple[ConnState, str]]:
         node = SimNode(auth="cookie", wallet_interval=None)
         await node.start()
         try:
             cookie = node.write_cookie_file(tmp_path / "datadir")
-            good = await _connect_once(node, tmp_path, cookie_file=str(cookie))
-            bad = await _connect_once(node, tmp_path, cookie="not-the-cookie")
+            good = await _connect_once(node.url, tmp_path, cookie_file=str(cookie))
+            bad = await _connect_once(node.url, tmp_path, cookie="not-the-cookie")
             return good, bad
         finally:
             await node.stop()
@@ -172,6 +192,15 @@ def test_bad_settings_say_what_to_fix(tmp_path: Path) -> None:
         make_config("http://127.0.0.1:99999")
     with pytest.raises(ConfigError, match="allow-insecure-auth"):
         make_config("ws://198.51.100.7:4002", username="a", password="b")
+    with pytest.raises(ConfigError, match="your auth cookie unencrypted to 198.51.100.7"):
+        make_config("ws://198.51.100.7:4002", cookie="c0ffee")
+    cookie_file = tmp_path / ".cookie"
+    cookie_file.write_text("OpenBazaar_Auth_Cookie=c0ffee")
+    with pytest.raises(ConfigError, match="allow-insecure-auth"):
+        make_config("http://198.51.100.7:4002", cookie_file=str(cookie_file))
+    assert make_config("ws://198.51.100.7:4002", cookie="c0ffee", allow_insecure_auth=True)
+    assert make_config("wss://198.51.100.7:4002", cookie="c0ffee").cookie == "c0ffee"
+    assert make_config("ws://127.0.0.1:4002", cookie="c0ffee").cookie == "c0ffee"
     assert make_config(
         "ws://198.51.100.7:4002", username="a", password="b", allow_insecure_auth=True
     )
@@ -247,23 +276,30 @@ def test_silent_socket_is_declared_dead_and_replaced(tmp_path: Path) -> None:
 
 
 def test_a_corrected_password_connects_without_a_restart(tmp_path: Path) -> None:
-    async def scenario() -> tuple[list[ConnState], int]:
+    async def scenario() -> tuple[list[ConnState], int, Path | None, Path | None]:
         node = SimNode(auth="basic", username="alice", password="right", wallet_interval=None)
+        picture = node.add_image(thumbnail_set("a mug").pictures["small"].data)
         await node.start()
         rec = Recorder()
         store = Store(tmp_path / "n.sqlite3")
         config = make_config(node.url, username="alice", password="wrong")
         session = NodeSession(config, store, rec, link_options=dict(FAST))
+        cache = ThumbnailCache(tmp_path / "thumbs", session.api.pictures, retry_after=0.0)
         task = asyncio.create_task(session.run())
         await until(lambda: rec.state is ConnState.AUTH_FAILED, what="auth-failed")
+        refused = await cache.get(picture)
         session.update_password("right")
         await until(lambda: rec.catch_ups, what="connected and caught up over REST")
+        # Pictures have a client of their own: it must use the new password too.
+        fetched = await cache.get(picture)
+        await cache.aclose()
         session.stop()
         await asyncio.wait_for(task, 10)
         await node.stop()
         store.close()
-        return [s for s, _ in rec.states], node.handshake_attempts
+        return [s for s, _ in rec.states], node.handshake_attempts, refused, fetched
 
-    states, attempts = run(scenario())
+    states, attempts, refused, fetched = run(scenario())
     assert ConnState.AUTH_FAILED in states and ConnState.CONNECTED in states
     assert attempts == 2
+    assert refused is None and fetched is not None
