@@ -1,7 +1,13 @@
 """The composition root: the tray app wired up on the qasync loop.
 
 Everything is built here and nowhere else: settings, store, session, notifier,
-tray and window. The parts do not know each other; they are connected here."""
+tray and window. The parts do not know each other; they are connected here.
+
+The tray icon comes first. Before the loop runs only Qt's widgets and the tray
+are loaded and the icon is shown; settings, passwords, stores, links, the
+notifier and the windows are built once the loop runs, behind the icon. That is
+why the imports of those parts sit in the functions that build them.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ if TYPE_CHECKING:
     from obnotify.node.factory import NodeParts
     from obnotify.settings import NodeEntry, Settings
     from obnotify.ui.node_controller import NodeController
+    from obnotify.ui.tray import Tray
 
 __all__ = ["run_app"]
 
@@ -175,14 +182,14 @@ class _Watched:
     run: asyncio.Task[None]
 
 
-async def _main(app: QApplication, options: AppOptions) -> int:
+async def _main(app: QApplication, options: AppOptions, first_tray: Tray | None) -> int:
     import asyncio
 
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
     demo = await _start_demo(options.demo_delay) if options.demo else None
     try:
-        return await _watch_nodes(app, options, demo[0].url if demo else "", quit_event)
+        return await _watch_nodes(app, options, first_tray, demo[0].url if demo else "", quit_event)
     finally:
         if demo is not None:
             demo[1].cancel()
@@ -192,10 +199,11 @@ async def _main(app: QApplication, options: AppOptions) -> int:
 async def _watch_nodes(
     app: QApplication,
     options: AppOptions,
+    first_tray: Tray | None,
     demo_url: str,
     quit_event: asyncio.Event,
 ) -> int:
-    """Build every node's parts, tray and window, and run until quit."""
+    """Build every node's parts behind the tray icon that is already shown, run until quit."""
     import asyncio
 
     from obnotify.core.policy import ToastPolicy
@@ -213,9 +221,13 @@ async def _watch_nodes(
         settings = load_settings(Path(options.config) if options.config else None)
         configs = await asyncio.to_thread(_node_configs, options, settings, demo_url)
     except ConfigError as exc:
+        if first_tray is not None:
+            first_tray.hide()
         await _tell(str(exc), problem=True)
         return EXIT_BAD_SETTINGS
     if not configs:
+        if first_tray is not None:
+            first_tray.hide()
         path = settings.path
         if path is not None and not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -239,12 +251,11 @@ async def _watch_nodes(
     )
     notifier = DesktopNotifierBackend()
     ob_handler = await asyncio.to_thread(_has_ob_handler)
-    has_tray = Tray.available()
-    if not has_tray:
+    if first_tray is None:
         log.warning("no system tray here: showing the window instead")
     nodes: list[_Watched] = []
     try:
-        for config in configs:
+        for index, config in enumerate(configs):
             try:
                 parts = open_node(
                     config,
@@ -256,7 +267,7 @@ async def _watch_nodes(
                 await _tell(str(exc), problem=True)
                 return EXIT_BAD_SETTINGS
             window = MainWindow(parts.store, node_name=config.display_name)
-            tray = Tray() if has_tray else None
+            tray = first_tray if index == 0 or first_tray is None else Tray()
             controller = NodeController(
                 parts.session, window, tray, notifier, policy, ob_handler=ob_handler
             )
@@ -307,6 +318,7 @@ def run_app(options: AppOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from obnotify.resources import APP_ICON_SVG
+    from obnotify.ui.tray import Tray
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
     assert isinstance(app, QApplication)
@@ -315,6 +327,12 @@ def run_app(options: AppOptions) -> int:
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(APP_ICON_SVG)))
     app.setQuitOnLastWindowClosed(False)
+    # The icon before anything else: it is what tells the user the app has started.
+    first_tray = Tray() if Tray.available() else None
+    if first_tray is not None:
+        first_tray.show()
+        # Hand the icon to the tray host now rather than after the imports below.
+        app.processEvents()
     log_path = _setup_logging(verbose=bool(os.environ.get("OBNOTIFY_DEBUG")))
     log.debug("logging to %s", log_path)
     # PySide6 before qasync, so qasync binds to it.
@@ -323,5 +341,5 @@ def run_app(options: AppOptions) -> int:
     import qasync
 
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        result: int = runner.run(_main(app, options))
+        result: int = runner.run(_main(app, options, first_tray))
         return result

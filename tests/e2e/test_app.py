@@ -362,10 +362,18 @@ def test_bad_settings_get_a_message_that_says_what_to_fix(
     else:
         path.unlink()
     proc = desktop.spawn([sys.executable, "-m", "obnotify", *args], env=env, name="obnotify")
-    dialog = wait_until(
-        lambda: _alive(desktop, proc) and desktop.find_windows("obnotify"), 20, message="dialog"
+    # Qt's client leader window carries the app's name too, but no process id.
+    wait_until(
+        lambda: (
+            _alive(desktop, proc)
+            and any(desktop.window_pid(w) == proc.pid for w in desktop.find_windows("obnotify"))
+        ),
+        20,
+        message="dialog",
     )
-    assert desktop.window_pid(dialog[0]) == proc.pid
+    assert not any(desktop.window_pid(c) == proc.pid for c in desktop.tray_clients()), (
+        "no tray icon for settings that cannot work"
+    )
     wait_until(lambda: says in desktop.output_of(proc), 10, message=f"the log saying {says!r}")
     if not config and not args:
         assert "[[node]]" in path.read_text(encoding="utf-8"), "an example to start from"
