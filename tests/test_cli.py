@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from obnotify import __version__
+from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.node.config import ConfigError
 
 
@@ -93,7 +95,7 @@ def imported_modules(
 QT = {"PySide6", "shiboken6", "qasync"}
 
 
-def test_help_version_and_the_tools_never_load_qt() -> None:
+def test_help_version_and_the_tools_never_load_qt(tmp_path: Path) -> None:
     """They run on machines without a desktop, and start fast because Qt stays unloaded."""
     for args in (("--help",), ("--version",), ("watch", "--help")):
         status, modules = imported_modules(*args)
@@ -102,6 +104,24 @@ def test_help_version_and_the_tools_never_load_qt() -> None:
     status, modules = imported_modules("render", stdin='{"status": "x"}\n')
     assert status == 0 and "msgspec" in modules
     assert not modules & QT
+    with ThreadedSimNode(
+        auth="basic", username="u", password="right", wallet_interval=None
+    ) as node:
+        status, modules = imported_modules(
+            "watch",
+            node.url,
+            "--user",
+            "u",
+            "--password-env",
+            "OBN_TEST_PASSWORD",
+            "--data-dir",
+            str(tmp_path),
+            env={"OBN_TEST_PASSWORD": "wrong"},
+        )
+    assert status == 3
+    assert {"websockets", "httpx", "sqlite3"} <= modules
+    assert not modules & QT
+    assert "keyring" not in modules, "a password from the environment needs no keyring"
 
 
 def test_the_app_never_prompts_for_a_password(monkeypatch: pytest.MonkeyPatch) -> None:

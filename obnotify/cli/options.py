@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEMO_DELAY",
+    "EXIT_AUTH_FAILED",
     "EXIT_BAD_OPTIONS",
+    "EXIT_TLS_FAILED",
     "TOOLS",
     "AppOptions",
     "ConnectionOptions",
@@ -40,6 +42,22 @@ DEMO_DELAY: Final = 3.0
 
 EXIT_BAD_OPTIONS: Final = 2
 """An option or setting is wrong; the message on stderr says what to change."""
+EXIT_AUTH_FAILED: Final = 3
+"""``watch``: the node refused the credentials; retrying with the same ones cannot help."""
+EXIT_TLS_FAILED: Final = 4
+"""``watch``: the node's certificate failed the ``--ca``/``--pin`` check (or it speaks no TLS)."""
+
+WATCH_EPILOG: Final = f"""\
+exit status:
+  0  stopped by SIGINT or SIGTERM, or its output was closed
+  {EXIT_BAD_OPTIONS}  an option is wrong (the message says what to change)
+  {EXIT_AUTH_FAILED}  the node refused the credentials (after the line {{"state": "auth-failed"}})
+  {EXIT_TLS_FAILED}  the TLS check failed: certificate not trusted, pin mismatch or no TLS
+     (after the line {{"state": "tls-failed"}})
+An unreachable node is retried for as long as watch runs.
+
+The password for --user comes from the variable named by --password-env, else the
+OS keyring, else a prompt on the terminal."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,8 +229,8 @@ def _add_watch_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="stay connected to a node and print one JSON line per new event",
         description="Run the node link without any GUI. Prints one JSON line per new event "
         '(the shape of `obnotify render`) and one line {"state": ...} per connection state change.',
-        epilog="The password for --user comes from the variable named by --password-env, "
-        "else the OS keyring, else a prompt on the terminal.",
+        epilog=WATCH_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("url", metavar="URL", help="http(s)://host:port or ws(s)://host:port[/ws]")
     add_connection_options(p)

@@ -1,4 +1,9 @@
-"""``obnotify watch``: the node link without a GUI, printing events and states as JSON lines."""
+"""``obnotify watch``: the node link without a GUI, printing events and states as JSON lines.
+
+It runs until stopped, except on a state only the user can fix (refused
+credentials, a certificate that fails the check): then it prints that state and
+exits with its own status, so a script can tell.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,12 @@ from typing import IO, Final
 
 import msgspec
 
-from obnotify.cli.options import EXIT_BAD_OPTIONS, WatchOptions
+from obnotify.cli.options import (
+    EXIT_AUTH_FAILED,
+    EXIT_BAD_OPTIONS,
+    EXIT_TLS_FAILED,
+    WatchOptions,
+)
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.render import toast_record
 from obnotify.desktop.secrets import resolve_password
@@ -24,7 +34,17 @@ from obnotify.node.session import NewEvent
 from obnotify.settings import HISTORY_LIMIT
 from obnotify.store import StoreError
 
-__all__ = ["JsonLinePrinter", "run_watch", "terminal_prompt"]
+__all__ = ["GIVE_UP", "JsonLinePrinter", "run_watch", "terminal_prompt"]
+
+GIVE_UP: Final[dict[ConnState, int]] = {
+    ConnState.AUTH_FAILED: EXIT_AUTH_FAILED,
+    ConnState.TLS_FAILED: EXIT_TLS_FAILED,
+}
+"""States that waiting cannot end, and the exit status of each.
+
+The link would wait for new credentials after ``auth-failed`` and retry the same
+certificate after ``tls-failed``; without a user to ask, neither can succeed.
+"""
 
 EXIT_INTERRUPTED: Final = 130
 """Ctrl-C before the link runs (at the password prompt): the shell's own status for SIGINT."""
@@ -32,13 +52,20 @@ EXIT_STORE: Final = 1
 
 
 class JsonLinePrinter:
-    """A session listener that prints what scripts consume: new events and state changes."""
+    """A session listener that prints what scripts consume: new events and state changes.
+
+    It also notes the first state in :data:`GIVE_UP`, for :func:`run_watch` to end on.
+    """
 
     def __init__(self, out: IO[bytes]) -> None:
         self._out = out
         self._encoder = msgspec.json.Encoder()
         self.on_printed: Callable[[int], None] = _ignore
         """Told the row id of each event once its line is out (the session marks it delivered)."""
+        self.gave_up = asyncio.Event()
+        """Set once a state in :data:`GIVE_UP` has been printed."""
+        self.final_state: ConnState | None = None
+        """That state."""
 
     def _print(self, record: dict[str, object]) -> None:
         self._out.write(self._encoder.encode(record) + b"\n")
@@ -51,6 +78,9 @@ class JsonLinePrinter:
         if detail:
             record["detail"] = detail
         self._print(record)
+        if state in GIVE_UP and self.final_state is None:
+            self.final_state = state
+            self.gave_up.set()
 
     def on_new_event(self, new: NewEvent) -> None:
         record = toast_record(new.event, new.toast)
@@ -109,11 +139,24 @@ async def _watch(options: WatchOptions, config: NodeConfig) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, session.stop)
+    run = asyncio.create_task(session.run())
+    gave_up = asyncio.create_task(printer.gave_up.wait())
     try:
-        await session.run()
+        await asyncio.wait({run, gave_up}, return_when=asyncio.FIRST_COMPLETED)
+        session.stop()
+        await run
     finally:
+        gave_up.cancel()
         await parts.close()
-    return 0
+    if printer.final_state is None:
+        return 0
+    status = GIVE_UP[printer.final_state]
+    print(
+        f"obnotify watch: stopped on {printer.final_state.value}: the same options cannot "
+        f"succeed (exit status {status})",
+        file=sys.stderr,
+    )
+    return status
 
 
 def run_watch(options: WatchOptions) -> int:
