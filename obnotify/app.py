@@ -2,85 +2,60 @@
 
 Everything is built here and nowhere else: settings, store, session, notifier,
 tray and window. The parts do not know each other; they are connected here.
+
+The tray icon comes first. Before the loop runs only Qt's widgets and the tray
+are loaded and the icon is shown; settings, passwords, stores, links, the
+notifier and the windows are built once the loop runs, behind the icon. That is
+why the imports of those parts sit in the functions that build them.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import contextlib
 import logging
-import logging.handlers
 import os
-import shutil
-import subprocess
 import sys
-from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-import platformdirs
-
 from obnotify import APP_ID, APP_NAME, __version__
-from obnotify.core.policy import ToastPolicy
-from obnotify.node.config import ConfigError, NodeConfig, make_config, parse_node_url
-from obnotify.node.options import (
-    add_connection_options,
-    cache_dir_from_args,
-    config_from_args,
-    data_dir_from_args,
-)
-from obnotify.settings import EXAMPLE, NodeEntry, Settings, load_settings
+from obnotify.cli.options import AppOptions
 
 if TYPE_CHECKING:
+    import asyncio
+
     from PySide6.QtWidgets import QApplication
 
     from obnotify.demo.node import SimNode
+    from obnotify.node.config import NodeConfig
+    from obnotify.node.factory import NodeParts
+    from obnotify.settings import NodeEntry, Settings
+    from obnotify.ui.node_controller import NodeController
+    from obnotify.ui.tray import Tray
 
-__all__ = ["build_parser", "run_app"]
+__all__ = ["run_app"]
 
 log = logging.getLogger("obnotify")
 
-DEMO_DELAY: Final = 3.0
 SHUTDOWN_TIMEOUT: Final = 5.0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="obnotify",
-        description="Desktop notifications, balances and activity for OpenBazaar (OB Go server) nodes. "
-        "Subcommands: `obnotify render` and `obnotify watch` (see their --help).",
-    )
-    parser.add_argument("--version", action="version", version=f"obnotify {__version__}")
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument(
-        "--demo", action="store_true", help="start the built-in simulated node and connect to it"
-    )
-    source.add_argument("--node", metavar="URL", default="", help="watch the node at this URL")
-    parser.add_argument(
-        "--demo-delay",
-        type=float,
-        default=DEMO_DELAY,
-        metavar="SECONDS",
-        help="seconds between the demo node's events",
-    )
-    parser.add_argument(
-        "--config",
-        default="",
-        metavar="FILE",
-        help="settings file (default: config.toml in the config dir)",
-    )
-    add_connection_options(parser)
-    return parser
+LOG_FILE_BYTES: Final = 2_000_000
+LOG_FILE_BACKUPS: Final = 3
+EXIT_NO_NODE: Final = 1
+EXIT_BAD_SETTINGS: Final = 2
+EXIT_NO_DESKTOP: Final = 2
 
 
 def _setup_logging(verbose: bool) -> Path:
+    import logging.handlers
+
+    import platformdirs
+
     log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "obnotify.log"
     handlers: list[logging.Handler] = [
         logging.handlers.RotatingFileHandler(
-            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+            path, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8"
         )
     ]
     # A windowed build may have no stdout or stderr at all.
@@ -105,6 +80,9 @@ def _has_display() -> bool:
 
 def _has_ob_handler() -> bool:
     """Whether the system opens ``ob://`` links (the OpenBazaar app registers that scheme)."""
+    import shutil
+    import subprocess
+
     if sys.platform != "linux" or shutil.which("xdg-mime") is None:
         return False
     try:
@@ -120,25 +98,25 @@ def _has_ob_handler() -> bool:
     return bool(out.stdout.strip())
 
 
-def _node_configs(args: argparse.Namespace, settings: Settings) -> list[NodeConfig]:
-    """The nodes to watch: ``--node`` with its options, else every node in the settings file."""
-    if args.node:
-        return [config_from_args(args, url=args.node)]
-    return [_entry_config(entry, args) for entry in settings.nodes]
+def _password(url: str, user: str, env_var: str) -> str:
+    """The password rule of every command, with no prompt: the app must not block its loop.
+
+    A user without a password found starts without one; the node refuses it and the
+    node's controller asks in a non-modal dialog (on ``auth-failed``).
+    """
+    from obnotify.desktop.secrets import resolve_password
+    from obnotify.node.config import parse_node_url
+
+    return resolve_password(parse_node_url(url)[0], user, env_var=env_var)
 
 
-def _entry_config(entry: NodeEntry, args: argparse.Namespace) -> NodeConfig:
-    password = ""
-    if entry.user:
-        from obnotify.desktop.secrets import load_password
+def _entry_config(entry: NodeEntry, password_env: str) -> NodeConfig:
+    from obnotify.node.config import make_config
 
-        password = load_password(parse_node_url(entry.url)[0], entry.user)
-        if not password and args.password_env:
-            password = os.environ.get(args.password_env, "")
     return make_config(
         entry.url,
         username=entry.user,
-        password=password,
+        password=_password(entry.url, entry.user, password_env),
         cookie_file=entry.cookie_file,
         ca_file=entry.ca,
         pin=entry.pin,
@@ -147,7 +125,25 @@ def _entry_config(entry: NodeEntry, args: argparse.Namespace) -> NodeConfig:
     )
 
 
+def _node_configs(options: AppOptions, settings: Settings, demo_url: str) -> list[NodeConfig]:
+    """The nodes to watch: the demo, ``--node`` with its options, else the settings file's.
+
+    Looks passwords up in the keyring, which may block: run it in a thread.
+    """
+    from obnotify.node.config import make_config
+
+    if demo_url:
+        return [make_config(demo_url, name="Demo store")]
+    connection = options.connection
+    if options.node:
+        password = _password(options.node, connection.user, connection.password_env)
+        return [connection.node_config(options.node, password)]
+    return [_entry_config(entry, connection.password_env) for entry in settings.nodes]
+
+
 async def _start_demo(delay: float) -> tuple[SimNode, asyncio.Task[None]]:
+    import asyncio
+
     from obnotify.demo import scenario
     from obnotify.demo.node import SimNode
 
@@ -164,6 +160,8 @@ async def _start_demo(delay: float) -> tuple[SimNode, asyncio.Task[None]]:
 
 async def _tell(text: str, *, problem: bool) -> None:
     """Show a message and wait until it is closed, without re-entering the loop (no exec())."""
+    import asyncio
+
     from PySide6.QtWidgets import QMessageBox
 
     (log.error if problem else log.warning)("%s", text)
@@ -175,31 +173,61 @@ async def _tell(text: str, *, problem: bool) -> None:
     await closed.wait()
 
 
-async def _main(app: QApplication, args: argparse.Namespace) -> int:
+@dataclass(frozen=True, slots=True)
+class _Watched:
+    """One node while the app runs: its parts, its controller and the task running its session."""
+
+    parts: NodeParts
+    controller: NodeController
+    run: asyncio.Task[None]
+
+
+async def _main(app: QApplication, options: AppOptions, first_tray: Tray | None) -> int:
+    import asyncio
+
+    quit_event = asyncio.Event()
+    app.aboutToQuit.connect(quit_event.set)
+    demo = await _start_demo(options.demo_delay) if options.demo else None
+    try:
+        return await _watch_nodes(app, options, first_tray, demo[0].url if demo else "", quit_event)
+    finally:
+        if demo is not None:
+            demo[1].cancel()
+            await demo[0].stop()
+
+
+async def _watch_nodes(
+    app: QApplication,
+    options: AppOptions,
+    first_tray: Tray | None,
+    demo_url: str,
+    quit_event: asyncio.Event,
+) -> int:
+    """Build every node's parts behind the tray icon that is already shown, run until quit."""
+    import asyncio
+
+    from obnotify.core.policy import ToastPolicy
     from obnotify.desktop import autostart
     from obnotify.desktop.notifier import DesktopNotifierBackend
-    from obnotify.desktop.thumbnails import ThumbnailCache
-    from obnotify.node.session import NodeSession
-    from obnotify.store import Store, StoreError
+    from obnotify.node.config import ConfigError
+    from obnotify.node.factory import open_node
+    from obnotify.settings import EXAMPLE, load_settings
+    from obnotify.store import StoreError
     from obnotify.ui.node_controller import NodeController
     from obnotify.ui.tray import Tray
     from obnotify.ui.window import MainWindow
 
-    quit_event = asyncio.Event()
-    app.aboutToQuit.connect(quit_event.set)
-
-    demo: tuple[SimNode, asyncio.Task[None]] | None = None
     try:
-        settings = load_settings(Path(args.config) if args.config else None)
-        if args.demo:
-            demo = await _start_demo(args.demo_delay)
-            configs = [make_config(demo[0].url, name="Demo store")]
-        else:
-            configs = _node_configs(args, settings)
+        settings = load_settings(Path(options.config) if options.config else None)
+        configs = await asyncio.to_thread(_node_configs, options, settings, demo_url)
     except ConfigError as exc:
+        if first_tray is not None:
+            first_tray.hide()
         await _tell(str(exc), problem=True)
-        return 2
+        return EXIT_BAD_SETTINGS
     if not configs:
+        if first_tray is not None:
+            first_tray.hide()
         path = settings.path
         if path is not None and not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -209,11 +237,12 @@ async def _main(app: QApplication, args: argparse.Namespace) -> int:
             "start with --node URL, or try the demo with --demo.",
             problem=False,
         )
-        return 1
+        return EXIT_NO_NODE
 
-    data_dir = data_dir_from_args(args)
-    if args.demo and not args.data_dir:
+    data_dir = options.connection.data_path()
+    if options.demo and not options.connection.data_dir:
         data_dir = data_dir / "demo"
+    cache_dir = options.connection.cache_path()
     # One policy and one notifier for every node: they share the screen.
     policy = ToastPolicy(
         muted_categories=set(settings.muted),
@@ -222,73 +251,74 @@ async def _main(app: QApplication, args: argparse.Namespace) -> int:
     )
     notifier = DesktopNotifierBackend()
     ob_handler = await asyncio.to_thread(_has_ob_handler)
-    has_tray = Tray.available()
-    if not has_tray:
+    if first_tray is None:
         log.warning("no system tray here: showing the window instead")
-    nodes: list[tuple[NodeSession, NodeController, Store, asyncio.Task[None]]] = []
-    for config in configs:
-        try:
-            store = Store(
-                data_dir / "nodes" / f"{config.key}.sqlite3", history_cap=settings.history_limit
+    nodes: list[_Watched] = []
+    try:
+        for index, config in enumerate(configs):
+            try:
+                parts = open_node(
+                    config,
+                    data_dir=data_dir,
+                    cache_dir=cache_dir,
+                    history_cap=settings.history_limit,
+                )
+            except StoreError as exc:
+                await _tell(str(exc), problem=True)
+                return EXIT_BAD_SETTINGS
+            window = MainWindow(parts.store, node_name=config.display_name)
+            tray = first_tray if index == 0 or first_tray is None else Tray()
+            controller = NodeController(
+                parts.session, window, tray, notifier, policy, ob_handler=ob_handler
             )
-        except StoreError as exc:
-            await _tell(str(exc), problem=True)
-            return 2
-        window = MainWindow(store, node_name=config.display_name)
-        tray = Tray() if has_tray else None
-        session = NodeSession(config, store)
-        session.thumbnails = ThumbnailCache(
-            cache_dir_from_args(args) / "thumbnails", session.api.pictures
-        )
-        controller = NodeController(session, window, tray, notifier, policy, ob_handler=ob_handler)
-        session.listener = controller
-        if tray is not None:
-            tray.open_requested.connect(controller.show_window)
-            tray.quit_requested.connect(app.quit)
-            tray.set_autostart(autostart.supported(), autostart.is_enabled())
-            tray.autostart_toggled.connect(autostart.set_enabled)
-            tray.show()
-        else:
-            window.show()
-        controller.start()
-        nodes.append((session, controller, store, asyncio.create_task(session.run())))
-        log.info("obnotify %s watching %s", __version__, config.display_name)
-    await quit_event.wait()
-
-    for session, _controller, _store, _run in nodes:
-        session.stop()
-    with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-        await asyncio.wait_for(asyncio.gather(*(run for *_, run in nodes)), SHUTDOWN_TIMEOUT)
-    for _session, controller, store, _run in nodes:
-        controller.stop()
-        if controller.tray is not None:
-            controller.tray.hide()
-        store.close()
-    if demo is not None:
-        demo[1].cancel()
-        await demo[0].stop()
+            parts.session.listener = controller
+            if tray is not None:
+                tray.open_requested.connect(controller.show_window)
+                tray.quit_requested.connect(app.quit)
+                tray.set_autostart(autostart.supported(), autostart.is_enabled())
+                tray.autostart_toggled.connect(autostart.set_enabled)
+                tray.show()
+            else:
+                window.show()
+            controller.start()
+            nodes.append(_Watched(parts, controller, asyncio.create_task(parts.session.run())))
+            log.info("obnotify %s watching %s", __version__, config.display_name)
+        await quit_event.wait()
+    finally:
+        await _shut_down(nodes)
     return 0
 
 
-def run_app(argv: Sequence[str]) -> int:
+async def _shut_down(nodes: list[_Watched]) -> None:
+    import asyncio
+    import contextlib
+
+    for node in nodes:
+        node.parts.session.stop()
+    with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+        await asyncio.wait_for(asyncio.gather(*(node.run for node in nodes)), SHUTDOWN_TIMEOUT)
+    for node in nodes:
+        node.controller.stop()
+        if node.controller.tray is not None:
+            node.controller.tray.hide()
+        await node.parts.close()
+
+
+def run_app(options: AppOptions) -> int:
     """Start the tray app; returns the exit status."""
-    args = build_parser().parse_args(list(argv))
     if not _has_display():
         print(
             "obnotify: no desktop session here (DISPLAY and WAYLAND_DISPLAY are unset). "
             "Run it in your desktop session, or use `obnotify watch URL` on a headless machine.",
             file=sys.stderr,
         )
-        return 2
-    log_path = _setup_logging(verbose=bool(os.environ.get("OBNOTIFY_DEBUG")))
-    log.debug("logging to %s", log_path)
+        return EXIT_NO_DESKTOP
     os.environ.setdefault("QT_API", "pyside6")
-    # PySide6 before qasync, so qasync binds to it.
-    import qasync
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from obnotify.resources import APP_ICON_SVG
+    from obnotify.ui.tray import Tray
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
     assert isinstance(app, QApplication)
@@ -297,5 +327,19 @@ def run_app(argv: Sequence[str]) -> int:
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(APP_ICON_SVG)))
     app.setQuitOnLastWindowClosed(False)
+    # The icon before anything else: it is what tells the user the app has started.
+    first_tray = Tray() if Tray.available() else None
+    if first_tray is not None:
+        first_tray.show()
+        # Hand the icon to the tray host now rather than after the imports below.
+        app.processEvents()
+    log_path = _setup_logging(verbose=bool(os.environ.get("OBNOTIFY_DEBUG")))
+    log.debug("logging to %s", log_path)
+    # PySide6 before qasync, so qasync binds to it.
+    import asyncio
+
+    import qasync
+
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        return runner.run(_main(app, args))
+        result: int = runner.run(_main(app, options, first_tray))
+        return result

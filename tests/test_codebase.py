@@ -62,6 +62,38 @@ def test_only_the_ui_and_the_composition_root_import_qt() -> None:
     assert not _offenders(outside, ("PySide6", "qasync"))
 
 
+def test_the_tray_icon_is_shown_before_the_rest_is_loaded() -> None:
+    """The app shows its icon first: what it loads up to then stays what a bare tray needs.
+
+    The node link, the store, the notifier, the keyring and the window load behind the icon.
+    """
+    code = "import sys, obnotify.cli, obnotify.app, obnotify.ui.tray; print(*sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    loaded = set(result.stdout.split())
+    later = (
+        "asyncio",
+        "qasync",
+        "msgspec",
+        "httpx",
+        "websockets",
+        "desktop_notifier",
+        "keyring",
+        "sqlite3",
+        "platformdirs",
+        "obnotify.core.render",
+        "obnotify.node",
+        "obnotify.store",
+        "obnotify.settings",
+        "obnotify.desktop",
+        "obnotify.ui.window",
+        "obnotify.ui.node_controller",
+    )
+    early = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in later))
+    assert not early, f"loaded before the tray icon shows: {early}"
+
+
 def _passes(module: str, *args: str) -> None:
     """Run a checker installed with the test extras; its output is the failure message."""
     try:

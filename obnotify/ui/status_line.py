@@ -12,7 +12,7 @@ from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, QTimer
 from PySide6.QtWidgets import QGraphicsOpacityEffect, QHBoxLayout, QLabel, QWidget
 
 from obnotify.core.tray_state import connection_text, derive_tray_state
-from obnotify.ui.icons import tray_icon
+from obnotify.ui.tray_icons import tray_icon
 
 __all__ = ["FadingLabel", "StatusLine", "publishing_text"]
 

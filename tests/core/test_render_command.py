@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from obnotify.render_command import render_stream
+from obnotify.cli.render import render_stream
 
 from .frames import ALICE, GUIDE, OTHER_FRAMES, V013, V014, capture_files
 

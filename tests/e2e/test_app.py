@@ -290,6 +290,58 @@ def test_two_nodes_from_the_settings_file(fresh_desktop: DesktopSession, tmp_pat
         _wait_toast(desktop, proc, "New follower")
 
 
+def test_a_refused_password_is_asked_for_without_blocking(
+    fresh_desktop: DesktopSession, tmp_path: Path
+) -> None:
+    """No password at hand (no variable, no keyring): the app starts, and asks once refused."""
+    desktop = fresh_desktop
+    with ThreadedSimNode(
+        auth="basic", username="u", password="s3cret-pw", wallet_interval=None
+    ) as node:
+        proc = _launch(
+            desktop,
+            tmp_path,
+            "--node",
+            node.url,
+            "--user",
+            "u",
+            PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        )
+        wait_until(
+            lambda: (
+                _alive(desktop, proc)
+                and any(desktop.window_pid(c) == proc.pid for c in desktop.tray_clients())
+            ),
+            30,
+            message="tray icon",
+        )
+
+        def shown_dialogs() -> list[int]:
+            # Mapped windows only: the main window exists unmapped under a similar name.
+            found = desktop.run(
+                ["xdotool", "search", "--onlyvisible", "--name", "^obnotify$"], check=False
+            ).stdout.split()
+            return [int(w) for w in found if desktop.window_pid(int(w)) == proc.pid]
+
+        dialog = wait_until(
+            lambda: _alive(desktop, proc) and shown_dialogs(), 20, message="the password dialog"
+        )
+        assert node.handshake_attempts == 1
+        desktop.run(["xdotool", "windowfocus", "--sync", str(dialog[0])])
+        desktop.run(["xdotool", "type", "--delay", "20", "s3cret-pw"])
+        desktop.run(["xdotool", "key", "Return"])
+        node.wait_until(
+            lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
+        )
+        assert node.handshake_attempts == 2
+        wait_until(
+            lambda: "kept for this run only" in desktop.output_of(proc),
+            10,
+            message="the log saying there is no keyring to keep it in",
+        )
+        assert "s3cret-pw" not in desktop.output_of(proc)
+
+
 @pytest.mark.parametrize(
     ("args", "config", "says"),
     [
@@ -310,10 +362,18 @@ def test_bad_settings_get_a_message_that_says_what_to_fix(
     else:
         path.unlink()
     proc = desktop.spawn([sys.executable, "-m", "obnotify", *args], env=env, name="obnotify")
-    dialog = wait_until(
-        lambda: _alive(desktop, proc) and desktop.find_windows("obnotify"), 20, message="dialog"
+    # Qt's client leader window carries the app's name too, but no process id.
+    wait_until(
+        lambda: (
+            _alive(desktop, proc)
+            and any(desktop.window_pid(w) == proc.pid for w in desktop.find_windows("obnotify"))
+        ),
+        20,
+        message="dialog",
     )
-    assert desktop.window_pid(dialog[0]) == proc.pid
+    assert not any(desktop.window_pid(c) == proc.pid for c in desktop.tray_clients()), (
+        "no tray icon for settings that cannot work"
+    )
     wait_until(lambda: says in desktop.output_of(proc), 10, message=f"the log saying {says!r}")
     if not config and not args:
         assert "[[node]]" in path.read_text(encoding="utf-8"), "an example to start from"

@@ -38,7 +38,8 @@ class Watch:
         self.lines: queue.Queue[dict[str, Any]] = queue.Queue()
         self.seen: list[dict[str, Any]] = []
         assert self.proc.stdout is not None
-        threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True).start()
+        self._reader = threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True)
+        self._reader.start()
 
     def _read(self, stream: IO[bytes]) -> None:
         for line in stream:
@@ -73,6 +74,7 @@ class Watch:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self._reader.join(10)
         while True:
             try:
                 self.seen.append(self.lines.get_nowait())
@@ -124,10 +126,22 @@ def test_watch_auth_failed_and_bad_options(tmp_path: Path) -> None:
             node.url, tmp_path, "--user", "u", "--password-env", "OBN_PW", env={"OBN_PW": "wrong"}
         )
         try:
-            watch.until(lambda r: r.get("state") == "auth-failed", timeout=5)
+            status = watch.proc.wait(30)
         finally:
-            watch.stop()
+            stderr = watch.stop()
+        states = [r["state"] for r in watch.seen if "state" in r]
+        assert states == ["connecting", "auth-failed"], "the state line, then nothing more"
+        assert status == 3, stderr
+        assert "auth-failed" in stderr
+        assert "wrong" not in stderr
         assert node.handshake_attempts == 1
+        right = Watch(
+            node.url, tmp_path, "--user", "u", "--password-env", "OBN_PW", env={"OBN_PW": "right"}
+        )
+        try:
+            right.until(lambda r: r.get("state") == "connected")
+        finally:
+            right.stop()
     bad = subprocess.run(
         [sys.executable, "-m", "obnotify", "watch", "ftp://x", "--data-dir", str(tmp_path)],
         capture_output=True,
@@ -160,6 +174,19 @@ def test_watch_auth_failed_and_bad_options(tmp_path: Path) -> None:
     assert insecure.returncode == 2
     assert "--allow-insecure-auth" in insecure.stderr
     assert "secret-pw" not in insecure.stderr
+
+
+def test_watch_exits_on_tls_failed(tmp_path: Path) -> None:
+    """A node that speaks no TLS on an https:// URL will not start to: a status of its own."""
+    with ThreadedSimNode(wallet_interval=None) as node:
+        watch = Watch(node.url.replace("http://", "https://"), tmp_path)
+        try:
+            status = watch.proc.wait(30)
+        finally:
+            stderr = watch.stop()
+        assert [r["state"] for r in watch.seen] == ["connecting", "tls-failed"]
+        assert status == 4, stderr
+        assert node.handshake_attempts == 0
 
 
 def test_sigkill_mid_stream_loses_nothing_and_repeats_at_most_one(tmp_path: Path) -> None:

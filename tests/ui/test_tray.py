@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from obnotify.core.tray_state import TrayState
-from obnotify.ui.icons import TRAY_ICON_FILES, badge_text, category_icon, tray_icon
+from obnotify.ui.icons import category_icon
 from obnotify.ui.tray import Tray
+from obnotify.ui.tray_icons import TRAY_ICON_FILES, badge_text, tray_icon
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 ZONE = timezone(timedelta(hours=1))

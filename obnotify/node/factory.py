@@ -1,0 +1,67 @@
+"""One node opened for watching: its store, REST client, thumbnail cache and session.
+
+The tray app and ``obnotify watch`` open a node the same way, here: the same
+file names under the same folders, so both read and write one history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from obnotify.desktop.thumbnails import ThumbnailCache
+from obnotify.node.api import NodeApi
+from obnotify.node.config import NodeConfig
+from obnotify.node.session import NodeSession, SessionListener
+from obnotify.store import Store
+
+__all__ = ["NodeParts", "open_node", "store_path"]
+
+
+def store_path(data_dir: Path, config: NodeConfig) -> Path:
+    """The node's history database: one SQLite file per node under ``data_dir/nodes``."""
+    return data_dir / "nodes" / f"{config.key}.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeParts:
+    """What :func:`open_node` made, to be closed together once the session has ended."""
+
+    store: Store
+    api: NodeApi
+    thumbnails: ThumbnailCache
+    session: NodeSession
+
+    async def close(self) -> None:
+        """Stop downloads and close the client and the store; safe to call twice."""
+        await self.thumbnails.aclose()
+        await self.api.aclose()
+        self.store.close()
+
+
+def open_node(
+    config: NodeConfig,
+    listener: SessionListener | None = None,
+    *,
+    data_dir: Path,
+    cache_dir: Path,
+    history_cap: int,
+) -> NodeParts:
+    """Open the node's store and build its client, thumbnail cache and session.
+
+    Nothing connects yet: that starts with ``parts.session.run()``. ``listener``
+    may also be set on the session later, before it runs.
+
+    Raises:
+        StoreError: The history database cannot be opened.
+        OSError: The thumbnail folder cannot be created.
+    """
+    store = Store(store_path(data_dir, config), history_cap=history_cap)
+    try:
+        api = NodeApi(config)
+        thumbnails = ThumbnailCache(cache_dir / "thumbnails", api.pictures)
+    except BaseException:
+        store.close()
+        raise
+    session = NodeSession(config, store, listener, api=api, thumbnails=thumbnails)
+    return NodeParts(store=store, api=api, thumbnails=thumbnails, session=session)
