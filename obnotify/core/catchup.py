@@ -19,6 +19,7 @@ __all__ = [
     "FIRST_START_ITEMS",
     "MAX_PAGES",
     "PAGE_SIZE",
+    "ChatScan",
     "CursorScan",
     "event_time",
     "moves_cursor",
@@ -95,6 +96,36 @@ class CursorScan:
     def next_cursor(self) -> str:
         """The cursor after this catch-up: the newest item read, or ``""`` when none."""
         return self.newer[0].notification.id if self.newer else ""
+
+
+MAX_CHAT_PAGES: Final = 10
+"""Pages of one conversation read back for its unread messages: 500 messages at most."""
+
+
+@dataclass
+class ChatScan:
+    """Reads one conversation's messages (newest first) back until its unread ones are in.
+
+    The node says how many are unread, not which: pages are read until that many
+    unread incoming messages were seen, the conversation ends, or the page limit.
+    """
+
+    unread: int
+    """How many the node counts as unread; for order chat, which it does not count, 0."""
+    page_size: int = PAGE_SIZE
+    max_pages: int = MAX_CHAT_PAGES
+    messages: list[tuple[ChatMessage, str]] = field(default_factory=list)
+    """Everything read, newest first."""
+    pages: int = 0
+
+    def feed(self, page: Sequence[tuple[ChatMessage, str]]) -> str | None:
+        """Take one page; returns the ``offsetId`` of the next page to ask for, or None: done."""
+        self.pages += 1
+        self.messages.extend(page)
+        found = len(unread_incoming(self.messages))
+        if len(page) < self.page_size or found >= self.unread or self.pages >= self.max_pages:
+            return None
+        return page[-1][0].id
 
 
 def unread_incoming(

@@ -277,16 +277,18 @@ class NodeApi:
         return decoded
 
     async def chat_messages(
-        self, peer_id: str, *, limit: int, subject: str = ""
+        self, peer_id: str, *, limit: int, subject: str = "", offset_id: str = ""
     ) -> list[tuple[ChatMessage, str]]:
         """The newest messages with a peer (of one order's chat when ``subject`` is given),
-        newest first, each with its raw JSON."""
+        newest first, each with its raw JSON; ``offset_id`` pages to older ones."""
         pid = safe_id(peer_id)
         if not pid:
             return []
         params: dict[str, str | int] = {"limit": limit}
         if subject:
             params["subject"] = subject
+        if offset_id:
+            params["offsetId"] = offset_id
         body = await self._call(
             "GET", f"/ob/chatmessages/{pid}", max_bytes=MAX_PAGE_BYTES, params=params
         )

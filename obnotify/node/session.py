@@ -28,6 +28,7 @@ from obnotify.core.backoff import Backoff
 from obnotify.core.catchup import (
     FIRST_START_ITEMS,
     PAGE_SIZE,
+    ChatScan,
     CursorScan,
     event_time,
     moves_cursor,
@@ -547,12 +548,24 @@ class NodeSession:
         missed = 0
         conversations = [(p, n) for p, n in await self.api.chat_conversations() if n > 0]
         for peer_id, unread in conversations[:MAX_CHAT_CONVERSATIONS]:
-            messages = await self.api.chat_messages(peer_id, limit=min(unread, PAGE_SIZE))
-            missed += self._ingest_chat(messages, source)
+            missed += self._ingest_chat(await self._read_chat(peer_id, unread=unread), source)
         for peer_id, order_id in self._recent_orders():
-            messages = await self.api.chat_messages(peer_id, subject=order_id, limit=PAGE_SIZE)
+            messages = await self._read_chat(peer_id, subject=order_id)
             missed += self._ingest_chat(messages, source)
         return missed
+
+    async def _read_chat(
+        self, peer_id: str, *, unread: int = 0, subject: str = ""
+    ) -> list[tuple[ChatMessage, str]]:
+        """A conversation read back far enough to hold its unread messages."""
+        scan = ChatScan(unread)
+        offset: str | None = ""
+        while offset is not None:
+            page = await self.api.chat_messages(
+                peer_id, limit=PAGE_SIZE, subject=subject, offset_id=offset
+            )
+            offset = scan.feed(page)
+        return scan.messages
 
     def _ingest_chat(self, messages: list[tuple[ChatMessage, str]], source: Source) -> int:
         """Record the unread incoming ones, oldest first; how many were new."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from obnotify.core.catchup import CursorScan, event_time, moves_cursor, unread_incoming
+from obnotify.core.catchup import ChatScan, CursorScan, event_time, moves_cursor, unread_incoming
 from obnotify.core.decode import StoredNotification
 from obnotify.core.events import ChatMessage, Notification, NotificationType
 from obnotify.core.policy import Source
@@ -96,3 +96,21 @@ def test_a_caught_up_event_happened_when_the_node_says() -> None:
     assert event_time(Source.CATCH_UP, "not a time", arrival) == arrival
     assert event_time(Source.CATCH_UP, "2027-01-14T08:00:00", arrival) == arrival, "no zone"
     assert event_time(Source.CATCH_UP, "2099-01-01T00:00:00Z", arrival) == arrival, "future"
+
+
+def test_a_conversation_is_read_back_until_its_unread_messages_are_in() -> None:
+    # 120 messages, newest first; the 70 newest are unread, the rest read.
+    history = [
+        (ChatMessage(id=f"m{n}", peer_id="p", text="", read=n < 50), f"m{n}")
+        for n in range(119, -1, -1)
+    ]
+    pages = {"": history[:50], "m70": history[50:100], "m20": history[100:]}
+    scan = ChatScan(unread=70)
+    offset: str | None = ""
+    while offset is not None:
+        offset = scan.feed(pages[offset])
+    assert scan.pages == 2, "stops once 70 unread were seen"
+    assert len(unread_incoming(scan.messages)) == 70
+    short = ChatScan(unread=500)
+    assert short.feed(history[100:]) is None, "a short page is the end"
+    assert ChatScan(unread=0).feed(history[:50]) is None, "order chat: the newest page"
