@@ -268,11 +268,7 @@ class NodeSession:
     # Frames -----------------------------------------------------------------
 
     async def _on_frame(self, frame: str | bytes) -> None:
-        # Frames already buffered are read without a pause: in a burst the window and
-        # the timers must still get their turn.
-        if time.monotonic() - self._yielded_at > YIELD_EVERY:
-            await asyncio.sleep(0)
-            self._yielded_at = time.monotonic()
+        await self._give_way()
         self.counters.frames += 1
         event = decode_frame(frame)
         if isinstance(event, DecodeError):
@@ -300,6 +296,14 @@ class NodeSession:
         elif isinstance(event, (Notification, ChatMessage, WalletTx)):
             cursor = event_id(event) if self._caught_up and moves_cursor(event) else ""
             self._ingest(event, Source.SOCKET, cursor=cursor)
+
+    async def _give_way(self) -> None:
+        """Let the loop run other work after a few milliseconds of ours: frames already
+        buffered, and events ready to hand on, would otherwise hold it through a burst
+        while the window and the timers wait."""
+        if time.monotonic() - self._yielded_at > YIELD_EVERY:
+            await asyncio.sleep(0)
+            self._yielded_at = time.monotonic()
 
     def _set_balances(self, balances: WalletBalances) -> None:
         if balances != self.balances:
@@ -408,6 +412,9 @@ class NodeSession:
         A first start's history is rendered for the window but is no toast: it is
         context, never news.
         """
+        ready = self._ready(item)
+        if ready is not None:
+            return ready
         deadline = time.monotonic() + ENRICH_TIMEOUT
         row, event = item.row, item.event
         if item.rendered is None:
@@ -430,6 +437,23 @@ class NodeSession:
             row=row, event=event, toast=toast, image_path=image_path, source=item.source
         )
 
+    def _ready(self, item: _Arrival) -> NewEvent | None:
+        """The event as handed on, when nothing is left to wait for (rendered, and its
+        picture, if any, already in the cache); None when it must be enriched first."""
+        if item.rendered is None:
+            return None
+        toast, _entry = item.rendered
+        if item.source is Source.HISTORY:
+            toast = None
+        image_path: Path | None = None
+        if toast is not None and toast.image and self.thumbnails is not None:
+            image_path = self.thumbnails.cached(toast.image)
+            if image_path is None:
+                return None
+        return NewEvent(
+            row=item.row, event=item.event, toast=toast, image_path=image_path, source=item.source
+        )
+
     async def _deliver(self) -> None:
         """Hand new events on strictly in arrival order, each once its own enrichment is done,
         and the end of a catch-up only after every event it brought.
@@ -437,26 +461,28 @@ class NodeSession:
         At most :data:`MAX_PREPARING` events are enriched at once: a burst of thousands
         waits here as plain values, not as thousands of tasks waking together.
         """
-        preparing: deque[asyncio.Task[NewEvent] | _CaughtUp] = deque()
+        preparing: deque[asyncio.Task[NewEvent] | NewEvent | _CaughtUp] = deque()
         try:
             while True:
                 while self._arrived and len(preparing) < MAX_PREPARING:
                     item = self._arrived.popleft()
-                    preparing.append(
-                        item
-                        if isinstance(item, _CaughtUp)
-                        else asyncio.create_task(self._prepare(item))
-                    )
+                    if isinstance(item, _CaughtUp):
+                        preparing.append(item)
+                    else:
+                        preparing.append(
+                            self._ready(item) or asyncio.create_task(self._prepare(item))
+                        )
                 if not preparing:
                     self._arrival.clear()
                     await self._arrival.wait()
                     continue
+                await self._give_way()
                 head = preparing.popleft()
                 if isinstance(head, _CaughtUp):
                     self.listener.on_catch_up_done(head.missed)
                     continue
                 try:
-                    new = await head
+                    new = head if isinstance(head, NewEvent) else await head
                 except Exception:
                     log.exception("could not prepare an event; it is handed on at the next start")
                     continue
@@ -466,7 +492,7 @@ class NodeSession:
                 self.listener.on_new_event(new)
         finally:
             for task in preparing:
-                if not isinstance(task, _CaughtUp):
+                if isinstance(task, asyncio.Task):
                     task.cancel()
 
     # Catch-up ---------------------------------------------------------------
