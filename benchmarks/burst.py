@@ -103,12 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = baseline
         rss_peak = rss_after = rss_before
         crash: str | None = None
+        died_at = 0.0
 
         def sample() -> bool:
             """Read rows and memory while the app runs; False once it has exited."""
-            nonlocal rows, rss_peak, rss_after, crash
+            nonlocal rows, rss_peak, rss_after, crash, died_at
             crash = app.exit_reason()
             if crash is not None:
+                died_at = time.time()
                 return False
             rows = app.history_rows()
             try:
@@ -117,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 # It died after the look above: a zombie has no memory left to read.
                 app.process.wait(timeout=10)
                 crash = app.exit_reason()
+                died_at = time.time()
                 return False
             rss_after = rss
             rss_peak = max(rss_peak, rss_after)
@@ -146,7 +149,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     growth = rss_after - rss_before
     lag_p99 = percentile(lag, 99)
     seconds = end - started
-    died = f"; the app died {seconds:.1f} s into the burst ({crash})" if crash else ""
+    died = (
+        f"; the app died, seen {died_at - started:.1f} s after the burst's start ({crash})"
+        if crash
+        else ""
+    )
     figures = [
         figure(
             "burst of 10,000: time until all recorded",
@@ -208,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lag_p99_ms=round(lag_p99, 2),
         lag_max_ms=round(max(lag, default=float("nan")), 2),
         crash=crash,
+        died_after_s=round(died_at - started, 2) if crash else None,
         first_toasts=[
             {"after_s": round(c.time - started, 3), "summary": c.summary}
             for c in calls[:RAW_TOASTS]
