@@ -185,12 +185,17 @@ class _Watched:
 async def _main(app: QApplication, options: AppOptions, first_tray: Tray | None) -> int:
     import asyncio
 
+    from obnotify import lag_probe
+
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
+    probe = lag_probe.start_from_env()
     demo = await _start_demo(options.demo_delay) if options.demo else None
     try:
         return await _watch_nodes(app, options, first_tray, demo[0].url if demo else "", quit_event)
     finally:
+        if probe is not None:
+            probe.cancel()
         if demo is not None:
             demo[1].cancel()
             await demo[0].stop()

@@ -112,11 +112,11 @@ def _passes(module: str, *args: str) -> None:
 
 
 def test_ruff_is_clean() -> None:
-    _passes("ruff", "check", "obnotify", "tests", "packaging")
+    _passes("ruff", "check", "obnotify", "tests", "packaging", "benchmarks")
 
 
 def test_ruff_format_is_applied() -> None:
-    _passes("ruff", "format", "--check", "obnotify", "tests", "packaging")
+    _passes("ruff", "format", "--check", "obnotify", "tests", "packaging", "benchmarks")
 
 
 def test_mypy_strict_is_clean() -> None:

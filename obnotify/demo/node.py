@@ -245,6 +245,9 @@ class SimNode:
         """Raw payloads clients sent on the socket (each was echoed to all clients)."""
         self.frames_sent: list[bytes] = []
         """Every frame broadcast to the connected clients, in order."""
+        self.frames_written = 0
+        """Frames that reached an open socket: one broadcast to two clients counts two, one
+        broadcast while no client is connected counts none."""
         self.read_ids: list[str] = []
         """Ids given to ``POST /ob/marknotificationasread/ID``, in order, unknown ones too."""
         self.mark_all_read_calls = 0
@@ -417,6 +420,8 @@ class SimNode:
         except (ConnectionError, RuntimeError):
             if self._sockets.pop(ws, None) is not None:
                 self._bump()
+        else:
+            self.frames_written += 1
 
     def store_notification(
         self,

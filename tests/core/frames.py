@@ -7,14 +7,13 @@ reviewed set of inputs backs every check. ``GUIDE`` holds the examples of
 style; ``V014`` has the shapes the 0.14.5 server really sends (string amounts
 with a currency object, ``orderDeclined``, ``purchaseOrderId``), written the
 way Go writes them: four-space indent, sorted keys, ``<``, ``>`` and ``&``
-escaped as ``\\u003c``... The captures recorded from real nodes are read from
-``shared/protocol/captures`` beside the repository.
+escaped as ``\\u003c``... The captures recorded from real nodes, and the
+guide they are checked against, are copies kept in ``tests/fixtures``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Final
 
@@ -24,6 +23,7 @@ __all__ = [
     "ALL_FRAMES",
     "CAPTURES_DIR",
     "GUIDE",
+    "GUIDE_FILE",
     "NOTIFICATION_TYPES",
     "OTHER_FRAMES",
     "V013",
@@ -1013,16 +1013,13 @@ ALL_FRAMES: Final[dict[str, str]] = (
 """Every example above under one name each: what the mutation test and the benchmark feed on."""
 
 
-def _captures_dir() -> Path:
-    override = os.environ.get("OBNOTIFY_CAPTURES")
-    if override:
-        return Path(override)
-    repo = Path(__file__).resolve().parents[2]
-    return repo.parent / "shared" / "protocol" / "captures"
+FIXTURES_DIR: Final = Path(__file__).resolve().parents[1] / "fixtures"
 
+CAPTURES_DIR: Final = FIXTURES_DIR / "captures"
+"""Frames recorded from real 0.14.5 nodes, and REST answers under ``rest/``."""
 
-CAPTURES_DIR: Final = _captures_dir()
-"""Frames recorded from real 0.14.5 nodes (``OBNOTIFY_CAPTURES`` overrides where they are)."""
+GUIDE_FILE: Final = FIXTURES_DIR / "websocket-messages.md"
+"""The protocol guide whose examples ``GUIDE`` holds verbatim."""
 
 
 def capture_files() -> list[Path]:

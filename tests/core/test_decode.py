@@ -7,7 +7,6 @@ left over fails the test, not only a wrong type.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -51,6 +50,7 @@ from .frames import (
     CASE_A,
     FOLLOWER,
     GUIDE,
+    GUIDE_FILE,
     MODERATED_BUYER,
     NOTIFICATION_TYPES,
     ORDER_A,
@@ -442,7 +442,7 @@ def test_guide_examples_are_verbatim() -> None:
         "}"
     )
     assert GUIDE["status-publishing"] == '{\n  "status": "publishing"\n}'
-    text = (Path(CAPTURES_DIR).parent / "websocket-messages.md").read_text(encoding="utf-8")
+    text = GUIDE_FILE.read_text(encoding="utf-8")
     for example in GUIDE.values():
         assert example in text
 
@@ -767,7 +767,7 @@ EXPECTED_CAPTURES: dict[str, list[object]] = {
 
 
 def test_captures_are_present() -> None:
-    """The captures live beside the repository; without them half of this file tests nothing."""
+    """The captures are fixtures of the suite; without them half of this file tests nothing."""
     assert sorted(p for p in EXPECTED_CAPTURES) == sorted(
         p.name for p in CAPTURES_DIR.glob("*.jsonl")
     ), f"captures missing or changed in {CAPTURES_DIR}"
