@@ -557,20 +557,20 @@ class Store:
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
-        """One write, all or nothing: in the open batch when batching, else on its own."""
+        """One write of several statements, all or nothing: on its own, or when batching,
+        in the open batch, which a failure rolls back whole (the caller keeps what the
+        batch held, see :class:`obnotify.node.history.SessionHistory`)."""
         if self.on_deferred is None:
             with self._transaction() as db:
                 yield db
             return
         self._open_batch()
-        self._db.execute("SAVEPOINT write")
         try:
             yield self._db
         except BaseException:
-            self._db.execute("ROLLBACK TO write")
-            self._db.execute("RELEASE write")
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
             raise
-        self._db.execute("RELEASE write")
 
     @property
     def in_transaction(self) -> bool:

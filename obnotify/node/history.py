@@ -81,9 +81,10 @@ class SessionHistory:
                 rowid = self.store.record(key, **fields)
             except StoreUnavailable as exc:
                 self._failed(exc)
+                self._keep_lost_batch()
             else:
                 if rowid is not None and self.store.on_deferred is not None:
-                    self._batch[rowid] = (key, dict(fields))
+                    self._batch[rowid] = (key, fields)
                 return rowid
         if key in self._unwritten or self._seen(key):
             return None
@@ -156,6 +157,10 @@ class SessionHistory:
         if self.write(self.store.flush):
             self._batch.clear()
             return
+        self._keep_lost_batch()
+
+    def _keep_lost_batch(self) -> None:
+        """After a failed write: if the store rolled its batch back, keep what it held."""
         if self.store.in_transaction:
             return
         for rowid, (key, fields) in self._batch.items():
