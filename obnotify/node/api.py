@@ -98,7 +98,10 @@ def make_client(
     Without ``auth`` the credentials go as default headers. Answers are asked for
     uncompressed: a compressed body can expand far past its limit in one read.
     """
-    ctx = config.ssl_context()
+    # A plain-http node needs no certificate store: a context that trusts nothing costs
+    # nothing to build (the system store would be loaded into each client otherwise), and
+    # with redirects refused no TLS connection is ever made with it.
+    ctx = config.ssl_context() or ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     headers = {"Accept-Encoding": "identity"}
     if auth is None:
         headers |= config.auth_headers()
@@ -106,7 +109,7 @@ def make_client(
         base_url=config.base_url,
         headers=headers,
         auth=auth,
-        verify=ctx if ctx is not None else True,
+        verify=ctx,
         timeout=TIMEOUT,
         limits=limits or httpx.Limits(),
         trust_env=False,
