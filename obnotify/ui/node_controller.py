@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
+from obnotify.core.connection import ConnState
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.policy import Decision, ToastPolicy
 from obnotify.core.render import Toast, category
@@ -27,7 +28,6 @@ from obnotify.core.tray_state import derive_tray_state, tooltip
 from obnotify.desktop.notifier import Notifier
 from obnotify.desktop.secrets import save_password
 from obnotify.node.api import ApiError
-from obnotify.node.link import ConnState
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import HistoryRow
 from obnotify.ui.tray import Tray
@@ -106,7 +106,7 @@ class NodeController(QObject):
 
     def on_state(self, state: ConnState, detail: str) -> None:
         self.state = state
-        self.window.set_connection(state.value, detail)
+        self.window.set_connection(state, detail)
         self._refresh_tray()
         if state is ConnState.AUTH_FAILED and self.session.config.username:
             self.ask_password()
@@ -276,7 +276,7 @@ class NodeController(QObject):
                 await self.session.api.mark_chat_read(peer, subject)
             except ApiError as exc:
                 log.warning("reply not sent: %s", exc)
-                self.window.set_connection(self.state.value, f"reply not sent: {exc}")
+                self.window.set_connection(self.state, f"reply not sent: {exc}")
 
         self._spawn(send())
 
@@ -305,9 +305,7 @@ class NodeController(QObject):
             else None
         )
         self.tray.set_state(
-            derive_tray_state(self.state.value, unread, paused),
-            tooltip(
-                self.session.config.display_name, self.state.value, unread, self.last_title, until
-            ),
+            derive_tray_state(self.state, unread, paused),
+            tooltip(self.session.config.display_name, self.state, unread, self.last_title, until),
             unread,
         )

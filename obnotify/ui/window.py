@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from obnotify.core.connection import ConnState
 from obnotify.core.events import WalletBalances
 from obnotify.ui.activity_model import ActivityModel, Column
 from obnotify.ui.balances import BalancesView
@@ -160,8 +161,8 @@ class MainWindow(QMainWindow):
         flat = " ".join(name.split())
         self.setWindowTitle(f"obnotify — {flat}" if flat else "obnotify")
 
-    def set_connection(self, state: str, detail: str = "") -> None:
-        """Show the link state (``connected``, ``unreachable``...) and its detail."""
+    def set_connection(self, state: ConnState, detail: str = "") -> None:
+        """Show the link state and its detail."""
         self.status_line.set_connection(state, detail)
 
     def set_publishing(self, status: str) -> None:

@@ -121,6 +121,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from obnotify.core.connection import ConnState
 from obnotify.core.tray_state import TrayState, tooltip
 from obnotify.ui.tray import Tray
 
@@ -128,7 +129,7 @@ report = Path(sys.argv[1])
 app = QApplication(sys.argv[:1])
 app.setQuitOnLastWindowClosed(False)
 tray = Tray()
-tray.set_state(TrayState.UNREAD, tooltip("Alice", "connected", 5, "New order", None), 5)
+tray.set_state(TrayState.UNREAD, tooltip("Alice", ConnState.CONNECTED, 5, "New order", None), 5)
 tray.show()
 partial = report.with_name(report.name + ".partial")
 partial.write_text(json.dumps({"available": Tray.available(), "visible": tray.icon.isVisible()}))
