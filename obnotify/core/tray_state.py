@@ -19,6 +19,7 @@ __all__ = [
     "connection_text",
     "derive_tray_state",
     "pause_deadline",
+    "pause_end_text",
     "tooltip",
 ]
 
@@ -162,3 +163,19 @@ def pause_deadline(choice: PauseChoice, now: datetime) -> datetime | None:
         next_day = (now + timedelta(days=1)).date()
         return datetime.combine(next_day, TOMORROW_AT, tzinfo=now.tzinfo)
     return None
+
+
+def pause_end_text(until: datetime, now: datetime) -> str:
+    """When a pause ends, as the tooltip says it: ``14:30``, ``tomorrow 08:00``, ``3 Dec 08:00``.
+
+    Args:
+        until: The end of the pause.
+        now: The current time, in the same kind (aware or naive) as ``until``.
+    """
+    clock = until.strftime("%H:%M")
+    days = (until.date() - now.date()).days
+    if days <= 0:
+        return clock
+    if days == 1:
+        return f"tomorrow {clock}"
+    return f"{until.day} {until.strftime('%b')} {clock}"

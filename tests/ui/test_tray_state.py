@@ -14,6 +14,7 @@ from obnotify.core.tray_state import (
     connection_text,
     derive_tray_state,
     pause_deadline,
+    pause_end_text,
     tooltip,
 )
 
@@ -82,6 +83,14 @@ def test_pause_for_an_hour_and_until_tomorrow_morning() -> None:
     assert pause_deadline(PauseChoice.HOUR, now) == datetime(2025, 4, 1, 0, 30, tzinfo=zone)
     assert pause_deadline(PauseChoice.TOMORROW, now) == datetime(2025, 4, 1, 8, 0, tzinfo=zone)
     assert pause_deadline(PauseChoice.RESUME, now) is None
+
+
+def test_when_a_pause_ends_in_words() -> None:
+    zone = timezone(timedelta(hours=2))
+    now = datetime(2025, 3, 31, 23, 30, tzinfo=zone)
+    assert pause_end_text(now + timedelta(minutes=20), now) == "23:50"
+    assert pause_end_text(datetime(2025, 4, 1, 8, 0, tzinfo=zone), now) == "tomorrow 08:00"
+    assert pause_end_text(datetime(2025, 4, 3, 8, 0, tzinfo=zone), now) == "3 Apr 08:00"
 
 
 def test_tray_state_needs_no_qt() -> None:
