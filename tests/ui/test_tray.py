@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
+from obnotify.core.render import Category
 from obnotify.core.tray_state import TrayState
 from obnotify.ui.icons import category_icon
 from obnotify.ui.tray import Tray
@@ -105,8 +106,8 @@ def test_every_state_and_category_has_an_icon_that_loads() -> None:
         assert not pixmap.isNull() and pixmap.toImage().pixelColor(11, 11).alpha() > 0
         badged = tray_icon(state, 5).pixmap(22, 22)
         assert badged.toImage() != pixmap.toImage()
-    for name in ("orders", "disputes", "chat", "followers", "funds", "other", "unheard-of"):
-        assert not category_icon(name).pixmap(16, 16).isNull()
+    for category in Category:
+        assert not category_icon(category).pixmap(16, 16).isNull()
 
 
 def test_tray_availability_is_asked_not_assumed() -> None:
