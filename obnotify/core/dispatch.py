@@ -16,7 +16,9 @@ What is kept here, and why here:
 - A burst folds per node: the first few toasts go out at once, the rest into a
   summary :data:`SUMMARY_DELAY` after holding started, and what keeps coming
   into one more summary when the burst is over (or every
-  :data:`FOLLOW_UP_EVERY` while a flood lasts).
+  :data:`FOLLOW_UP_EVERY` while a flood lasts). A burst that follows soon
+  after another waits a whole window from the last summary, so a flood that
+  stutters still shows at most the limit and one summary per window.
 - Every row id handed in comes out once in a :class:`Delivered`: at once when
   nothing is to be shown (no toast, muted, paused), else once the toast that
   carries it (its own, or a summary) was shown. A toast that could not be shown
@@ -136,6 +138,9 @@ class _Burst:
 
     first_held: float
     last_event: float
+    not_before: float
+    """A burst that starts soon after an earlier one's summary waits a window from it, so
+    a flood that stutters does not get a summary after each pause."""
     held: _Fold = field(default_factory=_Fold)
     summaries: int = 0
     """Summaries this burst has sent so far."""
@@ -146,7 +151,7 @@ class _Burst:
         if not self.held.rowids:
             return None
         if self.summaries == 0:
-            return self.first_held + SUMMARY_DELAY
+            return max(self.first_held + SUMMARY_DELAY, self.not_before)
         return min(self.last_event + BURST_QUIET, self.last_summary + FOLLOW_UP_EVERY)
 
 
@@ -178,6 +183,8 @@ class _Lane:
     recent: deque[float] = field(default_factory=deque)
     """Monotonic times of the toasts shown within the burst window, summaries included."""
     burst: _Burst | None = None
+    last_summary: float | None = None
+    """When this node's last burst summary went out."""
     catch_up: _CatchUp = field(default_factory=_CatchUp)
 
 
@@ -324,7 +331,9 @@ class Dispatcher(Generic[P]):
             if len(lane.recent) < self.settings.burst_limit:
                 lane.recent.append(mono)
                 return [self._show(node, toast, (rowid,), payload)]
-            burst = lane.burst = _Burst(first_held=mono, last_event=mono)
+            last = lane.last_summary
+            not_before = mono if last is None else last + self.settings.burst_window
+            burst = lane.burst = _Burst(first_held=mono, last_event=mono, not_before=not_before)
         elif not burst.held.rowids:
             burst.first_held = mono
         burst.held.add(rowid, toast, category)
@@ -352,7 +361,7 @@ class Dispatcher(Generic[P]):
                     out.extend(folded)
                     burst.held = _Fold()
                     burst.summaries += 1
-                    burst.last_summary = now.mono
+                    burst.last_summary = lane.last_summary = now.mono
             out.extend(self._close_catch_up(node, lane, now, early=False))
         return out
 

@@ -273,6 +273,21 @@ def test_a_flood_that_goes_on_gets_one_summary_every_half_minute() -> None:
     screen.assert_each_delivered_once()
 
 
+def test_a_flood_that_stutters_stays_within_the_limit_of_each_window() -> None:
+    screen = Screen()
+    for _ in range(20):
+        for _ in range(500):
+            screen.event(toast=CHAT, category=Category.CHAT)
+            screen.clock.advance(0.0001)
+        screen.wait(BURST_QUIET + 1)
+    screen.wait(60)
+    times = [s.at for s in screen.shown]
+    window = screen.settings.burst_window
+    busiest = max(sum(1 for t in times if start <= t < start + window) for start in times)
+    assert busiest <= screen.settings.burst_limit + 1, "the singles and one summary"
+    screen.assert_each_delivered_once()
+
+
 def test_sustained_toasts_without_folding_never_wait() -> None:
     screen = Screen(UNLIMITED)
     for second in range(60):
