@@ -211,7 +211,6 @@ async def _watch_nodes(
     """Build every node's parts behind the tray icon that is already shown, run until quit."""
     import asyncio
 
-    from obnotify.core.policy import ToastPolicy
     from obnotify.desktop import autostart
     from obnotify.desktop.notifier import DesktopNotifierBackend
     from obnotify.node.config import ConfigError
@@ -219,6 +218,7 @@ async def _watch_nodes(
     from obnotify.settings import EXAMPLE, load_settings
     from obnotify.store import StoreError
     from obnotify.ui.node_controller import NodeController
+    from obnotify.ui.toasts import ToastRouter
     from obnotify.ui.tray import Tray
     from obnotify.ui.window import MainWindow
 
@@ -248,12 +248,8 @@ async def _watch_nodes(
     if options.demo and not options.connection.data_dir:
         data_dir = data_dir / "demo"
     cache_dir = options.connection.cache_path()
-    # One policy and one notifier for every node: they share the screen.
-    policy = ToastPolicy(
-        muted_categories=set(settings.muted),
-        quiet_hours=settings.quiet_hours,
-        burst_limit=settings.burst_limit,
-    )
+    # One dispatcher (one pause) and one notifier for every node: they share the screen.
+    toasts = ToastRouter(settings.notifications)
     notifier = DesktopNotifierBackend()
     ob_handler = await asyncio.to_thread(_has_ob_handler)
     if first_tray is None:
@@ -274,7 +270,7 @@ async def _watch_nodes(
             window = MainWindow(parts.store, node_name=config.display_name)
             tray = first_tray if index == 0 or first_tray is None else Tray()
             controller = NodeController(
-                parts.session, window, tray, notifier, policy, ob_handler=ob_handler
+                parts.session, window, tray, notifier, toasts, ob_handler=ob_handler
             )
             parts.session.listener = controller
             if tray is not None:

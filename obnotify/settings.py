@@ -8,7 +8,7 @@ lives in the store. Passwords are never here: they are in the OS keyring.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 import platformdirs
 
 from obnotify import APP_NAME
-from obnotify.core.policy import BURST_LIMIT, QuietHours
+from obnotify.core.policy import BURST_LIMIT, NotificationSettings, QuietHours
 from obnotify.core.render import Category
 from obnotify.node.config import ConfigError
 
@@ -38,7 +38,7 @@ url = "http://127.0.0.1:4002"     # http(s)://host:port of the node's API
 [notifications]
 # muted = ["followers"]           # orders, disputes, chat, followers, funds, other
 # quiet_hours = "22:00-07:00"     # only critical toasts during these hours
-# burst_limit = 4                 # more toasts than this within 10 s fold into one summary
+# burst_limit = 3                 # more toasts than this within 10 s fold into a summary
 
 [history]
 # limit = 100000                  # events kept per node; the oldest go first
@@ -60,10 +60,11 @@ class NodeEntry:
 
 @dataclass(frozen=True)
 class Settings:
+    """The whole file, read once at start."""
+
     nodes: tuple[NodeEntry, ...] = ()
-    muted: frozenset[Category] = frozenset()
-    quiet_hours: QuietHours | None = None
-    burst_limit: int = BURST_LIMIT
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    """The ``[notifications]`` table: one value every node's toasts follow."""
     history_limit: int = HISTORY_LIMIT
     path: Path | None = None
 
@@ -142,9 +143,11 @@ def load_settings(path: Path | None = None) -> Settings:
     history = data.get("history", {}) or {}
     return Settings(
         nodes=tuple(nodes),
-        burst_limit=_whole(notifications, "burst_limit", BURST_LIMIT, path),
+        notifications=NotificationSettings(
+            muted=frozenset(muted),
+            quiet_hours=_quiet_hours(notifications.get("quiet_hours"), path),
+            burst_limit=_whole(notifications, "burst_limit", BURST_LIMIT, path),
+        ),
         history_limit=_whole(history, "limit", HISTORY_LIMIT, path),
-        muted=frozenset(muted),
-        quiet_hours=_quiet_hours(notifications.get("quiet_hours"), path),
         path=path,
     )

@@ -1,39 +1,50 @@
-"""Whether and how a toast goes out: pause, quiet hours, catch-up and burst folding.
+"""The user's notification settings, and the rules that follow from them alone.
 
-Pure: the clock is passed in, so every rule is tested without waiting.
+One immutable :class:`NotificationSettings` is built from the settings file and
+shared by every node. What changes over time (the pause, bursts, catch-up
+counts) is kept by :mod:`obnotify.core.dispatch`; this module only answers
+whether a toast may go out at a given moment. Pure: the time is passed in.
 """
 
 from __future__ import annotations
 
 import enum
-from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Final
 
-from obnotify.core.render import Category, Toast, Urgency, away_summary, burst_summary
+from obnotify.core.render import Category, Toast, Urgency
 
-__all__ = ["Decision", "QuietHours", "Source", "ToastPolicy"]
+__all__ = [
+    "BURST_LIMIT",
+    "BURST_WINDOW",
+    "CATCH_UP_SINGLE",
+    "NotificationSettings",
+    "QuietHours",
+    "Source",
+    "hushed",
+    "silenced",
+]
 
 CATCH_UP_SINGLE: Final = 3
 """Missed events shown one by one before the rest fold into a summary."""
 BURST_WINDOW: Final = 10.0
-BURST_LIMIT: Final = 4
-"""More than this many toasts within the window become one summary toast."""
+"""Seconds over which a node's toasts are counted against :data:`BURST_LIMIT`."""
+BURST_LIMIT: Final = 3
+"""Toasts a node shows one by one within the window; more fold into summaries.
+
+Three singles and at most two summaries keep a flood to five toasts.
+"""
 
 
 class Source(enum.StrEnum):
+    """Where a new event came from, which decides how it may be toasted."""
+
     SOCKET = "socket"
     CATCH_UP = "catch-up"
+    """Missed while no socket was open, fetched on (re)connect."""
     HISTORY = "history"
     """Recorded on a first start for context; never toasted."""
-
-
-class Decision(enum.StrEnum):
-    SHOW = "show"
-    HOLD = "hold"
-    """Folded into a summary toast that :meth:`ToastPolicy.flush` returns later."""
-    MUTE = "mute"
 
 
 @dataclass(frozen=True)
@@ -50,70 +61,60 @@ class QuietHours:
         return now >= self.start or now < self.end
 
 
-@dataclass
-class ToastPolicy:
-    """The one place that decides what reaches the screen."""
+@dataclass(frozen=True, slots=True)
+class NotificationSettings:
+    """What the user chose about toasts, the same for every node."""
 
-    muted_categories: set[Category] = field(default_factory=set)
+    muted: frozenset[Category] = frozenset()
+    """Categories that never toast (they are still recorded and listed)."""
     quiet_hours: QuietHours | None = None
-    paused_until: datetime | None = None
-    burst_window: float = BURST_WINDOW
+    """When only critical toasts go out, every day."""
     burst_limit: int = BURST_LIMIT
+    """Toasts a node shows one by one within :attr:`burst_window`; more fold into summaries."""
+    burst_window: float = BURST_WINDOW
+    """Seconds over which :attr:`burst_limit` counts."""
     catch_up_single: int = CATCH_UP_SINGLE
-    _recent: deque[float] = field(default_factory=deque)
-    _held: Counter[Category] = field(default_factory=Counter)
-    _held_since: float | None = None
-    _catch_up_shown: int = 0
-    _catch_up_held: Counter[Category] = field(default_factory=Counter)
+    """Missed events a catch-up shows one by one before the rest fold into one summary."""
 
-    def paused(self, now: datetime) -> bool:
-        return self.paused_until is not None and now < self.paused_until
 
-    def decide(
-        self, toast: Toast, category: Category, source: Source, *, now: datetime, clock: float
-    ) -> Decision:
-        """Decide for one toast; ``now`` is wall time (pause, quiet hours), ``clock`` monotonic."""
-        if source is Source.HISTORY:
-            return Decision.MUTE
-        if category in self.muted_categories:
-            return Decision.MUTE
-        critical = toast.urgency is Urgency.CRITICAL
-        if not critical and (
-            self.paused(now) or (self.quiet_hours and self.quiet_hours.contains(now))
-        ):
-            return Decision.MUTE
-        if source is Source.CATCH_UP:
-            if self._catch_up_shown < self.catch_up_single:
-                self._catch_up_shown += 1
-                return Decision.SHOW
-            self._catch_up_held[category] += 1
-            return Decision.HOLD
-        while self._recent and clock - self._recent[0] > self.burst_window:
-            self._recent.popleft()
-        if len(self._recent) >= self.burst_limit:
-            if self._held_since is None:
-                self._held_since = clock
-            self._held[category] += 1
-            return Decision.HOLD
-        self._recent.append(clock)
-        return Decision.SHOW
+def hushed(
+    settings: NotificationSettings,
+    urgency: Urgency,
+    *,
+    now: datetime,
+    paused_until: datetime | None,
+) -> bool:
+    """Whether a toast of this urgency must stay off the screen now: a pause or quiet hours.
 
-    def catch_up_finished(self) -> Toast | None:
-        """The "N events while you were away" toast for what catch-up held back, if any."""
-        held, self._catch_up_held = self._catch_up_held, Counter()
-        self._catch_up_shown = 0
-        return away_summary(held) if held else None
+    Critical toasts (a dispute, a failed payment) go out through both.
 
-    def flush(self, clock: float) -> Toast | None:
-        """The burst summary once its window has passed since the first held toast."""
-        if self._held_since is None or clock - self._held_since < self.burst_window:
-            return None
-        held, self._held, self._held_since = self._held, Counter(), None
-        self._recent.clear()
-        self._recent.append(clock)
-        return burst_summary(held)
+    Args:
+        settings: The user's settings.
+        urgency: The toast's urgency.
+        now: The current local time, of the same kind (aware or naive) as ``paused_until``.
+        paused_until: When the pause ends, or None when there is none.
+    """
+    if urgency is Urgency.CRITICAL:
+        return False
+    if paused_until is not None and now < paused_until:
+        return True
+    return settings.quiet_hours is not None and settings.quiet_hours.contains(now)
 
-    def next_flush_in(self, clock: float) -> float | None:
-        if self._held_since is None:
-            return None
-        return max(0.0, self.burst_window - (clock - self._held_since))
+
+def silenced(
+    settings: NotificationSettings,
+    toast: Toast,
+    category: Category,
+    source: Source,
+    *,
+    now: datetime,
+    paused_until: datetime | None,
+) -> bool:
+    """Whether a new event's toast is dropped outright, before any folding.
+
+    History of a first start never toasts; a muted category never does; a
+    pause and quiet hours let only critical toasts through.
+    """
+    if source is Source.HISTORY or category in settings.muted:
+        return True
+    return hushed(settings, toast.urgency, now=now, paused_until=paused_until)

@@ -11,12 +11,15 @@ import enum
 from datetime import datetime, time, timedelta
 from typing import Final
 
+from obnotify.core.connection import ConnState
+
 __all__ = [
     "PauseChoice",
     "TrayState",
     "connection_text",
     "derive_tray_state",
     "pause_deadline",
+    "pause_end_text",
     "tooltip",
 ]
 
@@ -42,23 +45,25 @@ class PauseChoice(enum.StrEnum):
     RESUME = "resume"
 
 
-_BY_CONNECTION: Final[dict[str, TrayState]] = {
-    "connected": TrayState.CONNECTED,
-    "connecting": TrayState.CONNECTING,
-    "unreachable": TrayState.UNREACHABLE,
-    "auth-failed": TrayState.AUTH_FAILED,
-    "tls-failed": TrayState.TLS_FAILED,
+_BY_CONNECTION: Final[dict[ConnState, TrayState]] = {
+    ConnState.CONNECTED: TrayState.CONNECTED,
+    ConnState.CONNECTING: TrayState.CONNECTING,
+    ConnState.UNREACHABLE: TrayState.UNREACHABLE,
+    ConnState.AUTH_FAILED: TrayState.AUTH_FAILED,
+    ConnState.TLS_FAILED: TrayState.TLS_FAILED,
+    ConnState.STOPPED: TrayState.UNREACHABLE,
 }
 
 _NEEDS_USER: Final = frozenset({TrayState.AUTH_FAILED, TrayState.TLS_FAILED})
 """Failures that never heal by retrying: they outrank a pause, which the user chose."""
 
-_CONNECTION_TEXTS: Final[dict[str, str]] = {
-    "connected": "Connected",
-    "connecting": "Connecting…",
-    "unreachable": "Can't reach the node",
-    "auth-failed": "The node refused the API credentials",
-    "tls-failed": "The node's TLS certificate is not trusted",
+_CONNECTION_TEXTS: Final[dict[ConnState, str]] = {
+    ConnState.CONNECTED: "Connected",
+    ConnState.CONNECTING: "Connecting…",
+    ConnState.UNREACHABLE: "Can't reach the node",
+    ConnState.AUTH_FAILED: "The node refused the API credentials",
+    ConnState.TLS_FAILED: "The node's TLS certificate is not trusted",
+    ConnState.STOPPED: "Not connected",
 }
 
 TOMORROW_AT: Final = time(8, 0)
@@ -68,24 +73,23 @@ TOOLTIP_LINE_LIMIT: Final = 60
 """Tray tooltips are small (Windows cuts them at 127 characters in all)."""
 
 
-def derive_tray_state(conn_state: str, unread: int, paused: bool) -> TrayState:
+def derive_tray_state(conn_state: ConnState, unread: int, paused: bool) -> TrayState:
     """The one state the tray shows.
 
     Order of precedence: a failure only the user can fix (credentials, TLS), then
     an unreachable node, then the user's pause, then a connection in progress,
-    then unread events. An unknown connection state counts as unreachable, so a
-    new link state can never make the icon claim all is well.
+    then unread events. A stopped link counts as unreachable, so the icon never
+    claims all is well for a node nobody is talking to.
 
     Args:
-        conn_state: The link's state: ``connecting``, ``connected``,
-            ``unreachable``, ``auth-failed`` or ``tls-failed``.
+        conn_state: The link's state.
         unread: Events recorded and not read yet.
         paused: Whether notifications are paused.
 
     Returns:
         The state to draw; the unread badge is drawn on top of any of them.
     """
-    link = _BY_CONNECTION.get(conn_state, TrayState.UNREACHABLE)
+    link = _BY_CONNECTION[conn_state]
     if link in _NEEDS_USER or link is TrayState.UNREACHABLE:
         return link
     if paused:
@@ -95,9 +99,9 @@ def derive_tray_state(conn_state: str, unread: int, paused: bool) -> TrayState:
     return TrayState.UNREAD if unread > 0 else TrayState.CONNECTED
 
 
-def connection_text(conn_state: str) -> str:
+def connection_text(conn_state: ConnState) -> str:
     """A short sentence for a connection state, for the tooltip and the window."""
-    return _CONNECTION_TEXTS.get(conn_state, _CONNECTION_TEXTS["unreachable"])
+    return _CONNECTION_TEXTS[conn_state]
 
 
 def _clip(text: str, limit: int = TOOLTIP_LINE_LIMIT) -> str:
@@ -118,7 +122,7 @@ def _no_markup(text: str) -> str:
 
 def tooltip(
     node_name: str,
-    conn_state: str,
+    conn_state: ConnState,
     unread: int,
     last_event_title: str,
     paused_until: str | None,
@@ -159,3 +163,19 @@ def pause_deadline(choice: PauseChoice, now: datetime) -> datetime | None:
         next_day = (now + timedelta(days=1)).date()
         return datetime.combine(next_day, TOMORROW_AT, tzinfo=now.tzinfo)
     return None
+
+
+def pause_end_text(until: datetime, now: datetime) -> str:
+    """When a pause ends, as the tooltip says it: ``14:30``, ``tomorrow 08:00``, ``3 Dec 08:00``.
+
+    Args:
+        until: The end of the pause.
+        now: The current time, in the same kind (aware or naive) as ``until``.
+    """
+    clock = until.strftime("%H:%M")
+    days = (until.date() - now.date()).days
+    if days <= 0:
+        return clock
+    if days == 1:
+        return f"tomorrow {clock}"
+    return f"{until.day} {until.strftime('%b')} {clock}"

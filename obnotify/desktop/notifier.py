@@ -2,10 +2,12 @@
 
 The app shows toasts through :class:`Notifier` only, so tests record toasts
 with :class:`RecordingNotifier` and the real backend stays a thin mapping onto
-desktop-notifier. Three things that library leaves to its callers are done
+desktop-notifier. Four things that library leaves to its callers are done
 here: it is created inside the running loop (its D-Bus connection binds to
-that loop), callbacks are plain functions (it never awaits one), and the body
-is escaped for Linux notification servers that read a markup subset in it.
+that loop), callbacks are plain functions (it never awaits one), the body is
+escaped for Linux notification servers that read a markup subset in it, and
+toasts shown at once reach the server in the order they were given, each
+written before the server has answered the one before.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ class Notifier(Protocol):
     ) -> str | None:
         """Show a toast.
 
+        Calls made one after the other, without waiting for each to return,
+        reach the screen in the order they were made.
+
         Args:
             toast: What to show.
             image_path: A local picture (listing thumbnail or avatar), or None.
@@ -75,6 +80,10 @@ class Notifier(Protocol):
 
     async def clear(self, notification_id: str) -> None:
         """Take a shown toast down; unknown ids are ignored."""
+        ...
+
+    async def prepare(self) -> None:
+        """Get ready before the first toast is due, so that one goes out without delay."""
         ...
 
 
@@ -182,6 +191,9 @@ class DesktopNotifierBackend:
         self._factory = factory
         self._notifier: Any = None
         self._capabilities: frozenset[Any] | None = None
+        self._ready = False
+        self._turn = asyncio.Lock()
+        """Held from a toast's start until its request is written: toasts go out in call order."""
 
     def _desktop_notifier(self) -> Any:
         """The DesktopNotifier, made on first use, inside the running loop."""
@@ -213,12 +225,61 @@ class DesktopNotifierBackend:
         on_action: Callable[[str], None],
         on_reply: Callable[[str], None] | None,
     ) -> str | None:
-        from desktop_notifier import Attachment, Button, Capability, ReplyField
-        from desktop_notifier import Urgency as NativeUrgency
+        async with self._turn:
+            capabilities = await self._prepare()
+            dispatched: list[bool] = []
+            # As a task, the request is written on the task's first step, which comes
+            # before the next toast's turn; the server's answer is awaited outside the
+            # lock, so a slow server never holds up the toasts behind this one.
+            sending = asyncio.ensure_future(
+                self._desktop_notifier().send(
+                    **self._send_arguments(
+                        toast, image_path, on_clicked, on_action, on_reply, capabilities
+                    ),
+                    on_dispatched=lambda: dispatched.append(True),
+                )
+            )
+        try:
+            identifier: str = await sending
+        except Exception:
+            log.warning("could not show a notification", exc_info=True)
+            return None
+        # desktop-notifier logs a failed send and returns all the same; only the
+        # dispatch callback tells that the server took the toast.
+        return identifier if dispatched else None
 
+    async def prepare(self) -> None:
+        # Asking the server takes round trips, which a busy loop (a burst coming in)
+        # stretches to seconds: done at start, the first toast of a burst never waits.
+        async with self._turn:
+            await self._prepare()
+
+    async def _prepare(self) -> frozenset[Any]:
+        """Ask the server once what it can do, so later sends only write their request."""
         capabilities = await self.capabilities()
         if self.escape_markup is None:
             self.escape_markup = escape_for(await freedesktop_capabilities())
+        if not self._ready:
+            try:
+                await self._desktop_notifier().request_authorisation()
+            except Exception:
+                log.warning("could not ask for permission to notify", exc_info=True)
+            self._ready = True
+        return capabilities
+
+    def _send_arguments(
+        self,
+        toast: Toast,
+        image_path: Path | None,
+        on_clicked: Callable[[], None],
+        on_action: Callable[[str], None],
+        on_reply: Callable[[str], None] | None,
+        capabilities: frozenset[Any],
+    ) -> dict[str, Any]:
+        """desktop-notifier's ``send`` keywords for a toast, callbacks guarded."""
+        from desktop_notifier import Attachment, Button, Capability, ReplyField
+        from desktop_notifier import Urgency as NativeUrgency
+
         urgency = {
             Urgency.LOW: NativeUrgency.Low,
             Urgency.NORMAL: NativeUrgency.Normal,
@@ -238,26 +299,16 @@ class DesktopNotifierBackend:
                 continue
             press = partial(_guarded(on_action, "button"), action_id)
             buttons.append(Button(title=label, on_pressed=press, identifier=action_id))
-        dispatched: list[bool] = []
-        body = escape_body(toast.body) if self.escape_markup else toast.body
-        try:
-            identifier: str = await self._desktop_notifier().send(
-                title=toast.title,
-                message=body,
-                urgency=urgency,
-                buttons=buttons,
-                reply_field=reply_field,
-                on_clicked=_guarded(on_clicked, "click"),
-                on_dispatched=lambda: dispatched.append(True),
-                attachment=Attachment(path=image_path) if image_path is not None else None,
-                thread=toast.group or None,
-            )
-        except Exception:
-            log.warning("could not show a notification", exc_info=True)
-            return None
-        # desktop-notifier logs a failed send and returns all the same; only the
-        # dispatch callback tells that the server took the toast.
-        return identifier if dispatched else None
+        return {
+            "title": toast.title,
+            "message": escape_body(toast.body) if self.escape_markup else toast.body,
+            "urgency": urgency,
+            "buttons": buttons,
+            "reply_field": reply_field,
+            "on_clicked": _guarded(on_clicked, "click"),
+            "attachment": Attachment(path=image_path) if image_path is not None else None,
+            "thread": toast.group or None,
+        }
 
     async def clear(self, notification_id: str) -> None:
         if self._notifier is None:
@@ -287,13 +338,18 @@ class RecordingNotifier:
 
     Args:
         fail: Make :meth:`show` report failure (return None), as a missing server would.
+        answer: When given, :meth:`show` records the toast at once and returns only
+            once this is set, as a server that answers late.
     """
 
     fail: bool = False
+    answer: asyncio.Event | None = None
     shown: list[ShownToast] = field(default_factory=list)
     """Every toast shown, oldest first."""
     cleared: list[str] = field(default_factory=list)
     """Ids passed to :meth:`clear`, in order."""
+    prepared: bool = False
+    """Whether :meth:`prepare` was called."""
 
     async def show(
         self,
@@ -315,7 +371,12 @@ class RecordingNotifier:
             on_reply=on_reply,
         )
         self.shown.append(record)
+        if self.answer is not None:
+            await self.answer.wait()
         return record.id
+
+    async def prepare(self) -> None:
+        self.prepared = True
 
     async def clear(self, notification_id: str) -> None:
         self.cleared.append(notification_id)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import enum
 import logging
 import ssl
 import time
@@ -20,6 +19,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from websockets.frames import CloseCode
 
 from obnotify.core.backoff import Backoff
+from obnotify.core.connection import ConnState
 from obnotify.core.text import printable
 from obnotify.node.config import NodeConfig
 from obnotify.node.tls import describe_tls_error
@@ -39,17 +39,6 @@ CLOSE_TIMEOUT: Final = 2.0
 """A dead path never answers the closing handshake: give up on it quickly."""
 LOCATION_CHARS: Final = 200
 """A redirect's target is shown in the state line, cut to this length."""
-
-
-class ConnState(enum.StrEnum):
-    """What the rest of the app shows about a node's connection."""
-
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    UNREACHABLE = "unreachable"
-    AUTH_FAILED = "auth-failed"
-    TLS_FAILED = "tls-failed"
-    STOPPED = "stopped"
 
 
 FrameHandler = Callable[[str | bytes], Awaitable[None]]

@@ -24,7 +24,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from obnotify.ui.history import HistoryRowLike, HistorySource
+from obnotify.core.render import Category
+from obnotify.ui.history import HistoryRowLike, HistorySource, row_category
 from obnotify.ui.icons import category_icon
 from obnotify.ui.plain import tooltip_html
 from obnotify.ui.relative_time import relative_time
@@ -68,6 +69,11 @@ def _sort_key(row: HistoryRowLike) -> tuple[float, int]:
     return (-row.received_at, -row.rowid)
 
 
+def _names(categories: frozenset[Category] | None) -> frozenset[str] | None:
+    """The categories as the store names them."""
+    return None if categories is None else frozenset(c.value for c in categories)
+
+
 def _one_line(text: str, limit: int = DISPLAY_LIMIT) -> str:
     flat = " ".join(text[: limit * 2].split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -106,7 +112,7 @@ class ActivityModel(QAbstractTableModel):
         self._exhausted = False
         """Whether the last page read was short, so the store has nothing more."""
         self._fetching = False
-        self._categories: frozenset[str] | None = None
+        self._categories: frozenset[Category] | None = None
         self._search = ""
         self._read: set[int] = set()
         """Rows marked read here since they were loaded; the store catches up on its own."""
@@ -168,7 +174,7 @@ class ActivityModel(QAbstractTableModel):
                 return self._bold
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == Column.EVENT:
-            return category_icon(row.category)
+            return category_icon(row_category(row))
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -197,7 +203,7 @@ class ActivityModel(QAbstractTableModel):
     # The window's interface.
 
     @property
-    def categories(self) -> frozenset[str] | None:
+    def categories(self) -> frozenset[Category] | None:
         """The categories shown, or None for all."""
         return self._categories
 
@@ -205,7 +211,7 @@ class ActivityModel(QAbstractTableModel):
     def search(self) -> str:
         return self._search
 
-    def set_filter(self, categories: Collection[str] | None, search: str) -> None:
+    def set_filter(self, categories: Collection[Category] | None, search: str) -> None:
         """Show only rows of ``categories`` (None: all) whose text matches ``search``.
 
         The match itself is the store's, so the list and a count agree.
@@ -316,7 +322,7 @@ class ActivityModel(QAbstractTableModel):
         page = self._store.recent(
             limit=self._page_size,
             offset=offset,
-            categories=self._categories,
+            categories=_names(self._categories),
             search=self._search,
         )
         self._exhausted = len(page) < self._page_size
@@ -334,7 +340,8 @@ class ActivityModel(QAbstractTableModel):
         The search is ``Store.recent``'s: a case-insensitive literal substring
         of the title or the body.
         """
-        if self._categories is not None and row.category not in self._categories:
+        names = _names(self._categories)
+        if names is not None and row.category not in names:
             return False
         if self._search:
             return self._search.casefold() in f"{row.title}\n{row.body}".casefold()

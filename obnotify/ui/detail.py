@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from obnotify.core.ids import short_id
 from obnotify.core.routes import ChatTarget, chat_target
-from obnotify.ui.history import HistoryRowLike
+from obnotify.ui.history import HistoryRowLike, row_category
 from obnotify.ui.icons import category_icon
 
 __all__ = ["DetailPane"]
@@ -160,7 +160,7 @@ class DetailPane(QFrame):
             self._stack.setCurrentWidget(self.empty)
             return
         self._stack.setCurrentWidget(self._page)
-        self.icon.setPixmap(category_icon(row.category).pixmap(ICON_SIZE, ICON_SIZE))
+        self.icon.setPixmap(category_icon(row_category(row)).pixmap(ICON_SIZE, ICON_SIZE))
         self.title.setText(row.title)
         self.body.setText(row.body)
         self.body.setVisible(bool(row.body))

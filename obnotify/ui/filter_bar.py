@@ -17,13 +17,13 @@ __all__ = ["CHIPS", "SEARCH_DEBOUNCE_MS", "FilterBar"]
 
 SEARCH_DEBOUNCE_MS: Final = 150
 
-CHIPS: Final[tuple[tuple[str, frozenset[str] | None], ...]] = (
+CHIPS: Final[tuple[tuple[str, frozenset[Category] | None], ...]] = (
     ("All", None),
-    ("Orders", frozenset({Category.ORDERS.value})),
-    ("Disputes", frozenset({Category.DISPUTES.value})),
-    ("Chat", frozenset({Category.CHAT.value})),
-    ("Followers", frozenset({Category.FOLLOWERS.value})),
-    ("Funds", frozenset({Category.FUNDS.value})),
+    ("Orders", frozenset({Category.ORDERS})),
+    ("Disputes", frozenset({Category.DISPUTES})),
+    ("Chat", frozenset({Category.CHAT})),
+    ("Followers", frozenset({Category.FOLLOWERS})),
+    ("Funds", frozenset({Category.FUNDS})),
 )
 """Each chip's label and the categories it shows (None: all, "other" included)."""
 
@@ -88,7 +88,7 @@ class FilterBar(QWidget):
         self.debounce.timeout.connect(self.on_debounce_timeout)
 
     @property
-    def categories(self) -> frozenset[str] | None:
+    def categories(self) -> frozenset[Category] | None:
         """The categories of the checked chip."""
         checked = self._group.checkedId()
         return CHIPS[checked][1] if checked >= 0 else None

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Protocol
 
-__all__ = ["HistoryRowLike", "HistorySource"]
+from obnotify.core.render import Category
+
+__all__ = ["HistoryRowLike", "HistorySource", "row_category"]
 
 
 class HistoryRowLike(Protocol):
@@ -24,7 +26,10 @@ class HistoryRowLike(Protocol):
     @property
     def event_id(self) -> str: ...
     @property
-    def category(self) -> str: ...
+    def category(self) -> str:
+        """The category's stored name; :func:`row_category` reads it as the enum."""
+        ...
+
     @property
     def title(self) -> str: ...
     @property
@@ -64,3 +69,14 @@ class HistorySource(Protocol):
     def row(self, rowid: int) -> HistoryRowLike | None:
         """One row by id, whatever the filter."""
         ...
+
+
+def row_category(row: HistoryRowLike) -> Category:
+    """A row's category: the store keeps its name, the window works with the enum.
+
+    A name this version does not know (written by a newer one) reads as other.
+    """
+    try:
+        return Category(row.category)
+    except ValueError:
+        return Category.OTHER

@@ -29,10 +29,6 @@ def app_icon() -> QIcon:
 
 
 @cache
-def category_icon(category: Category | str) -> QIcon:
-    """The tile for a category; an unknown category name gets the "other" tile."""
-    try:
-        known = Category(category)
-    except ValueError:
-        known = Category.OTHER
-    return QIcon(str(icon_path(CATEGORY_ICON_FILES[known])))
+def category_icon(category: Category) -> QIcon:
+    """The tile for a category."""
+    return QIcon(str(icon_path(CATEGORY_ICON_FILES[category])))

@@ -1,35 +1,37 @@
-"""One node's events reaching the user: toasts through the policy, the window, the tray.
+"""One node's events reaching the user: toasts, the window, the tray.
 
-It is the session's listener. The decisions (what to show, how it reads) are
-made in the pure core; this class only carries them out on Qt and the notifier.
+It is the session's listener. The decisions (what to show and when, how it
+reads, what the tray draws) are made in the pure core and reach it through the
+app's :class:`~obnotify.ui.toasts.ToastRouter`; this class only carries them
+out on Qt and the notifier.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
+from collections import deque
 from collections.abc import Coroutine
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
+from obnotify.core.connection import ConnState
+from obnotify.core.dispatch import Show
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
-from obnotify.core.policy import Decision, ToastPolicy
-from obnotify.core.render import Toast, category
+from obnotify.core.render import Toast
 from obnotify.core.routes import chat_target
 from obnotify.core.texts import person
 from obnotify.core.tray_state import derive_tray_state, tooltip
 from obnotify.desktop.notifier import Notifier
 from obnotify.desktop.secrets import save_password
 from obnotify.node.api import ApiError
-from obnotify.node.link import ConnState
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import HistoryRow
+from obnotify.ui.toasts import ToastRouter
 from obnotify.ui.tray import Tray
 from obnotify.ui.window import MainWindow
 
@@ -39,6 +41,13 @@ log = logging.getLogger(__name__)
 
 MAX_ROWS_WHILE_HIDDEN = 1000
 """Rows the hidden window may hold before it lets go of all but the first page."""
+MAX_IN_FLIGHT: Final = 32
+"""Toasts handed to the notifier and not answered yet, at most; more wait their turn.
+
+The notifier is given the next toast without waiting for the server's answer
+to the one before, so a server that answers slowly never builds a queue; this
+only bounds what a server that stopped answering can pile up.
+"""
 
 
 class NodeController(QObject):
@@ -50,7 +59,7 @@ class NodeController(QObject):
         window: MainWindow,
         tray: Tray | None,
         notifier: Notifier,
-        policy: ToastPolicy,
+        toasts: ToastRouter,
         *,
         ob_handler: bool = False,
         parent: QObject | None = None,
@@ -60,23 +69,25 @@ class NodeController(QObject):
         self.window = window
         self.tray = tray
         self.notifier = notifier
-        self.policy = policy
+        self.toasts = toasts
+        self.node = session.config.key
+        """This node's name in the router."""
         self.ob_handler = ob_handler
         """Whether the system has a handler for ``ob://`` links (the OpenBazaar app)."""
         self.state = ConnState.CONNECTING
         self.last_title = ""
         self.toasts_shown = 0
         self.password_dialog: QInputDialog | None = None
-        self._queue: asyncio.Queue[tuple[Toast, Path | None, HistoryRow | None, list[int]]] = (
-            asyncio.Queue()
-        )
-        self._held: list[int] = []
-        """Rows folded into a summary not yet shown: delivered once it is."""
-        self._sender: asyncio.Task[None] | None = None
+        self._waiting: deque[Show[NewEvent]] = deque()
+        self._in_flight = 0
         self._tasks: set[asyncio.Task[None]] = set()
-        self.flush_timer = QTimer(self)
-        self.flush_timer.setSingleShot(True)
-        self.flush_timer.timeout.connect(self.on_flush_timer_timeout)
+        self.tray_timer = QTimer(self)
+        """Redraws the tray once the events waiting now are all in, not once per event."""
+        self.tray_timer.setSingleShot(True)
+        self.tray_timer.setInterval(0)
+        self.tray_timer.timeout.connect(self._refresh_tray)
+        toasts.attach(self.node, self)
+        toasts.pause_changed.connect(self.on_toasts_pause_changed)
         window.set_node_name(session.config.display_name)
         window.open_route.connect(self.open_row)
         window.reply_requested.connect(self.on_window_reply_requested)
@@ -87,12 +98,11 @@ class NodeController(QObject):
             tray.pause_requested.connect(self.on_tray_pause_requested)
 
     def start(self) -> None:
-        self._sender = asyncio.ensure_future(self._send_loop())
+        self._spawn(self.notifier.prepare())
         self._refresh_tray()
 
     def stop(self) -> None:
-        if self._sender is not None:
-            self._sender.cancel()
+        self._waiting.clear()
         for task in list(self._tasks):
             task.cancel()
 
@@ -106,7 +116,7 @@ class NodeController(QObject):
 
     def on_state(self, state: ConnState, detail: str) -> None:
         self.state = state
-        self.window.set_connection(state.value, detail)
+        self.window.set_connection(state, detail)
         self._refresh_tray()
         if state is ConnState.AUTH_FAILED and self.session.config.username:
             self.ask_password()
@@ -148,24 +158,11 @@ class NodeController(QObject):
             self.window.refresh()
         if new.toast is not None:
             self.last_title = new.toast.title
-            now = datetime.now().astimezone()
-            decision = self.policy.decide(
-                new.toast,
-                category(new.event),
-                new.source,
-                now=now.replace(tzinfo=None),
-                clock=time.monotonic(),
-            )
-            if decision is Decision.SHOW:
-                self._queue.put_nowait((new.toast, new.image_path, new.row, [new.row.rowid]))
-            elif decision is Decision.HOLD:
-                self._held.append(new.row.rowid)
-                self._arm_flush()
-            else:
-                self.session.mark_delivered(new.row.rowid)
-        else:
-            self.session.mark_delivered(new.row.rowid)
-        self._refresh_tray()
+        self.toasts.new_event(self.node, new)
+        if self.tray is not None and not self.tray_timer.isActive():
+            # A burst of thousands would otherwise count the unread rows and draw a
+            # new icon thousands of times, holding the loop and the X server up.
+            self.tray_timer.start()
 
     def on_balances(self, balances: WalletBalances) -> None:
         self.window.set_balances(balances)
@@ -180,48 +177,46 @@ class NodeController(QObject):
         # Read flags may have changed on the node while we were away.
         self.window.refresh()
         self._refresh_tray()
-        summary = self.policy.catch_up_finished()
-        if summary is not None:
-            self._queue_summary(summary)
+        self.toasts.catch_up_finished(self.node, missed)
 
-    def _queue_summary(self, summary: Toast) -> None:
-        held, self._held = self._held, []
-        self._queue.put_nowait((summary, None, None, held))
+    # ToastCarrier ------------------------------------------------------------------
 
-    # Toasts ----------------------------------------------------------------------
+    def show_toast(self, show: Show[NewEvent]) -> None:
+        """Hand a toast to the notifier, in order, without waiting for the ones before."""
+        self._waiting.append(show)
+        self._send_waiting()
 
-    def _arm_flush(self) -> None:
-        wait = self.policy.next_flush_in(time.monotonic())
-        if wait is not None and not self.flush_timer.isActive():
-            self.flush_timer.start(int(wait * 1000) + 50)
+    def deliver(self, rowids: tuple[int, ...]) -> None:
+        """Tell the session these rows reached the user; the router names each once."""
+        for rowid in rowids:
+            self.session.mark_delivered(rowid)
 
-    def on_flush_timer_timeout(self) -> None:
-        summary = self.policy.flush(time.monotonic())
-        if summary is not None:
-            self._queue_summary(summary)
-        else:
-            self._arm_flush()
+    def _send_waiting(self) -> None:
+        while self._waiting and self._in_flight < MAX_IN_FLIGHT:
+            self._in_flight += 1
+            self._spawn(self._send(self._waiting.popleft()))
 
-    async def _send_loop(self) -> None:
-        """Toasts go out one at a time, in the order the events arrived."""
-        while True:
-            toast, image, row, rowids = await self._queue.get()
-            try:
-                await self._show(toast, image, row)
-            except Exception:
-                log.exception("could not show a toast")
-            self.session.mark_delivered(*rowids)
-
-    async def _show(self, toast: Toast, image: Path | None, row: HistoryRow | None) -> None:
-        shown = await self.notifier.show(
-            toast,
-            image_path=image,
-            on_clicked=lambda: self.on_toast_clicked(toast, row),
-            on_action=lambda action: self.on_toast_action(action, row),
-            on_reply=(lambda text: self.on_toast_reply(text, row)) if row is not None else None,
-        )
+    async def _send(self, show: Show[NewEvent]) -> None:
+        """Show one toast and tell the router how it went."""
+        toast, new = show.toast, show.payload
+        row = new.row if new is not None else None
+        try:
+            shown = await self.notifier.show(
+                toast,
+                image_path=new.image_path if new is not None else None,
+                on_clicked=lambda: self.on_toast_clicked(toast, row),
+                on_action=lambda action: self.on_toast_action(action, row),
+                on_reply=(lambda text: self.on_toast_reply(text, row)) if row is not None else None,
+            )
+        except Exception:
+            log.exception("could not show a toast")
+            shown = None
+        finally:
+            self._in_flight -= 1
         if shown is not None:
             self.toasts_shown += 1
+        self.toasts.shown(show.ticket, shown is not None)
+        self._send_waiting()
 
     def on_toast_clicked(self, toast: Toast, row: HistoryRow | None) -> None:
         if row is not None:
@@ -276,7 +271,7 @@ class NodeController(QObject):
                 await self.session.api.mark_chat_read(peer, subject)
             except ApiError as exc:
                 log.warning("reply not sent: %s", exc)
-                self.window.set_connection(self.state.value, f"reply not sent: {exc}")
+                self.window.set_connection(self.state, f"reply not sent: {exc}")
 
         self._spawn(send())
 
@@ -289,25 +284,25 @@ class NodeController(QObject):
         self._spawn(self.session.link.reconnect())
 
     def on_tray_pause_requested(self, until: datetime | None) -> None:
-        self.policy.paused_until = until.replace(tzinfo=None) if until is not None else None
-        if self.tray is not None:
-            self.tray.set_paused(until is not None)
+        self.toasts.pause(until)
+
+    def on_toasts_pause_changed(self) -> None:
         self._refresh_tray()
 
     def _refresh_tray(self) -> None:
         if self.tray is None:
             return
         unread = self.session.store.unread_count()
-        paused = self.policy.paused(datetime.now())
-        until = (
-            self.policy.paused_until.strftime("%H:%M")
-            if paused and self.policy.paused_until
-            else None
-        )
+        until = self.toasts.paused_until
+        self.tray.set_paused(until is not None)
         self.tray.set_state(
-            derive_tray_state(self.state.value, unread, paused),
+            derive_tray_state(self.state, unread, until is not None),
             tooltip(
-                self.session.config.display_name, self.state.value, unread, self.last_title, until
+                self.session.config.display_name,
+                self.state,
+                unread,
+                self.last_title,
+                self.toasts.pause_end_text(),
             ),
             unread,
         )

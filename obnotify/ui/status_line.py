@@ -11,6 +11,7 @@ from typing import Final
 from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, QTimer
 from PySide6.QtWidgets import QGraphicsOpacityEffect, QHBoxLayout, QLabel, QWidget
 
+from obnotify.core.connection import ConnState
 from obnotify.core.tray_state import connection_text, derive_tray_state
 from obnotify.ui.tray_icons import tray_icon
 
@@ -116,10 +117,10 @@ class StatusLine(QWidget):
         layout.addWidget(self.typing)
         layout.addSpacing(12)
         layout.addWidget(self.publishing)
-        self.set_connection("connecting", "")
+        self.set_connection(ConnState.CONNECTING, "")
 
-    def set_connection(self, state: str, detail: str) -> None:
-        """Show a link state (``connected``, ``unreachable``...) and what the link says of it."""
+    def set_connection(self, state: ConnState, detail: str) -> None:
+        """Show a link state and what the link says of it."""
         text = connection_text(state)
         flat = " ".join(detail.split())
         self.connection.setText(f"{text} — {flat}" if flat else text)

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from obnotify.core.connection import ConnState
 from obnotify.core.events import WalletBalances
+from obnotify.core.render import Category
 from obnotify.ui.activity_model import ActivityModel, Column
 from obnotify.ui.balances import BalancesView
 from obnotify.ui.detail import DetailPane
@@ -160,8 +162,8 @@ class MainWindow(QMainWindow):
         flat = " ".join(name.split())
         self.setWindowTitle(f"obnotify — {flat}" if flat else "obnotify")
 
-    def set_connection(self, state: str, detail: str = "") -> None:
-        """Show the link state (``connected``, ``unreachable``...) and its detail."""
+    def set_connection(self, state: ConnState, detail: str = "") -> None:
+        """Show the link state and its detail."""
         self.status_line.set_connection(state, detail)
 
     def set_publishing(self, status: str) -> None:
@@ -206,7 +208,7 @@ class MainWindow(QMainWindow):
         self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
 
-    def filter(self) -> tuple[Collection[str] | None, str]:
+    def filter(self) -> tuple[Collection[Category] | None, str]:
         """The categories and search text in force."""
         return self.model.categories, self.model.search
 
@@ -235,7 +237,7 @@ class MainWindow(QMainWindow):
 
     # Slots.
 
-    def on_filter_changed(self, categories: frozenset[str] | None, search: str) -> None:
+    def on_filter_changed(self, categories: frozenset[Category] | None, search: str) -> None:
         self.model.set_filter(categories, search)
 
     def on_view_activated(self, index: QModelIndex) -> None:

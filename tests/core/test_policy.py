@@ -1,12 +1,13 @@
-"""What reaches the screen: pause, quiet hours, muted groups, catch-up and burst folding."""
+"""The rules that follow from the user's settings alone: history, muted groups, pause, quiet hours."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+import dataclasses
+from datetime import datetime, time, timedelta
 
 import pytest
 
-from obnotify.core.policy import Decision, QuietHours, Source, ToastPolicy
+from obnotify.core.policy import NotificationSettings, QuietHours, Source, hushed, silenced
 from obnotify.core.render import Category, Toast, Urgency
 
 NOON = datetime(2026, 11, 24, 12, 0)
@@ -14,37 +15,40 @@ ORDER = Toast(title="New order", body="Mug: 1 BTC paid.")
 DISPUTE = Toast(title="Dispute opened", body="...", urgency=Urgency.CRITICAL)
 
 
-def decide(
-    policy: ToastPolicy,
+def dropped(
+    settings: NotificationSettings,
     toast: Toast = ORDER,
     *,
     source: Source = Source.SOCKET,
     category: Category = Category.ORDERS,
     now: datetime = NOON,
-    clock: float = 0.0,
-) -> Decision:
-    return policy.decide(toast, category, source, now=now, clock=clock)
+    paused_until: datetime | None = None,
+) -> bool:
+    return silenced(settings, toast, category, source, now=now, paused_until=paused_until)
 
 
-def test_live_events_show() -> None:
-    assert decide(ToastPolicy()) is Decision.SHOW
+def test_live_events_go_through() -> None:
+    assert not dropped(NotificationSettings())
+    assert not dropped(NotificationSettings(), source=Source.CATCH_UP)
 
 
 def test_history_of_a_first_start_never_toasts() -> None:
-    assert decide(ToastPolicy(), source=Source.HISTORY) is Decision.MUTE
+    assert dropped(NotificationSettings(), source=Source.HISTORY)
+    assert dropped(NotificationSettings(), DISPUTE, source=Source.HISTORY)
 
 
 def test_muted_categories() -> None:
-    policy = ToastPolicy(muted_categories={Category.FOLLOWERS})
-    assert decide(policy, category=Category.FOLLOWERS) is Decision.MUTE
-    assert decide(policy, category=Category.ORDERS) is Decision.SHOW
+    settings = NotificationSettings(muted=frozenset({Category.FOLLOWERS}))
+    assert dropped(settings, category=Category.FOLLOWERS)
+    assert not dropped(settings, category=Category.ORDERS)
 
 
 def test_pause_mutes_all_but_critical_until_its_end() -> None:
-    policy = ToastPolicy(paused_until=datetime(2026, 11, 24, 13, 0))
-    assert decide(policy) is Decision.MUTE
-    assert decide(policy, DISPUTE, category=Category.DISPUTES) is Decision.SHOW
-    assert decide(policy, now=datetime(2026, 11, 24, 13, 0, 1)) is Decision.SHOW
+    settings = NotificationSettings()
+    until = NOON + timedelta(hours=1)
+    assert dropped(settings, paused_until=until)
+    assert not dropped(settings, DISPUTE, category=Category.DISPUTES, paused_until=until)
+    assert not dropped(settings, now=until, paused_until=until)
 
 
 @pytest.mark.parametrize(
@@ -58,10 +62,11 @@ def test_pause_mutes_all_but_critical_until_its_end() -> None:
     ],
 )
 def test_quiet_hours_cross_midnight(moment: time, quiet: bool) -> None:
-    policy = ToastPolicy(quiet_hours=QuietHours(time(22, 0), time(7, 0)))
+    settings = NotificationSettings(quiet_hours=QuietHours(time(22, 0), time(7, 0)))
     now = datetime.combine(NOON.date(), moment)
-    assert decide(policy, now=now) is (Decision.MUTE if quiet else Decision.SHOW)
-    assert decide(policy, DISPUTE, now=now, category=Category.DISPUTES) is Decision.SHOW
+    assert dropped(settings, now=now) is quiet
+    assert hushed(settings, Urgency.NORMAL, now=now, paused_until=None) is quiet
+    assert not dropped(settings, DISPUTE, now=now, category=Category.DISPUTES)
 
 
 def test_daytime_quiet_hours() -> None:
@@ -69,34 +74,9 @@ def test_daytime_quiet_hours() -> None:
     assert hours.contains(NOON) and not hours.contains(datetime(2026, 11, 24, 18, 0))
 
 
-def test_catch_up_shows_a_few_then_one_summary() -> None:
-    policy = ToastPolicy()
-    decisions = [decide(policy, source=Source.CATCH_UP) for _ in range(10)]
-    decisions += [decide(policy, source=Source.CATCH_UP, category=Category.CHAT) for _ in range(4)]
-    assert decisions[:3] == [Decision.SHOW] * 3
-    assert set(decisions[3:]) == {Decision.HOLD}
-    summary = policy.catch_up_finished()
-    assert summary is not None
-    assert summary.title == "11 events while you were away"
-    assert summary.body == "7 order updates, 4 chat messages. Open obnotify to see them all."
-    assert policy.catch_up_finished() is None
-    assert decide(policy, source=Source.CATCH_UP) is Decision.SHOW, "the next catch-up starts over"
-
-
-def test_a_burst_folds_into_one_summary_after_the_window() -> None:
-    policy = ToastPolicy(burst_limit=4, burst_window=10.0)
-    shown = [decide(policy, clock=0.1 * i) for i in range(4)]
-    held = [decide(policy, clock=1.0 + 0.1 * i, category=Category.CHAT) for i in range(6)]
-    assert shown == [Decision.SHOW] * 4 and held == [Decision.HOLD] * 6
-    assert policy.next_flush_in(2.0) == pytest.approx(9.0)
-    assert policy.flush(5.0) is None, "not before the window has passed"
-    summary = policy.flush(11.0)
-    assert summary is not None and summary.title == "6 new events"
-    assert summary.body == "6 chat messages. Open obnotify to see them all."
-    assert policy.flush(30.0) is None
-    assert decide(policy, clock=30.0) is Decision.SHOW
-
-
-def test_spaced_toasts_never_fold() -> None:
-    policy = ToastPolicy(burst_limit=2, burst_window=10.0)
-    assert all(decide(policy, clock=11.0 * i) is Decision.SHOW for i in range(20))
+def test_the_settings_are_one_value_nobody_can_change() -> None:
+    settings = NotificationSettings(muted=frozenset({Category.CHAT}))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.burst_limit = 99  # type: ignore[misc]
+    assert settings == NotificationSettings(muted=frozenset({Category.CHAT}))
+    assert hash(settings) == hash(NotificationSettings(muted=frozenset({Category.CHAT})))

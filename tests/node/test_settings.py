@@ -39,10 +39,14 @@ def test_full_file(tmp_path: Path) -> None:
     )
     node = settings.nodes[0]
     assert (node.name, node.url, node.user, node.pin) == ("Shop", "https://n:4002", "alice", "ab")
-    assert settings.muted == {Category.FOLLOWERS, Category.FUNDS}
-    assert settings.quiet_hours is not None
-    assert (settings.quiet_hours.start, settings.quiet_hours.end) == (time(22), time(7, 30))
-    assert (settings.burst_limit, settings.history_limit) == (9, 500)
+    notifications = settings.notifications
+    assert notifications.muted == {Category.FOLLOWERS, Category.FUNDS}
+    assert notifications.quiet_hours is not None
+    assert (notifications.quiet_hours.start, notifications.quiet_hours.end) == (
+        time(22),
+        time(7, 30),
+    )
+    assert (notifications.burst_limit, settings.history_limit) == (9, 500)
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,10 @@ from PySide6.QtGui import QFont, QIcon
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from obnotify.core.render import Category
 from obnotify.store import Store
 from obnotify.ui.activity_model import ROW_ROLE, ActivityModel, Column
+from obnotify.ui.history import row_category
 
 from .samples import NOW, SAMPLES, find_row, record_many
 
@@ -50,7 +52,7 @@ def test_passes_qt_model_checks_with_a_thousand_rows(
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
     assert model.rowCount() == 1000
-    model.set_filter({"chat"}, "")
+    model.set_filter({Category.CHAT}, "")
     qtmodeltester.check(model)
 
 
@@ -103,15 +105,27 @@ def test_tooltips_show_node_text_literally(sample_store: Store, clock: Callable[
     assert "<script>" not in tip
 
 
+def test_rows_read_their_category_as_the_enum_and_an_unknown_one_as_other(store: Store) -> None:
+    known = find_row(store, record_one(store, "a", category="funds", title="A", body="", at=NOW))
+    newer = find_row(store, record_one(store, "b", category="auctions", title="B", body="", at=NOW))
+    assert row_category(known) is Category.FUNDS
+    assert row_category(newer) is Category.OTHER
+    model = ActivityModel(store, now=lambda: NOW)
+    model.set_filter({Category.OTHER}, "")
+    assert model.rowCount() == 0, "the store's filter, by the stored name"
+    model.prepend(newer)
+    assert model.rowCount() == 0, "a row going in live is filtered the same way"
+
+
 def test_filter_by_category_and_search(sample_store: Store, clock: Callable[[], float]) -> None:
     model = ActivityModel(sample_store, now=clock)
-    model.set_filter({"chat"}, "")
+    model.set_filter({Category.CHAT}, "")
     assert column_texts(model, Column.EVENT) == ["Alice · order QmYhUkWH…dTJnk", "Bob"]
-    model.set_filter({"chat"}, "FRIDAY")
+    model.set_filter({Category.CHAT}, "FRIDAY")
     assert column_texts(model, Column.EVENT) == ["Alice · order QmYhUkWH…dTJnk"]
     model.set_filter(None, "walnut")
     assert len(column_texts(model, Column.EVENT)) == 2
-    model.set_filter({"orders", "disputes"}, "")
+    model.set_filter({Category.ORDERS, Category.DISPUTES}, "")
     assert {model.index(r, 0).data(ROW_ROLE).category for r in range(model.rowCount())} == {
         "orders",
         "disputes",
@@ -140,7 +154,7 @@ def test_live_rows_land_in_order_and_respect_the_filter(
     assert len(titles) == 452 == len(set(titles))
     assert titles[-1] == "Old"
 
-    model.set_filter({"orders"}, "")
+    model.set_filter({Category.ORDERS}, "")
     other = record_one(store, "other", category="chat", title="Chat", body="", at=NOW + 6)
     assert not model.prepend(find_row(store, other))
     model.set_filter(None, "hello")
@@ -174,8 +188,8 @@ def test_a_hundred_thousand_rows_stay_fast(clock: Callable[[], float]) -> None:
 
         timings: dict[str, float] = {}
         for name, categories, search in [
-            ("filter chat", {"chat"}, ""),
-            ("filter orders+disputes", {"orders", "disputes"}, ""),
+            ("filter chat", {Category.CHAT}, ""),
+            ("filter orders+disputes", {Category.ORDERS, Category.DISPUTES}, ""),
             ("search 'bowl #42'", None, "bowl #42"),
             ("search no match", None, "zzzz-no-match"),
             ("back to all", None, ""),

@@ -1,6 +1,8 @@
-"""The controller between a node's session and the screen: policy, notifier, window, tray.
+"""The controllers between nodes' sessions and the screen: toasts, deliveries, the shared pause.
 
-A real store and a real (not running) session; the notifier records instead of showing.
+Real stores, real (not running) sessions, real trays and windows, one router for
+every node as the app has; the notifier records instead of showing, and the
+router's clock is a fake the tests move, firing its timer by hand.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TypeVar
 
@@ -15,19 +18,27 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from obnotify.core.connection import ConnState
 from obnotify.core.decode import decode_frame
+from obnotify.core.dispatch import SUMMARY_DELAY, Moment
 from obnotify.core.events import Event
-from obnotify.core.policy import Source, ToastPolicy
+from obnotify.core.policy import NotificationSettings, Source
 from obnotify.core.render import describe, render
+from obnotify.core.tray_state import TrayState
 from obnotify.desktop.notifier import RecordingNotifier
 from obnotify.node.config import make_config
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import Store
-from obnotify.ui.node_controller import MAX_ROWS_WHILE_HIDDEN, NodeController
+from obnotify.ui.node_controller import MAX_IN_FLIGHT, MAX_ROWS_WHILE_HIDDEN, NodeController
+from obnotify.ui.toasts import MAX_TIMER_MS, ToastRouter
+from obnotify.ui.tray import Tray
 from obnotify.ui.window import MainWindow
 
 T = TypeVar("T")
 PEER = "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"
+ZONE = timezone(timedelta(hours=1))
+NOON = datetime(2026, 11, 24, 12, 0, tzinfo=ZONE)
+UNLIMITED = NotificationSettings(burst_limit=10**9)
 
 
 def in_loop(qapp: QApplication, body: Callable[[], Awaitable[T]]) -> T:
@@ -36,32 +47,94 @@ def in_loop(qapp: QApplication, body: Callable[[], Awaitable[T]]) -> T:
         return runner.run(asyncio.wait_for(body(), 20))  # type: ignore[arg-type]
 
 
-class Rig:
-    def __init__(self, tmp_path: Path, policy: ToastPolicy | None = None) -> None:
-        self.store = Store(tmp_path / "node.sqlite3")
-        self.session = NodeSession(make_config("http://127.0.0.1:9"), self.store)
-        self.window = MainWindow(self.store, node_name="Shop")
-        self.notifier = RecordingNotifier()
+async def until(predicate: Callable[[], bool], what: str) -> None:
+    async def poll() -> None:
+        while not predicate():
+            await asyncio.sleep(0.01)
+
+    try:
+        await asyncio.wait_for(poll(), 5)
+    except TimeoutError:
+        raise AssertionError(f"timed out waiting for {what}") from None
+
+
+class FakeClock:
+    """Both clocks, moved by hand."""
+
+    def __init__(self) -> None:
+        self.wall = NOON
+        self.mono = 1000.0
+
+    def __call__(self) -> Moment:
+        return Moment(self.wall, self.mono)
+
+    def advance(self, seconds: float) -> None:
+        self.wall += timedelta(seconds=seconds)
+        self.mono += seconds
+
+
+class Session(NodeSession):
+    """The real session, also noting each row it is told is delivered."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.delivered: list[int] = []
+
+    def mark_delivered(self, *rowids: int) -> None:
+        self.delivered.extend(rowids)
+        super().mark_delivered(*rowids)
+
+
+class Desk:
+    """The app's shared parts: one clock, one router, one notifier."""
+
+    def __init__(
+        self,
+        settings: NotificationSettings | None = None,
+        notifier: RecordingNotifier | None = None,
+    ) -> None:
+        self.clock = FakeClock()
+        self.router = ToastRouter(settings or NotificationSettings(), clock=self.clock)
+        self.notifier = notifier or RecordingNotifier()
+
+    def tick(self, seconds: float) -> None:
+        """Let time pass and fire the router's timer, as Qt would once it is due."""
+        self.clock.advance(seconds)
+        assert self.router.timer.isActive(), "the router armed its timer"
+        self.router.on_timer_timeout()
+
+    def bodies(self) -> list[str]:
+        return [s.toast.body for s in self.notifier.shown]
+
+
+class Node:
+    """One node as the app builds it: store, session, window, tray, controller."""
+
+    def __init__(self, tmp_path: Path, desk: Desk, name: str, port: int, *, tray: bool) -> None:
+        self.store = Store(tmp_path / f"{name}.sqlite3")
+        self.session = Session(make_config(f"http://127.0.0.1:{port}", name=name), self.store)
+        self.window = MainWindow(self.store, node_name=name)
+        self.tray = Tray(now=lambda: desk.clock.wall) if tray else None
         self.controller = NodeController(
-            self.session, self.window, None, self.notifier, policy or ToastPolicy()
+            self.session, self.window, self.tray, desk.notifier, desk.router
         )
         self.session.listener = self.controller
         self.count = 0
+        self.name = name
 
-    def event(self, source: Source = Source.SOCKET, text: str | None = None) -> NewEvent:
+    def event(self, source: Source = Source.SOCKET) -> NewEvent:
         """Record a chat message the way the session does, and hand it on."""
         self.count += 1
-        message = text or f"message {self.count}"
-        frame = json.dumps(
-            {"message": {"message": message, "messageId": f"Qm{self.count:044d}", "peerId": PEER}}
-        )
+        message = f"{self.name} {self.count}"
+        event_id = f"Qm{self.count:044d}"
+        frame = json.dumps({"message": {"message": message, "messageId": event_id, "peerId": PEER}})
         event: Event = decode_frame(frame)  # type: ignore[assignment]
         entry = describe(event)
         assert entry is not None
         rowid = self.store.record(
             f"m:{self.count}",
             kind="message",
-            event_id=f"Qm{self.count:044d}",
+            event_id=event_id,
             category="chat",
             title=entry.title,
             body=entry.body,
@@ -80,76 +153,125 @@ class Rig:
         return new
 
 
-async def until(predicate: Callable[[], bool], what: str) -> None:
-    async def poll() -> None:
-        while not predicate():
-            await asyncio.sleep(0.01)
-
-    try:
-        await asyncio.wait_for(poll(), 5)
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting for {what}") from None
+def one_node(tmp_path: Path, desk: Desk | None = None, *, tray: bool = False) -> tuple[Desk, Node]:
+    desk = desk or Desk()
+    return desk, Node(tmp_path, desk, "shop", 4002, tray=tray)
 
 
-def test_toasts_go_out_in_order_and_are_marked_delivered(
+def test_toasts_go_out_in_order_and_each_row_is_delivered_once(
     qapp: QApplication, tmp_path: Path
 ) -> None:
-    rig = Rig(tmp_path)
+    desk, node = one_node(tmp_path)
 
     async def body() -> None:
-        rig.controller.start()
-        news = [rig.event() for _ in range(3)]
-        await until(lambda: len(rig.notifier.shown) == 3, "three toasts")
-        assert [s.toast.body for s in rig.notifier.shown] == ["message 1", "message 2", "message 3"]
-        await until(lambda: rig.store.pending_rows() == [], "all marked delivered")
-        assert all(not rig.store.row(n.row.rowid).pending for n in news)  # type: ignore[union-attr]
-        rig.controller.stop()
+        node.controller.start()
+        news = [node.event() for _ in range(3)]
+        await until(lambda: len(node.session.delivered) == 3, "three deliveries")
+        assert desk.notifier.prepared, "the notifier got ready before the first toast"
+        assert desk.bodies() == ["shop 1", "shop 2", "shop 3"]
+        assert node.session.delivered == [n.row.rowid for n in news]
+        assert node.controller.toasts_shown == 3
+        await until(lambda: node.store.pending_rows() == [], "the store has them delivered")
+        node.controller.stop()
 
     in_loop(qapp, body)
 
 
-def test_a_burst_becomes_one_summary(qapp: QApplication, tmp_path: Path) -> None:
-    rig = Rig(tmp_path, ToastPolicy(burst_limit=2, burst_window=0.3))
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_a_burst_becomes_a_summary_on_the_routers_timer(qapp: QApplication, tmp_path: Path) -> None:
+    desk, node = one_node(tmp_path)
 
     async def body() -> None:
-        rig.controller.start()
-        for _ in range(6):
-            rig.event()
-        await until(lambda: len(rig.notifier.shown) == 3, "two toasts and a summary")
-        assert rig.notifier.shown[-1].toast.title == "4 new events"
-        rig.controller.stop()
+        node.controller.start()
+        news = [node.event() for _ in range(10)]
+        await until(lambda: len(desk.notifier.shown) == 3, "three toasts")
+        assert desk.router.timer.remainingTime() <= SUMMARY_DELAY * 1000
+        desk.tick(SUMMARY_DELAY)
+        await until(lambda: len(desk.notifier.shown) == 4, "the summary")
+        assert desk.notifier.shown[-1].toast.title == "7 new events"
+        await until(lambda: len(node.session.delivered) == 10, "every row delivered")
+        assert sorted(node.session.delivered) == [n.row.rowid for n in news]
+        desk.notifier.shown[-1].on_clicked()
+        assert node.window.isVisible(), "a summary opens its node's window"
+        node.window.hide()
+        node.controller.stop()
 
     in_loop(qapp, body)
 
 
-def test_missed_events_fold_after_three(qapp: QApplication, tmp_path: Path) -> None:
-    rig = Rig(tmp_path)
+def test_missed_events_fold_after_three_per_node(qapp: QApplication, tmp_path: Path) -> None:
+    desk = Desk()
+    shop = Node(tmp_path, desk, "shop", 4002, tray=False)
+    home = Node(tmp_path, desk, "home", 4003, tray=False)
 
     async def body() -> None:
-        rig.controller.start()
+        for node in (shop, home):
+            node.controller.start()
         for _ in range(10):
-            rig.event(Source.CATCH_UP)
-        rig.controller.on_catch_up_done(10)
-        await until(lambda: len(rig.notifier.shown) == 4, "three toasts and a summary")
-        assert rig.notifier.shown[-1].toast.title == "7 events while you were away"
-        rig.controller.stop()
+            shop.event(Source.CATCH_UP)
+            home.event(Source.CATCH_UP)
+        home.event(Source.CATCH_UP)
+        shop.controller.on_catch_up_done(10)
+        home.controller.on_catch_up_done(11)
+        await until(lambda: len(desk.notifier.shown) == 8, "three toasts and a summary each")
+        summaries = [s.toast.title for s in desk.notifier.shown if "away" in s.toast.title]
+        assert summaries == ["7 events while you were away", "8 events while you were away"]
+        await until(lambda: len(shop.session.delivered) == 10, "shop's rows delivered")
+        await until(lambda: len(home.session.delivered) == 11, "home's rows delivered")
+        for node in (shop, home):
+            node.controller.stop()
+
+    in_loop(qapp, body)
+
+
+def test_a_slow_server_never_holds_the_next_toast_back(qapp: QApplication, tmp_path: Path) -> None:
+    async def body() -> None:
+        answer = asyncio.Event()
+        desk, node = one_node(tmp_path, Desk(UNLIMITED, RecordingNotifier(answer=answer)))
+        node.controller.start()
+        for _ in range(MAX_IN_FLIGHT + 8):
+            node.event()
+        await until(lambda: len(desk.notifier.shown) == MAX_IN_FLIGHT, "toasts handed on")
+        assert node.session.delivered == [], "delivered once the server has answered"
+        assert node.controller.toasts_shown == 0
+        answer.set()
+        await until(lambda: len(node.session.delivered) == MAX_IN_FLIGHT + 8, "all delivered")
+        assert desk.bodies() == [f"shop {n + 1}" for n in range(MAX_IN_FLIGHT + 8)]
+        assert node.controller.toasts_shown == MAX_IN_FLIGHT + 8
+        node.controller.stop()
+
+    in_loop(qapp, body)
+
+
+def test_a_toast_that_failed_leaves_its_row_pending(qapp: QApplication, tmp_path: Path) -> None:
+    desk, node = one_node(tmp_path, Desk(notifier=RecordingNotifier(fail=True)))
+
+    async def body() -> None:
+        node.controller.start()
+        node.event()
+        history = node.event(Source.HISTORY)
+        await until(lambda: desk.router.dispatcher.in_flight == 0, "the failure reported")
+        assert node.session.delivered == [history.row.rowid]
+        assert node.controller.toasts_shown == 0
+        node.controller.stop()
 
     in_loop(qapp, body)
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")
 def test_clicking_a_toast_shows_its_event(qapp: QApplication, tmp_path: Path) -> None:
-    rig = Rig(tmp_path)
+    desk, node = one_node(tmp_path)
 
     async def body() -> None:
-        rig.controller.start()
-        new = rig.event(text="where is my order?")
-        await until(lambda: rig.notifier.shown, "the toast")
-        rig.notifier.shown[0].on_clicked()
-        assert rig.window.isVisible()
-        current = rig.window.view.currentIndex()
-        assert rig.window.model.row_at(current).rowid == new.row.rowid  # type: ignore[union-attr]
-        rig.controller.stop()
+        node.controller.start()
+        new = node.event()
+        await until(lambda: bool(desk.notifier.shown), "the toast")
+        desk.notifier.shown[0].on_clicked()
+        assert node.window.isVisible()
+        current = node.window.view.currentIndex()
+        assert node.window.model.row_at(current).rowid == new.row.rowid  # type: ignore[union-attr]
+        node.window.hide()
+        node.controller.stop()
 
     in_loop(qapp, body)
 
@@ -158,14 +280,79 @@ def test_clicking_a_toast_shows_its_event(qapp: QApplication, tmp_path: Path) ->
 def test_a_hidden_window_does_not_hoard_rows(
     qapp: QApplication, tmp_path: Path, visible: bool
 ) -> None:
-    rig = Rig(tmp_path, ToastPolicy(muted_categories=set()))
+    _desk, node = one_node(tmp_path)
     if visible:
-        rig.window.show()
+        node.window.show()
     for _ in range(MAX_ROWS_WHILE_HIDDEN + 5):
-        rig.event(Source.HISTORY)
-    rows = rig.window.model.rowCount()
+        node.event(Source.HISTORY)
+    rows = node.window.model.rowCount()
     if visible:
         assert rows == MAX_ROWS_WHILE_HIDDEN + 5
     else:
         assert rows <= MAX_ROWS_WHILE_HIDDEN
-    rig.window.hide()
+    node.window.hide()
+
+
+# One pause for every tray --------------------------------------------------------------
+
+
+def two_trays(tmp_path: Path) -> tuple[Desk, Node, Node]:
+    desk = Desk()
+    shop = Node(tmp_path, desk, "shop", 4002, tray=True)
+    home = Node(tmp_path, desk, "home", 4003, tray=True)
+    for node in (shop, home):
+        node.controller.start()
+        node.controller.on_state(ConnState.CONNECTED, "")
+    return desk, shop, home
+
+
+def paused(node: Node) -> bool:
+    assert node.tray is not None
+    shows = node.tray.state is TrayState.PAUSED
+    offers_resume = node.tray.resume_action.isEnabled()
+    says = "Notifications paused until" in node.tray.icon.toolTip()
+    assert shows == offers_resume == says, "the icon, the menu and the tooltip agree"
+    return shows
+
+
+def test_pausing_from_one_tray_pauses_every_node_and_ends_on_time(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    async def body() -> None:
+        desk, shop, home = two_trays(tmp_path)
+        assert not paused(shop) and not paused(home)
+        assert shop.tray is not None and home.tray is not None
+        shop.tray.pause_hour_action.trigger()
+        assert paused(shop) and paused(home)
+        assert "paused until 13:00" in home.tray.icon.toolTip()
+        quiet = home.event()
+        await until(lambda: home.session.delivered == [quiet.row.rowid], "muted, delivered")
+        assert desk.notifier.shown == []
+        assert desk.router.timer.remainingTime() <= MAX_TIMER_MS
+        desk.tick(3599)
+        assert paused(shop) and paused(home), "not a second early"
+        desk.tick(1)
+        assert not paused(shop) and not paused(home), "ended with no event to show it"
+        assert not desk.router.timer.isActive()
+        home.event()
+        await until(lambda: len(desk.notifier.shown) == 1, "toasts again")
+        for node in (shop, home):
+            node.controller.stop()
+
+    in_loop(qapp, body)
+
+
+def test_any_tray_resumes_a_pause_chosen_on_another(qapp: QApplication, tmp_path: Path) -> None:
+    async def body() -> None:
+        desk, shop, home = two_trays(tmp_path)
+        assert shop.tray is not None and home.tray is not None
+        home.tray.pause_tomorrow_action.trigger()
+        assert paused(shop) and paused(home)
+        assert "paused until tomorrow 08:00" in shop.tray.icon.toolTip()
+        shop.tray.resume_action.trigger()
+        assert not paused(shop) and not paused(home)
+        assert desk.router.paused_until is None
+        for node in (shop, home):
+            node.controller.stop()
+
+    in_loop(qapp, body)

@@ -55,16 +55,31 @@ class FakeDesktopNotifier:
         self.sent: list[dict[str, Any]] = []
         self.cleared: list[str] = []
         self.dispatch = True
+        self.answers: asyncio.Event | None = None
+        """When given, ``send`` writes at once and answers only once this is set."""
+        self.asked = 0
+        self.capability_calls = 0
         self.loop = asyncio.get_running_loop()
 
     async def get_capabilities(self) -> frozenset[Any]:
+        # A real server takes a round trip to answer, and the first answer comes slowest.
+        self.capability_calls += 1
+        for _ in range(max(1, 5 - self.capability_calls)):
+            await asyncio.sleep(0)
         return self.capabilities
+
+    async def request_authorisation(self) -> bool:
+        self.asked += 1
+        return True
 
     async def send(self, **kwargs: Any) -> str:
         self.sent.append(kwargs)
+        identifier = f"id-{len(self.sent)}"
+        if self.answers is not None:
+            await self.answers.wait()
         if self.dispatch:
             kwargs["on_dispatched"]()
-        return f"id-{len(self.sent)}"
+        return identifier
 
     async def clear(self, identifier: str) -> None:
         self.cleared.append(identifier)
@@ -207,6 +222,58 @@ def test_a_toast_that_was_not_dispatched_has_no_id() -> None:
 
     assert asyncio.run(scenario()) == ("id-1", None)
     assert made[0].cleared == ["id-1"]
+
+
+def test_toasts_given_at_once_go_out_in_order_without_waiting_for_answers() -> None:
+    backend, made = backend_with(set())
+    titles = [f"toast {n}" for n in range(12)]
+
+    async def scenario() -> list[str | None]:
+        answers = asyncio.Event()
+
+        async def show(title: str) -> str | None:
+            if made:
+                made[0].answers = answers
+            return await backend.show(
+                Toast(title=title, body=""),
+                image_path=None,
+                on_clicked=lambda: None,
+                on_action=print,
+                on_reply=None,
+            )
+
+        # From a cold start: the first toast asks the server what it can do, the others wait.
+        shows = [asyncio.create_task(show(title)) for title in titles]
+
+        async def all_written() -> None:
+            while len(made) < 1 or len(made[0].sent) < len(titles):
+                await asyncio.sleep(0)
+
+        await asyncio.wait_for(all_written(), 5)
+        assert not any(task.done() for task in shows), "all written, none answered yet"
+        answers.set()
+        return await asyncio.gather(*shows)
+
+    identifiers = asyncio.run(scenario())
+    (fake,) = made
+    assert [sent["title"] for sent in fake.sent] == titles
+    assert identifiers == [f"id-{n + 1}" for n in range(len(titles))]
+    assert fake.asked == 1
+
+
+def test_getting_ready_asks_the_server_once_so_the_first_toast_only_writes() -> None:
+    backend, made = backend_with(set())
+
+    async def scenario() -> str | None:
+        await backend.prepare()
+        await backend.prepare()
+        return await backend.show(
+            ORDER, image_path=None, on_clicked=lambda: None, on_action=print, on_reply=None
+        )
+
+    assert asyncio.run(scenario()) == "id-1"
+    (fake,) = made
+    assert fake.capability_calls == 1 and fake.asked == 1
 
 
 def test_notifier_is_made_inside_the_running_loop_only() -> None:

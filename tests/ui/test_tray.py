@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
+from obnotify.core.render import Category
 from obnotify.core.tray_state import TrayState
 from obnotify.ui.icons import category_icon
 from obnotify.ui.tray import Tray
@@ -105,8 +106,8 @@ def test_every_state_and_category_has_an_icon_that_loads() -> None:
         assert not pixmap.isNull() and pixmap.toImage().pixelColor(11, 11).alpha() > 0
         badged = tray_icon(state, 5).pixmap(22, 22)
         assert badged.toImage() != pixmap.toImage()
-    for name in ("orders", "disputes", "chat", "followers", "funds", "other", "unheard-of"):
-        assert not category_icon(name).pixmap(16, 16).isNull()
+    for category in Category:
+        assert not category_icon(category).pixmap(16, 16).isNull()
 
 
 def test_tray_availability_is_asked_not_assumed() -> None:
@@ -121,6 +122,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from obnotify.core.connection import ConnState
 from obnotify.core.tray_state import TrayState, tooltip
 from obnotify.ui.tray import Tray
 
@@ -128,7 +130,7 @@ report = Path(sys.argv[1])
 app = QApplication(sys.argv[:1])
 app.setQuitOnLastWindowClosed(False)
 tray = Tray()
-tray.set_state(TrayState.UNREAD, tooltip("Alice", "connected", 5, "New order", None), 5)
+tray.set_state(TrayState.UNREAD, tooltip("Alice", ConnState.CONNECTED, 5, "New order", None), 5)
 tray.show()
 partial = report.with_name(report.name + ".partial")
 partial.write_text(json.dumps({"available": Tray.available(), "visible": tray.icon.isVisible()}))

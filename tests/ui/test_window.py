@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from obnotify.core.connection import ConnState
 from obnotify.store import Store
 from obnotify.ui.activity_model import ROW_ROLE, Column
 from obnotify.ui.window import MainWindow
@@ -53,7 +54,7 @@ def test_connection_publishing_and_typing_news(
     window = make_window(qtbot, sample_store, clock)
     window.show()
     line = window.status_line
-    window.set_connection("unreachable", "connection refused by 127.0.0.1:4002")
+    window.set_connection(ConnState.UNREACHABLE, "connection refused by 127.0.0.1:4002")
     assert line.connection.text() == ("Can't reach the node — connection refused by 127.0.0.1:4002")
     window.set_publishing("publishing")
     assert line.publishing.isVisible() and line.publishing.text() == "Publishing your store…"
@@ -230,7 +231,7 @@ def test_screenshot_with_sample_data(
 ) -> None:
     window = make_window(qtbot, sample_store, clock)
     window.set_balances(sample_balances())
-    window.set_connection("connected", "127.0.0.1:4002 · OpenBazaar 0.14.5")
+    window.set_connection(ConnState.CONNECTED, "127.0.0.1:4002 · OpenBazaar 0.14.5")
     window.set_publishing("publish complete")
     window.show_typing("Alice")
     window.show()
