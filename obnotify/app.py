@@ -210,6 +210,7 @@ async def _watch_nodes(
 ) -> int:
     """Build every node's parts behind the tray icon that is already shown, run until quit."""
     import asyncio
+    import functools
 
     from obnotify.desktop import autostart
     from obnotify.desktop.notifier import DesktopNotifierBackend
@@ -221,6 +222,7 @@ async def _watch_nodes(
     from obnotify.ui.toasts import ToastRouter
     from obnotify.ui.tray import Tray
     from obnotify.ui.window import MainWindow
+    from obnotify.ui.window_slot import WindowSlot
 
     try:
         settings = load_settings(Path(options.config) if options.config else None)
@@ -267,7 +269,9 @@ async def _watch_nodes(
             except StoreError as exc:
                 await _tell(str(exc), problem=True)
                 return EXIT_BAD_SETTINGS
-            window = MainWindow(parts.store, node_name=config.display_name)
+            window = WindowSlot(
+                functools.partial(MainWindow, parts.store), node_name=config.display_name
+            )
             tray = first_tray if index == 0 or first_tray is None else Tray()
             controller = NodeController(
                 parts.session, window, tray, notifier, toasts, ob_handler=ob_handler

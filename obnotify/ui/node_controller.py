@@ -34,6 +34,7 @@ from obnotify.store import HistoryRow
 from obnotify.ui.toasts import ToastRouter
 from obnotify.ui.tray import Tray
 from obnotify.ui.window import MainWindow
+from obnotify.ui.window_slot import WindowSlot
 
 __all__ = ["NodeController"]
 
@@ -56,7 +57,7 @@ class NodeController(QObject):
     def __init__(
         self,
         session: NodeSession,
-        window: MainWindow,
+        window: MainWindow | WindowSlot,
         tray: Tray | None,
         notifier: Notifier,
         toasts: ToastRouter,
@@ -126,7 +127,7 @@ class NodeController(QObject):
         if self.password_dialog is not None:
             return
         config = self.session.config
-        dialog = QInputDialog(self.window)
+        dialog = QInputDialog(self.window if isinstance(self.window, MainWindow) else None)
         dialog.setWindowTitle("obnotify")
         dialog.setLabelText(
             f"{config.display_name} refused the password for {config.username}.\n"
@@ -153,7 +154,7 @@ class NodeController(QObject):
 
     def on_new_event(self, new: NewEvent) -> None:
         self.window.add_event(new.row)
-        if not self.window.isVisible() and self.window.model.rowCount() > MAX_ROWS_WHILE_HIDDEN:
+        if not self.window.isVisible() and self.window.rows_held() > MAX_ROWS_WHILE_HIDDEN:
             # Months in the tray must not pile every event up in memory: start from page one.
             self.window.refresh()
         if new.toast is not None:

@@ -192,6 +192,10 @@ class MainWindow(QMainWindow):
         """Read the list again from the store (after a catch-up, say)."""
         self.model.refresh()
 
+    def rows_held(self) -> int:
+        """Rows the list holds in memory."""
+        return self.model.rowCount()
+
     def show_event(self, rowid: int) -> bool:
         """Select a row and scroll to it, clearing the filter if it hides the row.
 
