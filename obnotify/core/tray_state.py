@@ -126,6 +126,7 @@ def tooltip(
     unread: int,
     last_event_title: str,
     paused_until: str | None,
+    detail: str = "",
 ) -> str:
     """The tray tooltip: app and node, connection, pause, unread count, last event.
 
@@ -136,11 +137,14 @@ def tooltip(
         last_event_title: Title of the newest event, untrusted text from the node.
         paused_until: Human time the pause ends (``"14:30"``, ``"tomorrow 08:00"``),
             or None when not paused.
+        detail: What the link says of its state (``history unavailable: disk full``...).
     """
     head = "obnotify"
     if node_name.strip():
         head += f" — {_clip(node_name, 40)}"
     lines = [head, connection_text(conn_state)]
+    if detail.strip():
+        lines.append(_clip(detail, 80))
     if paused_until is not None:
         lines.append(f"Notifications paused until {_clip(paused_until, 30)}")
     if unread > 0:

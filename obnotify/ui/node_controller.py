@@ -76,6 +76,8 @@ class NodeController(QObject):
         self.ob_handler = ob_handler
         """Whether the system has a handler for ``ob://`` links (the OpenBazaar app)."""
         self.state = ConnState.CONNECTING
+        self.detail = ""
+        """What the link says of its state, for the tooltip."""
         self.last_title = ""
         self.toasts_shown = 0
         self.password_dialog: QInputDialog | None = None
@@ -117,6 +119,7 @@ class NodeController(QObject):
 
     def on_state(self, state: ConnState, detail: str) -> None:
         self.state = state
+        self.detail = detail
         self.window.set_connection(state, detail)
         self._refresh_tray()
         if state is ConnState.AUTH_FAILED and self.session.config.username:
@@ -304,6 +307,7 @@ class NodeController(QObject):
                 unread,
                 self.last_title,
                 self.toasts.pause_end_text(),
+                self.detail,
             ),
             unread,
         )

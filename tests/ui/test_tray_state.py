@@ -64,6 +64,9 @@ def test_tooltip_lists_node_state_pause_unread_and_last_event() -> None:
 
 
 def test_tooltip_leaves_out_what_is_not_there() -> None:
+    assert tooltip("Shop", C.CONNECTED, 0, "", None, "history unavailable: disk full").splitlines()[
+        2
+    ] == ("history unavailable: disk full")
     assert tooltip("", C.UNREACHABLE, 0, "", None).splitlines() == [
         "obnotify",
         connection_text(C.UNREACHABLE),
