@@ -30,8 +30,10 @@ if TYPE_CHECKING:
     from obnotify.node.config import NodeConfig
     from obnotify.node.factory import NodeParts
     from obnotify.settings import NodeEntry, Settings
+    from obnotify.store import Store
     from obnotify.ui.node_controller import NodeController
     from obnotify.ui.tray import Tray
+    from obnotify.ui.window import MainWindow
 
 __all__ = ["run_app"]
 
@@ -221,7 +223,6 @@ async def _watch_nodes(
     from obnotify.ui.node_controller import NodeController
     from obnotify.ui.toasts import ToastRouter
     from obnotify.ui.tray import Tray
-    from obnotify.ui.window import MainWindow
     from obnotify.ui.window_slot import WindowSlot
 
     try:
@@ -270,7 +271,7 @@ async def _watch_nodes(
                 await _tell(str(exc), problem=True)
                 return EXIT_BAD_SETTINGS
             window = WindowSlot(
-                functools.partial(MainWindow, parts.store), node_name=config.display_name
+                functools.partial(_make_window, parts.store), node_name=config.display_name
             )
             tray = first_tray if index == 0 or first_tray is None else Tray()
             controller = NodeController(
@@ -292,6 +293,13 @@ async def _watch_nodes(
     finally:
         await _shut_down(nodes)
     return 0
+
+
+def _make_window(store: Store) -> MainWindow:
+    """A node's window, loaded and built only when first opened."""
+    from obnotify.ui.window import MainWindow
+
+    return MainWindow(store)
 
 
 async def _shut_down(nodes: list[_Watched]) -> None:

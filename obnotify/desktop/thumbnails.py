@@ -24,13 +24,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import httpx
-from PIL import Image, UnidentifiedImageError
 
 from obnotify.core.ids import is_ipfs_hash
 from obnotify.core.text import printable
+
+if TYPE_CHECKING:
+    import PIL.Image
 
 __all__ = [
     "DOWNLOAD_TIMEOUT",
@@ -342,8 +344,11 @@ def _checked_image(data: bytes) -> tuple[str, bytes]:
     Only :data:`FORMATS` are parsed, and the size in the header is checked before
     anything is decoded. ``verify()`` checks structure but not that a JPEG is
     complete, so the image is also decoded in full; JPEG and PNG are kept as sent,
-    GIF and WebP become PNG.
+    GIF and WebP become PNG. Pillow is loaded with the first picture: an app that
+    shows none never pays for it.
     """
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data), formats=FORMATS) as probe:
             image_format = probe.format or ""
@@ -366,7 +371,7 @@ def _checked_image(data: bytes) -> tuple[str, bytes]:
         raise _Rejected(f"not a readable image ({type(exc).__name__})") from exc
 
 
-def _check_size(image: Image.Image) -> None:
+def _check_size(image: PIL.Image.Image) -> None:
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise _Rejected(f"{width}x{height} pixels is too large for a thumbnail")

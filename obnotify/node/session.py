@@ -351,45 +351,28 @@ class NodeSession:
         # is none), else once the lookup is done: either way once.
         waits = bool(peer_id) and source is not Source.HISTORY and self.profiles.wanted(peer_id)
         rendered = None if waits else self._render(event, confirmation=confirmation)
-        texts = _texts(rendered[1] if rendered else None)
-        kind, cat = event_kind(event), category(event).value
-        rowid = self.history.record(
-            key,
-            kind=kind,
-            event_id=event_id(event),
-            category=cat,
-            raw=encode_event(event),
-            received_at=happened,
-            node_time=node_time,
-            read=read,
-            peer_id=peer_id,
-            order_id=order_id,
-            source=source.value,
-            pending=True,
-            cursor=cursor,
-            **texts,
-        )
+        # What the row holds, as recorded and as handed on.
+        fields: dict[str, Any] = {
+            "kind": event_kind(event),
+            "event_id": event_id(event),
+            "category": category(event).value,
+            "received_at": happened,
+            "node_time": node_time,
+            "read": read,
+            "peer_id": peer_id,
+            "order_id": order_id,
+            "source": source.value,
+            "pending": True,
+            **_texts(rendered[1] if rendered else None),
+        }
+        rowid = self.history.record(key, raw=encode_event(event), cursor=cursor, **fields)
         if isinstance(event, WalletTx) and event.txid:
             self._known_txids.add(event.txid)
         if rowid is None:
             self.counters.duplicates += 1
             return False
         self.counters.recorded += 1
-        row = HistoryRow(
-            rowid=rowid,
-            key=key,
-            kind=kind,
-            event_id=event_id(event),
-            category=cat,
-            received_at=happened,
-            node_time=node_time,
-            read=read,
-            peer_id=peer_id,
-            order_id=order_id,
-            source=source.value,
-            pending=True,
-            **texts,
-        )
+        row = HistoryRow(rowid=rowid, key=key, **fields)
         self._arrive(_Arrival(row, event, source, confirmation, rendered))
         return True
 

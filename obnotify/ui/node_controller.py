@@ -13,7 +13,7 @@ import logging
 from collections import deque
 from collections.abc import Coroutine
 from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -33,8 +33,10 @@ from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import HistoryRow
 from obnotify.ui.toasts import ToastRouter
 from obnotify.ui.tray import Tray
-from obnotify.ui.window import MainWindow
-from obnotify.ui.window_slot import WindowSlot
+
+if TYPE_CHECKING:
+    from obnotify.ui.window import MainWindow
+    from obnotify.ui.window_slot import WindowSlot
 
 __all__ = ["NodeController"]
 
@@ -130,7 +132,7 @@ class NodeController(QObject):
         if self.password_dialog is not None:
             return
         config = self.session.config
-        dialog = QInputDialog(self.window if isinstance(self.window, MainWindow) else None)
+        dialog = QInputDialog(self.window.dialog_parent())
         dialog.setWindowTitle("obnotify")
         dialog.setLabelText(
             f"{config.display_name} refused the password for {config.username}.\n"

@@ -10,13 +10,17 @@ what the window shows when it appears, and builds the window on the first
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from obnotify.core.connection import ConnState
 from obnotify.core.events import WalletBalances
-from obnotify.ui.history import HistoryRowLike
-from obnotify.ui.window import MainWindow
+
+if TYPE_CHECKING:
+    from obnotify.ui.history import HistoryRowLike
+    from obnotify.ui.window import MainWindow
 
 __all__ = ["WindowSlot"]
 
@@ -120,3 +124,7 @@ class WindowSlot(QObject):
 
     def show_event(self, rowid: int) -> bool:
         return self._built().show_event(rowid)
+
+    def dialog_parent(self) -> QWidget | None:
+        """What a dialog of this node's sits on: the window if there is one."""
+        return self.window

@@ -77,6 +77,24 @@ class Recorder:
         return self.states[-1][0] if self.states else None
 
 
+class Acker(Recorder):
+    """Keeps what it is told and, as the app does, says when each event is delivered."""
+
+    session: NodeSession
+
+    def on_new_event(self, new: NewEvent) -> None:
+        super().on_new_event(new)
+        self.session.mark_delivered(new.row.rowid)
+
+
+def acking_session(node: SimNode, path: Path) -> tuple[NodeSession, Store, Acker]:
+    """A session on its own store whose listener marks each event delivered."""
+    rec = Acker()
+    store = Store(path)
+    rec.session = NodeSession(make_config(node.url), store, rec, link_options=dict(FAST))
+    return rec.session, store, rec
+
+
 def _connections(rec: Recorder) -> int:
     return sum(1 for state, _ in rec.states if state is ConnState.CONNECTED)
 

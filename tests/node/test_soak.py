@@ -15,30 +15,11 @@ from pathlib import Path
 
 from obnotify.demo.cid import random_cid
 from obnotify.demo.node import SimNode
-from obnotify.node.config import make_config
-from obnotify.node.session import NewEvent, NodeSession
-from obnotify.store import Store
+from obnotify.node.session import NodeSession
 
-from .test_session import BUYER, FAST, Recorder, run, until
+from .test_session import BUYER, Acker, acking_session, run, until
 
 PEERS = [random_cid() for _ in range(4)]
-
-
-class Acker(Recorder):
-    """Keeps what it is told and, as the app does, says when each event is delivered."""
-
-    session: NodeSession
-
-    def on_new_event(self, new: NewEvent) -> None:
-        super().on_new_event(new)
-        self.session.mark_delivered(new.row.rowid)
-
-
-def _session(node: SimNode, path: Path) -> tuple[NodeSession, Store, Acker]:
-    rec = Acker()
-    store = Store(path)
-    rec.session = NodeSession(make_config(node.url), store, rec, link_options=dict(FAST))
-    return rec.session, store, rec
 
 
 def test_100_node_restarts_at_random_moments_lose_and_repeat_nothing(tmp_path: Path) -> None:
@@ -49,7 +30,7 @@ def test_100_node_restarts_at_random_moments_lose_and_repeat_nothing(tmp_path: P
     async def scenario() -> tuple[list[str], list[str], Acker, int]:
         node = SimNode(wallet_interval=None)
         await node.start()
-        session, store, rec = _session(node, tmp_path / "node.sqlite3")
+        session, store, rec = acking_session(node, tmp_path / "node.sqlite3")
         task = asyncio.create_task(session.run())
         await until(lambda: rec.catch_ups, what="first start")
         notifications: list[str] = []
@@ -147,7 +128,7 @@ def test_100000_hostile_frames_among_valid_ones(tmp_path: Path) -> None:
     async def scenario() -> tuple[list[str], Acker, NodeSession, int, list[str]]:
         node = SimNode(wallet_interval=None)
         await node.start()
-        session, store, rec = _session(node, tmp_path / "node.sqlite3")
+        session, store, rec = acking_session(node, tmp_path / "node.sqlite3")
         task = asyncio.create_task(session.run())
         await until(lambda: rec.catch_ups, what="connected")
         sent: list[str] = []

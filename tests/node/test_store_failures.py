@@ -19,29 +19,10 @@ import pytest
 from desktop_session import on_ci
 
 from obnotify.demo.node import SimNode
-from obnotify.node.config import make_config
 from obnotify.node.link import ConnState
-from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import Store, StoreError
 
-from .test_session import BUYER, FAST, Recorder, run, until
-
-
-class Acker(Recorder):
-    """Keeps what it is told and, like the app, says when each event is delivered."""
-
-    session: NodeSession
-
-    def on_new_event(self, new: NewEvent) -> None:
-        super().on_new_event(new)
-        self.session.mark_delivered(new.row.rowid)
-
-
-def _session(node: SimNode, path: Path) -> tuple[NodeSession, Store, Acker]:
-    rec = Acker()
-    store = Store(path)
-    rec.session = NodeSession(make_config(node.url), store, rec, link_options=dict(FAST))
-    return rec.session, store, rec
+from .test_session import BUYER, Recorder, acking_session, run, until
 
 
 def _problem(rec: Recorder) -> str:
@@ -66,7 +47,7 @@ def test_a_locked_history_is_a_state_and_nothing_is_lost(tmp_path: Path) -> None
     async def scenario() -> tuple[Recorder, list[str], list[str]]:
         node = SimNode(wallet_interval=None)
         await node.start()
-        session, store, rec = _session(node, path)
+        session, store, rec = acking_session(node, path)
         task = asyncio.create_task(session.run())
         await until(lambda: rec.catch_ups, what="connected")
         other = sqlite3.connect(path, isolation_level=None, timeout=5)
@@ -131,7 +112,7 @@ def test_a_full_disk_is_a_state_and_nothing_is_lost(tmp_path: Path) -> None:
         async def scenario() -> tuple[Recorder, list[str]]:
             node = SimNode(wallet_interval=None)
             await node.start()
-            session, store, rec = _session(node, path)
+            session, store, rec = acking_session(node, path)
             task = asyncio.create_task(session.run())
             await until(lambda: rec.catch_ups, what="connected")
             filler = _fill(disk)
