@@ -71,6 +71,15 @@ def test_render_reads_a_missing_file_with_a_clear_error(tmp_path: object) -> Non
     assert "cannot read /nonexistent/frames.jsonl" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("value", "says"), [("0", "between 0.1 and 3600"), ("soon", "not a number")]
+)
+def test_watch_retry_max_must_be_a_sensible_wait(value: str, says: str) -> None:
+    result = obnotify("watch", "http://127.0.0.1:9", "--retry-max", value)
+    assert result.returncode == 2
+    assert says in result.stderr
+
+
 def imported_modules(
     *args: str, stdin: str = "", env: dict[str, str] | None = None
 ) -> tuple[int, set[str]]:

@@ -35,6 +35,10 @@ __all__ = [
 ]
 
 TOOLS: Final = ("render", "watch")
+RETRY_MAX: Final = 60.0
+"""Reconnect attempts back off up to this many seconds apart by default."""
+RETRY_MIN: Final = 0.1
+RETRY_MAX_LIMIT: Final = 3600.0
 """Subcommands; any other first argument belongs to the tray app."""
 
 DEMO_DELAY: Final = 3.0
@@ -121,6 +125,8 @@ class AppOptions:
 class WatchOptions:
     url: str
     connection: ConnectionOptions
+    retry_max: float = RETRY_MAX
+    """The longest wait, in seconds, between two attempts to reach the node."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +240,26 @@ def _add_watch_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     p.add_argument("url", metavar="URL", help="http(s)://host:port or ws(s)://host:port[/ws]")
     add_connection_options(p)
+    p.add_argument(
+        "--retry-max",
+        type=_retry_seconds,
+        default=RETRY_MAX,
+        metavar="SECONDS",
+        help=f"longest wait between attempts to reach the node (default {RETRY_MAX:g})",
+    )
+
+
+def _retry_seconds(text: str) -> float:
+    """A wait of at least :data:`RETRY_MIN` seconds: never a reconnect loop."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not RETRY_MIN <= value <= RETRY_MAX_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"choose between {RETRY_MIN:g} and {RETRY_MAX_LIMIT:g} seconds, not {text}"
+        )
+    return value
 
 
 def build_tools_parser() -> argparse.ArgumentParser:
@@ -263,4 +289,4 @@ def parse_tool(argv: list[str]) -> RenderOptions | WatchOptions:
     args = build_tools_parser().parse_args(argv)
     if args.command == "render":
         return RenderOptions(file=args.file, own_peer_id=args.own_peer_id)
-    return WatchOptions(url=args.url, connection=_connection(args))
+    return WatchOptions(url=args.url, connection=_connection(args), retry_max=args.retry_max)

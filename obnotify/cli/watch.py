@@ -132,6 +132,7 @@ async def _watch(options: WatchOptions, config: NodeConfig) -> int:
         data_dir=options.connection.data_path(),
         cache_dir=options.connection.cache_path(),
         history_cap=HISTORY_LIMIT,
+        retry_max=options.retry_max,
     )
     session = parts.session
     printer.on_printed = session.mark_delivered

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from obnotify.core.backoff import Backoff
 from obnotify.desktop.thumbnails import ThumbnailCache
 from obnotify.node.api import NodeApi
 from obnotify.node.config import NodeConfig
@@ -46,6 +47,7 @@ def open_node(
     data_dir: Path,
     cache_dir: Path,
     history_cap: int,
+    retry_max: float | None = None,
 ) -> NodeParts:
     """Open the node's store and build its client, thumbnail cache and session.
 
@@ -63,5 +65,12 @@ def open_node(
     except BaseException:
         store.close()
         raise
-    session = NodeSession(config, store, listener, api=api, thumbnails=thumbnails)
+    link_options = (
+        {"backoff": Backoff(initial=min(1.0, retry_max), maximum=retry_max)}
+        if retry_max is not None
+        else None
+    )
+    session = NodeSession(
+        config, store, listener, api=api, thumbnails=thumbnails, link_options=link_options
+    )
     return NodeParts(store=store, api=api, thumbnails=thumbnails, session=session)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 import queue
+import random
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
@@ -293,3 +295,53 @@ def test_kills_while_toasts_wait_for_names_and_pictures_lose_nothing(tmp_path: P
 def _recorded(data_dir: Path) -> int:
     with Store(next((data_dir / "nodes").glob("*.sqlite3"))) as store:
         return store.count()
+
+
+def test_100_node_restarts_at_random_moments_print_each_event_once(tmp_path: Path) -> None:
+    """1,000 stored notifications and a chat stream while the node is stopped and started 100
+    times at random moments: every one printed by ``watch`` exactly once."""
+    seed = random.randrange(2**32)
+    rng = random.Random(seed)
+    peers = [random_cid() for _ in range(4)]
+    notifications: list[str] = []
+    chats: list[str] = []
+    with ThreadedSimNode(wallet_interval=None) as node:
+        watch = Watch(node.url, tmp_path, "--retry-max", "0.3")
+        try:
+            watch.until(lambda r: "caughtUp" in r)
+
+            def produce() -> None:
+                for i in range(1000):
+                    frame = node.frames.order(buyer_id=BUYER, title=f"Soak {i}", price=1 + i)
+                    if node.running:
+                        notifications.append(node.notify(frame))
+                    else:
+                        notifications.append(node.store_notification(frame))
+                    if i % 4 == 0:
+                        message = node.frames.message(peer_id=rng.choice(peers), text=f"chat {i}")
+                        chats.append(message["message"]["messageId"])
+                        if node.running:
+                            node.deliver(message)
+                        else:
+                            node.add_chat_message(message["message"])
+                    time.sleep(rng.uniform(0, 0.004))  # pacing the producer, not a wait
+
+            producer = threading.Thread(target=produce, daemon=True)
+            producer.start()
+            for _ in range(100):
+                time.sleep(rng.uniform(0, 0.05))  # a random moment, not a wait
+                node.stop()
+                time.sleep(rng.uniform(0, 0.03))
+                node.start()
+            producer.join(60)
+            wanted = set(notifications) | set(chats)
+            watch.until(lambda r: {e["id"] for e in watch.events()} >= wanted, timeout=90)
+        finally:
+            watch.stop()
+    printed = Counter(e["id"] for e in watch.events())
+    print(
+        f"seed {seed}: {len(notifications)} notifications, {len(chats)} chats, 100 restarts; "
+        f"{sum(printed.values())} lines, {sum(1 for n in printed.values() if n > 1)} twice"
+    )
+    assert set(printed) == set(notifications) | set(chats), f"seed {seed}"
+    assert max(printed.values()) == 1, f"seed {seed}: printed twice"
