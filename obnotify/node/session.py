@@ -395,13 +395,11 @@ class NodeSession:
         A first start's history is rendered for the window but is no toast: it is
         context, never news.
         """
-        ready = self._ready(item)
-        if ready is not None:
-            return ready
         deadline = time.monotonic() + ENRICH_TIMEOUT
         row, event = item.row, item.event
         if item.rendered is None:
-            await self.profiles.lookup([row.peer_id], timeout=PROFILE_TIMEOUT)
+            if row.peer_id and item.source is not Source.HISTORY:
+                await self.profiles.lookup([row.peer_id], timeout=PROFILE_TIMEOUT)
             toast, entry = self._render(event, confirmation=item.confirmation)
             if entry is not None:
                 texts = _texts(entry)
