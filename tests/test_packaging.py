@@ -1,8 +1,9 @@
-"""The desktop files install where desktops look for them, uninstall cleanly, and are valid.
+"""What the packages carry: desktop files that install, uninstall and validate, and package data.
 
 Software centres and menus drop an entry that their validators reject, so the desktop entry and
 the AppStream metainfo are checked with Debian's own tools (desktop-file-utils, appstream), which
-packaging/prepare installs.
+packaging/prepare installs. A wheel without its icons still imports, so the package-data globs
+are checked against the files they must carry.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "packaging" / "install-desktop-files"
 DESKTOP_FILE = ROOT / "resources" / f"{APP_ID}.desktop"
 METAINFO = ROOT / "resources" / f"{APP_ID}.metainfo.xml"
+PACKAGE = ROOT / "obnotify"
 TIMEOUT = 60
 
 
@@ -78,3 +81,29 @@ def test_the_installed_metainfo_finds_its_desktop_entry_and_icon(tmp_path: Path)
     env = {**os.environ, "PREFIX": str(tmp_path / "usr")}
     subprocess.run([str(SCRIPT)], check=True, env=env, capture_output=True, timeout=TIMEOUT)
     _validate(validator, "validate-tree", "--no-net", "--explain", str(tmp_path))
+
+
+def _package_data_globs() -> list[str]:
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        pyproject = tomllib.load(file)
+    globs: list[str] = pyproject["tool"]["setuptools"]["package-data"]["obnotify"]
+    return globs
+
+
+def test_every_package_data_glob_matches_files() -> None:
+    """A glob that matches nothing is a renamed or moved file the wheel silently lost."""
+    globs = _package_data_globs()
+    assert globs
+    assert [glob for glob in globs if not any(p.is_file() for p in PACKAGE.glob(glob))] == []
+
+
+def test_the_package_data_globs_carry_every_data_file() -> None:
+    """Every file in the package that is not Python source goes into the wheel."""
+    carried = {p for glob in _package_data_globs() for p in PACKAGE.glob(glob) if p.is_file()}
+    data = {
+        p
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and p.suffix not in {".py", ".pyc"} and "__pycache__" not in p.parts
+    }
+    assert sorted(str(p.relative_to(PACKAGE)) for p in data - carried) == []
+    assert (PACKAGE / "resources" / "icons" / "obnotify.svg") in carried
