@@ -1,14 +1,17 @@
-"""What the packages carry: desktop files that install, uninstall and validate, and package data.
+"""What the packages carry: desktop files, package data, and installer recipes that agree.
 
 Software centres and menus drop an entry that their validators reject, so the desktop entry and
 the AppStream metainfo are checked with Debian's own tools (desktop-file-utils, appstream), which
 packaging/prepare installs. A wheel without its icons still imports, so the package-data globs
-are checked against the files they must carry.
+are checked against the files they must carry. Windows and macOS file a program's toasts under
+its app id, so every recipe must name the one in obnotify.APP_ID.
 """
 
 from __future__ import annotations
 
 import os
+import plistlib
+import re
 import shutil
 import subprocess
 import tomllib
@@ -17,13 +20,35 @@ from pathlib import Path
 import pytest
 from desktop_session import on_ci
 
-from obnotify import APP_ID
+from obnotify import APP_ID, __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "packaging" / "install-desktop-files"
 DESKTOP_FILE = ROOT / "resources" / f"{APP_ID}.desktop"
 METAINFO = ROOT / "resources" / f"{APP_ID}.metainfo.xml"
 PACKAGE = ROOT / "obnotify"
+PACKAGING = ROOT / "packaging"
+SPEC = PACKAGING / "obnotify.spec"
+INNO_SETUP = PACKAGING / "windows" / "obnotify.iss"
+INFO_PLIST = PACKAGING / "macos" / "Info.plist"
+RECIPES = (
+    SPEC,
+    INNO_SETUP,
+    INFO_PLIST,
+    PACKAGING / "build-deb",
+    PACKAGING / "install-desktop-files",
+    METAINFO,
+)
+APP_ID_LIKE = re.compile(r"\borg\.obnotify\.\w+")
+"""Anything that looks like the app id, to catch a recipe that spells it differently."""
+REPOSITORY_PATH = re.compile(
+    r"(?<![\w/\\.$-])(?:(?:obnotify|resources|packaging)(?:[/\\][\w.*-]+)+|LICENSE\b)"
+)
+"""A path into the repository as the recipes write it, once their variables are expanded."""
+RECIPE_VARIABLES = {
+    **dict.fromkeys(("${APP_ID}", "$APP_ID", "{APP_ID}", "{#AppId}"), APP_ID),
+    "{#Root}\\": "",
+}
 TIMEOUT = 60
 
 
@@ -107,3 +132,46 @@ def test_the_package_data_globs_carry_every_data_file() -> None:
     }
     assert sorted(str(p.relative_to(PACKAGE)) for p in data - carried) == []
     assert (PACKAGE / "resources" / "icons" / "obnotify.svg") in carried
+
+
+def test_every_recipe_names_the_one_app_id() -> None:
+    ids = {
+        path.name: set(APP_ID_LIKE.findall(path.read_text(encoding="utf-8"))) for path in RECIPES
+    }
+    ids.pop(SPEC.name)
+    assert ids == {name: {APP_ID} for name in ids}
+    assert plistlib.loads(INFO_PLIST.read_bytes())["CFBundleIdentifier"] == APP_ID
+    assert f'#define AppId "{APP_ID}"' in INNO_SETUP.read_text(encoding="utf-8").splitlines()
+    assert DESKTOP_FILE.name == f"{APP_ID}.desktop"
+
+
+def test_the_pyinstaller_recipe_takes_the_app_id_from_obnotify() -> None:
+    """The bundle's id is obnotify's own, never a copy that could drift."""
+    spec = SPEC.read_text(encoding="utf-8")
+    assert "from obnotify import APP_ID" in spec
+    assert "bundle_identifier=APP_ID" in spec
+    assert APP_ID_LIKE.findall(spec) == []
+
+
+def test_the_recipes_carry_the_version() -> None:
+    plist = plistlib.loads(INFO_PLIST.read_bytes())
+    assert plist["CFBundleShortVersionString"] == plist["CFBundleVersion"] == __version__
+    assert f'#define AppVersion "{__version__}"' in INNO_SETUP.read_text(encoding="utf-8")
+
+
+def test_the_macos_bundle_is_a_tray_app() -> None:
+    """Without LSUIElement a tray-only app would sit in the Dock with no window to show."""
+    assert plistlib.loads(INFO_PLIST.read_bytes())["LSUIElement"] is True
+
+
+def test_every_path_the_recipes_name_exists() -> None:
+    named: dict[str, str] = {}
+    for recipe in RECIPES[:-1]:
+        text = recipe.read_text(encoding="utf-8")
+        for variable, value in RECIPE_VARIABLES.items():
+            text = text.replace(variable, value)
+        for path in REPOSITORY_PATH.findall(text):
+            named[path.replace("\\", "/")] = recipe.name
+    missing = {path: recipe for path, recipe in named.items() if not any(ROOT.glob(path))}
+    assert named and missing == {}
+    assert {"obnotify/__main__.py", "LICENSE"} <= set(named)
