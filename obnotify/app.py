@@ -80,6 +80,19 @@ def _has_display() -> bool:
     return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
+def _claim_app_id() -> None:
+    """Give the process the app id that the installer's Start-menu shortcut declares (Windows).
+
+    Windows files the taskbar button and the toasts under a process's AppUserModelID, and shows
+    toasts only for an id that a shortcut declares; without this call the process would have one
+    derived from the executable's path, and its toasts would be dropped.
+    """
+    if sys.platform == "win32":
+        import ctypes
+
+        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(APP_ID)
+
+
 def _has_ob_handler() -> bool:
     """Whether the system opens ``ob://`` links (the OpenBazaar app registers that scheme)."""
     import shutil
@@ -326,6 +339,7 @@ def run_app(options: AppOptions) -> int:
             file=sys.stderr,
         )
         return EXIT_NO_DESKTOP
+    _claim_app_id()
     os.environ.setdefault("QT_API", "pyside6")
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
