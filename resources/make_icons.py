@@ -149,6 +149,7 @@ def category_icons() -> dict[str, str]:
         "category-orders.svg": _tile("#3b7ddd", bag),
         "category-disputes.svg": _tile("#d64541", warning),
         "category-chat.svg": _tile("#8e5bd6", bubble),
+        "category-order-chat.svg": _tile("#8e5bd6", bubble),
         "category-followers.svg": _tile("#1fa2a8", person),
         "category-funds.svg": _tile("#e0a526", coin),
         "category-other.svg": _tile("#7a8594", info),

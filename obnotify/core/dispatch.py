@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final, Generic, TypeAlias, TypeVar
 
-from obnotify.core.policy import NotificationSettings, Source, hushed, silenced
+from obnotify.core.policy import NotificationSettings, Source, hushed, silenced, styled
 from obnotify.core.render import Category, Toast, Urgency, away_summary, burst_summary
 
 __all__ = [
@@ -227,6 +227,8 @@ class Dispatcher(Generic[P]):
         if source is Source.CATCH_UP:
             lane.catch_up.seen += 1
             lane.catch_up.last_seen = now.mono
+        if toast is not None:
+            toast = styled(self.settings, toast, category)
         if toast is None or silenced(
             self.settings, toast, category, source, now=now.wall, paused_until=self._paused_until
         ):

@@ -9,7 +9,8 @@ whether a toast may go out at a given moment. Pure: the time is passed in.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Final
 
@@ -19,11 +20,16 @@ __all__ = [
     "BURST_LIMIT",
     "BURST_WINDOW",
     "CATCH_UP_SINGLE",
+    "Delivery",
     "NotificationSettings",
     "QuietHours",
     "Source",
+    "counts_unread",
+    "delivery",
     "hushed",
+    "private",
     "silenced",
+    "styled",
 ]
 
 CATCH_UP_SINGLE: Final = 3
@@ -47,6 +53,17 @@ class Source(enum.StrEnum):
     """Recorded on a first start for context; never toasted."""
 
 
+class Delivery(enum.StrEnum):
+    """What a category's events do on arrival. Every event is recorded in history either way:
+    nothing a node says is lost, whatever the user chose."""
+
+    TOAST = "toast"
+    HISTORY = "history"
+    """Listed in the window and counted as unread, never toasted."""
+    OFF = "off"
+    """Not toasted, no sound, not counted as unread (still in history, found by the filter)."""
+
+
 @dataclass(frozen=True)
 class QuietHours:
     """A daily span (may cross midnight) when only critical toasts go out."""
@@ -66,7 +83,15 @@ class NotificationSettings:
     """What the user chose about toasts, the same for every node."""
 
     muted: frozenset[Category] = frozenset()
-    """Categories that never toast (they are still recorded and listed)."""
+    """Categories that never toast but count as unread: :attr:`Delivery.HISTORY`."""
+    off: frozenset[Category] = frozenset()
+    """Categories that never toast and do not count as unread: :attr:`Delivery.OFF`."""
+    silent: frozenset[Category] = frozenset()
+    """Categories whose toasts play no sound."""
+    privacy: bool = False
+    """Toasts say who and what happened, never the message text or amounts."""
+    critical_sticky: bool = False
+    """Critical toasts stay on screen until dismissed."""
     quiet_hours: QuietHours | None = None
     """When only critical toasts go out, every day."""
     burst_limit: int = BURST_LIMIT
@@ -115,6 +140,59 @@ def silenced(
     History of a first start never toasts; a muted category never does; a
     pause and quiet hours let only critical toasts through.
     """
-    if source is Source.HISTORY or category in settings.muted:
+    if source is Source.HISTORY or delivery(settings, category) is not Delivery.TOAST:
         return True
     return hushed(settings, toast.urgency, now=now, paused_until=paused_until)
+
+
+def delivery(settings: NotificationSettings, category: Category) -> Delivery:
+    """The user's delivery mode for a category; off wins over history-only."""
+    if category in settings.off:
+        return Delivery.OFF
+    if category in settings.muted:
+        return Delivery.HISTORY
+    return Delivery.TOAST
+
+
+def counts_unread(settings: NotificationSettings, category: Category) -> bool:
+    """Whether a new event of this category adds to the unread count (not when it is off)."""
+    return delivery(settings, category) is not Delivery.OFF
+
+
+_AMOUNT: Final = re.compile(
+    r"(?:[$€£¥₿]\s?)?\d[\d,.\u00a0\u202f ]*(?:\s?(?:[A-Z]{3,5}|sats?|sat|mBTC|BTC|BCH|LTC|ZEC))?"
+)
+"""A number with an optional currency sign or code: what privacy takes out of a toast."""
+_CHAT: Final = frozenset({Category.CHAT, Category.ORDER_CHAT})
+
+
+def private(toast: Toast, category: Category) -> Toast:
+    """The toast without what a shoulder-surfer should not read: message text and amounts.
+
+    The title (who, which order) stays; a chat body becomes "New message"; any other body
+    loses its numbers and amounts, so "Paid 0.25 BTC" reads "Paid (amount hidden)".
+    """
+    if category in _CHAT:
+        return replace(toast, body="New message")
+    title = _AMOUNT.sub(_hide, toast.title)
+    body = _AMOUNT.sub(_hide, toast.body)
+    return replace(toast, title=title, body=body)
+
+
+def _hide(match: re.Match[str]) -> str:
+    """Hide an amount; a bare small count ("3 new orders") or an id stays readable."""
+    text = match.group(0)
+    bare = text.strip().replace(",", "")
+    if bare.isdigit() and len(bare) <= 3:
+        return text
+    return "(amount hidden)" + (" " if text.endswith(" ") else "")
+
+
+def styled(settings: NotificationSettings, toast: Toast, category: Category) -> Toast:
+    """The toast as the user's settings dress it: sound, stickiness and privacy."""
+    toast = replace(
+        toast,
+        sound=category not in settings.silent,
+        sticky=settings.critical_sticky and toast.urgency is Urgency.CRITICAL,
+    )
+    return private(toast, category) if settings.privacy else toast

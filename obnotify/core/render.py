@@ -62,6 +62,8 @@ class Category(enum.StrEnum):
     ORDERS = "orders"
     DISPUTES = "disputes"
     CHAT = "chat"
+    ORDER_CHAT = "order-chat"
+    """Chat about an order (the message has an order id as its subject)."""
     FOLLOWERS = "followers"
     FUNDS = "funds"
     OTHER = "other"
@@ -84,6 +86,10 @@ class Toast:
     """Buttons as (action id, label): ``mark-read``, ``reply``."""
     group: str = ""
     """Toasts of one group may be folded into one when they come in a burst."""
+    sound: bool = False
+    """Play the notification server's default sound (the user's per-category choice)."""
+    sticky: bool = False
+    """Stay on screen until dismissed (critical toasts, when the user chose so)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +161,7 @@ def category(event: Event | DecodeError) -> Category:
             return Category.OTHER
         return Category.ORDERS
     if isinstance(event, ChatMessage):
-        return Category.CHAT
+        return Category.ORDER_CHAT if event.subject else Category.CHAT
     if isinstance(event, WalletTx):
         return Category.FUNDS
     return Category.OTHER
@@ -526,6 +532,7 @@ _CATEGORY_NOUNS: Final = {
     Category.ORDERS: "order update",
     Category.DISPUTES: "dispute update",
     Category.CHAT: "chat message",
+    Category.ORDER_CHAT: "order chat message",
     Category.FOLLOWERS: "follower update",
     Category.FUNDS: "payment",
     Category.OTHER: "other event",

@@ -277,7 +277,7 @@ class DesktopNotifierBackend:
         capabilities: frozenset[Any],
     ) -> dict[str, Any]:
         """desktop-notifier's ``send`` keywords for a toast, callbacks guarded."""
-        from desktop_notifier import Attachment, Button, Capability, ReplyField
+        from desktop_notifier import DEFAULT_SOUND, Attachment, Button, Capability, ReplyField
         from desktop_notifier import Urgency as NativeUrgency
 
         urgency = {
@@ -308,6 +308,9 @@ class DesktopNotifierBackend:
             "on_clicked": _guarded(on_clicked, "click"),
             "attachment": Attachment(path=image_path) if image_path is not None else None,
             "thread": toast.group or None,
+            "sound": DEFAULT_SOUND if toast.sound else None,
+            # 0: the server keeps it until dismissed; -1: the server's own timeout.
+            "timeout": 0 if toast.sticky else -1,
         }
 
     async def clear(self, notification_id: str) -> None:

@@ -21,7 +21,7 @@ CHIPS: Final[tuple[tuple[str, frozenset[Category] | None], ...]] = (
     ("All", None),
     ("Orders", frozenset({Category.ORDERS})),
     ("Disputes", frozenset({Category.DISPUTES})),
-    ("Chat", frozenset({Category.CHAT})),
+    ("Chat", frozenset({Category.CHAT, Category.ORDER_CHAT})),
     ("Followers", frozenset({Category.FOLLOWERS})),
     ("Funds", frozenset({Category.FUNDS})),
 )

@@ -7,7 +7,18 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from obnotify.core.policy import NotificationSettings, QuietHours, Source, hushed, silenced
+from obnotify.core.policy import (
+    Delivery,
+    NotificationSettings,
+    QuietHours,
+    Source,
+    counts_unread,
+    delivery,
+    hushed,
+    private,
+    silenced,
+    styled,
+)
 from obnotify.core.render import Category, Toast, Urgency
 
 NOON = datetime(2026, 11, 24, 12, 0)
@@ -80,3 +91,40 @@ def test_the_settings_are_one_value_nobody_can_change() -> None:
         settings.burst_limit = 99  # type: ignore[misc]
     assert settings == NotificationSettings(muted=frozenset({Category.CHAT}))
     assert hash(settings) == hash(NotificationSettings(muted=frozenset({Category.CHAT})))
+
+
+def test_delivery_modes_history_and_off_never_toast() -> None:
+    settings = NotificationSettings(
+        muted=frozenset({Category.FOLLOWERS}), off=frozenset({Category.FUNDS})
+    )
+    assert delivery(settings, Category.ORDERS) is Delivery.TOAST
+    assert delivery(settings, Category.FOLLOWERS) is Delivery.HISTORY
+    assert delivery(settings, Category.FUNDS) is Delivery.OFF
+    assert counts_unread(settings, Category.FOLLOWERS)
+    assert not counts_unread(settings, Category.FUNDS)
+    assert dropped(settings, category=Category.FUNDS)
+    assert not dropped(settings, category=Category.ORDERS)
+
+
+def test_privacy_keeps_who_and_what_but_not_text_or_amounts() -> None:
+    chat = Toast(title="Alice · order Qm12ab", body="my address is 1 Main St")
+    assert private(chat, Category.ORDER_CHAT) == Toast(title=chat.title, body="New message")
+    paid = Toast(title="Payment received", body="0.25 BTC ($12,345.67) for order Qm12ab")
+    hidden = private(paid, Category.FUNDS)
+    assert "0.25" not in hidden.body and "12,345" not in hidden.body
+    assert "Qm12ab" in hidden.body and "(amount hidden)" in hidden.body
+    assert private(Toast(title="t", body="3 new orders"), Category.ORDERS).body == "3 new orders"
+
+
+def test_styled_sets_sound_sticky_and_privacy() -> None:
+    settings = NotificationSettings(
+        silent=frozenset({Category.CHAT}), critical_sticky=True, privacy=True
+    )
+    chat = styled(settings, Toast(title="Bob", body="hello"), Category.CHAT)
+    assert (chat.sound, chat.sticky, chat.body) == (False, False, "New message")
+    dispute = styled(
+        settings, Toast(title="Dispute", body="opened", urgency=Urgency.CRITICAL), Category.DISPUTES
+    )
+    assert (dispute.sound, dispute.sticky) == (True, True)
+    plain = styled(NotificationSettings(), Toast(title="x", body="1.5 BTC"), Category.FUNDS)
+    assert (plain.sound, plain.sticky, plain.body) == (True, False, "1.5 BTC")

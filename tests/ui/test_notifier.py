@@ -7,6 +7,7 @@ real toasts to dunst in the private desktop session and read them back.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import html
 import json
 import subprocess
@@ -163,6 +164,7 @@ def test_toast_maps_onto_desktop_notifier_with_an_inline_reply() -> None:
     assert isinstance(sent["reply_field"], ReplyField)
     assert Path(sent["attachment"].path) == Path("/tmp/avatar.png")
     assert sent["thread"] == "chat:QmPeer:"
+    assert (sent["sound"], sent["timeout"]) == (None, -1)
     reply_field: ReplyField = sent["reply_field"]
     assert reply_field.on_replied is not None
     reply_field.on_replied("On my way")
@@ -458,3 +460,18 @@ def test_dunst_renders_node_markup_as_literal_text(fresh_desktop: Any, tmp_path:
     # sent it, whether dunst parses markup (and got it escaped) or not (and got it as is).
     assert html.unescape(closed["message"]).endswith("\n" + RAW_BODY)
     assert "<i>" not in closed["message"]
+
+
+def test_sound_and_sticky_reach_the_server() -> None:
+    from desktop_notifier import DEFAULT_SOUND
+
+    backend, made = backend_with(set())
+    toast = dataclasses.replace(CHAT, sound=True, sticky=True)
+
+    async def scenario() -> str | None:
+        return await backend.show(
+            toast, image_path=None, on_clicked=lambda: None, on_action=print, on_reply=None
+        )
+
+    asyncio.run(scenario())
+    assert (made[0].sent[0]["sound"], made[0].sent[0]["timeout"]) == (DEFAULT_SOUND, 0)
