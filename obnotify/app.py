@@ -128,6 +128,7 @@ def _password(url: str, user: str, env_var: str) -> str:
 def _entry_config(entry: NodeEntry, password_env: str) -> NodeConfig:
     from obnotify.node.config import make_config
 
+    entry = entry.in_use()
     return make_config(
         entry.url,
         username=entry.user,
@@ -153,7 +154,7 @@ def _node_configs(options: AppOptions, settings: Settings, demo_url: str) -> lis
     if options.node:
         password = _password(options.node, connection.user, connection.password_env)
         return [connection.node_config(options.node, password)]
-    return [_entry_config(entry, connection.password_env) for entry in settings.nodes]
+    return [_entry_config(entry, connection.password_env) for entry in settings.enabled_nodes]
 
 
 async def _start_demo(delay: float) -> tuple[SimNode, asyncio.Task[None]]:

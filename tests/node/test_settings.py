@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import time
 from pathlib import Path
 
 import pytest
 
+from obnotify.core.policy import Delivery, delivery
 from obnotify.core.render import Category
 from obnotify.node.config import ConfigError
-from obnotify.settings import EXAMPLE, load_settings
+from obnotify.settings import EXAMPLE, NodeEntry, Settings, load_settings, save_settings
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -23,9 +25,9 @@ def test_missing_file_means_defaults(tmp_path: Path) -> None:
     assert settings.nodes == () and settings.history_limit == 100_000
 
 
-def test_the_example_is_valid_and_watches_the_local_node(tmp_path: Path) -> None:
+def test_the_example_is_valid_and_watches_nothing_until_the_user_chooses(tmp_path: Path) -> None:
     settings = load_settings(_write(tmp_path, EXAMPLE))
-    assert [n.url for n in settings.nodes] == ["http://127.0.0.1:4002"]
+    assert settings.nodes == () and settings.warnings == ()
 
 
 def test_full_file(tmp_path: Path) -> None:
@@ -59,8 +61,135 @@ def test_full_file(tmp_path: Path) -> None:
         ("[notifications]\nquiet_hours = 'late'\n", 'quiet_hours must look like "22:00-07:00"'),
         ("[history]\nlimit = 0\n", "limit must be a whole number"),
         ("[notifications]\nburst_limit = true\n", "burst_limit must be a whole number"),
+        ("[[node]]\nurl = 'http://n'\nauth = 'password'\n", "'auth' must be one of 'none'"),
+        ("[[node]]\nurl = 'http://n'\nenabled = 'yes'\n", "'enabled' must be true or false"),
+        ("[notifications.delivery]\nchat = 'loud'\n", "'chat' must be one of 'toast'"),
+        ("[notifications.sound]\nchat = 'yes'\n", "'chat' must be true or false"),
+        ("[general]\ntray_style = 'pink'\n", "'tray_style' must be one of 'colour'"),
     ],
 )
 def test_mistakes_say_what_to_fix(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
         load_settings(_write(tmp_path, text))
+
+
+def test_old_keys_still_work_and_imply_auth_and_tls(tmp_path: Path) -> None:
+    settings = load_settings(
+        _write(
+            tmp_path,
+            '[[node]]\nurl = "https://a:4002"\nuser = "alice"\npin = "ab"\n'
+            '[[node]]\nurl = "http://b:4002"\ncookie_file = "/c"\nca = "/ca.crt"\n'
+            '[notifications]\nmuted = ["chat"]\n[history]\nlimit = 7\n',
+        )
+    )
+    a, b = settings.nodes
+    assert (a.auth, a.tls, b.auth, b.tls) == ("basic", "pin", "cookie", "ca")
+    assert delivery(settings.notifications, Category.CHAT) is Delivery.HISTORY
+    assert settings.history_limit == 7 and settings.warnings == ()
+
+
+def test_new_schema(tmp_path: Path) -> None:
+    settings = load_settings(
+        _write(
+            tmp_path,
+            '[[node]]\nurl = "http://x.onion:4002"\nenabled = false\nproxy = "socks5://127.0.0.1:9050"\n'
+            "[notifications]\nprivacy = true\ncritical_sticky = true\n"
+            '[notifications.delivery]\nfunds = "off"\norder-chat = "history"\n'
+            "[notifications.sound]\nchat = false\n"
+            '[general]\nstart_at_login = true\nhistory_limit = 50\ntray_style = "mono-dark"\n',
+        )
+    )
+    (node,) = settings.nodes
+    assert (node.enabled, node.proxy) == (False, "socks5://127.0.0.1:9050")
+    assert settings.enabled_nodes == ()
+    n = settings.notifications
+    assert delivery(n, Category.FUNDS) is Delivery.OFF
+    assert delivery(n, Category.ORDER_CHAT) is Delivery.HISTORY
+    assert n.silent == {Category.CHAT} and n.privacy and n.critical_sticky
+    assert (settings.start_at_login, settings.history_limit, settings.tray_style) == (
+        True,
+        50,
+        "mono-dark",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        (
+            "[[node]]\nurll = 'http://n'\nurl = 'http://n'\n",
+            "unknown key 'urll' is ignored; did you mean 'url'?",
+        ),
+        ("[[nodes]]\nurl = 'http://n'\n", "unknown key 'nodes' is ignored; did you mean 'node'?"),
+        ("[node]\nurl = 'http://n'\n", "[node] is one table; write [[node]]"),
+        ("[notifications]\nquiet_hour = '22:00-07:00'\n", "did you mean 'quiet_hours'?"),
+        ("[notifications.delivery]\nfollower = 'off'\n", "did you mean 'followers'?"),
+        ("[notifications.sound]\nrobots = true\n", "known keys: orders, disputes"),
+    ],
+)
+def test_unknown_keys_warn_with_the_nearest_known_one(
+    tmp_path: Path, text: str, warning: str
+) -> None:
+    settings = load_settings(_write(tmp_path, text))
+    assert any(warning in w for w in settings.warnings), settings.warnings
+
+
+def test_a_single_node_table_is_still_watched(tmp_path: Path) -> None:
+    settings = load_settings(_write(tmp_path, "[node]\nurl = 'http://n:4002'\n"))
+    assert [n.url for n in settings.nodes] == ["http://n:4002"]
+
+
+USER_FILE = """\
+# My shops. Do not lose this comment.
+
+[[node]]
+name = "Shop"   # the main one
+url = "http://127.0.0.1:4002"
+colour_hint = "blue"
+
+[notifications]
+# keep it calm at night
+quiet_hours = "22:00-07:00"
+"""
+
+
+def test_saving_keeps_comments_order_and_unknown_keys(tmp_path: Path) -> None:
+    path = _write(tmp_path, USER_FILE)
+    settings = load_settings(path)
+    shop = dataclasses.replace(settings.nodes[0], auth="basic", user="alice")
+    second = NodeEntry(url="https://b:4002", name="Second", tls="pin", pin="ab" * 32)
+    n = dataclasses.replace(
+        settings.notifications, off=frozenset({Category.FOLLOWERS}), privacy=True
+    )
+    save_settings(dataclasses.replace(settings, nodes=(shop, second), notifications=n), path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# My shops. Do not lose this comment.\n")
+    assert 'name = "Shop"   # the main one' in text
+    assert "# keep it calm at night" in text and 'colour_hint = "blue"' in text
+    assert text.index('"Shop"') < text.index('"Second"') < text.index("[notifications]")
+    again = load_settings(path)
+    assert again.nodes == (shop, second)
+    assert again.notifications == n
+    assert "password" not in text
+
+
+def test_saving_without_a_file_writes_the_example_with_the_choices(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "config.toml"
+    settings = Settings(
+        nodes=(NodeEntry(url="http://127.0.0.1:4002", name="Local"),),
+        start_at_login=True,
+        tray_style="mono-light",
+    )
+    save_settings(settings, path)
+    text = path.read_text(encoding="utf-8")
+    assert "# obnotify settings." in text
+    again = load_settings(path)
+    assert again.nodes == settings.nodes
+    assert (again.start_at_login, again.tray_style, again.warnings) == (True, "mono-light", ())
+
+
+def test_only_the_chosen_auth_and_tls_reach_the_connection() -> None:
+    entry = NodeEntry(
+        url="http://n", auth="cookie", user="alice", cookie_file="/c", tls="system", pin="ab"
+    )
+    assert entry.in_use() == NodeEntry(url="http://n", auth="cookie", cookie_file="/c")
