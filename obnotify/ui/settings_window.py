@@ -1,0 +1,611 @@
+"""The settings window: nodes, notifications and general choices, saved to the settings file.
+
+Non-modal: the tray and the activity window keep working while it is open. It edits a
+:class:`obnotify.settings.Settings` and, on Save, writes it with
+:func:`obnotify.settings.save_settings` (the user's comments and order stay) and emits
+:attr:`SettingsWindow.saved`; the app applies the new value live.
+
+"Test connection" runs the doctor's checks in a thread of its own (each check makes its
+own short-lived connections), so the window never waits on a slow or unreachable node.
+A password typed here goes to the keyring only once the node has accepted it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import ssl
+import threading
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from obnotify.core.policy import Delivery, NotificationSettings, delivery
+from obnotify.core.render import Category
+from obnotify.core.text import printable
+from obnotify.desktop.secrets import save_password
+from obnotify.node.checks import CREDENTIALS, Check, check_node
+from obnotify.node.config import ConfigError, NodeConfig, make_config, parse_node_url
+from obnotify.node.tls import fingerprint
+from obnotify.settings import (
+    TRAY_STYLES,
+    NodeEntry,
+    Settings,
+    parse_quiet_hours,
+    save_settings,
+)
+
+__all__ = ["Checker", "NodeEditor", "SettingsWindow", "fetch_fingerprint"]
+
+Checker = Callable[[NodeConfig], Coroutine[Any, Any, list[Check]]]
+"""Runs the doctor's checks for one node: :func:`obnotify.node.checks.check_node`."""
+
+_AUTH: Final = (("none", "No login"), ("basic", "User and password"), ("cookie", "Cookie file"))
+_TLS: Final = (
+    ("system", "The system's certificates"),
+    ("ca", "A CA file"),
+    ("pin", "Trust this certificate"),
+)
+_DELIVERY: Final = (
+    (Delivery.TOAST, "Toast"),
+    (Delivery.HISTORY, "History only"),
+    (Delivery.OFF, "Off"),
+)
+_CATEGORY_LABELS: Final = {
+    Category.ORDERS: "Orders",
+    Category.DISPUTES: "Disputes",
+    Category.CHAT: "Chat",
+    Category.ORDER_CHAT: "Order chat",
+    Category.FOLLOWERS: "Followers",
+    Category.FUNDS: "Funds",
+    Category.OTHER: "Other",
+}
+_TRAY_LABELS: Final = {
+    "colour": "Colour",
+    "mono-light": "Monochrome, for light panels",
+    "mono-dark": "Monochrome, for dark panels",
+}
+_ERROR_STYLE: Final = "color: #c0392b;"
+
+
+def fetch_fingerprint(url: str, timeout: float = 10.0) -> str:
+    """The SHA-256 fingerprint of the certificate an ``https`` node presents, unverified.
+
+    Blocking: call it from a thread. The user decides whether to trust what is shown.
+    """
+    base_url, _ = parse_node_url(url)
+    parts = urlsplit(base_url)
+    if parts.scheme != "https":
+        raise ConfigError("Only an https:// node has a certificate to trust.")
+    pem = ssl.get_server_certificate((parts.hostname or "", parts.port or 443), timeout=timeout)
+    return fingerprint(ssl.PEM_cert_to_DER_cert(pem))
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(_ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.hide()
+    return label
+
+
+def _say(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def _combo(choices: tuple[tuple[str, str], ...]) -> QComboBox:
+    box = QComboBox()
+    for value, text in choices:
+        box.addItem(text, value)
+    return box
+
+
+def _choose(box: QComboBox, value: str) -> None:
+    box.setCurrentIndex(max(0, box.findData(value)))
+
+
+class _Relay(QObject):
+    """Carries a worker thread's result to the GUI thread (a queued signal)."""
+
+    checked = Signal(object)
+    fingerprinted = Signal(str, str)
+
+
+class NodeEditor(QDialog):
+    """One node's settings, with "Test connection" and "Trust this certificate"."""
+
+    def __init__(
+        self,
+        entry: NodeEntry | None = None,
+        *,
+        checker: Checker = check_node,
+        keep_password: Callable[[str, str, str], bool] = save_password,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Node")
+        self.setModal(False)
+        self._checker = checker
+        self._keep_password = keep_password
+        self._relay = _Relay(self)
+        self._relay.checked.connect(self._show_checks)
+        self._relay.fingerprinted.connect(self._show_fingerprint)
+        self.checks: list[Check] = []
+        """The last test's results."""
+        self.password_kept = False
+        entry = entry or NodeEntry(url="")
+        self._enabled = entry.enabled
+
+        form = QFormLayout()
+        self.name = QLineEdit(entry.name)
+        self.name.setPlaceholderText("My store")
+        self.url = QLineEdit(entry.url)
+        self.url.setPlaceholderText("http://127.0.0.1:4002")
+        self.url_error = _error_label()
+        form.addRow("Name", self.name)
+        form.addRow("Address", self.url)
+        form.addRow("", self.url_error)
+
+        self.auth = _combo(_AUTH)
+        _choose(self.auth, entry.auth)
+        self.user = QLineEdit(entry.user)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("kept in the keyring once the node accepts it")
+        self.cookie_file = QLineEdit(entry.cookie_file)
+        cookie_row = self._with_browse(self.cookie_file, "Cookie file")
+        self.auth_error = _error_label()
+        form.addRow("Login", self.auth)
+        form.addRow("User", self.user)
+        form.addRow("Password", self.password)
+        form.addRow("Cookie file", cookie_row)
+        form.addRow("", self.auth_error)
+
+        self.tls = _combo(_TLS)
+        _choose(self.tls, entry.tls)
+        self.ca = QLineEdit(entry.ca)
+        ca_row = self._with_browse(self.ca, "CA certificate")
+        self.pin = QLineEdit(entry.pin)
+        self.pin.setReadOnly(True)
+        self.fetch = QPushButton("Fetch certificate")
+        self.fetch.clicked.connect(self._fetch_certificate)
+        pin_row = QHBoxLayout()
+        pin_row.addWidget(self.pin, 1)
+        pin_row.addWidget(self.fetch)
+        pin_box = QWidget()
+        pin_box.setLayout(pin_row)
+        pin_row.setContentsMargins(0, 0, 0, 0)
+        self.tls_error = _error_label()
+        form.addRow("TLS", self.tls)
+        form.addRow("CA file", ca_row)
+        form.addRow("SHA-256", pin_box)
+        form.addRow("", self.tls_error)
+
+        self.proxy = QLineEdit(entry.proxy)
+        self.proxy.setPlaceholderText("socks5://127.0.0.1:9050 (e.g. Tor, for a .onion)")
+        self.proxy_error = _error_label()
+        form.addRow("Proxy", self.proxy)
+        form.addRow("", self.proxy_error)
+
+        self.test = QPushButton("Test connection")
+        self.test.clicked.connect(self.run_checks)
+        self.results = QLabel()
+        self.results.setTextFormat(Qt.TextFormat.PlainText)
+        self.results.setWordWrap(True)
+        self.keyring_note = _error_label()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.test, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.results)
+        layout.addWidget(self.keyring_note)
+        layout.addWidget(buttons)
+        self.auth.currentIndexChanged.connect(self._show_fields)
+        self.tls.currentIndexChanged.connect(self._show_fields)
+        self._rows = {
+            "basic": (form, (self.user, self.password)),
+            "cookie": (form, (cookie_row,)),
+            "ca": (form, (ca_row,)),
+            "pin": (form, (pin_box,)),
+        }
+        self._show_fields()
+
+    def _with_browse(self, line: QLineEdit, what: str) -> QWidget:
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(line, 1)
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(lambda: self._browse(line, what))
+        row.addWidget(browse)
+        box = QWidget()
+        box.setLayout(row)
+        return box
+
+    def _browse(self, line: QLineEdit, what: str) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, what, str(Path(line.text()).expanduser()))
+        if chosen:
+            line.setText(chosen)
+
+    def _show_fields(self) -> None:
+        auth, tls = self.auth.currentData(), self.tls.currentData()
+        for key, (form, widgets) in self._rows.items():
+            for widget in widgets:
+                form.setRowVisible(widget, key in (auth, tls))
+
+    def entry(self) -> NodeEntry:
+        """The node as typed (not validated: :meth:`validate` says what to fix)."""
+        return NodeEntry(
+            url=self.url.text().strip(),
+            name=self.name.text().strip(),
+            enabled=self._enabled,
+            auth=str(self.auth.currentData()),
+            user=self.user.text().strip(),
+            cookie_file=self.cookie_file.text().strip(),
+            tls=str(self.tls.currentData()),
+            ca=self.ca.text().strip(),
+            pin=self.pin.text().strip(),
+            proxy=self.proxy.text().strip(),
+        )
+
+    def validate(self) -> NodeConfig | None:
+        """The node's connection settings, or None with a message by each field to fix."""
+        for label in (self.url_error, self.auth_error, self.tls_error, self.proxy_error):
+            _say(label, "")
+        entry = self.entry().in_use()
+        ok = True
+        try:
+            parse_node_url(entry.url)
+        except ConfigError as exc:
+            _say(self.url_error, str(exc))
+            ok = False
+        if entry.auth == "basic" and not entry.user:
+            _say(self.auth_error, "Give the user name of the node's API (its config: Username).")
+            ok = False
+        if entry.auth == "cookie" and not Path(entry.cookie_file).expanduser().is_file():
+            _say(self.auth_error, "Choose the node's .cookie file (in its data folder).")
+            ok = False
+        if entry.tls == "ca" and not Path(entry.ca).expanduser().is_file():
+            _say(self.tls_error, "Choose the CA certificate file; this one does not exist.")
+            ok = False
+        if entry.tls == "pin" and not entry.pin:
+            _say(
+                self.tls_error, "Press Fetch certificate, and compare the SHA-256 with the node's."
+            )
+            ok = False
+        if entry.proxy and not entry.proxy.startswith(("socks5://", "socks5h://")):
+            _say(self.proxy_error, "A proxy looks like socks5://127.0.0.1:9050.")
+            ok = False
+        if not ok:
+            return None
+        try:
+            return make_config(
+                entry.url,
+                username=entry.user,
+                password=self.password.text(),
+                cookie_file=entry.cookie_file,
+                ca_file=entry.ca,
+                pin=entry.pin,
+                name=entry.name,
+            )
+        except ConfigError as exc:
+            _say(self.auth_error if entry.auth == "cookie" else self.tls_error, str(exc))
+            return None
+
+    def run_checks(self) -> None:
+        """Run the checks off the GUI thread; the results come back as a line each."""
+        config = self.validate()
+        if config is None:
+            return
+        self.test.setEnabled(False)
+        self.results.setText("Testing…")
+        checker, relay = self._checker, self._relay
+
+        def work() -> None:
+            checks: list[Check]
+            try:
+                checks = asyncio.run(checker(config))
+            except (OSError, ValueError, RuntimeError) as exc:
+                checks = [Check("test", False, f"could not run: {exc}", "see the log")]
+            relay.checked.emit((config, checks))
+
+        threading.Thread(target=work, name="test-connection", daemon=True).start()
+
+    def _show_checks(self, result: tuple[NodeConfig, list[Check]]) -> None:
+        config, checks = result
+        self.checks = checks
+        self.test.setEnabled(True)
+        lines = []
+        for check in checks:
+            mark = "–" if getattr(check, "skipped", False) else "✓" if check.ok else "✗"
+            line = f"{mark} {check.name}: {printable(check.message)}"
+            if not check.ok and check.fix:
+                line += f"\n    Fix: {printable(check.fix)}"
+            lines.append(line)
+        self.results.setText("\n".join(lines))
+        accepted = any(c.name == CREDENTIALS and c.ok for c in checks)
+        if accepted and config.username and config.password:
+            self.password_kept = self._keep_password(
+                config.base_url, config.username, config.password
+            )
+            _say(
+                self.keyring_note,
+                ""
+                if self.password_kept
+                else "No keyring is available, so the password was not saved: obnotify will "
+                "ask for it at each start. Install a keyring (GNOME Keyring, KWallet) to keep it.",
+            )
+
+    def _fetch_certificate(self) -> None:
+        url, relay = self.url.text().strip(), self._relay
+
+        def work() -> None:
+            try:
+                relay.fingerprinted.emit(fetch_fingerprint(url), "")
+            except (OSError, ConfigError, ValueError) as exc:
+                relay.fingerprinted.emit("", f"Could not fetch the certificate: {exc}")
+
+        self.fetch.setEnabled(False)
+        threading.Thread(target=work, name="fetch-certificate", daemon=True).start()
+
+    def _show_fingerprint(self, pin: str, problem: str) -> None:
+        self.fetch.setEnabled(True)
+        if pin:
+            self.pin.setText(pin)
+            _say(self.tls_error, "")
+        else:
+            _say(self.tls_error, problem)
+
+    def _accept(self) -> None:
+        if self.validate() is not None:
+            self.accept()
+
+
+class SettingsWindow(QWidget):
+    """Nodes, Notifications and General, as in the settings file; Save writes it."""
+
+    saved = Signal(object)
+    """The new :class:`obnotify.settings.Settings`, after it was written."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        path: Path | None = None,
+        checker: Checker = check_node,
+        keep_password: Callable[[str, str, str], bool] = save_password,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("obnotify — Settings")
+        self._settings = settings
+        self._path = path or settings.path
+        self._checker = checker
+        self._keep_password = keep_password
+        self._nodes = list(settings.nodes)
+        self.editor: NodeEditor | None = None
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._nodes_tab(), "Nodes")
+        self.tabs.addTab(self._notifications_tab(settings.notifications), "Notifications")
+        self.tabs.addTab(self._general_tab(settings), "General")
+        self.problem = _error_label()
+        for warning in settings.warnings:
+            _say(self.problem, (self.problem.text() + "\n" + warning).strip())
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self.resize(560, 460)
+
+    def _nodes_tab(self) -> QWidget:
+        self.node_list = QListWidget()
+        self.node_list.itemDoubleClicked.connect(lambda _item: self.edit_node())
+        self.node_list.itemChanged.connect(self._enabled_changed)
+        add = QPushButton("Add…")
+        add.clicked.connect(lambda: self.edit_node(new=True))
+        edit = QPushButton("Edit…")
+        edit.clicked.connect(lambda: self.edit_node())
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self.remove_node)
+        side = QVBoxLayout()
+        for button in (add, edit, remove):
+            side.addWidget(button)
+        side.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.node_list, 1)
+        row.addLayout(side)
+        hint = QLabel("Ticked nodes are watched. Passwords are kept in the keyring.")
+        hint.setWordWrap(True)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addLayout(row)
+        layout.addWidget(hint)
+        self._fill_nodes()
+        return tab
+
+    def _fill_nodes(self) -> None:
+        row = self.node_list.currentRow()
+        self.node_list.blockSignals(True)
+        self.node_list.clear()
+        for entry in self._nodes:
+            text = f"{entry.name or entry.url}  —  {entry.url}" if entry.name else entry.url
+            item = QListWidgetItem(text)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            enabled = Qt.CheckState.Checked if entry.enabled else Qt.CheckState.Unchecked
+            item.setCheckState(enabled)
+            self.node_list.addItem(item)
+        self.node_list.setCurrentRow(min(row, self.node_list.count() - 1))
+        self.node_list.blockSignals(False)
+
+    def _enabled_changed(self, item: QListWidgetItem) -> None:
+        row = self.node_list.row(item)
+        checked = item.checkState() == Qt.CheckState.Checked
+        self._nodes[row] = dataclasses.replace(self._nodes[row], enabled=checked)
+
+    def edit_node(self, *, new: bool = False) -> NodeEditor | None:
+        """Open the node editor (non-modal) for the selected node, or a new one."""
+        row = self.node_list.currentRow()
+        if not new and row < 0:
+            return None
+        entry = None if new else self._nodes[row]
+        editor = NodeEditor(
+            entry, checker=self._checker, keep_password=self._keep_password, parent=self
+        )
+        editor.accepted.connect(lambda: self._edited(editor, None if new else row))
+        editor.show()
+        self.editor = editor
+        return editor
+
+    def _edited(self, editor: NodeEditor, row: int | None) -> None:
+        entry = editor.entry()
+        if row is None:
+            self._nodes.append(entry)
+        else:
+            self._nodes[row] = entry
+        self._fill_nodes()
+
+    def remove_node(self) -> None:
+        row = self.node_list.currentRow()
+        if row >= 0:
+            del self._nodes[row]
+            self._fill_nodes()
+
+    def _notifications_tab(self, n: NotificationSettings) -> QWidget:
+        grid = QGridLayout()
+        grid.addWidget(QLabel("<b>Category</b>"), 0, 0)
+        grid.addWidget(QLabel("<b>Delivery</b>"), 0, 1)
+        grid.addWidget(QLabel("<b>Sound</b>"), 0, 2)
+        self.delivery: dict[Category, QComboBox] = {}
+        self.sound: dict[Category, QCheckBox] = {}
+        for i, category in enumerate(Category, start=1):
+            box = _combo(tuple((d.value, text) for d, text in _DELIVERY))
+            _choose(box, delivery(n, category).value)
+            sound = QCheckBox()
+            sound.setChecked(category not in n.silent)
+            grid.addWidget(QLabel(_CATEGORY_LABELS[category]), i, 0)
+            grid.addWidget(box, i, 1)
+            grid.addWidget(sound, i, 2)
+            self.delivery[category] = box
+            self.sound[category] = sound
+        self.privacy = QCheckBox(
+            "Private toasts: who and what happened, no message text or amounts"
+        )
+        self.privacy.setChecked(n.privacy)
+        self.sticky = QCheckBox("Critical toasts (disputes, failed payments) stay until dismissed")
+        self.sticky.setChecked(n.critical_sticky)
+        hours = n.quiet_hours
+        self.quiet_hours = QLineEdit(
+            f"{hours.start:%H:%M}-{hours.end:%H:%M}" if hours is not None else ""
+        )
+        self.quiet_hours.setPlaceholderText("22:00-07:00 (only critical toasts then)")
+        self.quiet_error = _error_label()
+        self.burst = QSpinBox()
+        self.burst.setRange(1, 100)
+        self.burst.setValue(n.burst_limit)
+        form = QFormLayout()
+        form.addRow("Quiet hours", self.quiet_hours)
+        form.addRow("", self.quiet_error)
+        form.addRow("Toasts one by one within 10 s", self.burst)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addLayout(grid)
+        layout.addWidget(self.privacy)
+        layout.addWidget(self.sticky)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        return tab
+
+    def _general_tab(self, settings: Settings) -> QWidget:
+        self.start_at_login = QCheckBox("Start obnotify when I log in")
+        self.start_at_login.setChecked(settings.start_at_login)
+        self.history_limit = QSpinBox()
+        self.history_limit.setRange(100, 10_000_000)
+        self.history_limit.setSingleStep(1000)
+        self.history_limit.setValue(settings.history_limit)
+        self.tray_style = _combo(tuple((s, _TRAY_LABELS[s]) for s in TRAY_STYLES))
+        _choose(self.tray_style, settings.tray_style)
+        form = QFormLayout()
+        form.addRow(self.start_at_login)
+        form.addRow("Events kept per node", self.history_limit)
+        form.addRow("Tray icon", self.tray_style)
+        tab = QWidget()
+        tab.setLayout(form)
+        return tab
+
+    def settings(self) -> Settings | None:
+        """The settings as shown, or None with a message by the field to fix."""
+        try:
+            quiet = parse_quiet_hours(self.quiet_hours.text().strip(), "Quiet hours")
+        except ConfigError as exc:
+            _say(self.quiet_error, str(exc))
+            self.tabs.setCurrentIndex(1)
+            return None
+        _say(self.quiet_error, "")
+        modes = {c: Delivery(str(box.currentData())) for c, box in self.delivery.items()}
+        notifications = dataclasses.replace(
+            self._settings.notifications,
+            muted=frozenset(c for c, m in modes.items() if m is Delivery.HISTORY),
+            off=frozenset(c for c, m in modes.items() if m is Delivery.OFF),
+            silent=frozenset(c for c, box in self.sound.items() if not box.isChecked()),
+            privacy=self.privacy.isChecked(),
+            critical_sticky=self.sticky.isChecked(),
+            quiet_hours=quiet,
+            burst_limit=self.burst.value(),
+        )
+        return dataclasses.replace(
+            self._settings,
+            nodes=tuple(self._nodes),
+            notifications=notifications,
+            history_limit=self.history_limit.value(),
+            start_at_login=self.start_at_login.isChecked(),
+            tray_style=str(self.tray_style.currentData()),
+            warnings=(),
+            path=self._path,
+        )
+
+    def save(self) -> Settings | None:
+        """Write the file and emit :attr:`saved`; a problem is shown, nothing is written."""
+        settings = self.settings()
+        if settings is None:
+            return None
+        try:
+            path = save_settings(settings, self._path)
+        except OSError as exc:
+            _say(self.problem, f"Could not save {self._path}: {exc.strerror}. Check the folder.")
+            return None
+        _say(self.problem, "")
+        self._settings = dataclasses.replace(settings, path=path)
+        self.saved.emit(self._settings)
+        return self._settings

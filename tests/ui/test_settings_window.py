@@ -1,0 +1,209 @@
+"""The settings window: what it shows, what it writes, and what it says to fix."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import keyring.backends.fail
+import pytest
+from pytestqt.qtbot import QtBot
+
+from obnotify.core.policy import Delivery, delivery
+from obnotify.core.render import Category
+from obnotify.demo import ThreadedSimNode
+from obnotify.node.checks import CREDENTIALS, Check, check_node
+from obnotify.node.config import NodeConfig
+from obnotify.settings import NodeEntry, Settings, load_settings
+from obnotify.ui.settings_window import NodeEditor, SettingsWindow
+
+DEADLINE_MS = 15_000
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def node() -> Iterator[ThreadedSimNode]:
+    with ThreadedSimNode(
+        wallet_interval=None, auth="basic", username="alice", password="s3cret"
+    ) as sim:
+        yield sim
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    before = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(before)
+
+
+def _editor(qtbot: QtBot, url: str, **kwargs: object) -> NodeEditor:
+    editor = NodeEditor(NodeEntry(url=url, auth="basic", user="alice"), **kwargs)  # type: ignore[arg-type]
+    qtbot.addWidget(editor)
+    return editor
+
+
+def test_bad_input_says_what_to_fix_next_to_the_field(qtbot: QtBot, tmp_path: Path) -> None:
+    editor = NodeEditor(NodeEntry(url="notaurl:xx", tls="ca", ca=str(tmp_path / "none.crt")))
+    qtbot.addWidget(editor)
+    assert editor.validate() is None
+    assert editor.url_error.text() and not editor.url_error.isHidden()
+    assert "CA certificate file" in editor.tls_error.text()
+    editor.proxy.setText("tor")
+    editor.validate()
+    assert "socks5://127.0.0.1:9050" in editor.proxy_error.text()
+
+
+def test_a_password_goes_to_the_keyring_only_once_the_node_accepted_it(
+    qtbot: QtBot, node: ThreadedSimNode
+) -> None:
+    kept: list[tuple[str, str, str]] = []
+
+    def keep(url: str, user: str, password: str) -> bool:
+        kept.append((url, user, password))
+        return True
+
+    editor = _editor(qtbot, node.url, checker=check_node, keep_password=keep)
+    editor.password.setText("wrong")
+    editor.run_checks()
+    qtbot.waitUntil(lambda: bool(editor.checks), timeout=DEADLINE_MS)
+    refused = next(c for c in editor.checks if c.name == CREDENTIALS)
+    assert not refused.ok and "Fix:" in editor.results.text()
+    assert kept == []
+    editor.checks = []
+    editor.password.setText("s3cret")
+    editor.run_checks()
+    qtbot.waitUntil(lambda: bool(editor.checks), timeout=DEADLINE_MS)
+    assert all(c.ok or c.skipped for c in editor.checks), editor.results.text()
+    assert kept == [(node.url, "alice", "s3cret")] and editor.keyring_note.isHidden()
+
+
+def test_without_a_keyring_the_window_says_so(
+    qtbot: QtBot, node: ThreadedSimNode, no_keyring: None
+) -> None:
+    editor = _editor(qtbot, node.url)
+    editor.password.setText("s3cret")
+    editor.run_checks()
+    qtbot.waitUntil(lambda: bool(editor.checks), timeout=DEADLINE_MS)
+    assert not editor.password_kept
+    assert "No keyring is available" in editor.keyring_note.text()
+    assert not editor.keyring_note.isHidden()
+
+
+def test_the_checker_is_injected_and_its_lines_are_shown(qtbot: QtBot) -> None:
+    seen: list[NodeConfig] = []
+
+    async def checker(config: NodeConfig) -> list[Check]:
+        seen.append(config)
+        return [Check("host", False, "no answer", "start the node")]
+
+    editor = NodeEditor(NodeEntry(url="http://127.0.0.1:1"), checker=checker)
+    qtbot.addWidget(editor)
+    editor.run_checks()
+    qtbot.waitUntil(lambda: bool(editor.checks), timeout=DEADLINE_MS)
+    assert editor.results.text() == "✗ host: no answer\n    Fix: start the node"
+    assert seen[0].base_url == "http://127.0.0.1:1"
+
+
+USER_FILE = """\
+# my notes
+[[node]]
+name = "Shop"
+url = "http://127.0.0.1:4002"
+
+[notifications]
+quiet_hours = "22:00-07:00"  # sleep
+"""
+
+
+def _window(qtbot: QtBot, path: Path) -> SettingsWindow:
+    window = SettingsWindow(load_settings(path))
+    qtbot.addWidget(window)
+    return window
+
+
+def test_save_writes_the_file_keeping_comments_and_emits_saved(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(USER_FILE, encoding="utf-8")
+    window = _window(qtbot, path)
+    window.delivery[Category.FOLLOWERS].setCurrentIndex(2)
+    window.sound[Category.CHAT].setChecked(False)
+    window.privacy.setChecked(True)
+    window.tray_style.setCurrentIndex(2)
+    window.node_list.item(0).setCheckState(window.node_list.item(0).checkState().Unchecked)
+    with qtbot.waitSignal(window.saved, timeout=DEADLINE_MS) as blocker:
+        window.save()
+    saved: Settings = blocker.args[0]
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# my notes\n") and "# sleep" in text
+    again = load_settings(path)
+    assert again == saved
+    assert delivery(again.notifications, Category.FOLLOWERS) is Delivery.OFF
+    assert again.notifications.silent == {Category.CHAT} and again.notifications.privacy
+    assert again.tray_style == "mono-dark" and again.nodes[0].enabled is False
+
+
+def test_bad_quiet_hours_are_not_saved(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(USER_FILE, encoding="utf-8")
+    window = _window(qtbot, path)
+    window.quiet_hours.setText("late")
+    emitted: list[object] = []
+    window.saved.connect(emitted.append)
+    assert window.save() is None
+    assert '"22:00-07:00"' in window.quiet_error.text() and emitted == []
+    assert path.read_text(encoding="utf-8") == USER_FILE
+
+
+def test_warnings_of_the_file_are_shown(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[[node]]\nurl = 'http://n:4002'\nurll = 'x'\n", encoding="utf-8")
+    window = _window(qtbot, path)
+    assert "did you mean 'url'?" in window.problem.text()
+
+
+def test_add_edit_and_remove_nodes(qtbot: QtBot, tmp_path: Path) -> None:
+    window = SettingsWindow(Settings(path=tmp_path / "config.toml"))
+    qtbot.addWidget(window)
+    editor = window.edit_node(new=True)
+    assert editor is not None and not editor.isModal()
+    editor.name.setText("Second")
+    editor.url.setText("http://127.0.0.1:4003")
+    editor._accept()
+    assert window.node_list.count() == 1
+    window.node_list.setCurrentRow(0)
+    editor = window.edit_node()
+    assert editor is not None
+    editor.proxy.setText("socks5://127.0.0.1:9050")
+    editor._accept()
+    settings = window.save()
+    assert settings is not None
+    assert settings.nodes == (
+        NodeEntry(url="http://127.0.0.1:4003", name="Second", proxy="socks5://127.0.0.1:9050"),
+    )
+    window.remove_node()
+    assert window.node_list.count() == 0
+
+
+def test_screenshot_of_the_nodes_tab(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = Settings(
+        nodes=(
+            NodeEntry(url="http://127.0.0.1:4002", name="My store", auth="basic", user="alice"),
+            NodeEntry(
+                url="http://shopxyz.onion:4002", name="Tor shop", proxy="socks5://127.0.0.1:9050"
+            ),
+        ),
+        path=tmp_path / "config.toml",
+    )
+    window = SettingsWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.node_list.count() == 2
+    if os.environ.get("OBNOTIFY_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        assert window.grab().save(str(SCREENSHOTS / "settings.png"))
