@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
@@ -27,19 +28,29 @@ def autostart_path() -> Path:
     )
 
 
-def _exec_line() -> str:
-    """This very interpreter, so a virtualenv install starts the same way at login."""
-    python = sys.executable.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{python}" -m obnotify'
+def _quoted(arg: str) -> str:
+    """One Exec argument, quoted as the Desktop Entry spec says (and ``%`` doubled)."""
+    for char in ("\\", '"', "`", "$"):
+        arg = arg.replace(char, "\\" + char)
+    return '"' + arg.replace("%", "%%") + '"'
 
 
-def _entry() -> str:
+def _exec_line(args: Sequence[str] = ()) -> str:
+    """This very interpreter, so a virtualenv install starts the same way at login.
+
+    ``args`` are the options the app runs with now (e.g. ``--config PATH``), so the
+    login start watches the same nodes; none means the settings file's nodes.
+    """
+    return " ".join([_quoted(sys.executable), "-m", "obnotify", *map(_quoted, args)])
+
+
+def _entry(args: Sequence[str] = ()) -> str:
     return (
         "[Desktop Entry]\n"
         "Type=Application\n"
         "Name=obnotify\n"
         "Comment=Desktop notifications for your OpenBazaar node\n"
-        f"Exec={_exec_line()}\n"
+        f"Exec={_exec_line(args)}\n"
         f"Icon={APP_ID}\n"
         "Terminal=false\n"
         "X-GNOME-Autostart-enabled=true\n"
@@ -51,13 +62,18 @@ def is_enabled() -> bool:
     return autostart_path().is_file()
 
 
-def set_enabled(enabled: bool) -> None:
-    """Write or remove the autostart entry; the file is replaced atomically."""
+def set_enabled(enabled: bool, args: Sequence[str] = ()) -> None:
+    """Write or remove the autostart entry; the file is replaced atomically.
+
+    Args:
+        enabled: Start at login, or not.
+        args: Command-line options to start with, after ``-m obnotify``.
+    """
     path = autostart_path()
     if not enabled:
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".desktop.part")
-    partial.write_text(_entry(), encoding="utf-8")
+    partial.write_text(_entry(args), encoding="utf-8")
     os.replace(partial, path)

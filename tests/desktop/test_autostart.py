@@ -33,3 +33,15 @@ def test_on_and_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_platforms() -> None:
     assert autostart.supported("linux") and autostart.supported("freebsd14")
     assert not autostart.supported("win32") and not autostart.supported("darwin")
+
+
+def test_the_login_start_uses_the_same_settings_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    autostart.set_enabled(True, ["--config", '/home/a b/my "shop" 100%.toml'])
+    text = autostart.autostart_path().read_text(encoding="utf-8")
+    exec_line = next(line for line in text.splitlines() if line.startswith("Exec="))
+    assert exec_line == (
+        f'Exec="{sys.executable}" -m obnotify "--config" "/home/a b/my \\"shop\\" 100%%.toml"'
+    )
