@@ -190,7 +190,6 @@ class NodeEditor(QDialog):
         self.ca = QLineEdit(entry.ca)
         ca_row = self._with_browse(self.ca, "CA certificate")
         self.pin = QLineEdit(entry.pin)
-        self.pin.setReadOnly(True)
         self.fetch = QPushButton("Fetch certificate")
         self.fetch.clicked.connect(self._fetch_certificate)
         pin_row = QHBoxLayout()
