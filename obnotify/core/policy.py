@@ -160,7 +160,8 @@ def counts_unread(settings: NotificationSettings, category: Category) -> bool:
 
 
 _AMOUNT: Final = re.compile(
-    r"(?:[$€£¥₿]\s?)?\d[\d,.\u00a0\u202f ]*(?:\s?(?:[A-Z]{3,5}|sats?|sat|mBTC|BTC|BCH|LTC|ZEC))?"
+    r"(?:[$€£¥₿]\s?)?(?<![\w.])\d[\d,.\u00a0\u202f ]*(?![\w])"
+    r"(?:\s?(?:[A-Z]{3,5}|sats?|mBTC)\b)?"
 )
 """A number with an optional currency sign or code: what privacy takes out of a toast."""
 _CHAT: Final = frozenset({Category.CHAT, Category.ORDER_CHAT})

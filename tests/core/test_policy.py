@@ -114,6 +114,8 @@ def test_privacy_keeps_who_and_what_but_not_text_or_amounts() -> None:
     assert "0.25" not in hidden.body and "12,345" not in hidden.body
     assert "Qm12ab" in hidden.body and "(amount hidden)" in hidden.body
     assert private(Toast(title="t", body="3 new orders"), Category.ORDERS).body == "3 new orders"
+    order = private(Toast(title="Order Qm1234ab", body="1500 sats"), Category.ORDERS)
+    assert (order.title, order.body) == ("Order Qm1234ab", "(amount hidden)")
 
 
 def test_styled_sets_sound_sticky_and_privacy() -> None:
