@@ -41,6 +41,8 @@ class NodeConfig:
     """Lower-case hex SHA-256 of the node's DER certificate, for self-signed nodes."""
     allow_insecure_auth: bool = False
     name: str = ""
+    store_key: str = ""
+    """Names the node's history instead of its host and port (the demo, whose port is random)."""
 
     @property
     def host(self) -> str:
@@ -54,7 +56,8 @@ class NodeConfig:
     def key(self) -> str:
         """A file-name-safe key naming this node's store."""
         parts = urlsplit(self.base_url)
-        return re.sub(r"[^A-Za-z0-9.-]", "_", f"{parts.hostname}-{parts.port or DEFAULT_PORT}")
+        name = self.store_key or f"{parts.hostname}-{parts.port or DEFAULT_PORT}"
+        return re.sub(r"[^A-Za-z0-9.-]", "_", name)
 
     @property
     def display_name(self) -> str:
@@ -98,6 +101,17 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _looks_like_host(host: str) -> bool:
+    """An IP address, ``localhost`` or a dotted name: what a bare address is expected to be."""
+    if _is_loopback(host) or "." in host:
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_node_url(url: str) -> tuple[str, str]:
     """``(base_url, ws_url)`` from ``http(s)://host:port`` or ``ws(s)://host:port[/ws]``."""
     text = url.strip()
@@ -118,6 +132,12 @@ def parse_node_url(url: str) -> tuple[str, str]:
     if not host:
         raise ConfigError(
             f"No host in {url!r}: use http://HOST:PORT, for example http://127.0.0.1:4002"
+        )
+    if "://" not in url and parts.port is None and not _looks_like_host(host):
+        # A bare word is a typo or a misplaced argument far more often than a LAN name.
+        raise ConfigError(
+            f"{host!r} is not a node address: give http://{host}:4002 if that is a host on "
+            "your network, or the node's address, for example http://127.0.0.1:4002"
         )
     if parts.path not in ("", "/", "/ws", "/ws/"):
         raise ConfigError(
@@ -157,6 +177,7 @@ def make_config(
     pin: str = "",
     allow_insecure_auth: bool = False,
     name: str = "",
+    store_key: str = "",
 ) -> NodeConfig:
     """Validate user settings into a :class:`NodeConfig`."""
     base_url, ws_url = parse_node_url(url)
@@ -180,6 +201,7 @@ def make_config(
         pin_sha256=pin_hex,
         allow_insecure_auth=allow_insecure_auth,
         name=name,
+        store_key=store_key,
     )
     secret = "password" if username or password else "auth cookie" if cookie else ""
     if secret and not config.tls and not _is_loopback(config.host) and not allow_insecure_auth:
