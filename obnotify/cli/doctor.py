@@ -58,6 +58,7 @@ async def _node_checks(options: DoctorOptions) -> list[tuple[str, list[Check]]]:
             ca_file=conn.ca,
             pin=conn.pin,
             allow_insecure_auth=conn.allow_insecure_auth,
+            proxy=conn.proxy,
         )
         return [(f"node {options.node}", checks)]
     settings = load_settings(Path(options.config).expanduser() if options.config else None)

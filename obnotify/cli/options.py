@@ -77,6 +77,8 @@ class ConnectionOptions:
     pin: str = ""
     allow_insecure_auth: bool = False
     data_dir: str = ""
+    proxy: str = ""
+    """``--proxy``: the SOCKS5 proxy to reach the node through."""
 
     def node_config(self, url: str, password: str) -> NodeConfig:
         """A validated config for ``url``; raises ConfigError with what to fix."""
@@ -90,6 +92,7 @@ class ConnectionOptions:
             ca_file=self.ca,
             pin=self.pin,
             allow_insecure_auth=self.allow_insecure_auth,
+            proxy=self.proxy,
         )
 
     def data_path(self) -> Path:
@@ -173,6 +176,13 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         help="allow sending the password over plain ws:// to a host that is not loopback",
     )
     parser.add_argument(
+        "--proxy",
+        default="",
+        metavar="URL",
+        help="SOCKS5 proxy to reach the node through, e.g. socks5://127.0.0.1:9050 (Tor; "
+        "needed for a .onion)",
+    )
+    parser.add_argument(
         "--data-dir",
         default="",
         metavar="DIR",
@@ -189,6 +199,7 @@ def _connection(args: argparse.Namespace) -> ConnectionOptions:
         pin=args.pin,
         allow_insecure_auth=args.allow_insecure_auth,
         data_dir=args.data_dir,
+        proxy=args.proxy,
     )
 
 

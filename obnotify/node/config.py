@@ -13,7 +13,14 @@ from urllib.parse import urlsplit
 
 from obnotify.node.tls import pinned_context
 
-__all__ = ["COOKIE_NAME", "ConfigError", "NodeConfig", "parse_node_url", "read_cookie_file"]
+__all__ = [
+    "COOKIE_NAME",
+    "ConfigError",
+    "NodeConfig",
+    "parse_node_url",
+    "parse_proxy",
+    "read_cookie_file",
+]
 
 COOKIE_NAME: Final = "OpenBazaar_Auth_Cookie"
 DEFAULT_PORT: Final = 4002
@@ -43,6 +50,8 @@ class NodeConfig:
     name: str = ""
     store_key: str = ""
     """Names the node's history instead of its host and port (the demo, whose port is random)."""
+    proxy: str = ""
+    """``socks5h://host:port`` every connection to the node goes through (Tor for a .onion)."""
 
     @property
     def host(self) -> str:
@@ -151,6 +160,26 @@ def parse_node_url(url: str) -> tuple[str, str]:
     )
 
 
+def parse_proxy(proxy: str) -> str:
+    """``socks5h://host:port``, or ``""``: names always resolved by the proxy, so a ``.onion``
+    works and no DNS query for the node leaves this computer."""
+    text = proxy.strip()
+    if not text:
+        return ""
+    parts = urlsplit(text if "://" in text else "socks5://" + text)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme.lower() not in ("socks5", "socks5h") or not parts.hostname or not port:
+        raise ConfigError(
+            f"Proxy {proxy!r} is not a SOCKS5 address: use socks5://HOST:PORT, for example "
+            "socks5://127.0.0.1:9050 for Tor."
+        )
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"socks5h://{host}:{port}"
+
+
 def read_cookie_file(path: str | Path) -> str:
     """The cookie value from the node's ``.cookie`` file (``OpenBazaar_Auth_Cookie=VALUE``)."""
     try:
@@ -178,6 +207,7 @@ def make_config(
     allow_insecure_auth: bool = False,
     name: str = "",
     store_key: str = "",
+    proxy: str = "",
 ) -> NodeConfig:
     """Validate user settings into a :class:`NodeConfig`."""
     base_url, ws_url = parse_node_url(url)
@@ -202,7 +232,13 @@ def make_config(
         allow_insecure_auth=allow_insecure_auth,
         name=name,
         store_key=store_key,
+        proxy=parse_proxy(proxy),
     )
+    if config.host.endswith(".onion") and not config.proxy:
+        raise ConfigError(
+            f"{config.host} is a Tor address: give a SOCKS5 proxy for it, for example "
+            "socks5://127.0.0.1:9050 (Tor's own)."
+        )
     secret = "password" if username or password else "auth cookie" if cookie else ""
     if secret and not config.tls and not _is_loopback(config.host) and not allow_insecure_auth:
         # The cookie opens the node as fully as the password does: the same rule for both.

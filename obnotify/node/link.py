@@ -126,7 +126,7 @@ class NodeLink:
                     self.config.ws_url,
                     additional_headers=self.config.auth_headers(),
                     ssl=ssl_context,
-                    proxy=None,
+                    proxy=self.config.proxy or None,
                     open_timeout=OPEN_TIMEOUT,
                     ping_interval=self.ping_interval,
                     ping_timeout=self.ping_timeout,
