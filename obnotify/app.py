@@ -149,7 +149,7 @@ def _node_configs(options: AppOptions, settings: Settings, demo_url: str) -> lis
     from obnotify.node.config import make_config
 
     if demo_url:
-        return [make_config(demo_url, name="Demo store")]
+        return [make_config(demo_url, name="Demo store", store_key="demo")]
     connection = options.connection
     if options.node:
         password = _password(options.node, connection.user, connection.password_env)

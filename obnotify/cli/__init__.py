@@ -1,4 +1,4 @@
-"""The ``obnotify`` command: the tray app, and the ``render`` and ``watch`` tools.
+"""The ``obnotify`` command: the tray app, and the ``render``, ``watch`` and ``doctor`` tools.
 
 Options are parsed in :mod:`obnotify.cli.options`; each command is imported only
 once it is chosen, so ``obnotify --help`` and the tools never load Qt, and the
@@ -10,13 +10,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from obnotify.cli.options import TOOLS, RenderOptions, parse_app, parse_tool
+from obnotify.cli.options import TOOLS, DoctorOptions, RenderOptions, parse_app, parse_tool
 
 __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``obnotify render ...`` and ``obnotify watch ...`` run a tool; anything else the tray app.
+    """``obnotify render|watch|doctor ...`` run a tool; anything else the tray app.
 
     Returns the exit status (README.md lists them).
     """
@@ -31,6 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from obnotify.cli.render import run_render
 
         return run_render(tool.file, own_peer_id=tool.own_peer_id)
+    if isinstance(tool, DoctorOptions):
+        from obnotify.cli.doctor import run_doctor
+
+        return run_doctor(tool)
     from obnotify.cli.watch import run_watch
 
     return run_watch(tool)

@@ -25,6 +25,7 @@ __all__ = [
     "TOOLS",
     "AppOptions",
     "ConnectionOptions",
+    "DoctorOptions",
     "RenderOptions",
     "WatchOptions",
     "add_connection_options",
@@ -34,7 +35,7 @@ __all__ = [
     "parse_tool",
 ]
 
-TOOLS: Final = ("render", "watch")
+TOOLS: Final = ("render", "watch", "doctor")
 RETRY_MAX: Final = 60.0
 """Reconnect attempts back off up to this many seconds apart by default."""
 RETRY_MIN: Final = 0.1
@@ -76,6 +77,8 @@ class ConnectionOptions:
     pin: str = ""
     allow_insecure_auth: bool = False
     data_dir: str = ""
+    proxy: str = ""
+    """``--proxy``: the SOCKS5 proxy to reach the node through."""
 
     def node_config(self, url: str, password: str) -> NodeConfig:
         """A validated config for ``url``; raises ConfigError with what to fix."""
@@ -89,6 +92,7 @@ class ConnectionOptions:
             ca_file=self.ca,
             pin=self.pin,
             allow_insecure_auth=self.allow_insecure_auth,
+            proxy=self.proxy,
         )
 
     def data_path(self) -> Path:
@@ -130,6 +134,15 @@ class WatchOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class DoctorOptions:
+    node: str
+    """``--node URL``; empty: the nodes of the settings file."""
+    config: str
+    """``--config FILE``; empty: config.toml in the config dir."""
+    connection: ConnectionOptions
+
+
+@dataclass(frozen=True, slots=True)
 class RenderOptions:
     file: str
     """A path, or ``-`` for standard input."""
@@ -163,6 +176,13 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         help="allow sending the password over plain ws:// to a host that is not loopback",
     )
     parser.add_argument(
+        "--proxy",
+        default="",
+        metavar="URL",
+        help="SOCKS5 proxy to reach the node through, e.g. socks5://127.0.0.1:9050 (Tor; "
+        "needed for a .onion)",
+    )
+    parser.add_argument(
         "--data-dir",
         default="",
         metavar="DIR",
@@ -179,6 +199,7 @@ def _connection(args: argparse.Namespace) -> ConnectionOptions:
         pin=args.pin,
         allow_insecure_auth=args.allow_insecure_auth,
         data_dir=args.data_dir,
+        proxy=args.proxy,
     )
 
 
@@ -187,7 +208,7 @@ def build_app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="obnotify",
         description="Desktop notifications, balances and activity for OpenBazaar (OB Go server) nodes. "
-        "Subcommands: `obnotify render` and `obnotify watch` (see their --help).",
+        "Subcommands: `obnotify render`, `obnotify watch` and `obnotify doctor` (see their --help).",
         epilog="The password for --user comes from the variable named by --password-env, else "
         "the OS keyring; without either, the app asks for it in a dialog once the node refuses "
         "the login, and keeps it in the keyring.",
@@ -249,6 +270,27 @@ def _add_watch_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
 
 
+def _add_doctor_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "doctor",
+        help="check each configured node and the desktop, one line per check",
+        description="Check every node of the settings file (or the one given with --node): the "
+        "address, that the host answers, TLS, the credentials and the notifications API; then "
+        "the desktop: a notification server, a tray host and a keyring. A failed check says "
+        "what to do.",
+        epilog="exit status: 0 when nothing failed, 1 when a check failed, "
+        f"{EXIT_BAD_OPTIONS} when an option is wrong",
+    )
+    p.add_argument("--node", metavar="URL", default="", help="check this node instead")
+    p.add_argument(
+        "--config",
+        default="",
+        metavar="FILE",
+        help="settings file (default: config.toml in the config dir)",
+    )
+    add_connection_options(p)
+
+
 def _retry_seconds(text: str) -> float:
     """A wait of at least :data:`RETRY_MIN` seconds: never a reconnect loop."""
     try:
@@ -269,6 +311,7 @@ def build_tools_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add_render_parser(sub)
     _add_watch_parser(sub)
+    _add_doctor_parser(sub)
     return parser
 
 
@@ -284,9 +327,11 @@ def parse_app(argv: list[str]) -> AppOptions:
     )
 
 
-def parse_tool(argv: list[str]) -> RenderOptions | WatchOptions:
+def parse_tool(argv: list[str]) -> RenderOptions | WatchOptions | DoctorOptions:
     """A tool's options (``argv`` starts with its name); exits with status 2 when wrong."""
     args = build_tools_parser().parse_args(argv)
     if args.command == "render":
         return RenderOptions(file=args.file, own_peer_id=args.own_peer_id)
+    if args.command == "doctor":
+        return DoctorOptions(node=args.node, config=args.config, connection=_connection(args))
     return WatchOptions(url=args.url, connection=_connection(args), retry_max=args.retry_max)

@@ -93,7 +93,7 @@ def make_client(
     auth: httpx.Auth | None = None,
     limits: httpx.Limits | None = None,
 ) -> httpx.AsyncClient:
-    """An HTTP client for one node; ``trust_env`` off so no proxy sees the credentials.
+    """An HTTP client for one node; ``trust_env`` off so no proxy but the node's own sees them.
 
     Without ``auth`` the credentials go as default headers. Answers are asked for
     uncompressed: a compressed body can expand far past its limit in one read.
@@ -113,6 +113,7 @@ def make_client(
         timeout=TIMEOUT,
         limits=limits or httpx.Limits(),
         trust_env=False,
+        proxy=config.proxy or None,
         follow_redirects=False,
     )
 

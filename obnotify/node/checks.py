@@ -58,11 +58,37 @@ def _port(config: NodeConfig) -> int:
     return urlsplit(config.base_url).port or DEFAULT_PORT
 
 
+async def _open(
+    config: NodeConfig, ctx: ssl.SSLContext | None = None
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A connection to the node, through its proxy if it has one, in TLS when ``ctx`` is given."""
+    host, port = config.host, _port(config)
+    tls: dict[str, object] = (
+        {"ssl": ctx, "server_hostname": host, "ssl_handshake_timeout": CONNECT_TIMEOUT}
+        if ctx is not None
+        else {}
+    )
+    if not config.proxy:
+        return await asyncio.open_connection(host, port, **tls)  # type: ignore[arg-type]
+    from python_socks import ProxyError, ProxyTimeoutError
+    from python_socks.async_.asyncio import Proxy
+
+    try:
+        # python-socks names no socks5h; rdns=True is what the h means.
+        proxy = Proxy.from_url(config.proxy.replace("socks5h://", "socks5://", 1), rdns=True)
+        sock = await proxy.connect(host, port, timeout=CONNECT_TIMEOUT)
+    except ProxyTimeoutError as exc:
+        raise TimeoutError from exc
+    except ProxyError as exc:
+        raise ConnectionRefusedError(f"the proxy {config.proxy} says: {exc}") from exc
+    return await asyncio.open_connection(sock=sock, **tls)  # type: ignore[arg-type]
+
+
 async def _check_host(config: NodeConfig) -> Check:
     host, port = config.host, _port(config)
-    where = f"{host}:{port}"
+    where = f"{host}:{port}" + (f" through {config.proxy}" if config.proxy else "")
     try:
-        _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), CONNECT_TIMEOUT)
+        _, writer = await asyncio.wait_for(_open(config), CONNECT_TIMEOUT * 2)
     except TimeoutError:
         return _failed(
             HOST,
@@ -74,10 +100,10 @@ async def _check_host(config: NodeConfig) -> Check:
         return _failed(
             HOST, f"the host name {host} is not known", "check the spelling of the address"
         )
-    except ConnectionRefusedError:
+    except ConnectionRefusedError as exc:
         return _failed(
             HOST,
-            f"nothing listens on {where}",
+            f"nothing listens on {where}" + (f" ({exc})" if exc.args else ""),
             f"start the node, or check the port (the node's API port is {DEFAULT_PORT} unless "
             "its config says otherwise)",
         )
@@ -113,16 +139,7 @@ async def _check_tls(config: NodeConfig) -> Check:
     except ConfigError as exc:
         return _failed(TLS, str(exc), "point the CA file at the node's PEM certificate authority")
     try:
-        _, writer = await asyncio.wait_for(
-            asyncio.open_connection(
-                config.host,
-                _port(config),
-                ssl=ctx,
-                server_hostname=config.host,
-                ssl_handshake_timeout=CONNECT_TIMEOUT,
-            ),
-            CONNECT_TIMEOUT * 2,
-        )
+        _, writer = await asyncio.wait_for(_open(config, ctx), CONNECT_TIMEOUT * 3)
     except ssl.SSLError as exc:
         what, fix = _split_advice(describe_tls_error(exc))
         return _failed(TLS, what, fix or "check the node's certificate and SSL settings")

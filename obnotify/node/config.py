@@ -13,7 +13,14 @@ from urllib.parse import urlsplit
 
 from obnotify.node.tls import pinned_context
 
-__all__ = ["COOKIE_NAME", "ConfigError", "NodeConfig", "parse_node_url", "read_cookie_file"]
+__all__ = [
+    "COOKIE_NAME",
+    "ConfigError",
+    "NodeConfig",
+    "parse_node_url",
+    "parse_proxy",
+    "read_cookie_file",
+]
 
 COOKIE_NAME: Final = "OpenBazaar_Auth_Cookie"
 DEFAULT_PORT: Final = 4002
@@ -41,6 +48,10 @@ class NodeConfig:
     """Lower-case hex SHA-256 of the node's DER certificate, for self-signed nodes."""
     allow_insecure_auth: bool = False
     name: str = ""
+    store_key: str = ""
+    """Names the node's history instead of its host and port (the demo, whose port is random)."""
+    proxy: str = ""
+    """``socks5h://host:port`` every connection to the node goes through (Tor for a .onion)."""
 
     @property
     def host(self) -> str:
@@ -54,7 +65,8 @@ class NodeConfig:
     def key(self) -> str:
         """A file-name-safe key naming this node's store."""
         parts = urlsplit(self.base_url)
-        return re.sub(r"[^A-Za-z0-9.-]", "_", f"{parts.hostname}-{parts.port or DEFAULT_PORT}")
+        name = self.store_key or f"{parts.hostname}-{parts.port or DEFAULT_PORT}"
+        return re.sub(r"[^A-Za-z0-9.-]", "_", name)
 
     @property
     def display_name(self) -> str:
@@ -98,6 +110,17 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _looks_like_host(host: str) -> bool:
+    """An IP address, ``localhost`` or a dotted name: what a bare address is expected to be."""
+    if _is_loopback(host) or "." in host:
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_node_url(url: str) -> tuple[str, str]:
     """``(base_url, ws_url)`` from ``http(s)://host:port`` or ``ws(s)://host:port[/ws]``."""
     text = url.strip()
@@ -119,6 +142,12 @@ def parse_node_url(url: str) -> tuple[str, str]:
         raise ConfigError(
             f"No host in {url!r}: use http://HOST:PORT, for example http://127.0.0.1:4002"
         )
+    if "://" not in url and parts.port is None and not _looks_like_host(host):
+        # A bare word is a typo or a misplaced argument far more often than a LAN name.
+        raise ConfigError(
+            f"{host!r} is not a node address: give http://{host}:4002 if that is a host on "
+            "your network, or the node's address, for example http://127.0.0.1:4002"
+        )
     if parts.path not in ("", "/", "/ws", "/ws/"):
         raise ConfigError(
             f"Unexpected path {parts.path!r} in {url!r}: the node's socket is at /ws."
@@ -129,6 +158,26 @@ def parse_node_url(url: str) -> tuple[str, str]:
         f"{'https' if secure else 'http'}://{netloc}",
         f"{'wss' if secure else 'ws'}://{netloc}/ws",
     )
+
+
+def parse_proxy(proxy: str) -> str:
+    """``socks5h://host:port``, or ``""``: names always resolved by the proxy, so a ``.onion``
+    works and no DNS query for the node leaves this computer."""
+    text = proxy.strip()
+    if not text:
+        return ""
+    parts = urlsplit(text if "://" in text else "socks5://" + text)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme.lower() not in ("socks5", "socks5h") or not parts.hostname or not port:
+        raise ConfigError(
+            f"Proxy {proxy!r} is not a SOCKS5 address: use socks5://HOST:PORT, for example "
+            "socks5://127.0.0.1:9050 for Tor."
+        )
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"socks5h://{host}:{port}"
 
 
 def read_cookie_file(path: str | Path) -> str:
@@ -157,6 +206,8 @@ def make_config(
     pin: str = "",
     allow_insecure_auth: bool = False,
     name: str = "",
+    store_key: str = "",
+    proxy: str = "",
 ) -> NodeConfig:
     """Validate user settings into a :class:`NodeConfig`."""
     base_url, ws_url = parse_node_url(url)
@@ -180,7 +231,14 @@ def make_config(
         pin_sha256=pin_hex,
         allow_insecure_auth=allow_insecure_auth,
         name=name,
+        store_key=store_key,
+        proxy=parse_proxy(proxy),
     )
+    if config.host.endswith(".onion") and not config.proxy:
+        raise ConfigError(
+            f"{config.host} is a Tor address: give a SOCKS5 proxy for it, for example "
+            "socks5://127.0.0.1:9050 (Tor's own)."
+        )
     secret = "password" if username or password else "auth cookie" if cookie else ""
     if secret and not config.tls and not _is_loopback(config.host) and not allow_insecure_auth:
         # The cookie opens the node as fully as the password does: the same rule for both.

@@ -32,12 +32,26 @@ class NodeParts:
     api: NodeApi
     thumbnails: ThumbnailCache
     session: NodeSession
+    new_store: bool = False
+    """The history file was made by :func:`open_node` (it did not exist before)."""
 
     async def close(self) -> None:
-        """Stop downloads and close the client and the store; safe to call twice."""
+        """Stop downloads and close the client and the store; safe to call twice.
+
+        A history file made for a node that never connected is removed: a mistyped
+        address must not leave a database behind for every attempt.
+        """
         await self.thumbnails.aclose()
         await self.api.aclose()
         self.store.close()
+        path = self.store.path
+        if self.new_store and path is not None and not self.session.link.ever_connected:
+            for leftover in (
+                path,
+                path.with_name(path.name + "-wal"),
+                path.with_name(path.name + "-shm"),
+            ):
+                leftover.unlink(missing_ok=True)
 
 
 def open_node(
@@ -58,7 +72,9 @@ def open_node(
         StoreError: The history database cannot be opened.
         OSError: The thumbnail folder cannot be created.
     """
-    store = Store(store_path(data_dir, config), history_cap=history_cap)
+    path = store_path(data_dir, config)
+    new_store = not path.exists()
+    store = Store(path, history_cap=history_cap)
     try:
         api = NodeApi(config)
         thumbnails = ThumbnailCache(cache_dir / "thumbnails", api.pictures)
@@ -73,4 +89,6 @@ def open_node(
     session = NodeSession(
         config, store, listener, api=api, thumbnails=thumbnails, link_options=link_options
     )
-    return NodeParts(store=store, api=api, thumbnails=thumbnails, session=session)
+    return NodeParts(
+        store=store, api=api, thumbnails=thumbnails, session=session, new_store=new_store
+    )

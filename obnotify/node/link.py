@@ -71,6 +71,8 @@ class NodeLink:
         self.detail = ""
         self.attempts = 0
         """Connection attempts made, for the log and for tests that look for hot loops."""
+        self.ever_connected = False
+        """Whether the socket was ever open: a node that never answered leaves no history file."""
         self._wake = asyncio.Event()
         self._stopping = False
         self._ws: ClientConnection | None = None
@@ -124,7 +126,7 @@ class NodeLink:
                     self.config.ws_url,
                     additional_headers=self.config.auth_headers(),
                     ssl=ssl_context,
-                    proxy=None,
+                    proxy=self.config.proxy or None,
                     open_timeout=OPEN_TIMEOUT,
                     ping_interval=self.ping_interval,
                     ping_timeout=self.ping_timeout,
@@ -134,6 +136,7 @@ class NodeLink:
                 ) as ws:
                     self._ws = ws
                     opened_at = time.monotonic()
+                    self.ever_connected = True
                     self._set_state(ConnState.CONNECTED)
                     await self._receive(ws)
                 if not self._stopping:
