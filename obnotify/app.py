@@ -138,6 +138,7 @@ def _entry_config(entry: NodeEntry, password_env: str) -> NodeConfig:
         pin=entry.pin,
         allow_insecure_auth=entry.allow_insecure_auth,
         name=entry.name,
+        proxy=entry.proxy,
     )
 
 

@@ -63,7 +63,8 @@ async def _node_checks(options: DoctorOptions) -> list[tuple[str, list[Check]]]:
         return [(f"node {options.node}", checks)]
     settings = load_settings(Path(options.config).expanduser() if options.config else None)
     results = []
-    for entry in settings.nodes:
+    for entry in settings.enabled_nodes:
+        entry = entry.in_use()
         try:
             base_url = parse_node_url(entry.url)[0]
         except ConfigError:
@@ -77,6 +78,7 @@ async def _node_checks(options: DoctorOptions) -> list[tuple[str, list[Check]]]:
             ca_file=entry.ca,
             pin=entry.pin,
             allow_insecure_auth=entry.allow_insecure_auth,
+            proxy=entry.proxy,
         )
         results.append((f"node {entry.name or entry.url}", checks))
     if not results:

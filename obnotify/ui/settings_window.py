@@ -313,9 +313,13 @@ class NodeEditor(QDialog):
                 ca_file=entry.ca,
                 pin=entry.pin,
                 name=entry.name,
+                proxy=entry.proxy,
             )
         except ConfigError as exc:
-            _say(self.auth_error if entry.auth == "cookie" else self.tls_error, str(exc))
+            if "proxy" in str(exc).lower():
+                _say(self.proxy_error, str(exc))
+            else:
+                _say(self.auth_error if entry.auth == "cookie" else self.tls_error, str(exc))
             return None
 
     def run_checks(self) -> None:
