@@ -361,7 +361,7 @@ def test_any_tray_resumes_a_pause_chosen_on_another(qapp: QApplication, tmp_path
 def test_the_unread_count_drops_once_mark_all_read_is_written(
     qapp: QApplication, tmp_path: Path
 ) -> None:
-    desk, node = one_node(tmp_path, tray=True)
+    _, node = one_node(tmp_path, tray=True)
     assert node.tray is not None
     tray = node.tray
 
