@@ -295,7 +295,9 @@ async def _watch_nodes(
             parts.session.listener = controller
             if tray is not None:
                 tray.open_requested.connect(controller.show_window)
-                tray.quit_requested.connect(app.quit)
+                # Not app.quit: that stops the loop under this coroutine, so the
+                # sessions and stores below would never be closed.
+                tray.quit_requested.connect(quit_event.set)
                 tray.set_autostart(autostart.supported(), autostart.is_enabled())
                 tray.autostart_toggled.connect(autostart.set_enabled)
                 tray.show()

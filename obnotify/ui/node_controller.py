@@ -117,6 +117,14 @@ class NodeController(QObject):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def _then_refresh_tray(self, write: Coroutine[Any, Any, None]) -> None:
+        """Count the unread rows once the store has marked them, not before: counted
+        earlier, the tray kept the old number."""
+        try:
+            await write
+        finally:
+            self._refresh_tray()
+
     # SessionListener -----------------------------------------------------------
 
     def on_state(self, state: ConnState, detail: str) -> None:
@@ -261,8 +269,7 @@ class NodeController(QObject):
 
     def mark_read(self, row: HistoryRow) -> None:
         self.window.mark_read(row.rowid)
-        self._spawn(self.session.mark_read(row))
-        self._refresh_tray()
+        self._spawn(self._then_refresh_tray(self.session.mark_read(row)))
 
     def on_window_mark_read_requested(self, row: HistoryRow) -> None:
         self.mark_read(row)
@@ -283,8 +290,7 @@ class NodeController(QObject):
 
     def on_tray_mark_all_read_requested(self) -> None:
         self.window.mark_all_read()
-        self._spawn(self.session.mark_all_read())
-        self._refresh_tray()
+        self._spawn(self._then_refresh_tray(self.session.mark_all_read()))
 
     def on_tray_reconnect_requested(self) -> None:
         self._spawn(self.session.link.reconnect())

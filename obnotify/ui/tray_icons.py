@@ -26,6 +26,9 @@ TRAY_ICON_FILES: Final[dict[TrayState, str]] = {
 TRAY_SIZES: Final = (16, 22, 24, 32, 48, 64)
 """Sizes rendered for the tray; hosts pick the nearest."""
 
+TRAY_RATIOS: Final = (1.0, 2.0)
+"""Device pixel ratios rendered, so a scaled panel gets a sharp badge of the right size."""
+
 BADGE_COLOUR: Final = QColor("#e8590c")
 BADGE_LIMIT: Final = 99
 
@@ -40,12 +43,15 @@ def badge_text(unread: int) -> str:
     return f"{BADGE_LIMIT}+" if unread > BADGE_LIMIT else str(unread)
 
 
-def _badged(base: QIcon, size: int, text: str) -> QPixmap:
-    # Qt's namespace costs more to load than the tray icon does; only a badge needs it.
-    from PySide6.QtCore import Qt
+def _badged(base: QIcon, size: int, text: str, ratio: float = 1.0) -> QPixmap:
+    """The icon at ``size`` logical pixels for a screen of ``ratio``, badge drawn on.
 
-    pixmap = base.pixmap(size, size)
-    pixmap.setDevicePixelRatio(1.0)
+    The pixmap keeps its ratio so the painter works in logical pixels: the badge
+    covers the same corner at every scale."""
+    # Qt's namespace costs more to load than the tray icon does; only a badge needs it.
+    from PySide6.QtCore import QSize, Qt
+
+    pixmap = base.pixmap(QSize(size, size), ratio)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -85,5 +91,6 @@ def tray_icon(state: TrayState, unread: int = 0) -> QIcon:
         return tray_icon(state, capped)
     icon = QIcon()
     for size in TRAY_SIZES:
-        icon.addPixmap(_badged(base, size, badge_text(capped)))
+        for ratio in TRAY_RATIOS:
+            icon.addPixmap(_badged(base, size, badge_text(capped), ratio))
     return icon

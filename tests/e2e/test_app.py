@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desktop_session import DesktopSession, png_size, wait_until
+from desktop_session import DesktopSession, png_size, scaled, wait_until
 
 from obnotify import APP_ID
 from obnotify.core.decode import decode_frame
@@ -435,3 +435,42 @@ def _rows(tmp_path: Path) -> int:
         return 0
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         return int(db.execute("SELECT count(*) FROM history").fetchone()[0])
+
+
+def test_quit_from_the_tray_menu_closes_everything(
+    fresh_desktop: DesktopSession, tmp_path: Path
+) -> None:
+    desktop = fresh_desktop
+    with ThreadedSimNode(wallet_interval=None) as node:
+        proc = _launch(desktop, tmp_path, "--node", node.url)
+        icon = wait_until(
+            lambda: (
+                _alive(desktop, proc)
+                and [c for c in desktop.tray_clients() if desktop.window_pid(c) == proc.pid]
+            ),
+            30,
+            message="tray icon",
+        )[0]
+        node.wait_until(
+            lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
+        )
+
+        def quit_from_menu() -> bool:
+            """Open the context menu and pick its last entry, Quit (Up wraps to it); again
+            if the menu was not up yet when the keys came."""
+            desktop.run(["xdotool", "mousemove", "--window", str(icon), "4", "4", "click", "3"])
+            desktop.run(["xdotool", "key", "--delay", "300", "Up", "Return"])
+            try:
+                proc.wait(timeout=scaled(3))
+            except subprocess.TimeoutExpired:
+                return False
+            return True
+
+        wait_until(quit_from_menu, 30, message="obnotify to quit from its tray menu")
+        status = proc.returncode
+        output = desktop.output_of(proc)
+        assert status == 0, output[-4000:]
+        assert "no running event loop" not in output
+        data = tmp_path / "data"
+        assert list(data.rglob("*.sqlite*")) or list(data.rglob("*.db*"))
+        assert not list(data.rglob("*-wal")), "the store was left open"

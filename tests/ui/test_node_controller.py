@@ -356,3 +356,23 @@ def test_any_tray_resumes_a_pause_chosen_on_another(qapp: QApplication, tmp_path
             node.controller.stop()
 
     in_loop(qapp, body)
+
+
+def test_the_unread_count_drops_once_mark_all_read_is_written(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    _, node = one_node(tmp_path, tray=True)
+    assert node.tray is not None
+    tray = node.tray
+
+    async def body() -> None:
+        node.controller.start()
+        node.event()
+        node.event()
+        await until(lambda: tray.unread == 2, "two unread on the tray")
+        tray.mark_all_read_requested.emit()
+        await until(lambda: node.store.unread_count() == 0, "the store marked them")
+        await until(lambda: tray.unread == 0, "the tray counted again after the write")
+        node.controller.stop()
+
+    in_loop(qapp, body)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
@@ -176,3 +177,25 @@ def test_the_tray_icon_is_embedded_with_its_badge(fresh_desktop: Any, tmp_path: 
     assert near("#e8590c"), "the orange badge"
     process.terminate()
     process.wait(timeout=10)
+
+
+def test_the_badge_fills_the_corner_at_device_pixel_ratio_two() -> None:
+    from obnotify.ui.tray_icons import BADGE_COLOUR, _tray_base
+
+    pixmap = tray_icon(TrayState.CONNECTED, 5).pixmap(QSize(32, 32), 2.0)
+    image = pixmap.toImage()
+    assert (image.width(), image.height()) == (64, 64)
+    plain = _tray_base(TrayState.CONNECTED).pixmap(QSize(32, 32), 2.0).toImage()
+    # The badge is the top-right corner, in device pixels: drawn at scale 1 it would
+    # cover a quarter of that.
+    changed = [
+        (x, y)
+        for x in range(64)
+        for y in range(64)
+        if image.pixelColor(x, y) != plain.pixelColor(x, y)
+    ]
+    assert max(x for x, _ in changed) >= 60 and max(y for _, y in changed) >= 30
+    near = image.pixelColor(52, 14)
+    assert (
+        abs(near.red() - BADGE_COLOUR.red()) < 40 and abs(near.green() - BADGE_COLOUR.green()) < 40
+    )
