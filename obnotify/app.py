@@ -45,6 +45,8 @@ LOG_FILE_BACKUPS: Final = 3
 EXIT_NO_NODE: Final = 1
 EXIT_BAD_SETTINGS: Final = 2
 EXIT_NO_DESKTOP: Final = 2
+_WANTS_DEMO: Final = -1
+"""What the first run returns when the user chose the demo: start it, then watch it."""
 
 
 def _setup_logging(verbose: bool) -> Path:
@@ -125,14 +127,15 @@ def _password(url: str, user: str, env_var: str) -> str:
     return resolve_password(parse_node_url(url)[0], user, env_var=env_var)
 
 
-def _entry_config(entry: NodeEntry, password_env: str) -> NodeConfig:
+def _entry_config(entry: NodeEntry, password_env: str, password: str = "") -> NodeConfig:
+    """A settings entry as a node to open; ``password`` is one just typed, else it is looked up."""
     from obnotify.node.config import make_config
 
     entry = entry.in_use()
     return make_config(
         entry.url,
         username=entry.user,
-        password=_password(entry.url, entry.user, password_env),
+        password=password or _password(entry.url, entry.user, password_env),
         cookie_file=entry.cookie_file,
         ca_file=entry.ca,
         pin=entry.pin,
@@ -201,6 +204,7 @@ class _Watched:
 
 async def _main(app: QApplication, options: AppOptions, first_tray: Tray | None) -> int:
     import asyncio
+    import dataclasses
 
     from obnotify import lag_probe
 
@@ -209,7 +213,14 @@ async def _main(app: QApplication, options: AppOptions, first_tray: Tray | None)
     probe = lag_probe.start_from_env()
     demo = await _start_demo(options.demo_delay) if options.demo else None
     try:
-        return await _watch_nodes(app, options, first_tray, demo[0].url if demo else "", quit_event)
+        result = await _watch_nodes(
+            app, options, first_tray, demo[0].url if demo else "", quit_event
+        )
+        if result == _WANTS_DEMO:
+            demo = await _start_demo(options.demo_delay)
+            demo_options = dataclasses.replace(options, demo=True)
+            result = await _watch_nodes(app, demo_options, first_tray, demo[0].url, quit_event)
+        return result
     finally:
         if probe is not None:
             probe.cancel()
@@ -248,6 +259,7 @@ async def _watch_nodes(
             first_tray.hide()
         await _tell(str(exc), problem=True)
         return EXIT_BAD_SETTINGS
+    typed_password = ""
     if not configs:
         if first_tray is not None:
             first_tray.hide()
@@ -255,12 +267,16 @@ async def _watch_nodes(
         if path is not None and not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(EXAMPLE, encoding="utf-8")
-        await _tell(
-            f"No node to watch yet. Add one to {path} (an example is there now), "
-            "start with --node URL, or try the demo with --demo.",
-            problem=False,
-        )
-        return EXIT_NO_NODE
+        log.info("no node to watch yet: showing the welcome window (settings: %s)", path)
+        chosen = await _first_run(settings, options.connection.password_env)
+        if chosen is None:
+            return EXIT_NO_NODE
+        if isinstance(chosen, str):
+            return _WANTS_DEMO
+        config, typed_password = chosen
+        configs = [config]
+        if first_tray is not None:
+            first_tray.show()
 
     data_dir = options.connection.data_path()
     if options.demo and not options.connection.data_dir:
@@ -293,6 +309,8 @@ async def _watch_nodes(
                 parts.session, window, tray, notifier, toasts, ob_handler=ob_handler
             )
             parts.session.listener = controller
+            if index == 0 and typed_password:
+                controller.keep_password_when_accepted(typed_password)
             if tray is not None:
                 tray.open_requested.connect(controller.show_window)
                 # Not app.quit: that stops the loop under this coroutine, so the
@@ -310,6 +328,60 @@ async def _watch_nodes(
     finally:
         await _shut_down(nodes)
     return 0
+
+
+async def _first_run(settings: Settings, password_env: str) -> tuple[NodeConfig, str] | str | None:
+    """No node yet: the welcome window offers what runs here, a node by address, or the demo.
+
+    The chosen node is added to the settings file, so the next start watches it too.
+    Returns that node and the password typed for it ("" for none), ``"demo"``, or
+    None once the window is closed without a choice.
+    """
+    import asyncio
+    import dataclasses
+
+    from obnotify.node.config import ConfigError
+    from obnotify.node.discover import Candidate, discover
+    from obnotify.settings import NodeEntry, save_settings
+    from obnotify.ui.welcome import WelcomeWindow
+
+    window = WelcomeWindow(await discover())
+    answers: asyncio.Queue[tuple[Candidate, str] | str] = asyncio.Queue()
+    window.chosen.connect(lambda candidate, password: answers.put_nowait((candidate, password)))
+    window.demo_requested.connect(lambda: answers.put_nowait("demo"))
+    window.closed.connect(lambda: answers.put_nowait("closed"))
+    window.show()
+    try:
+        while True:
+            answer = await answers.get()
+            if isinstance(answer, str):
+                return None if answer == "closed" else answer
+            candidate, password = answer
+            entry = NodeEntry(
+                url=candidate.url,
+                name=candidate.name,
+                user=candidate.user,
+                cookie_file=candidate.cookie_file,
+                ca=candidate.ca,
+                pin=candidate.pin,
+            )
+            try:
+                config = await asyncio.to_thread(_entry_config, entry, password_env, password)
+                await asyncio.to_thread(
+                    save_settings,
+                    dataclasses.replace(settings, nodes=(*settings.nodes, entry)),
+                    settings.path,
+                )
+            except ConfigError as exc:
+                window.show_problem(str(exc))
+                continue
+            except OSError as exc:
+                window.show_problem(f"Cannot save the settings to {settings.path}: {exc.strerror}.")
+                continue
+            return config, password
+    finally:
+        window.hide()
+        window.deleteLater()
 
 
 def _make_window(store: Store) -> MainWindow:

@@ -83,6 +83,8 @@ class NodeController(QObject):
         self.last_title = ""
         self.toasts_shown = 0
         self.password_dialog: QInputDialog | None = None
+        self._untried_password = ""
+        """A password typed in and not yet accepted by the node; it is not in the keyring yet."""
         self._waiting: deque[Show[NewEvent]] = deque()
         self._in_flight = 0
         self._tasks: set[asyncio.Task[None]] = set()
@@ -131,6 +133,8 @@ class NodeController(QObject):
         self.state = state
         self.detail = detail
         self.window.set_connection(state, detail)
+        if state is ConnState.CONNECTED and self._untried_password:
+            self._keep_accepted_password()
         self._refresh_tray()
         if state is ConnState.AUTH_FAILED and self.session.config.username:
             self.ask_password()
@@ -155,10 +159,21 @@ class NodeController(QObject):
     def on_password_entered(self, password: str) -> None:
         if not password:
             return
+        self.keep_password_when_accepted(password)
+        self.session.update_password(password)
+
+    def keep_password_when_accepted(self, password: str) -> None:
+        """Put a typed password in the keyring once the node accepts it, not before."""
+        self._untried_password = password
+
+    def _keep_accepted_password(self) -> None:
+        password, self._untried_password = self._untried_password, ""
         config = self.session.config
         if not save_password(config.base_url, config.username, password):
             log.warning("no keyring: the password is kept for this run only")
-        self.session.update_password(password)
+            self.window.set_connection(
+                self.state, "no keyring here: the password is kept for this run only"
+            )
 
     def on_password_dialog_finished(self, _result: int) -> None:
         if self.password_dialog is not None:

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -61,6 +62,8 @@ class WelcomeWindow(QWidget):
 
     chosen = Signal(object, str)
     demo_requested = Signal()
+    closed = Signal()
+    """The user closed the window without choosing."""
 
     def __init__(
         self,
@@ -100,6 +103,9 @@ class WelcomeWindow(QWidget):
         local_layout.addWidget(self.found_list if found else nothing)
         local_layout.addWidget(self.watch_found)
         self.watch_found.setVisible(bool(found))
+        # Return or a double click on what was found here watches it, as the button does.
+        self.found_list.itemActivated.connect(lambda _item: self._choose_found())
+        self.found_list.setFocus()
         layout.addWidget(local)
 
         remote = QGroupBox("A node by its address")
@@ -142,6 +148,14 @@ class WelcomeWindow(QWidget):
             user=self.user.text().strip(),
             cookie_file=self.cookie_file.text().strip(),
         )
+
+    def show_problem(self, text: str) -> None:
+        """Say why the chosen node cannot be watched (a wrong address), so it can be fixed here."""
+        self.results.setText(printable(text))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed.emit()
+        super().closeEvent(event)
 
     def _choose_found(self) -> None:
         item = self.found_list.currentItem()

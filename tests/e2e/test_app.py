@@ -348,7 +348,7 @@ def test_a_refused_password_is_asked_for_without_blocking(
         (("--node", "ftp://mynode"), "", "use http://, https://, ws:// or wss://"),
         (("--node", "https://127.0.0.1:4002", "--ca", "/nonexistent/ca.crt"), "", "does not exist"),
         ((), "[[node]]\nname = 'shop'\n", "needs a url"),
-        ((), "", "No node to watch yet"),
+        ((), "", "showing the welcome window"),
     ],
 )
 def test_bad_settings_get_a_message_that_says_what_to_fix(
@@ -372,7 +372,7 @@ def test_bad_settings_get_a_message_that_says_what_to_fix(
         message="dialog",
     )
     assert not any(desktop.window_pid(c) == proc.pid for c in desktop.tray_clients()), (
-        "no tray icon for settings that cannot work"
+        "no tray icon before there is a node to watch"
     )
     wait_until(lambda: says in desktop.output_of(proc), 10, message=f"the log saying {says!r}")
     if not config and not args:
@@ -474,3 +474,54 @@ def test_quit_from_the_tray_menu_closes_everything(
         data = tmp_path / "data"
         assert list(data.rglob("*.sqlite*")) or list(data.rglob("*.db*"))
         assert not list(data.rglob("*-wal")), "the store was left open"
+
+
+def test_first_run_offers_the_node_on_this_computer_and_one_key_watches_it(
+    fresh_desktop: DesktopSession, tmp_path: Path
+) -> None:
+    """A fresh home with an OB data folder and a node on the default port: no file to edit."""
+    desktop = fresh_desktop
+    home = tmp_path / "home"
+    (home / ".openbazaar").mkdir(parents=True)
+    (home / ".openbazaar" / "config").write_text(
+        json.dumps(
+            {
+                "Addresses": {"Gateway": "/ip4/127.0.0.1/tcp/4002"},
+                "JSON-API": {"Enabled": True, "Authenticated": False},
+            }
+        ),
+        encoding="utf-8",
+    )
+    env = {**_app_env(tmp_path), "HOME": str(home)}
+    config = Path(env["XDG_CONFIG_HOME"]) / "obnotify" / "config.toml"
+    config.unlink()
+    with ThreadedSimNode(port=4002, wallet_interval=None) as node:
+        proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
+        welcome = wait_until(
+            lambda: (
+                _alive(desktop, proc)
+                and [
+                    w
+                    for w in desktop.find_windows("Welcome to obnotify")
+                    if desktop.window_pid(w) == proc.pid
+                ]
+            ),
+            20,
+            message="the welcome window",
+        )
+        desktop.run(["xdotool", "windowfocus", "--sync", str(welcome[0])])
+        desktop.run(["xdotool", "key", "Return"])
+        node.wait_until(
+            lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
+        )
+        wait_until(
+            lambda: (
+                _alive(desktop, proc)
+                and any(desktop.window_pid(c) == proc.pid for c in desktop.tray_clients())
+            ),
+            20,
+            message="the tray icon once a node is chosen",
+        )
+        node.notify(node.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Mug", price=5))
+        _wait_toast(desktop, proc, "New order from @ann")
+        assert "127.0.0.1:4002" in config.read_text(encoding="utf-8"), "the next start watches it"
