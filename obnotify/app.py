@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -27,11 +28,14 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from obnotify.demo.node import SimNode
+    from obnotify.desktop.notifier import Notifier
     from obnotify.node.config import NodeConfig
     from obnotify.node.factory import NodeParts
     from obnotify.settings import NodeEntry, Settings
     from obnotify.store import Store
     from obnotify.ui.node_controller import NodeController
+    from obnotify.ui.settings_window import SettingsWindow
+    from obnotify.ui.toasts import ToastRouter
     from obnotify.ui.tray import Tray
     from obnotify.ui.window import MainWindow
 
@@ -236,20 +240,18 @@ async def _watch_nodes(
     demo_url: str,
     quit_event: asyncio.Event,
 ) -> int:
-    """Build every node's parts behind the tray icon that is already shown, run until quit."""
-    import asyncio
-    import functools
+    """Build every node's parts behind the tray icon that is already shown, run until quit.
 
-    from obnotify.desktop import autostart
+    Settings saved in the settings window apply at once: new notification rules go to
+    the router, and a changed list of nodes closes the nodes watched and opens the new ones.
+    """
+    import asyncio
+
     from obnotify.desktop.notifier import DesktopNotifierBackend
     from obnotify.node.config import ConfigError
-    from obnotify.node.factory import open_node
     from obnotify.settings import EXAMPLE, load_settings
     from obnotify.store import StoreError
-    from obnotify.ui.node_controller import NodeController
     from obnotify.ui.toasts import ToastRouter
-    from obnotify.ui.tray import Tray
-    from obnotify.ui.window_slot import WindowSlot
 
     try:
         settings = load_settings(Path(options.config) if options.config else None)
@@ -275,59 +277,198 @@ async def _watch_nodes(
             return _WANTS_DEMO
         config, typed_password = chosen
         configs = [config]
+        settings = load_settings(settings.path)
         if first_tray is not None:
             first_tray.show()
+    for warning in settings.warnings:
+        log.warning("%s", warning)
+    if settings.warnings:
+        asyncio.ensure_future(_tell("\n".join(settings.warnings), problem=False))
 
-    data_dir = options.connection.data_path()
-    if options.demo and not options.connection.data_dir:
-        data_dir = data_dir / "demo"
-    cache_dir = options.connection.cache_path()
     # One dispatcher (one pause) and one notifier for every node: they share the screen.
     toasts = ToastRouter(settings.notifications)
     notifier = DesktopNotifierBackend()
     ob_handler = await asyncio.to_thread(_has_ob_handler)
     if first_tray is None:
         log.warning("no system tray here: showing the window instead")
-    nodes: list[_Watched] = []
-    try:
+    changes: asyncio.Queue[Settings] = asyncio.Queue()
+    settings_window = _SettingsSlot(settings.path, changes.put_nowait)
+    room = _Room(options, toasts, notifier, ob_handler, quit_event, settings_window)
+    tray_available = first_tray is not None
+    while True:
+        try:
+            nodes = await room.open(configs, settings, first_tray, tray_available, typed_password)
+        except StoreError as exc:
+            await _tell(str(exc), problem=True)
+            return EXIT_BAD_SETTINGS
+        first_tray, typed_password = None, ""
+        try:
+            while True:
+                new = await _next_settings(quit_event, changes)
+                if new is None:
+                    break
+                toasts.dispatcher.settings = new.notifications
+                reopen = not (options.demo or options.node) and (
+                    new.enabled_nodes != settings.enabled_nodes
+                    or new.history_limit != settings.history_limit
+                )
+                settings = new
+                if reopen:
+                    break
+        finally:
+            await _shut_down(nodes)
+        if new is None:
+            return 0
+        log.info("the settings changed the nodes to watch: opening them again")
+        try:
+            configs = await asyncio.to_thread(_node_configs, options, settings, demo_url)
+        except ConfigError as exc:
+            await _tell(str(exc), problem=True)
+            configs = []
+
+
+async def _next_settings(
+    quit_event: asyncio.Event, changes: asyncio.Queue[Settings]
+) -> Settings | None:
+    """The next settings saved in the settings window, or None once the app is to quit."""
+    import asyncio
+
+    quitting = asyncio.ensure_future(quit_event.wait())
+    changed = asyncio.ensure_future(changes.get())
+    await asyncio.wait((quitting, changed), return_when=asyncio.FIRST_COMPLETED)
+    quitting.cancel()
+    if changed.done() and not quit_event.is_set():
+        return changed.result()
+    changed.cancel()
+    return None
+
+
+class _SettingsSlot:
+    """The one settings window, built when first asked for; saving hands the new settings on."""
+
+    def __init__(self, path: Path | None, on_saved: Callable[[Settings], None]) -> None:
+        self._path = path
+        self._on_saved = on_saved
+        self._window: SettingsWindow | None = None
+
+    def show(self) -> None:
+        import asyncio
+
+        if self._window is None:
+            from obnotify.node.config import ConfigError
+            from obnotify.settings import load_settings
+            from obnotify.ui.settings_window import SettingsWindow
+
+            try:
+                settings = load_settings(self._path)
+            except ConfigError as exc:
+                # A file broken by hand: the message says what to fix; the tray goes on.
+                asyncio.ensure_future(_tell(str(exc), problem=True))
+                return
+            self._window = SettingsWindow(settings)
+            self._window.saved.connect(self._on_saved)
+        self._window.show()
+        self._window.raise_()
+        self._window.activateWindow()
+
+
+class _Room:
+    """What every node shares while the app runs, and the opening of the nodes in it."""
+
+    def __init__(
+        self,
+        options: AppOptions,
+        toasts: ToastRouter,
+        notifier: Notifier,
+        ob_handler: bool,
+        quit_event: asyncio.Event,
+        settings_window: _SettingsSlot,
+    ) -> None:
+        self.options = options
+        self.toasts = toasts
+        self.notifier = notifier
+        self.ob_handler = ob_handler
+        self.quit_event = quit_event
+        self.settings_window = settings_window
+        self._idle_tray: Tray | None = None
+        """The icon shown while no node is enabled, so the settings stay in reach."""
+
+    async def open(
+        self,
+        configs: list[NodeConfig],
+        settings: Settings,
+        first_tray: Tray | None,
+        tray_available: bool,
+        typed_password: str,
+    ) -> list[_Watched]:
+        """Open each node with its tray icon (the first reuses ``first_tray``) and start it."""
+        import asyncio
+        import functools
+
+        from obnotify.core.tray_state import TrayState
+        from obnotify.desktop import autostart
+        from obnotify.node.factory import open_node
+        from obnotify.ui.node_controller import NodeController
+        from obnotify.ui.tray import Tray
+        from obnotify.ui.window_slot import WindowSlot
+
+        if self._idle_tray is not None:
+            self._idle_tray.hide()
+            self._idle_tray.deleteLater()
+            self._idle_tray = None
+        connection = self.options.connection
+        data_dir = connection.data_path()
+        if self.options.demo and not connection.data_dir:
+            data_dir = data_dir / "demo"
+        nodes: list[_Watched] = []
+        trays: list[Tray] = []
         for index, config in enumerate(configs):
             try:
                 parts = open_node(
                     config,
                     data_dir=data_dir,
-                    cache_dir=cache_dir,
+                    cache_dir=connection.cache_path(),
                     history_cap=settings.history_limit,
                 )
-            except StoreError as exc:
-                await _tell(str(exc), problem=True)
-                return EXIT_BAD_SETTINGS
+            except BaseException:
+                await _shut_down(nodes)
+                raise
             window = WindowSlot(
                 functools.partial(_make_window, parts.store), node_name=config.display_name
             )
-            tray = first_tray if index == 0 or first_tray is None else Tray()
+            tray = None
+            if tray_available:
+                tray = first_tray if index == 0 and first_tray is not None else Tray()
+                trays.append(tray)
             controller = NodeController(
-                parts.session, window, tray, notifier, toasts, ob_handler=ob_handler
+                parts.session, window, tray, self.notifier, self.toasts, ob_handler=self.ob_handler
             )
             parts.session.listener = controller
             if index == 0 and typed_password:
                 controller.keep_password_when_accepted(typed_password)
-            if tray is not None:
-                tray.open_requested.connect(controller.show_window)
-                # Not app.quit: that stops the loop under this coroutine, so the
-                # sessions and stores below would never be closed.
-                tray.quit_requested.connect(quit_event.set)
-                tray.set_autostart(autostart.supported(), autostart.is_enabled())
-                tray.autostart_toggled.connect(autostart.set_enabled)
-                tray.show()
-            else:
+            if tray is None:
                 window.show()
+            else:
+                tray.open_requested.connect(controller.show_window)
             controller.start()
             nodes.append(_Watched(parts, controller, asyncio.create_task(parts.session.run())))
             log.info("obnotify %s watching %s", __version__, config.display_name)
-        await quit_event.wait()
-    finally:
-        await _shut_down(nodes)
-    return 0
+        if tray_available and not configs:
+            self._idle_tray = Tray()
+            self._idle_tray.open_requested.connect(self.settings_window.show)
+            self._idle_tray.set_state(
+                TrayState.UNREACHABLE, "obnotify: no node is enabled; choose one in Settings", 0
+            )
+            trays.append(self._idle_tray)
+        for tray in trays:
+            # Not app.quit: that stops the loop under this coroutine, so the
+            # sessions and stores would never be closed.
+            tray.quit_requested.connect(self.quit_event.set)
+            tray.settings_requested.connect(self.settings_window.show)
+            tray.set_autostart(autostart.supported(), autostart.is_enabled())
+            tray.autostart_toggled.connect(autostart.set_enabled)
+            tray.show()
+        return nodes
 
 
 async def _first_run(settings: Settings, password_env: str) -> tuple[NodeConfig, str] | str | None:
@@ -401,9 +542,12 @@ async def _shut_down(nodes: list[_Watched]) -> None:
         await asyncio.wait_for(asyncio.gather(*(node.run for node in nodes)), SHUTDOWN_TIMEOUT)
     for node in nodes:
         node.controller.stop()
+        node.controller.window.hide()
         if node.controller.tray is not None:
             node.controller.tray.hide()
+            node.controller.tray.deleteLater()
         await node.parts.close()
+        node.controller.deleteLater()
 
 
 def run_app(options: AppOptions) -> int:

@@ -37,6 +37,8 @@ class Tray(QObject):
     pause_requested = Signal(object)
     """Pause notifications until the given aware ``datetime``; ``None`` resumes them."""
     reconnect_requested = Signal()
+    settings_requested = Signal()
+    """Open the settings window: nodes, notifications, general."""
     autostart_toggled = Signal(bool)
     """The user turned "Start at login" on or off."""
     quit_requested = Signal()
@@ -77,6 +79,7 @@ class Tray(QObject):
         )
         self.reconnect_action = self._action("Reconnect", self.reconnect_requested.emit)
         self.menu.addSeparator()
+        self.settings_action = self._action("Settings…", self.settings_requested.emit)
         self.autostart_action = QAction("Start at login", self)
         """Checkable; hidden where the platform has no autostart the app can set."""
         self.autostart_action.setCheckable(True)

@@ -116,6 +116,10 @@ class WindowSlot(QObject):
     def show(self) -> None:
         self._built().show()
 
+    def hide(self) -> None:
+        if self.window is not None:
+            self.window.hide()
+
     def raise_(self) -> None:
         self._built().raise_()
 

@@ -36,6 +36,7 @@ def test_menu_entries_emit_their_signals(qtbot: QtBot) -> None:
         (tray.open_action, tray.open_requested),
         (tray.mark_all_read_action, tray.mark_all_read_requested),
         (tray.reconnect_action, tray.reconnect_requested),
+        (tray.settings_action, tray.settings_requested),
         (tray.quit_action, tray.quit_requested),
     ]
     for action, signal in cases:
@@ -47,6 +48,7 @@ def test_menu_entries_emit_their_signals(qtbot: QtBot) -> None:
         "Mark all as read",
         "Pause notifications",
         "Reconnect",
+        "Settings…",
         "Start at login",
         "Quit",
     ]
