@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
-import qasync
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from obnotify.demo.node import SimNode
 from obnotify.node.discover import Candidate
 from obnotify.ui.welcome import WelcomeWindow
+
+from .loop import in_loop, until
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,22 +23,6 @@ FOUND = Candidate(
     source="/home/alice/.openbazaar",
     cookie_file="/home/alice/.openbazaar/.cookie",
 )
-
-
-def in_loop(qapp: QApplication, body: Callable[[], Awaitable[T]]) -> T:
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(qapp)) as runner:
-        return runner.run(asyncio.wait_for(body(), 20))  # type: ignore[arg-type]
-
-
-async def until(predicate: Callable[[], bool], what: str) -> None:
-    async def poll() -> None:
-        while not predicate():
-            await asyncio.sleep(0.01)
-
-    try:
-        await asyncio.wait_for(poll(), 10)
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting for {what}") from None
 
 
 def test_one_click_watches_the_node_found_here(qtbot: QtBot) -> None:

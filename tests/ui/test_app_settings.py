@@ -1,0 +1,67 @@
+"""Settings saved in the settings window apply to the running app at once."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from obnotify import app
+from obnotify.cli.options import AppOptions, ConnectionOptions
+from obnotify.demo.threaded import ThreadedSimNode
+from obnotify.ui.settings_window import SettingsWindow
+from obnotify.ui.tray import Tray
+
+from .loop import in_loop, until
+
+
+def _asked_for_notifications(node: ThreadedSimNode) -> bool:
+    return any(path.startswith("/ob/notifications") for _, path in node.requests)
+
+
+# A tray icon and raising a window are what the offscreen platform cannot do.
+@pytest.mark.qt_log_ignore(
+    r"systemTrayWindowChanged", r"does not support raise\(\)", r"propagateSizeHints"
+)
+def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    with (
+        ThreadedSimNode(wallet_interval=None) as shop,
+        ThreadedSimNode(wallet_interval=None) as home,
+    ):
+        config.write_text(
+            f'# my nodes\n[[node]]\nname = "Shop"\nurl = "{shop.url}"\n', encoding="utf-8"
+        )
+        options = AppOptions(
+            config=str(config), connection=ConnectionOptions(data_dir=str(tmp_path / "data"))
+        )
+        tray = Tray()
+        # As the app sets it: closing a window leaves the tray running.
+        qapp.setQuitOnLastWindowClosed(False)
+
+        async def body() -> int:
+            quit_event = asyncio.Event()
+            run = asyncio.ensure_future(app._watch_nodes(qapp, options, tray, "", quit_event))
+            await until(lambda: _asked_for_notifications(shop), "the first node watched")
+            assert not _asked_for_notifications(home)
+            tray.settings_requested.emit()
+            window = next(w for w in qapp.topLevelWidgets() if isinstance(w, SettingsWindow))
+            editor = window.edit_node(new=True)
+            assert editor is not None
+            editor.name.setText("Home")
+            editor.url.setText(home.url)
+            editor._accept()
+            assert window.save() is not None
+            await until(lambda: _asked_for_notifications(home), "the added node watched")
+            window.close()
+            quit_event.set()
+            return await run
+
+        assert in_loop(qapp, body, timeout=30) == 0
+    text = config.read_text(encoding="utf-8")
+    assert "# my nodes" in text and home.url in text
