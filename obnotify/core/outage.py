@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Final
 
-__all__ = ["DOWN_AFTER", "OutageNews", "OutageWatch"]
+from obnotify.core.render import Toast, Urgency
+from obnotify.core.text import clip, one_line
+
+__all__ = ["DOWN_AFTER", "OutageNews", "OutageWatch", "outage_toast"]
 
 DOWN_AFTER: Final = 180.0
 """Seconds a node must be unreachable before the user is told."""
@@ -46,3 +49,23 @@ class OutageWatch:
             self._told = True
             return OutageNews.DOWN
         return None
+
+
+def outage_toast(news: OutageNews, node_name: str, detail: str = "") -> Toast:
+    """The toast that tells of a node's outage or its return; ``detail`` is the link's last word.
+
+    An outage is urgent enough to pass quiet hours' normal filter only as a normal
+    toast: a seller wants to know, but not to be woken.
+    """
+    name = clip(one_line(node_name), 60) or "The node"
+    if news is OutageNews.BACK:
+        return Toast(
+            title=f"{name} is back", body="Connected again; what it sent meanwhile follows."
+        )
+    minutes = round(DOWN_AFTER / 60)
+    body = clip(one_line(detail), 200) or "obnotify keeps trying to reach it."
+    return Toast(
+        title=f"{name} has been unreachable for {minutes} minutes",
+        body=body,
+        urgency=Urgency.NORMAL,
+    )

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit
 from obnotify.core.connection import ConnState
 from obnotify.core.dispatch import Show
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
+from obnotify.core.outage import OutageNews, OutageWatch, outage_toast
 from obnotify.core.render import Toast
 from obnotify.core.routes import chat_target
 from obnotify.core.texts import person
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 
 MAX_ROWS_WHILE_HIDDEN = 1000
 """Rows the hidden window may hold before it lets go of all but the first page."""
+OUTAGE_TICK_MS: Final = 15_000
+"""How often a node that stays down is looked at again for the outage toast."""
 MAX_IN_FLIGHT: Final = 32
 """Toasts handed to the notifier and not answered yet, at most; more wait their turn.
 
@@ -93,6 +96,12 @@ class NodeController(QObject):
         self.tray_timer.setSingleShot(True)
         self.tray_timer.setInterval(0)
         self.tray_timer.timeout.connect(self._refresh_tray)
+        self.outage = OutageWatch()
+        """Whether this node has been down long enough to say so, and whether it was said."""
+        self.outage_timer = QTimer(self)
+        """Looks at a node that stays down, since a dead link may say nothing for minutes."""
+        self.outage_timer.setInterval(OUTAGE_TICK_MS)
+        self.outage_timer.timeout.connect(self.on_outage_tick)
         toasts.attach(self.node, self)
         toasts.pause_changed.connect(self.on_toasts_pause_changed)
         window.set_node_name(session.config.display_name)
@@ -135,9 +144,42 @@ class NodeController(QObject):
         self.window.set_connection(state, detail)
         if state is ConnState.CONNECTED and self._untried_password:
             self._keep_accepted_password()
+        if state is ConnState.CONNECTED:
+            self.outage_timer.stop()
+            self._tell_outage(self.outage.connected())
+        elif state is not ConnState.STOPPED:
+            if not self.outage_timer.isActive():
+                self.outage_timer.start()
+            self.on_outage_tick()
         self._refresh_tray()
         if state is ConnState.AUTH_FAILED and self.session.config.username:
             self.ask_password()
+
+    def on_outage_tick(self) -> None:
+        if self.state is not ConnState.CONNECTED:
+            self._tell_outage(self.outage.disconnected(self.toasts.now().mono))
+
+    def _tell_outage(self, news: OutageNews | None) -> None:
+        """One toast when the node has been down for minutes, one when it is back."""
+        if news is None:
+            return
+        toast = outage_toast(news, self.session.config.display_name, self.detail)
+        if self.toasts.hushed(toast.urgency):
+            return
+
+        async def show() -> None:
+            try:
+                await self.notifier.show(
+                    toast,
+                    image_path=None,
+                    on_clicked=self.show_window,
+                    on_action=lambda _action: None,
+                    on_reply=None,
+                )
+            except Exception:
+                log.exception("could not show a toast")
+
+        self._spawn(show())
 
     def ask_password(self) -> None:
         """Ask for the node's password (non-modal: the loop keeps running) and keep it in the keyring."""

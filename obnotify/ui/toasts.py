@@ -17,8 +17,8 @@ from typing import Final, Protocol
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from obnotify.core.dispatch import Clock, Delivered, Dispatcher, Moment, Output, PauseChanged, Show
-from obnotify.core.policy import NotificationSettings
-from obnotify.core.render import category
+from obnotify.core.policy import NotificationSettings, hushed
+from obnotify.core.render import Urgency, category
 from obnotify.core.tray_state import pause_end_text
 from obnotify.node.session import NewEvent
 
@@ -80,6 +80,19 @@ class ToastRouter(QObject):
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self.on_timer_timeout)
         self._carriers: dict[str, ToastCarrier] = {}
+
+    def now(self) -> Moment:
+        """The router's clock: wall time for the pause, monotonic time for spans."""
+        return self._clock()
+
+    def hushed(self, urgency: Urgency) -> bool:
+        """Whether a toast of this urgency, not from an event, must stay off the screen now."""
+        return hushed(
+            self.dispatcher.settings,
+            urgency,
+            now=self._clock().wall,
+            paused_until=self.paused_until,
+        )
 
     @property
     def paused_until(self) -> datetime | None:

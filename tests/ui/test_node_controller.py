@@ -376,3 +376,36 @@ def test_the_unread_count_drops_once_mark_all_read_is_written(
         node.controller.stop()
 
     in_loop(qapp, body)
+
+
+def test_a_node_down_for_minutes_says_so_once_and_once_more_when_back(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    desk, node = one_node(tmp_path)
+
+    def titles() -> list[str]:
+        return [s.toast.title for s in desk.notifier.shown]
+
+    async def body() -> None:
+        node.controller.on_state(ConnState.CONNECTED, "")
+        node.controller.on_state(ConnState.UNREACHABLE, "connection refused")
+        desk.clock.advance(60)
+        node.controller.on_state(ConnState.CONNECTING, "")
+        node.controller.on_outage_tick()
+        assert titles() == [], "a minute down is a blip"
+        assert node.controller.outage_timer.isActive()
+        desk.clock.advance(150)
+        node.controller.on_outage_tick()
+        node.controller.on_outage_tick()
+        await until(lambda: len(titles()) == 1, "the outage toast")
+        assert titles() == ["shop has been unreachable for 3 minutes"]
+        node.controller.on_state(ConnState.CONNECTED, "")
+        await until(lambda: len(titles()) == 2, "the return toast")
+        assert titles()[1] == "shop is back"
+        assert not node.controller.outage_timer.isActive()
+        node.controller.on_state(ConnState.UNREACHABLE, "")
+        node.controller.on_state(ConnState.CONNECTED, "")
+        assert len(titles()) == 2, "a blip after the return says nothing"
+        node.controller.stop()
+
+    in_loop(qapp, body)
