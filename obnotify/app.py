@@ -308,6 +308,8 @@ async def _watch_nodes(
                 if new is None:
                     break
                 toasts.dispatcher.settings = new.notifications
+                if new.start_at_login != settings.start_at_login:
+                    room.set_autostart(new.start_at_login)
                 reopen = not (options.demo or options.node) and (
                     new.enabled_nodes != settings.enabled_nodes
                     or new.history_limit != settings.history_limit
@@ -392,6 +394,20 @@ class _Room:
         self.settings_window = settings_window
         self._idle_tray: Tray | None = None
         """The icon shown while no node is enabled, so the settings stay in reach."""
+        self._trays: list[Tray] = []
+
+    def set_autostart(self, enabled: bool) -> None:
+        """Start at login as the settings now say, and tick the tray menus to match."""
+        from obnotify.desktop import autostart
+
+        if not autostart.supported():
+            return
+        # The login start watches what this start does: the same settings file.
+        autostart.set_enabled(
+            enabled, ("--config", self.options.config) if self.options.config else ()
+        )
+        for tray in self._trays:
+            tray.set_autostart(True, autostart.is_enabled())
 
     async def open(
         self,
@@ -468,6 +484,7 @@ class _Room:
             tray.set_autostart(autostart.supported(), autostart.is_enabled())
             tray.autostart_toggled.connect(autostart.set_enabled)
             tray.show()
+        self._trays = trays
         return nodes
 
 

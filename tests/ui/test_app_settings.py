@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from obnotify import app
 from obnotify.cli.options import AppOptions, ConnectionOptions
 from obnotify.demo.threaded import ThreadedSimNode
+from obnotify.desktop import autostart
 from obnotify.ui.settings_window import SettingsWindow
 from obnotify.ui.tray import Tray
 
@@ -27,8 +28,9 @@ def _asked_for_notifications(node: ThreadedSimNode) -> bool:
     r"systemTrayWindowChanged", r"does not support raise\(\)", r"propagateSizeHints"
 )
 def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
-    qtbot: QtBot, qapp: QApplication, tmp_path: Path
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     config = tmp_path / "config.toml"
     with (
         ThreadedSimNode(wallet_interval=None) as shop,
@@ -56,6 +58,7 @@ def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
             editor.name.setText("Home")
             editor.url.setText(home.url)
             editor._accept()
+            window.start_at_login.setChecked(True)
             assert window.save() is not None
             await until(lambda: _asked_for_notifications(home), "the added node watched")
             window.close()
@@ -63,5 +66,7 @@ def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
             return await run
 
         assert in_loop(qapp, body, timeout=30) == 0
+    login_entry = autostart.autostart_path().read_text(encoding="utf-8")
+    assert f'"--config" "{config}"' in login_entry, "the login start reads the same settings"
     text = config.read_text(encoding="utf-8")
     assert "# my nodes" in text and home.url in text
