@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 from urllib.parse import quote
 
@@ -37,6 +37,7 @@ __all__ = [
     "burst_summary",
     "category",
     "describe",
+    "from_node",
     "render",
     "render_record",
     "rendering",
@@ -436,6 +437,17 @@ def _wallet(tx: WalletTx, ctx: RenderContext) -> Toast | None:
         image_kind="thumbnail" if image else "",
         group="funds",
     )
+
+
+NODE_NAME_LIMIT: Final = 30
+
+
+def from_node(toast: Toast, node_name: str) -> Toast:
+    """The toast with its node's name in front, for a user who watches more than one node."""
+    name = clip(one_line(node_name), NODE_NAME_LIMIT)
+    if not name:
+        return toast
+    return replace(toast, title=clip(f"{name} · {toast.title}", TITLE_LIMIT + NODE_NAME_LIMIT))
 
 
 def render(event: Event | DecodeError, ctx: RenderContext | None = None) -> Toast | None:

@@ -23,7 +23,7 @@ from obnotify.core.connection import ConnState
 from obnotify.core.dispatch import Show
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.outage import OutageNews, OutageWatch, outage_toast
-from obnotify.core.render import Toast
+from obnotify.core.render import Toast, from_node
 from obnotify.core.routes import chat_target
 from obnotify.core.texts import person
 from obnotify.core.tray_state import derive_tray_state, tooltip
@@ -118,6 +118,8 @@ class NodeController(QObject):
         self._refresh_tray()
 
     def stop(self) -> None:
+        self.toasts.detach(self.node)
+        self.outage_timer.stop()
         self._waiting.clear()
         for task in list(self._tasks):
             task.cancel()
@@ -271,6 +273,8 @@ class NodeController(QObject):
         """Show one toast and tell the router how it went."""
         toast, new = show.toast, show.payload
         row = new.row if new is not None else None
+        if self.toasts.names_nodes:
+            toast = from_node(toast, self.session.config.display_name)
         try:
             shown = await self.notifier.show(
                 toast,

@@ -108,6 +108,15 @@ class ToastRouter(QObject):
         """Send the toasts and deliveries of ``node`` to ``carrier``."""
         self._carriers[node] = carrier
 
+    def detach(self, node: str) -> None:
+        """``node`` is no longer watched."""
+        self._carriers.pop(node, None)
+
+    @property
+    def names_nodes(self) -> bool:
+        """Whether toasts must say which node they come from: more than one is watched."""
+        return len(self._carriers) > 1
+
     def new_event(self, node: str, new: NewEvent) -> None:
         self._carry_out(
             self.dispatcher.event(

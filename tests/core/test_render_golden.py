@@ -992,3 +992,13 @@ def test_chat_message_without_id_still_toasts() -> None:
     event = ChatMessage(id="", peer_id=ALICE, text="hi")
     toast = render(event)
     assert toast is not None and toast.body == "hi"
+
+
+def test_a_toast_from_one_of_several_nodes_names_it_in_plain_text() -> None:
+    from obnotify.core.render import Toast, from_node
+
+    toast = Toast(title="New follower", body="@ann follows you")
+    assert from_node(toast, "Shop").title == "Shop · New follower"
+    assert from_node(toast, "  ").title == "New follower"
+    assert from_node(toast, "a\nb" + "x" * 100).title.startswith("a b")
+    assert from_node(toast, "Shop").body == toast.body

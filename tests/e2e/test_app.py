@@ -286,8 +286,9 @@ def test_two_nodes_from_the_settings_file(fresh_desktop: DesktopSession, tmp_pat
             shop.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Shop mug", price=5)
         )
         home.notify(home.frames.follow(peer_id=ALICE.peer_id))
-        _wait_toast(desktop, proc, "New order from @ann")
-        _wait_toast(desktop, proc, "New follower")
+        # Two nodes: each toast says which one it comes from.
+        _wait_toast(desktop, proc, "Shop · New order from @ann")
+        _wait_toast(desktop, proc, "Home · New follower")
 
 
 def test_a_refused_password_is_asked_for_without_blocking(

@@ -215,7 +215,10 @@ def test_missed_events_fold_after_three_per_node(qapp: QApplication, tmp_path: P
         home.controller.on_catch_up_done(11)
         await until(lambda: len(desk.notifier.shown) == 8, "three toasts and a summary each")
         summaries = [s.toast.title for s in desk.notifier.shown if "away" in s.toast.title]
-        assert summaries == ["7 events while you were away", "8 events while you were away"]
+        assert summaries == [
+            "shop · 7 events while you were away",
+            "home · 8 events while you were away",
+        ], "each summary says which node it is about"
         await until(lambda: len(shop.session.delivered) == 10, "shop's rows delivered")
         await until(lambda: len(home.session.delivered) == 11, "home's rows delivered")
         for node in (shop, home):
