@@ -396,6 +396,16 @@ class _Room:
         """The icon shown while no node is enabled, so the settings stay in reach."""
         self._trays: list[Tray] = []
 
+    def show_about(self) -> None:
+        import platformdirs
+
+        from obnotify.settings import default_config_path
+        from obnotify.ui.about import show_about
+
+        config = Path(self.options.config) if self.options.config else default_config_path()
+        log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+        show_about(config, self.options.connection.data_path(), log_dir / "obnotify.log")
+
     def set_autostart(self, enabled: bool) -> None:
         """Start at login as the settings now say, and tick the tray menus to match."""
         from obnotify.desktop import autostart
@@ -481,6 +491,7 @@ class _Room:
             # sessions and stores would never be closed.
             tray.quit_requested.connect(self.quit_event.set)
             tray.settings_requested.connect(self.settings_window.show)
+            tray.about_requested.connect(self.show_about)
             tray.set_autostart(autostart.supported(), autostart.is_enabled())
             tray.autostart_toggled.connect(autostart.set_enabled)
             tray.show()

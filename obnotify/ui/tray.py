@@ -39,6 +39,7 @@ class Tray(QObject):
     reconnect_requested = Signal()
     settings_requested = Signal()
     """Open the settings window: nodes, notifications, general."""
+    about_requested = Signal()
     autostart_toggled = Signal(bool)
     """The user turned "Start at login" on or off."""
     quit_requested = Signal()
@@ -80,6 +81,7 @@ class Tray(QObject):
         self.reconnect_action = self._action("Reconnect", self.reconnect_requested.emit)
         self.menu.addSeparator()
         self.settings_action = self._action("Settings…", self.settings_requested.emit)
+        self.about_action = self._action("About obnotify", self.about_requested.emit)
         self.autostart_action = QAction("Start at login", self)
         """Checkable; hidden where the platform has no autostart the app can set."""
         self.autostart_action.setCheckable(True)
