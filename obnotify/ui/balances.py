@@ -101,8 +101,8 @@ class BalancesView(QWidget):
         self._fit_height()
 
     def set_balances(self, balances: WalletBalances) -> None:
-        """Show the balances of a ``walletUpdate`` frame or ``GET /wallet/balance``."""
-        coins = balances.coins
+        """Show the balances of a ``walletUpdate`` frame or ``GET /wallet/balance``, empty ones hidden."""
+        coins = balances.held()
         self.table.setRowCount(len(coins))
         for row, coin in enumerate(coins):
             name = QTableWidgetItem(coin_label(coin))

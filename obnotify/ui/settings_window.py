@@ -131,7 +131,6 @@ def _choose(box: QComboBox, value: str) -> None:
 class _Relay(QObject):
     """Carries a worker thread's result to the GUI thread (a queued signal)."""
 
-    checked = Signal(object)
     fingerprinted = Signal(str, str)
 
 
@@ -152,10 +151,11 @@ class NodeEditor(QDialog):
         self._checker = checker
         self._keep_password = keep_password
         self._relay = _Relay(self)
-        self._relay.checked.connect(self._show_checks)
         self._relay.fingerprinted.connect(self._show_fingerprint)
         self.checks: list[Check] = []
         """The last test's results."""
+        self._checking: asyncio.Task[None] | None = None
+        """The test running now; kept so it is not collected before it ends."""
         self.password_kept = False
         entry = entry or NodeEntry(url="")
         self._enabled = entry.enabled
@@ -322,24 +322,27 @@ class NodeEditor(QDialog):
                 _say(self.auth_error if entry.auth == "cookie" else self.tls_error, str(exc))
             return None
 
-    def run_checks(self) -> None:
-        """Run the checks off the GUI thread; the results come back as a line each."""
+    def run_checks(self) -> asyncio.Task[None] | None:
+        """Run the checks on the app's loop; the results come back as a line each.
+
+        Returns the running checks, or None when the form has an error to fix first.
+        """
         config = self.validate()
         if config is None:
-            return
+            return None
         self.test.setEnabled(False)
         self.results.setText("Testing…")
-        checker, relay = self._checker, self._relay
 
-        def work() -> None:
+        async def work() -> None:
             checks: list[Check]
             try:
-                checks = asyncio.run(checker(config))
+                checks = await self._checker(config)
             except (OSError, ValueError, RuntimeError) as exc:
                 checks = [Check("test", False, f"could not run: {exc}", "see the log")]
-            relay.checked.emit((config, checks))
+            self._show_checks((config, checks))
 
-        threading.Thread(target=work, name="test-connection", daemon=True).start()
+        self._checking = asyncio.ensure_future(work())
+        return self._checking
 
     def _show_checks(self, result: tuple[NodeConfig, list[Check]]) -> None:
         config, checks = result

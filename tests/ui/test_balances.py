@@ -49,3 +49,21 @@ def test_waiting_note_until_the_first_update(qtbot: QtBot) -> None:
     assert view.table.isVisible()
     view.set_balances(WalletBalances(coins=()))
     assert view.waiting.isVisible()
+
+
+def test_empty_wallets_are_hidden_unless_every_wallet_is_empty(qtbot: QtBot) -> None:
+    from obnotify.core.events import CoinBalance
+    from obnotify.core.money import Amount
+
+    def coin(code: str, units: int) -> CoinBalance:
+        return CoinBalance(
+            code=code, confirmed=Amount(units, 8, code), unconfirmed=Amount(0, 8, code)
+        )
+
+    view = BalancesView()
+    qtbot.addWidget(view)
+    view.set_balances(WalletBalances(coins=(coin("BCH", 0), coin("BTC", 5), coin("LTC", 0))))
+    assert view.table.rowCount() == 1
+    assert view.amount_text(0, BalanceColumn.COIN).startswith("BTC")
+    view.set_balances(WalletBalances(coins=(coin("BCH", 0), coin("LTC", 0))))
+    assert view.table.rowCount() == 2

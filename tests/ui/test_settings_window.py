@@ -9,6 +9,7 @@ from pathlib import Path
 import keyring
 import keyring.backends.fail
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from obnotify.core.policy import Delivery, delivery
@@ -21,6 +22,8 @@ from obnotify.ui.settings_window import NodeEditor, SettingsWindow
 
 DEADLINE_MS = 15_000
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+from .loop import in_loop
 
 
 @pytest.fixture
@@ -45,6 +48,13 @@ def _editor(qtbot: QtBot, url: str, **kwargs: object) -> NodeEditor:
     return editor
 
 
+async def _checked(editor: NodeEditor) -> None:
+    """Run the editor's checks on the loop, as a click on Test connection does, to the end."""
+    checking = editor.run_checks()
+    assert checking is not None, editor.results.text()
+    await checking
+
+
 def test_bad_input_says_what_to_fix_next_to_the_field(qtbot: QtBot, tmp_path: Path) -> None:
     editor = NodeEditor(NodeEntry(url="notaurl:xx", tls="ca", ca=str(tmp_path / "none.crt")))
     qtbot.addWidget(editor)
@@ -57,7 +67,7 @@ def test_bad_input_says_what_to_fix_next_to_the_field(qtbot: QtBot, tmp_path: Pa
 
 
 def test_a_password_goes_to_the_keyring_only_once_the_node_accepted_it(
-    qtbot: QtBot, node: ThreadedSimNode
+    qtbot: QtBot, qapp: QApplication, node: ThreadedSimNode
 ) -> None:
     kept: list[tuple[str, str, str]] = []
 
@@ -67,32 +77,29 @@ def test_a_password_goes_to_the_keyring_only_once_the_node_accepted_it(
 
     editor = _editor(qtbot, node.url, checker=check_node, keep_password=keep)
     editor.password.setText("wrong")
-    editor.run_checks()
-    qtbot.waitUntil(lambda: bool(editor.checks), timeout=DEADLINE_MS)
+    in_loop(qapp, lambda: _checked(editor))
     refused = next(c for c in editor.checks if c.name == CREDENTIALS)
     assert not refused.ok and "Fix:" in editor.results.text()
     assert kept == []
     editor.checks = []
     editor.password.setText("s3cret")
-    editor.run_checks()
-    qtbot.waitUntil(lambda: bool(editor.checks), timeout=DEADLINE_MS)
+    in_loop(qapp, lambda: _checked(editor))
     assert all(c.ok or c.skipped for c in editor.checks), editor.results.text()
     assert kept == [(node.url, "alice", "s3cret")] and editor.keyring_note.isHidden()
 
 
 def test_without_a_keyring_the_window_says_so(
-    qtbot: QtBot, node: ThreadedSimNode, no_keyring: None
+    qtbot: QtBot, qapp: QApplication, node: ThreadedSimNode, no_keyring: None
 ) -> None:
     editor = _editor(qtbot, node.url)
     editor.password.setText("s3cret")
-    editor.run_checks()
-    qtbot.waitUntil(lambda: bool(editor.checks), timeout=DEADLINE_MS)
+    in_loop(qapp, lambda: _checked(editor))
     assert not editor.password_kept
     assert "No keyring is available" in editor.keyring_note.text()
     assert not editor.keyring_note.isHidden()
 
 
-def test_the_checker_is_injected_and_its_lines_are_shown(qtbot: QtBot) -> None:
+def test_the_checker_is_injected_and_its_lines_are_shown(qtbot: QtBot, qapp: QApplication) -> None:
     seen: list[NodeConfig] = []
 
     async def checker(config: NodeConfig) -> list[Check]:
@@ -101,8 +108,7 @@ def test_the_checker_is_injected_and_its_lines_are_shown(qtbot: QtBot) -> None:
 
     editor = NodeEditor(NodeEntry(url="http://127.0.0.1:1"), checker=checker)
     qtbot.addWidget(editor)
-    editor.run_checks()
-    qtbot.waitUntil(lambda: bool(editor.checks), timeout=DEADLINE_MS)
+    in_loop(qapp, lambda: _checked(editor))
     assert editor.results.text() == "✗ host: no answer\n    Fix: start the node"
     assert seen[0].base_url == "http://127.0.0.1:1"
 
