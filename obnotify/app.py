@@ -453,6 +453,7 @@ class _Room:
             controller.start()
             nodes.append(_Watched(parts, controller, asyncio.create_task(parts.session.run())))
             log.info("obnotify %s watching %s", __version__, config.display_name)
+        _WATCHED[:] = [node.controller for node in nodes]
         if tray_available and not configs:
             self._idle_tray = Tray()
             self._idle_tray.open_requested.connect(self.settings_window.show)
@@ -536,6 +537,8 @@ async def _shut_down(nodes: list[_Watched]) -> None:
     import asyncio
     import contextlib
 
+    _WATCHED.clear()
+
     for node in nodes:
         node.parts.session.stop()
     with contextlib.suppress(TimeoutError, asyncio.CancelledError):
@@ -548,6 +551,31 @@ async def _shut_down(nodes: list[_Watched]) -> None:
             node.controller.tray.deleteLater()
         await node.parts.close()
         node.controller.deleteLater()
+
+
+_WATCHED: Final[list[NodeController]] = []
+"""The controllers of the nodes watched now, first node first: what a second start shows."""
+
+
+def _bring_forward() -> None:
+    """A second start asked for the app: the first node's window, else whatever is on screen.
+
+    Before a node is watched (the welcome window, a message) or with none enabled, the
+    windows shown are raised; with none shown there is nothing to bring forward.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    if _WATCHED:
+        _WATCHED[0].show_window()
+        return
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible() and widget.windowType() in (
+            Qt.WindowType.Window,
+            Qt.WindowType.Dialog,
+        ):
+            widget.raise_()
+            widget.activateWindow()
 
 
 def run_app(options: AppOptions) -> int:
@@ -565,6 +593,7 @@ def run_app(options: AppOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from obnotify.resources import APP_ICON_SVG
+    from obnotify.ui.single_instance import claim, instance_name
     from obnotify.ui.tray import Tray
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
@@ -574,6 +603,11 @@ def run_app(options: AppOptions) -> int:
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(APP_ICON_SVG)))
     app.setQuitOnLastWindowClosed(False)
+    # Before the icon: a second start shows the running app's window and leaves no icon.
+    instance = claim(instance_name())
+    if instance is None:
+        return 0
+    instance.activated.connect(_bring_forward)
     # The icon before anything else: it is what tells the user the app has started.
     first_tray = Tray() if Tray.available() else None
     if first_tray is not None:
@@ -588,5 +622,8 @@ def run_app(options: AppOptions) -> int:
     import qasync
 
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        result: int = runner.run(_main(app, options, first_tray))
+        try:
+            result: int = runner.run(_main(app, options, first_tray))
+        finally:
+            instance.close()
         return result
