@@ -453,7 +453,7 @@ class _Room:
             controller.start()
             nodes.append(_Watched(parts, controller, asyncio.create_task(parts.session.run())))
             log.info("obnotify %s watching %s", __version__, config.display_name)
-        _WATCHED[:] = [node.controller for node in nodes]
+        _FRONT.watching([node.controller for node in nodes])
         if tray_available and not configs:
             self._idle_tray = Tray()
             self._idle_tray.open_requested.connect(self.settings_window.show)
@@ -537,7 +537,7 @@ async def _shut_down(nodes: list[_Watched]) -> None:
     import asyncio
     import contextlib
 
-    _WATCHED.clear()
+    _FRONT.watching([])
 
     for node in nodes:
         node.parts.session.stop()
@@ -553,29 +553,46 @@ async def _shut_down(nodes: list[_Watched]) -> None:
         node.controller.deleteLater()
 
 
-_WATCHED: Final[list[NodeController]] = []
-"""The controllers of the nodes watched now, first node first: what a second start shows."""
+class _Front:
+    """What a second start of the app brings forward: the first node's window, else what is shown.
 
-
-def _bring_forward() -> None:
-    """A second start asked for the app: the first node's window, else whatever is on screen.
-
-    Before a node is watched (the welcome window, a message) or with none enabled, the
-    windows shown are raised; with none shown there is nothing to bring forward.
+    A start that comes while nothing is on screen and no node is open yet (the app is still
+    loading) is kept, and the first node's window shows once the node is open.
     """
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
 
-    if _WATCHED:
-        _WATCHED[0].show_window()
-        return
-    for widget in QApplication.topLevelWidgets():
-        if widget.isVisible() and widget.windowType() in (
-            Qt.WindowType.Window,
-            Qt.WindowType.Dialog,
-        ):
+    def __init__(self) -> None:
+        self._controllers: list[NodeController] = []
+        self._asked = False
+
+    def watching(self, controllers: list[NodeController]) -> None:
+        """The nodes now watched, first node first (none while they are closed)."""
+        self._controllers = controllers
+        if self._asked and controllers:
+            self._asked = False
+            controllers[0].show_window()
+
+    def bring_forward(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        if self._controllers:
+            self._controllers[0].show_window()
+            return
+        shown = [
+            widget
+            for widget in QApplication.topLevelWidgets()
+            if widget.isVisible()
+            and widget.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)
+            # On X11 the tray icon is drawn in a window of Qt's own: it is not one to raise.
+            and widget.metaObject().className() != "QSystemTrayIconSys"
+        ]
+        for widget in shown:
             widget.raise_()
             widget.activateWindow()
+        self._asked = not shown
+
+
+_FRONT: Final = _Front()
 
 
 def run_app(options: AppOptions) -> int:
@@ -607,7 +624,7 @@ def run_app(options: AppOptions) -> int:
     instance = claim(instance_name())
     if instance is None:
         return 0
-    instance.activated.connect(_bring_forward)
+    instance.activated.connect(_FRONT.bring_forward)
     # The icon before anything else: it is what tells the user the app has started.
     first_tray = Tray() if Tray.available() else None
     if first_tray is not None:
