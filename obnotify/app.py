@@ -479,6 +479,7 @@ class _Room:
             controller.start()
             nodes.append(_Watched(parts, controller, asyncio.create_task(parts.session.run())))
             log.info("obnotify %s watching %s", __version__, config.display_name)
+        _FRONT.watching([node.controller for node in nodes])
         if tray_available and not configs:
             self._idle_tray = Tray()
             self._idle_tray.open_requested.connect(self.settings_window.show)
@@ -564,6 +565,8 @@ async def _shut_down(nodes: list[_Watched]) -> None:
     import asyncio
     import contextlib
 
+    _FRONT.watching([])
+
     for node in nodes:
         node.parts.session.stop()
     with contextlib.suppress(TimeoutError, asyncio.CancelledError):
@@ -576,6 +579,48 @@ async def _shut_down(nodes: list[_Watched]) -> None:
             node.controller.tray.deleteLater()
         await node.parts.close()
         node.controller.deleteLater()
+
+
+class _Front:
+    """What a second start of the app brings forward: the first node's window, else what is shown.
+
+    A start that comes while nothing is on screen and no node is open yet (the app is still
+    loading) is kept, and the first node's window shows once the node is open.
+    """
+
+    def __init__(self) -> None:
+        self._controllers: list[NodeController] = []
+        self._asked = False
+
+    def watching(self, controllers: list[NodeController]) -> None:
+        """The nodes now watched, first node first (none while they are closed)."""
+        self._controllers = controllers
+        if self._asked and controllers:
+            self._asked = False
+            controllers[0].show_window()
+
+    def bring_forward(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        if self._controllers:
+            self._controllers[0].show_window()
+            return
+        shown = [
+            widget
+            for widget in QApplication.topLevelWidgets()
+            if widget.isVisible()
+            and widget.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)
+            # On X11 the tray icon is drawn in a window of Qt's own: it is not one to raise.
+            and widget.metaObject().className() != "QSystemTrayIconSys"
+        ]
+        for widget in shown:
+            widget.raise_()
+            widget.activateWindow()
+        self._asked = not shown
+
+
+_FRONT: Final = _Front()
 
 
 def run_app(options: AppOptions) -> int:
@@ -593,6 +638,7 @@ def run_app(options: AppOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from obnotify.resources import APP_ICON_SVG
+    from obnotify.ui.single_instance import claim, instance_name
     from obnotify.ui.tray import Tray
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
@@ -602,6 +648,11 @@ def run_app(options: AppOptions) -> int:
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(APP_ICON_SVG)))
     app.setQuitOnLastWindowClosed(False)
+    # Before the icon: a second start shows the running app's window and leaves no icon.
+    instance = claim(instance_name())
+    if instance is None:
+        return 0
+    instance.activated.connect(_FRONT.bring_forward)
     # The icon before anything else: it is what tells the user the app has started.
     first_tray = Tray() if Tray.available() else None
     if first_tray is not None:
@@ -616,5 +667,8 @@ def run_app(options: AppOptions) -> int:
     import qasync
 
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        result: int = runner.run(_main(app, options, first_tray))
+        try:
+            result: int = runner.run(_main(app, options, first_tray))
+        finally:
+            instance.close()
         return result

@@ -526,3 +526,50 @@ def test_first_run_offers_the_node_on_this_computer_and_one_key_watches_it(
         node.notify(node.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Mug", price=5))
         _wait_toast(desktop, proc, "New order from @ann")
         assert "127.0.0.1:4002" in config.read_text(encoding="utf-8"), "the next start watches it"
+
+
+def _visible_windows(desktop: DesktopSession, pid: int, name: str) -> list[int]:
+    """A process's windows on screen whose title matches ``name``; its tray icon is not one."""
+    result = desktop.run(
+        ["xdotool", "search", "--pid", str(pid), "--onlyvisible", "--name", name], check=False
+    )
+    icons = set(desktop.tray_clients())
+    return [
+        int(line) for line in result.stdout.split() if line.isdigit() and int(line) not in icons
+    ]
+
+
+def _tray_icon_of(desktop: DesktopSession, proc: subprocess.Popen[bytes]) -> list[int]:
+    return [c for c in desktop.tray_clients() if desktop.window_pid(c) == proc.pid]
+
+
+def test_a_second_start_shows_the_running_apps_window_and_exits(
+    fresh_desktop: DesktopSession, tmp_path: Path
+) -> None:
+    desktop = fresh_desktop
+    with ThreadedSimNode(wallet_interval=None) as node:
+        first = _launch(desktop, tmp_path, "--node", node.url)
+        wait_until(
+            lambda: _alive(desktop, first) and _tray_icon_of(desktop, first), 30, message="icon"
+        )
+        assert not _visible_windows(desktop, first.pid, "obnotify —")
+        node.wait_until(
+            lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
+        )
+
+        second = _launch(desktop, tmp_path, "--node", node.url)
+        assert second.wait(timeout=scaled(10)) == 0, desktop.output_of(second)[-4000:]
+        wait_until(
+            lambda: _alive(desktop, first) and _visible_windows(desktop, first.pid, "obnotify —"),
+            10,
+            message="the running app's window",
+        )
+        assert len(desktop.tray_clients()) == 1
+
+        # A killed app leaves its socket behind: the next start is the first again.
+        first.kill()
+        first.wait(timeout=scaled(10))
+        third = _launch(desktop, tmp_path, "--node", node.url)
+        wait_until(
+            lambda: _alive(desktop, third) and _tray_icon_of(desktop, third), 30, message="icon"
+        )
