@@ -778,7 +778,7 @@ def test_order_chat_says_which_order() -> None:
     )
     assert toast.title == f"Alice · {REF_A}"
     assert toast.route == f"ob://chat/{ALICE}?subject={ORDER_A}"
-    assert toast.actions == (("reply", "Reply"),)
+    assert toast.actions == (("reply", "Reply"), ("mark-read", "Mark as read"))
     assert toast.group == f"chat:{ALICE}:{ORDER_A}"
 
 
