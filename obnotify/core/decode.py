@@ -37,7 +37,7 @@ from obnotify.core.money import (
     divisibility_from_multiplier,
     parse_base_units,
 )
-from obnotify.core.text import printable, unescape
+from obnotify.core.text import printable, strip_markup, unescape
 
 __all__ = [
     "MAX_FRAME_BYTES",
@@ -283,7 +283,9 @@ def _message(m: wire.MessageWire) -> ChatMessage:
     return ChatMessage(
         id=m.messageId,
         peer_id=m.peerId,
-        text=_text(m.message, MESSAGE_LIMIT),
+        # Chat is the one field where a person types free text: the HTML the
+        # node's sanitiser left in it is read as markup and shown as its text.
+        text=strip_markup(m.message[: MESSAGE_LIMIT * 8])[:MESSAGE_LIMIT],
         subject=m.subject,
         outgoing=m.outgoing,
         read=m.read,

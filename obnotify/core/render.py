@@ -405,7 +405,7 @@ def _chat(m: ChatMessage, ctx: RenderContext) -> Toast | None:
         route=_chat_route(m.peer_id, m.subject),
         image=image,
         image_kind="avatar" if image else "",
-        actions=_REPLY,
+        actions=(*_REPLY, *_MARK_READ),
         group=f"chat:{m.peer_id}:{m.subject}",
     )
 

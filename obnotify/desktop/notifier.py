@@ -203,6 +203,10 @@ class DesktopNotifierBackend:
 
             icon = Icon(path=self.app_icon) if self.app_icon is not None else None
             factory = self._factory or DesktopNotifier
+            if self._factory is None and sys.platform.startswith("linux"):
+                from obnotify.desktop.desktop_entry import desktop_entry_notifier
+
+                factory = desktop_entry_notifier
             self._notifier = factory(app_name=self.app_name, app_icon=icon)
         return self._notifier
 

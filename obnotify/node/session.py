@@ -53,6 +53,7 @@ from obnotify.core.events import (
 )
 from obnotify.core.policy import Source
 from obnotify.core.render import RenderContext, Toast, category, rendering
+from obnotify.core.routes import chat_target
 from obnotify.node.api import ApiError, AuthFailed, NodeApi
 from obnotify.node.config import NodeConfig
 from obnotify.node.history import SessionHistory
@@ -601,10 +602,13 @@ class NodeSession:
     # Actions ----------------------------------------------------------------
 
     async def mark_read(self, row: HistoryRow) -> None:
-        """Mark one event read here and, for a notification, on the node."""
+        """Mark one event read here and on the node: a notification by its id, a chat
+        message by its conversation (the node reads chat a conversation at a time)."""
         self.history.write(self.store.mark_read, row.key)
         if row.kind == "notification" and row.event_id:
             await self.api.mark_notification_read(row.event_id)
+        elif row.kind == "message" and (target := chat_target(row.route)) is not None:
+            await self.api.mark_chat_read(target.peer_id, target.subject)
 
     async def mark_all_read(self) -> None:
         self.history.write(self.store.mark_all_read)

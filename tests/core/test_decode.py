@@ -592,10 +592,10 @@ def test_guide_chat_frames() -> None:
 
 
 def test_chat_014_entities_and_markup() -> None:
-    """Entities are undone once; tags the node let through stay as literal text."""
+    """Entities are undone once; tags the node let through are read as markup and dropped."""
     event = decode_frame(OTHER_FRAMES["0.14/message"])
     assert isinstance(event, ChatMessage)
-    assert event.text == "hello <b>bold</b> & 'quotes' null"
+    assert event.text == "hello bold & 'quotes' null"
     order_chat = decode_frame(OTHER_FRAMES["0.14/message-order"])
     assert isinstance(order_chat, ChatMessage)
     assert order_chat.text == "Shipped today \u2013 tracking to follow."
@@ -719,7 +719,7 @@ ZERO_COINS = WalletBalances(
         )
     )
 )
-HELLO = "hello <b>bold</b> & 'quotes' null"
+HELLO = "hello bold & 'quotes' null"
 MUG = "Is the mug still available? Price & shipping to 'Berlin'?"
 NOBODY = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG"
 
@@ -801,7 +801,7 @@ def test_entities_are_undone_exactly_once() -> None:
     )
     event = decode_frame(frame)
     assert isinstance(event, ChatMessage)
-    assert event.text == "A &amp; B <script> 'x' \"q\" <i>kept</i>"
+    assert event.text == "A &amp; B <script> 'x' \"q\" kept"
 
 
 def test_entities_in_every_text_field() -> None:

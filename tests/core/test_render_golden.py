@@ -393,7 +393,7 @@ GOLDEN: dict[str, Golden] = {
     ),
     "0.14/message": (
         A_SHORT,
-        "hello <b>bold</b> & 'quotes' null",
+        "hello bold & 'quotes' null",
         "",
         U.NORMAL,
         f"ob://chat/{ALICE}",
@@ -754,6 +754,23 @@ def test_chat_text_one_line_and_empty() -> None:
     assert toast_of(chat_frame("\u202eevil\u202c")).body == "evil"
 
 
+@pytest.mark.parametrize(
+    ("sent", "body"),
+    [
+        # What a real node made of `<a href="http://x">link</a>` typed in a chat.
+        ('<a href="http://x" rel="nofollow">link</a>', "link"),
+        ("<p>Hi <b>there, <i>friend</i></b></p><p>bye</p>", "Hi there, friend bye"),
+        ("<script>alert(1)</script>hello", "hello"),
+        ("1 &lt; 2 &amp;&amp; 3 &gt; 2", "1 < 2 && 3 > 2"),
+        ("&lt;b&gt; is how you type bold", "<b> is how you type bold"),
+    ],
+)
+def test_chat_markup_shows_as_its_text(sent: str, body: str) -> None:
+    toast = toast_of(chat_frame(sent))
+    assert toast.body == body
+    assert toast.title == "QmVQzkdi…64UFy"
+
+
 def test_order_chat_says_which_order() -> None:
     toast = toast_of(
         chat_frame("Shipped", subject=ORDER_A),
@@ -761,7 +778,7 @@ def test_order_chat_says_which_order() -> None:
     )
     assert toast.title == f"Alice · {REF_A}"
     assert toast.route == f"ob://chat/{ALICE}?subject={ORDER_A}"
-    assert toast.actions == (("reply", "Reply"),)
+    assert toast.actions == (("reply", "Reply"), ("mark-read", "Mark as read"))
     assert toast.group == f"chat:{ALICE}:{ORDER_A}"
 
 

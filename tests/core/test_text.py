@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from obnotify.core import text
 from obnotify.core.ids import is_ipfs_hash, is_peer_id, safe_id, short_id
-from obnotify.core.text import clip, one_line, printable, unescape
+from obnotify.core.text import clip, one_line, printable, strip_markup, unescape
 
 IGNORABLE_OR_BIDI = [
     (0x00AD, 0x00AD),
@@ -55,6 +56,60 @@ def reference_one_line(value: str) -> str:
 )
 def test_unescape_once(raw: str, plain: str) -> None:
     assert unescape(raw) == plain
+
+
+@pytest.mark.parametrize(
+    ("raw", "plain"),
+    [
+        ('<a href="http://x" rel="nofollow">link</a>', "link"),
+        ('see <a href="http://x" rel="nofollow">link</a> now', "see link now"),
+        ("<b><i>nested</i> bold</b>", "nested bold"),
+        ("<script>alert(1)</script>hi", "hi"),
+        ("<style>b{}</style><SCRIPT>x()</SCRIPT>ok", "ok"),
+        ("1 &lt; 2", "1 < 2"),
+        ("1 < 2", "1 < 2"),
+        ("I <3 you, a<b", "I <3 you, a<b"),
+        ("ends in <", "ends in <"),
+        ("&lt;b&gt;typed&lt;/b&gt;", "<b>typed</b>"),
+        ("&amp;amp; <i>x</i> &#39;q&#39;", "&amp; x 'q'"),
+        ("line<br>two<p>three</p>", "line\ntwo\nthree\n"),
+        ("<!-- hidden -->shown", "shown"),
+        ("AT&T", "AT&T"),
+        ("", ""),
+    ],
+)
+def test_strip_markup_keeps_the_text_and_decodes_entities_once(raw: str, plain: str) -> None:
+    assert strip_markup(raw) == plain
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                " ",
+                ">",
+                "b",
+                "/",
+                "=",
+                '"',
+                "!",
+                "-",
+                "<b>",
+                "</i>",
+                "<br/>",
+                "<script>x</script>",
+            ]
+        )
+    )
+)
+def test_strip_markup_leaves_no_tag(parts: list[str]) -> None:
+    """Text between tags is kept as it was, and no part of a tag is left."""
+    value = "".join(parts)
+    plain = strip_markup(value)
+    assert "<" not in plain, plain
+    assert plain.replace("\n", "") == re.sub(r"<[^>]*>|x(?=</script>)", "", value)
 
 
 @pytest.mark.parametrize(

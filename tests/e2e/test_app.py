@@ -222,7 +222,8 @@ def test_toasts_actions_tray_and_window(
             )
         )
         chat = _wait_toast(desktop, proc, "Alice Moreau")
-        assert chat["body"] == "Is the &lt;i&gt;walnut&lt;/i&gt; set still available?"
+        assert chat["body"] == "Is the walnut set still available?"
+        assert desktop.toast_actions(chat["id"]).get("mark-read") == "Mark as read"
         desktop.action(chat["id"])
         window = wait_until(
             lambda: _alive(desktop, proc) and desktop.find_windows("obnotify —"),

@@ -221,7 +221,7 @@ def test_bad_frames_are_counted_and_skipped(tmp_path: Path) -> None:
     assert session.counters.unknown == 1
     assert node.connections_accepted == 1, "a bad frame must not cost the connection"
     assert rec.new[0].toast is not None
-    assert rec.new[0].toast.body == "still <b>here</b> &"
+    assert rec.new[0].toast.body == "still here &"
     store.close()
 
 
@@ -634,3 +634,53 @@ def test_a_frame_is_kept_no_larger_than_what_is_shown(tmp_path: Path) -> None:
 
     largest = run(scenario())
     assert largest < 5_000, f"{largest} characters kept of a 1.9 MB frame"
+
+
+def test_marking_a_chat_row_read_marks_its_conversation_read_on_the_node(
+    tmp_path: Path,
+) -> None:
+    """A chat toast's "Mark as read" reaches the node's chat read API, per conversation."""
+    peer = "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"
+    order = "QmbMY8sGEYBcEvnYjGUmuWjc9CjosMjR87gGn4Ywv6kWFAZ"
+
+    def chat(text: str, message_id: str, subject: str) -> dict[str, Any]:
+        return {
+            "message": {
+                "message": text,
+                "messageId": message_id,
+                "peerId": peer,
+                "subject": subject,
+                "outgoing": False,
+                "read": False,
+                "timestamp": "2026-11-23T23:35:39Z",
+            }
+        }
+
+    async def scenario() -> tuple[SimNode, Store, list[bool]]:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="connected")
+        await node.deliver(chat("hi", "QmaLtmhMg2QSsU1SD8me45266ZmQx1hUMeGtPJBRPxthKk", ""))
+        await node.deliver(
+            chat("shipped?", "QmUXZgeQhbY8RYnD7h19xA7CxSnfHMECJjS5AMRGx4iUTn", order)
+        )
+        nid = await node.notify(node.frames.follow(peer_id=peer))
+        await until(lambda: len(rec.new) == 3, what="two chat messages and a follow")
+        assert store.unread_count() == 3
+        for new in rec.new:
+            await session.mark_read(new.row)
+        read = [m.read for subject in ("", order) for m in node.chat.messages(peer, subject)]
+        notification = node.notifications.get(nid)
+        assert notification is not None and notification.read
+        await _stop(session, task)
+        await node.stop()
+        return node, store, read
+
+    node, store, read = run(scenario())
+    assert node.chat_read == [(peer, ""), (peer, order)]
+    assert read == [True, True]
+    assert store.unread_count() == 0
+    store.close()

@@ -435,6 +435,15 @@ def test_dunst_gets_the_app_name_an_escaped_body_and_the_button(
 
 
 @pytest.mark.desktop
+def test_every_toast_names_the_desktop_entry(fresh_desktop: Any, tmp_path: Path) -> None:
+    """GNOME and KDE file a toast under its application, and keep it, by this hint only."""
+    _process, report = _start(fresh_desktop, tmp_path)
+    _wait_event(fresh_desktop, report, "shown")
+    toast = fresh_desktop.wait_for_toast(lambda t: t["summary"] == "Order <b>#42</b> & paid")
+    assert toast["desktop_entry"] == APP_ID == "org.obnotify.ObNotify"
+
+
+@pytest.mark.desktop
 def test_the_notification_server_is_asked_about_body_markup(fresh_desktop: Any) -> None:
     capabilities = _server_capabilities(fresh_desktop)
     assert "actions" in capabilities and "body" in capabilities
