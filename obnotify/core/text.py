@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from html.parser import HTMLParser
 from typing import Final
 
-__all__ = ["clip", "one_line", "printable", "unescape"]
+__all__ = ["clip", "one_line", "printable", "strip_markup", "unescape"]
 
 _SPACE: Final = re.compile(r"\s+")
 _INVISIBLE: Final = re.compile(
@@ -44,6 +45,84 @@ def unescape(value: str) -> str:
     if "&" not in value:
         return value
     return html.unescape(value)
+
+
+_BREAKS: Final = frozenset(
+    {
+        "br",
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "hr",
+        "dd",
+        "dt",
+    }
+)
+"""Elements that end a line or a cell: their tags become a line break, so words stay apart."""
+_HIDDEN: Final = frozenset({"script", "style"})
+"""Elements whose content is code, never text for a person."""
+
+
+class _TextOnly(HTMLParser):
+    """Collects the text of an HTML fragment; tags, comments and code are dropped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self._hidden += 1
+        elif tag in _BREAKS:
+            self.pieces.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BREAKS:
+            self.pieces.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in _BREAKS:
+            self.pieces.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.pieces.append(data)
+
+
+def strip_markup(value: str) -> str:
+    """The plain text of node text that may still hold HTML, with entities decoded once.
+
+    The node's sanitiser keeps the tags a user-content policy allows and even adds
+    attributes (``<a href="http://x">`` arrives as ``<a href="http://x"
+    rel="nofollow">``), but obnotify shows plain text only: tags go, the text
+    inside them stays, ``<script>`` and ``<style>`` go with their content, and
+    line-ending tags (``<br>``, ``<p>``) become line breaks so words stay apart.
+    A ``<`` that opens no tag, as in ``1 &lt; 2``, stays. Pass the text as the
+    node sent it, still escaped: this is its one unescaping.
+    """
+    if "<" not in value:
+        return unescape(value)
+    parser = _TextOnly()
+    parser.feed(value)
+    parser.close()
+    return "".join(parser.pieces)
 
 
 def one_line(value: str) -> str:
