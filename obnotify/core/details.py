@@ -24,7 +24,7 @@ from obnotify.core.events import (
     WalletTx,
 )
 from obnotify.core.events import NotificationType as T
-from obnotify.core.ids import is_ipfs_hash
+from obnotify.core.ids import is_ipfs_hash, short_id
 from obnotify.core.render import role_of
 from obnotify.core.routes import ChatTarget, chat_target
 from obnotify.core.text import clip, one_line
@@ -94,6 +94,10 @@ class Detail:
     """``thumbnail`` or ``avatar``."""
     chat: ChatTarget | None = None
     """The conversation the row belongs to, for the reply box and the chat history."""
+    outgoing: bool = False
+    """For chat: the message shown is the user's own."""
+    peer_name: str = ""
+    """For chat: how the other person is named, heading their lines (a short id if unknown)."""
 
 
 def recorded_event(kind: str, raw: str) -> Recorded | None:
@@ -134,18 +138,24 @@ _EXPIRY_TYPES: Final = frozenset(
 )
 
 
+def _name(peer_id: str, handle: str, peers: Mapping[str, Profile]) -> str:
+    """A person's handle or profile name, or ``""`` when only the id is known."""
+    return person("", handle, peers) or (person(peer_id, "", peers) if peer_id in peers else "")
+
+
 def _people(
-    label: str, peer_id: str, handle: str, peers: Mapping[str, Profile]
+    label: str, peer_id: str, handle: str, peers: Mapping[str, Profile], id_label: str = ""
 ) -> list[DetailField]:
     """A person by name (when one is known) and by full peer id, which can be copied."""
     if not peer_id and not handle:
         return []
     fields: list[DetailField] = []
-    name = person("", handle, peers) or (person(peer_id, "", peers) if peer_id in peers else "")
+    name = _name(peer_id, handle, peers)
     if name:
         fields.append(DetailField(label, name))
     if peer_id:
-        fields.append(DetailField(f"{label}'s peer id" if name else label, _id(peer_id), True))
+        shown = (id_label or f"{label}'s peer id") if name else label
+        fields.append(DetailField(shown, _id(peer_id), True))
     return fields
 
 
@@ -178,7 +188,7 @@ def _notification_fields(
 
 
 def _chat_fields(m: ChatMessage, peers: Mapping[str, Profile]) -> list[DetailField]:
-    fields = _people("To" if m.outgoing else "From", m.peer_id, "", peers)
+    fields = _people("Chat with", m.peer_id, "", peers, id_label="Peer id")
     if m.subject:
         fields.append(DetailField("Order", _id(m.subject), True))
     return fields
@@ -239,11 +249,14 @@ def detail_of(
     """
     known = peers or {}
     body = row.body
+    chat = chat_target(row.route)
+    outgoing = False
     if isinstance(event, Notification):
         fields = _notification_fields(event, known, own_peer_id)
     elif isinstance(event, ChatMessage):
         fields = _chat_fields(event, known)
         body = chat_text(event.text) or row.body
+        outgoing = event.outgoing
     elif isinstance(event, WalletTx):
         fields = _wallet_fields(event)
     else:
@@ -255,5 +268,7 @@ def detail_of(
         fields=tuple(fields),
         picture=picture,
         picture_kind=_picture_kind(row, event) if picture else "",
-        chat=chat_target(row.route),
+        chat=chat,
+        outgoing=outgoing,
+        peer_name=(_name(chat.peer_id, "", known) or short_id(chat.peer_id)) if chat else "",
     )

@@ -96,7 +96,8 @@ def test_chat_shows_the_whole_message_without_the_tags_the_sanitiser_left() -> N
     assert detail.body == "See link & reply"
     assert detail.chat == ChatTarget(ALICE, ORDER_A)
     fields = _fields(detail)
-    assert fields["From"] == DetailField("From", ALICE, copyable=True)
+    assert fields["Chat with"] == DetailField("Chat with", ALICE, copyable=True)
+    assert (detail.peer_name, detail.outgoing) == ("QmVQzkdi…64UFy", False)
     assert fields["Order"] == DetailField("Order", ORDER_A, copyable=True)
 
 
