@@ -127,6 +127,8 @@ _FOLLOW_LABELS: Final = {
     T.MODERATOR_ADD: "Added by",
     T.MODERATOR_REMOVE: "Removed by",
 }
+_BY_TYPES: Final = frozenset({T.MODERATOR_ADD, T.MODERATOR_REMOVE})
+"""Their person is labelled "Added by": "Added by id" would not read, so "Peer id"."""
 _CASE_TYPES: Final = frozenset({T.MODERATOR_DISPUTE_EXPIRY})
 _EXPIRY_TYPES: Final = frozenset(
     {
@@ -154,7 +156,7 @@ def _people(
     if name:
         fields.append(DetailField(label, name))
     if peer_id:
-        shown = (id_label or f"{label}'s peer id") if name else label
+        shown = (id_label or f"{label} id") if name else label
         fields.append(DetailField(shown, _id(peer_id), True))
     return fields
 
@@ -175,15 +177,15 @@ def _notification_fields(
         left = humanize_duration(n.expires_in) if n.expires_in > 0 else "none, it has run out"
         fields.append(DetailField("Time left", left))
     label = _FOLLOW_LABELS.get(n.type) or _PEER_LABELS.get(role_of(n, own_peer_id), "From")
-    fields += _people(label, n.peer_id, n.peer_handle, peers)
+    fields += _people(
+        label, n.peer_id, n.peer_handle, peers, id_label="Peer id" if n.type in _BY_TYPES else ""
+    )
     if n.disputee_id and n.disputee_id != n.peer_id:
         fields += _people("Other party", n.disputee_id, n.disputee_handle, peers)
     if n.type is T.UNKNOWN:
         fields.append(DetailField("Type", _text(n.raw_type) or "unknown"))
         shown = [(k, v) for k, v in n.fields if k not in ("type", "notificationId") and v]
         fields += [DetailField(_text(k), _text(v)) for k, v in shown[:UNKNOWN_FIELDS]]
-    if n.id:
-        fields.append(DetailField("Notification id", _id(n.id), True))
     return fields
 
 

@@ -54,6 +54,7 @@ LOADING_TEXT: Final = "Loading the conversation…"
 REPLY_LIMIT: Final = 4000
 """Longest reply accepted in the box; chat messages are short."""
 OPEN_TEXT: Final = "Open in OpenBazaar"
+ID_FONT_SCALE: Final = 0.88
 
 
 def _plain_label(parent: QWidget, *, wrap: bool = True, selectable: bool = True) -> QLabel:
@@ -88,6 +89,8 @@ class FieldGrid(QWidget):
         """Each field's text by its label, as shown."""
         self.copy_buttons: dict[str, QToolButton] = {}
         """The copy button of each copyable field, by its label."""
+        self.id_boxes: dict[str, QLineEdit] = {}
+        """The read-only box of each copyable field, by its label."""
 
     def set_fields(self, fields: Sequence[DetailField]) -> None:
         """Show these fields in place of the ones before."""
@@ -97,14 +100,19 @@ class FieldGrid(QWidget):
         self._cells.clear()
         self.values.clear()
         self.copy_buttons.clear()
+        self.id_boxes.clear()
         for line, field in enumerate(fields):
             label = _plain_label(self, wrap=False, selectable=False)
             label.setText(field.label)
             label.setEnabled(False)
-            self._grid.addWidget(label, line, 0, Qt.AlignmentFlag.AlignTop)
+            # An id's box is a line edit, taller than a label: its label is centred beside it.
+            beside = Qt.AlignmentFlag.AlignVCenter if field.copyable else Qt.AlignmentFlag.AlignTop
+            self._grid.addWidget(label, line, 0, beside)
             self._cells.append(label)
             if field.copyable:
-                value: QWidget = self._id_box(field.text)
+                box = self._id_box(field.text)
+                self.id_boxes[field.label] = box
+                value: QWidget = box
                 copy = QToolButton(self)
                 copy.setText("Copy")
                 copy.setToolTip(f"Copy the full {field.label.lower()}")
@@ -125,11 +133,17 @@ class FieldGrid(QWidget):
         box = QLineEdit(self)
         box.setReadOnly(True)
         box.setFrame(False)
+        box.setTextMargins(0, 0, 0, 0)
         box.setText(text)
         box.setCursorPosition(0)
         box.setMinimumWidth(80)
         box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        box.setStyleSheet("QLineEdit { background: transparent; }")
+        box.setStyleSheet("QLineEdit { background: transparent; border: none; padding: 0; }")
+        # A little smaller than the text around it, so a full peer id fits at the window's
+        # minimum width; the box scrolls for anything longer.
+        font = box.font()
+        font.setPointSizeF(font.pointSizeF() * ID_FONT_SCALE)
+        box.setFont(font)
         return box
 
     @staticmethod

@@ -50,8 +50,7 @@ def test_an_order_shows_full_ids_the_price_and_the_listing() -> None:
     assert fields["Price"].text == "1.5 TETH"
     assert fields["Listing"].text == "Handmade mug & saucer <b>blue</b>"
     assert fields["Buyer"] == DetailField("Buyer", "@mugfan")
-    assert fields["Buyer's peer id"] == DetailField("Buyer's peer id", BUYER, copyable=True)
-    assert fields["Notification id"].copyable
+    assert fields["Buyer id"] == DetailField("Buyer id", BUYER, copyable=True)
     assert (detail.picture, detail.picture_kind) == (thumb, "thumbnail")
     assert detail.chat is None
 
@@ -59,11 +58,9 @@ def test_an_order_shows_full_ids_the_price_and_the_listing() -> None:
 def test_a_dispute_names_both_parties_by_their_full_ids() -> None:
     detail = detail_of(Row(), _notification("disputeOpen"), own_peer_id=VENDOR)
     fields = _fields(detail)
-    assert fields["Buyer's peer id"].text == BUYER
+    assert fields["Buyer id"].text == BUYER
     assert fields["Other party"].text == "@potter"
-    assert fields["Other party's peer id"] == DetailField(
-        "Other party's peer id", VENDOR, copyable=True
-    )
+    assert fields["Other party id"] == DetailField("Other party id", VENDOR, copyable=True)
 
 
 def test_an_expiry_says_how_long_is_left() -> None:
@@ -77,9 +74,9 @@ def test_a_follower_is_named_from_the_profile_and_pictured_by_the_avatar() -> No
     avatar = "zb2rhjj2XQEJ4XrquY6C1ATdAvYN6HL1HzFcZg65Se9cMnBhk"
     peers = {follow.peer_id: Profile(peer_id=follow.peer_id, name="Carol")}
     detail = detail_of(Row(image=avatar), follow, peers=peers)
-    assert detail.fields[:2] == (
+    assert detail.fields == (
         DetailField("Follower", "Carol"),
-        DetailField("Follower's peer id", follow.peer_id, copyable=True),
+        DetailField("Follower id", follow.peer_id, copyable=True),
     )
     assert detail.picture_kind == "avatar"
 

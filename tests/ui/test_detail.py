@@ -36,6 +36,8 @@ LISTING = "Handmade walnut bowl <b>oiled</b>"
 FRAMES = FrameFactory()
 MIN_SIZE = (520, 420)
 """The window's minimum size."""
+SCREENSHOT_WIDTH = 640
+WINDOW_MARGINS = 24
 
 
 def _record(store: Store, key: str, event: Notification | ChatMessage) -> HistoryRow:
@@ -121,9 +123,10 @@ def _detail(store: Store, row: HistoryRow, peers: Mapping[str, Profile] | None =
 
 
 def make_pane(qtbot: QtBot) -> DetailPane:
+    """A pane as wide as the window's at its minimum size (less the window's margins)."""
     pane = DetailPane(now=lambda: NOW)
     qtbot.addWidget(pane)
-    pane.resize(MIN_SIZE[0], pane.height())
+    pane.resize(MIN_SIZE[0] - WINDOW_MARGINS, pane.height())
     return pane
 
 
@@ -137,22 +140,27 @@ def test_an_order_in_full_with_its_picture_and_ids_to_copy(
     qtbot.waitExposed(pane)
     assert pane.title.text() == "New order from @mugfan"
     assert pane.fields.values["Order"] == ORDER
-    assert pane.fields.values["Buyer's peer id"] == BUYER
+    assert pane.fields.values["Buyer id"] == BUYER
     assert pane.fields.values["Price"] == "0.00002657 BTC"
     assert pane.fields.values["Listing"] == LISTING
     assert not pane.picture.pixmap().isNull()
     assert pane.picture.pixmap().toImage().pixelColor(28, 28) != QColor("#f3ead8")
     assert pane.mark_read_button.isVisible()
     assert not pane.reply_row.isVisible()
+    for label, box in pane.fields.id_boxes.items():
+        room = box.contentsRect().width()
+        assert box.fontMetrics().horizontalAdvance(box.text()) <= room, f"{label} clipped"
 
     clipboard = QGuiApplication.clipboard()
     qtbot.mouseClick(pane.fields.copy_buttons["Order"], Qt.MouseButton.LeftButton)
     assert clipboard.text() == ORDER
-    qtbot.mouseClick(pane.fields.copy_buttons["Buyer's peer id"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(pane.fields.copy_buttons["Buyer id"], Qt.MouseButton.LeftButton)
     assert clipboard.text() == BUYER
 
     if os.environ.get("OBNOTIFY_SCREENSHOTS"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        pane.resize(SCREENSHOT_WIDTH, pane.height())
+        QGuiApplication.processEvents()
         target = SCREENSHOTS / "detail.png"
         assert pane.grab().save(str(target))
         assert target.stat().st_size > 5_000
