@@ -185,15 +185,6 @@ class WalletBalances(msgspec.Struct, frozen=True, kw_only=True):
 
     coins: tuple[CoinBalance, ...]
 
-    def held(self) -> tuple[CoinBalance, ...]:
-        """The wallets with something in them, confirmed or not; every wallet when all are empty.
-
-        A node has a wallet for each coin it supports; rows of zeros would bury the
-        one that holds the money. With nothing anywhere, the zeros are the news.
-        """
-        held = tuple(c for c in self.coins if c.confirmed.units or c.unconfirmed.units)
-        return held or self.coins
-
 
 class PublishStatus(msgspec.Struct, frozen=True, kw_only=True):
     """Publishing progress: ``publishing``, ``publish complete``, ``error publishing``."""

@@ -16,6 +16,7 @@ from typing import Any, Final
 import httpx
 import msgspec
 
+from obnotify.core.conversation import ChatLine, conversation
 from obnotify.core.decode import (
     NotificationPage,
     decode_balances,
@@ -300,3 +301,11 @@ class NodeApi:
         if isinstance(decoded, DecodeError):
             raise ApiError(f"GET /ob/chatmessages: undecodable answer: {decoded.reason}")
         return decoded[:limit]
+
+    async def chat_conversation(
+        self, peer_id: str, subject: str = "", *, limit: int
+    ) -> list[ChatLine]:
+        """The newest ``limit`` messages with a peer (of one order's chat when ``subject``
+        is given), both ways, oldest first, as plain text for the detail pane."""
+        messages = await self.chat_messages(peer_id, limit=limit, subject=subject)
+        return conversation(message for message, _raw in messages)

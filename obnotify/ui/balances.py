@@ -1,7 +1,8 @@
 """The wallet balances table: one row per coin, exact amounts in a monospace font.
 
 Amounts are shown with ``Amount.decimal_text()``, never through a float, so one
-wei and one satoshi show as exactly that.
+wei and one satoshi show as exactly that. Wallets with nothing in them are left
+out (a node lists every coin it supports); when all are empty, a note says so.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ from PySide6.QtWidgets import (
 
 from obnotify.core.events import CoinBalance, WalletBalances
 from obnotify.core.money import Amount
+from obnotify.core.wallet import held_coins
 from obnotify.ui.plain import tooltip_html
 
 __all__ = ["BalanceColumn", "BalancesView"]
 
 NO_HEIGHT: Final = "—"
 WAITING_TEXT: Final = "Waiting for the node's wallet…"
+EMPTY_TEXT: Final = "No funds in any of the node's wallets."
 ROW_HEIGHT_FACTOR: Final = 1.6
 
 
@@ -67,7 +70,7 @@ class BalancesView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = QTableWidget(0, len(BalanceColumn), self)
-        """The balances; one row per coin, in the order the node sent them."""
+        """The balances; one row per coin that holds anything, in the order the node sent them."""
         for column, label in zip(BalanceColumn, _HEADERS, strict=True):
             heading = QTableWidgetItem(label)
             heading.setTextAlignment(_TEXT_ALIGN if column is BalanceColumn.COIN else _NUMBER_ALIGN)
@@ -89,7 +92,7 @@ class BalancesView(QWidget):
         for column in (BalanceColumn.CONFIRMED, BalanceColumn.UNCONFIRMED, BalanceColumn.HEIGHT):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.waiting = QLabel(WAITING_TEXT, self)
-        """Shown instead of the table until the node reports its wallet."""
+        """Shown instead of the table until the node reports its wallet, or when all are empty."""
         self.waiting.setTextFormat(Qt.TextFormat.PlainText)
         self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.waiting.setEnabled(False)
@@ -101,8 +104,11 @@ class BalancesView(QWidget):
         self._fit_height()
 
     def set_balances(self, balances: WalletBalances) -> None:
-        """Show the balances of a ``walletUpdate`` frame or ``GET /wallet/balance``, empty ones hidden."""
-        coins = balances.held()
+        """Show the balances of a ``walletUpdate`` frame or ``GET /wallet/balance``.
+
+        Coins with nothing confirmed or unconfirmed are not shown.
+        """
+        coins = held_coins(balances)
         self.table.setRowCount(len(coins))
         for row, coin in enumerate(coins):
             name = QTableWidgetItem(coin_label(coin))
@@ -112,6 +118,8 @@ class BalancesView(QWidget):
             self.table.setItem(row, BalanceColumn.UNCONFIRMED, self._amount_item(coin.unconfirmed))
             height = f"{coin.height:,}" if coin.height > 0 else NO_HEIGHT
             self.table.setItem(row, BalanceColumn.HEIGHT, self._number_item(height))
+        if not coins:
+            self.waiting.setText(EMPTY_TEXT if balances.coins else WAITING_TEXT)
         self._stack.setCurrentWidget(self.table if coins else self.waiting)
         self._fit_height()
 

@@ -2,20 +2,39 @@
 
 Typing in the search box waits for a short pause before it filters, so a
 search over a long history runs once per word rather than once per key.
+
+The chips and the search box share one line while there is room for both;
+narrower than that (the window near its minimum size), the search box moves to a
+line of its own, so no chip is ever cut off.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QToolButton, QWidget
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLineEdit,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from obnotify.core.render import Category
 
-__all__ = ["CHIPS", "SEARCH_DEBOUNCE_MS", "FilterBar"]
+__all__ = ["CHIPS", "SEARCH_DEBOUNCE_MS", "SEARCH_MIN_WIDTH", "FilterBar"]
 
 SEARCH_DEBOUNCE_MS: Final = 150
+SEARCH_MIN_WIDTH: Final = 160
+"""Narrowest the search box gets beside the chips; with less room it takes a line of its own."""
+SEARCH_MAX_WIDTH: Final = 360
+SPACING: Final = 6
+NO_LIMIT: Final = 16_777_215
+"""Qt's QWIDGETSIZE_MAX: no maximum width."""
 
 CHIPS: Final[tuple[tuple[str, frozenset[Category] | None], ...]] = (
     ("All", None),
@@ -59,9 +78,13 @@ class FilterBar(QWidget):
         """The chip buttons, in the order of ``CHIPS``."""
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
+        self._rows = QVBoxLayout(self)
+        self._rows.setContentsMargins(0, 0, 0, 0)
+        self._rows.setSpacing(SPACING)
+        layout = QHBoxLayout()
+        layout.setSpacing(SPACING)
+        self._rows.addLayout(layout)
+        self._chip_row = layout
         for position, (label, _categories) in enumerate(CHIPS):
             chip = QToolButton(self)
             chip.setText(label)
@@ -78,14 +101,49 @@ class FilterBar(QWidget):
         """The search box; filtering waits ``SEARCH_DEBOUNCE_MS`` after the last key."""
         self.search.setPlaceholderText("Search activity")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(200)
+        self.search.setMinimumWidth(SEARCH_MIN_WIDTH)
+        self.search.setMaximumWidth(SEARCH_MAX_WIDTH)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.search.textChanged.connect(self.on_search_text_changed)
         layout.addWidget(self.search)
+        self._one_line = True
         self.debounce = QTimer(self)
         """Restarted by each key in the search box."""
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self.debounce.timeout.connect(self.on_debounce_timeout)
+
+    @property
+    def one_line(self) -> bool:
+        """Whether the search box is on the chips' line (else on a line below them)."""
+        return self._one_line
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the chips: the search box can always go below them."""
+        return QSize(self._chips_width(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
+
+    def _chips_width(self) -> int:
+        return sum(chip.sizeHint().width() for chip in self.chips) + SPACING * (len(self.chips) - 1)
+
+    def _arrange(self, width: int) -> None:
+        """Put the search box beside the chips when both fit, else on its own line."""
+        one_line = width >= self._chips_width() + SPACING + SEARCH_MIN_WIDTH
+        if one_line == self._one_line:
+            return
+        self._one_line = one_line
+        if one_line:
+            self._rows.removeWidget(self.search)
+            self.search.setMaximumWidth(SEARCH_MAX_WIDTH)
+            self._chip_row.addWidget(self.search)
+        else:
+            self._chip_row.removeWidget(self.search)
+            self.search.setMaximumWidth(NO_LIMIT)
+            self._rows.addWidget(self.search)
+        self.updateGeometry()
 
     @property
     def categories(self) -> frozenset[Category] | None:

@@ -46,6 +46,15 @@ class HistoryRowLike(Protocol):
     def node_time(self) -> str: ...
     @property
     def read(self) -> bool: ...
+    @property
+    def peer_id(self) -> str:
+        """The other person the event is about, or empty."""
+        ...
+
+    @property
+    def order_id(self) -> str:
+        """The order (or dispute case) it is about, or empty."""
+        ...
 
 
 class HistorySource(Protocol):

@@ -6,8 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
 from pytestqt.qtbot import QtBot
 
-from obnotify.core.events import WalletBalances
-from obnotify.ui.balances import BalanceColumn, BalancesView
+from obnotify.core.events import CoinBalance, WalletBalances
+from obnotify.core.money import Amount
+from obnotify.ui.balances import EMPTY_TEXT, WAITING_TEXT, BalanceColumn, BalancesView
 
 from .samples import sample_balances
 
@@ -51,19 +52,23 @@ def test_waiting_note_until_the_first_update(qtbot: QtBot) -> None:
     assert view.waiting.isVisible()
 
 
-def test_empty_wallets_are_hidden_unless_every_wallet_is_empty(qtbot: QtBot) -> None:
-    from obnotify.core.events import CoinBalance
-    from obnotify.core.money import Amount
+def _empty(code: str) -> CoinBalance:
+    return CoinBalance(code=code, confirmed=Amount(0, 8, code), unconfirmed=Amount(0, 8, code))
 
-    def coin(code: str, units: int) -> CoinBalance:
-        return CoinBalance(
-            code=code, confirmed=Amount(units, 8, code), unconfirmed=Amount(0, 8, code)
-        )
 
+def test_empty_wallets_are_left_out(qtbot: QtBot) -> None:
     view = BalancesView()
     qtbot.addWidget(view)
-    view.set_balances(WalletBalances(coins=(coin("BCH", 0), coin("BTC", 5), coin("LTC", 0))))
-    assert view.table.rowCount() == 1
-    assert view.amount_text(0, BalanceColumn.COIN).startswith("BTC")
-    view.set_balances(WalletBalances(coins=(coin("BCH", 0), coin("LTC", 0))))
-    assert view.table.rowCount() == 2
+    view.show()
+    coins = (_empty("BCH"), *sample_balances().coins, _empty("ZEC"))
+    view.set_balances(WalletBalances(coins=coins))
+    shown = [view.amount_text(row, BalanceColumn.COIN) for row in range(view.table.rowCount())]
+    assert shown == ["BTC · Bitcoin", "ETH · Ethereum", "TLTC · Litecoin testnet"]
+    one_row_less = view.height()
+    view.set_balances(WalletBalances(coins=(_empty("BCH"), sample_balances().coins[0])))
+    assert view.table.rowCount() == 1 and view.height() < one_row_less
+
+    view.set_balances(WalletBalances(coins=(_empty("BCH"), _empty("BTC"))))
+    assert view.waiting.isVisible() and view.waiting.text() == EMPTY_TEXT
+    view.set_balances(WalletBalances(coins=()))
+    assert view.waiting.text() == WAITING_TEXT
