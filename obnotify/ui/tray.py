@@ -139,7 +139,7 @@ class Tray(QObject):
         self.icon.hide()
 
     def set_state(self, state: TrayState, tooltip: str, unread: int) -> None:
-        """Show a state, its tooltip (from ``tray_state.tooltip``) and the unread badge."""
+        """Show a state, its tooltip (from ``tray_state.overall_tooltip``) and the unread badge."""
         self._state = state
         self._unread = max(0, unread)
         self.icon.setIcon(tray_icon(state, self._unread))

@@ -385,7 +385,7 @@ def test_one_icon_shows_the_worst_node_and_every_unread_event(
 
 
 @pytest.mark.qt_log_ignore(r"does not support raise\(\)")
-def test_a_node_submenu_opens_that_node_and_mark_all_read_reaches_every_node(
+def test_a_node_submenu_acts_on_that_node_and_mark_all_read_reaches_every_node(
     qapp: QApplication, tmp_path: Path
 ) -> None:
     async def body() -> None:
@@ -397,6 +397,9 @@ def test_a_node_submenu_opens_that_node_and_mark_all_read_reaches_every_node(
         open_home.trigger()
         assert home.window.isVisible() and not shop.window.isVisible()
         home.window.hide()
+        tray.node_menus[0].actions()[1].trigger()
+        await until(lambda: shop.session.link._wake.is_set(), "shop told to retry at once")
+        assert not home.session.link._wake.is_set(), "only the node picked reconnects"
         shop.event()
         home.event()
         await until(lambda: tray.unread == 2, "two unread on the tray")
