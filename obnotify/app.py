@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from obnotify.ui.settings_window import SettingsWindow
     from obnotify.ui.toasts import ToastRouter
     from obnotify.ui.tray import Tray
+    from obnotify.ui.tray_board import TrayBoard
     from obnotify.ui.window import MainWindow
 
 __all__ = ["run_app"]
@@ -392,9 +393,9 @@ class _Room:
         self.ob_handler = ob_handler
         self.quit_event = quit_event
         self.settings_window = settings_window
-        self._idle_tray: Tray | None = None
-        """The icon shown while no node is enabled, so the settings stay in reach."""
-        self._trays: list[Tray] = []
+        self._board: TrayBoard | None = None
+        """The one tray icon of every node; it stays while the nodes are opened again,
+        and with no node enabled it keeps the settings in reach."""
 
     def show_about(self) -> None:
         import platformdirs
@@ -416,8 +417,8 @@ class _Room:
         autostart.set_enabled(
             enabled, ("--config", self.options.config) if self.options.config else ()
         )
-        for tray in self._trays:
-            tray.set_autostart(True, autostart.is_enabled())
+        if self._board is not None:
+            self._board.tray.set_autostart(True, autostart.is_enabled())
 
     async def open(
         self,
@@ -427,27 +428,21 @@ class _Room:
         tray_available: bool,
         typed_password: str,
     ) -> list[_Watched]:
-        """Open each node with its tray icon (the first reuses ``first_tray``) and start it."""
+        """Open each node behind the one tray icon (``first_tray`` on the first call) and start it."""
         import asyncio
         import functools
 
-        from obnotify.core.tray_state import TrayState
-        from obnotify.desktop import autostart
         from obnotify.node.factory import open_node
         from obnotify.ui.node_controller import NodeController
-        from obnotify.ui.tray import Tray
         from obnotify.ui.window_slot import WindowSlot
 
-        if self._idle_tray is not None:
-            self._idle_tray.hide()
-            self._idle_tray.deleteLater()
-            self._idle_tray = None
+        if tray_available and self._board is None:
+            self._board = self._make_board(first_tray)
         connection = self.options.connection
         data_dir = connection.data_path()
         if self.options.demo and not connection.data_dir:
             data_dir = data_dir / "demo"
         nodes: list[_Watched] = []
-        trays: list[Tray] = []
         for index, config in enumerate(configs):
             try:
                 parts = open_node(
@@ -462,42 +457,44 @@ class _Room:
             window = WindowSlot(
                 functools.partial(_make_window, parts.store), node_name=config.display_name
             )
-            tray = None
-            if tray_available:
-                tray = first_tray if index == 0 and first_tray is not None else Tray()
-                trays.append(tray)
             controller = NodeController(
-                parts.session, window, tray, self.notifier, self.toasts, ob_handler=self.ob_handler
+                parts.session,
+                window,
+                self._board,
+                self.notifier,
+                self.toasts,
+                ob_handler=self.ob_handler,
             )
             parts.session.listener = controller
             if index == 0 and typed_password:
                 controller.keep_password_when_accepted(typed_password)
-            if tray is None:
+            if self._board is None:
                 window.show()
-            else:
-                tray.open_requested.connect(controller.show_window)
             controller.start()
             nodes.append(_Watched(parts, controller, asyncio.create_task(parts.session.run())))
             log.info("obnotify %s watching %s", __version__, config.display_name)
         _FRONT.watching([node.controller for node in nodes])
-        if tray_available and not configs:
-            self._idle_tray = Tray()
-            self._idle_tray.open_requested.connect(self.settings_window.show)
-            self._idle_tray.set_state(
-                TrayState.UNREACHABLE, "obnotify: no node is enabled; choose one in Settings", 0
-            )
-            trays.append(self._idle_tray)
-        for tray in trays:
-            # Not app.quit: that stops the loop under this coroutine, so the
-            # sessions and stores would never be closed.
-            tray.quit_requested.connect(self.quit_event.set)
-            tray.settings_requested.connect(self.settings_window.show)
-            tray.about_requested.connect(self.show_about)
-            tray.set_autostart(autostart.supported(), autostart.is_enabled())
-            tray.autostart_toggled.connect(autostart.set_enabled)
-            tray.show()
-        self._trays = trays
+        if self._board is not None:
+            self._board.redraw()
+            self._board.tray.show()
         return nodes
+
+    def _make_board(self, first_tray: Tray | None) -> TrayBoard:
+        """The one tray icon, its global entries wired once for the whole run."""
+        from obnotify.desktop import autostart
+        from obnotify.ui.tray import Tray
+        from obnotify.ui.tray_board import TrayBoard
+
+        tray = first_tray if first_tray is not None else Tray()
+        board = TrayBoard(tray, self.toasts, on_idle_open=self.settings_window.show)
+        # Not app.quit: that stops the loop under this coroutine, so the
+        # sessions and stores would never be closed.
+        tray.quit_requested.connect(self.quit_event.set)
+        tray.settings_requested.connect(self.settings_window.show)
+        tray.about_requested.connect(self.show_about)
+        tray.set_autostart(autostart.supported(), autostart.is_enabled())
+        tray.autostart_toggled.connect(autostart.set_enabled)
+        return board
 
 
 async def _first_run(settings: Settings, password_env: str) -> tuple[NodeConfig, str] | str | None:
@@ -574,9 +571,6 @@ async def _shut_down(nodes: list[_Watched]) -> None:
     for node in nodes:
         node.controller.stop()
         node.controller.window.hide()
-        if node.controller.tray is not None:
-            node.controller.tray.hide()
-            node.controller.tray.deleteLater()
         await node.parts.close()
         node.controller.deleteLater()
 

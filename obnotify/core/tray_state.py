@@ -8,19 +8,26 @@ tray only draws what this module says.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Final
 
 from obnotify.core.connection import ConnState
 
 __all__ = [
+    "NodeStatus",
     "PauseChoice",
     "TrayState",
     "connection_text",
     "derive_tray_state",
+    "node_line",
+    "overall_state",
+    "overall_tooltip",
     "pause_deadline",
     "pause_end_text",
     "tooltip",
+    "total_unread",
 ]
 
 
@@ -65,6 +72,16 @@ _CONNECTION_TEXTS: Final[dict[ConnState, str]] = {
     ConnState.TLS_FAILED: "The node's TLS certificate is not trusted",
     ConnState.STOPPED: "Not connected",
 }
+
+_WORST_FIRST: Final = (
+    TrayState.AUTH_FAILED,
+    TrayState.TLS_FAILED,
+    TrayState.UNREACHABLE,
+    TrayState.CONNECTING,
+    TrayState.UNREAD,
+    TrayState.CONNECTED,
+)
+"""One icon for every node shows the node that most needs the user."""
 
 TOMORROW_AT: Final = time(8, 0)
 """"Until tomorrow" ends at this local time on the next day."""
@@ -183,3 +200,76 @@ def pause_end_text(until: datetime, now: datetime) -> str:
     if days == 1:
         return f"tomorrow {clock}"
     return f"{until.day} {until.strftime('%b')} {clock}"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeStatus:
+    """What one node tells the shared tray icon: enough to rank it and to describe it."""
+
+    name: str
+    """The node's display name; untrusted when it came from the node."""
+    conn_state: ConnState
+    unread: int
+    last_event_title: str = ""
+    detail: str = ""
+
+
+def total_unread(nodes: Sequence[NodeStatus]) -> int:
+    """Events not read yet on every node together: the one badge on the one icon."""
+    return sum(max(0, node.unread) for node in nodes)
+
+
+def overall_state(nodes: Sequence[NodeStatus], paused: bool) -> TrayState:
+    """The one state the tray shows for every node: the worst of them.
+
+    Each node is ranked as :func:`derive_tray_state` ranks a lone node, and the
+    pause sits where it sits there: above a connection in progress and unread
+    events, below a failure and an unreachable node. No node at all reads as
+    unreachable, since nothing is being watched.
+    """
+    if not nodes:
+        return TrayState.UNREACHABLE
+    states = {derive_tray_state(node.conn_state, node.unread, False) for node in nodes}
+    worst = next(state for state in _WORST_FIRST if state in states)
+    if paused and worst not in _NEEDS_USER and worst is not TrayState.UNREACHABLE:
+        return TrayState.PAUSED
+    return worst
+
+
+def node_line(node: NodeStatus) -> str:
+    """A node's name, state and unread count on one line, for the tooltip and the menu."""
+    line = f"{_clip(node.name, 30)}: {connection_text(node.conn_state)}"
+    if node.unread > 0:
+        line += f", {node.unread:,} unread"
+    return _no_markup(line)
+
+
+def overall_tooltip(nodes: Sequence[NodeStatus], paused_until: str | None) -> str:
+    """The tooltip of the one tray icon.
+
+    A lone node keeps the full tooltip of :func:`tooltip`; several get a line
+    each, then the pause and the unread total.
+
+    Args:
+        nodes: Every node watched, in the order of the settings.
+        paused_until: Human time the pause ends, or None when not paused.
+    """
+    if len(nodes) == 1:
+        node = nodes[0]
+        return tooltip(
+            node.name,
+            node.conn_state,
+            node.unread,
+            node.last_event_title,
+            paused_until,
+            node.detail,
+        )
+    lines = ["obnotify", *(node_line(node) for node in nodes)]
+    if not nodes:
+        lines.append("No node is enabled; choose one in Settings")
+    if paused_until is not None:
+        lines.append(_no_markup(f"Notifications paused until {_clip(paused_until, 30)}"))
+    unread = total_unread(nodes)
+    if unread > 0:
+        lines.append(f"{unread:,} unread in all")
+    return "\n".join(lines)

@@ -12,7 +12,6 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Coroutine
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import QObject, QTimer, QUrl
@@ -26,14 +25,14 @@ from obnotify.core.outage import OutageNews, OutageWatch, outage_toast
 from obnotify.core.render import Toast, from_node
 from obnotify.core.routes import chat_target
 from obnotify.core.texts import person
-from obnotify.core.tray_state import derive_tray_state, tooltip
+from obnotify.core.tray_state import NodeStatus
 from obnotify.desktop.notifier import Notifier
 from obnotify.desktop.secrets import save_password
 from obnotify.node.api import ApiError
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import HistoryRow
 from obnotify.ui.toasts import ToastRouter
-from obnotify.ui.tray import Tray
+from obnotify.ui.tray_board import TrayBoard
 
 if TYPE_CHECKING:
     from obnotify.ui.window import MainWindow
@@ -57,13 +56,13 @@ only bounds what a server that stopped answering can pile up.
 
 
 class NodeController(QObject):
-    """Carries one node's session out to the tray, the window and the notifier."""
+    """Carries one node's session out to the shared tray icon, the window and the notifier."""
 
     def __init__(
         self,
         session: NodeSession,
         window: MainWindow | WindowSlot,
-        tray: Tray | None,
+        board: TrayBoard | None,
         notifier: Notifier,
         toasts: ToastRouter,
         *,
@@ -73,7 +72,8 @@ class NodeController(QObject):
         super().__init__(parent)
         self.session = session
         self.window = window
-        self.tray = tray
+        self.board = board
+        """The one tray icon of every node, reported to; None where there is no tray."""
         self.notifier = notifier
         self.toasts = toasts
         self.node = session.config.key
@@ -103,15 +103,12 @@ class NodeController(QObject):
         self.outage_timer.setInterval(OUTAGE_TICK_MS)
         self.outage_timer.timeout.connect(self.on_outage_tick)
         toasts.attach(self.node, self)
-        toasts.pause_changed.connect(self.on_toasts_pause_changed)
         window.set_node_name(session.config.display_name)
         window.open_route.connect(self.open_row)
         window.reply_requested.connect(self.on_window_reply_requested)
         window.mark_read_requested.connect(self.on_window_mark_read_requested)
-        if tray is not None:
-            tray.mark_all_read_requested.connect(self.on_tray_mark_all_read_requested)
-            tray.reconnect_requested.connect(self.on_tray_reconnect_requested)
-            tray.pause_requested.connect(self.on_tray_pause_requested)
+        if board is not None:
+            board.attach(self)
 
     def start(self) -> None:
         self._spawn(self.notifier.prepare())
@@ -119,6 +116,8 @@ class NodeController(QObject):
 
     def stop(self) -> None:
         self.toasts.detach(self.node)
+        if self.board is not None:
+            self.board.detach(self)
         self.outage_timer.stop()
         self._waiting.clear()
         for task in list(self._tasks):
@@ -232,7 +231,7 @@ class NodeController(QObject):
         if new.toast is not None:
             self.last_title = new.toast.title
         self.toasts.new_event(self.node, new)
-        if self.tray is not None and not self.tray_timer.isActive():
+        if self.board is not None and not self.tray_timer.isActive():
             # A burst of thousands would otherwise count the unread rows and draw a
             # new icon thousands of times, holding the loop and the X server up.
             self.tray_timer.start()
@@ -356,27 +355,17 @@ class NodeController(QObject):
     def on_tray_reconnect_requested(self) -> None:
         self._spawn(self.session.link.reconnect())
 
-    def on_tray_pause_requested(self, until: datetime | None) -> None:
-        self.toasts.pause(until)
-
-    def on_toasts_pause_changed(self) -> None:
-        self._refresh_tray()
-
     def _refresh_tray(self) -> None:
-        if self.tray is None:
+        """Tell the shared tray icon what this node is doing now."""
+        if self.board is None:
             return
-        unread = self.session.store.unread_count()
-        until = self.toasts.paused_until
-        self.tray.set_paused(until is not None)
-        self.tray.set_state(
-            derive_tray_state(self.state, unread, until is not None),
-            tooltip(
+        self.board.report(
+            self,
+            NodeStatus(
                 self.session.config.display_name,
                 self.state,
-                unread,
+                self.session.store.unread_count(),
                 self.last_title,
-                self.toasts.pause_end_text(),
                 self.detail,
             ),
-            unread,
         )

@@ -1,22 +1,38 @@
 """The tray icon and its menu. It draws the state it is given and reports what the user picks.
 
-No decision is made here: the state comes from ``derive_tray_state``, the pause
+No decision is made here: the state comes from ``overall_state``, the pause
 deadline from ``pause_deadline``, and every menu entry only emits a signal.
+One icon serves every node; with more than one, the menu has a submenu per node.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from obnotify.core.tray_state import PauseChoice, TrayState, pause_deadline
 from obnotify.ui.tray_icons import tray_icon
 
 __all__ = ["Tray"]
+
+MARKER_SIZE = 16
+"""Pixels of the coloured disc that tells the nodes apart in the menu."""
+
+
+def _marker(colour: str) -> QIcon:
+    pixmap = QPixmap(MARKER_SIZE, MARKER_SIZE)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    painter.drawEllipse(2, 2, MARKER_SIZE - 4, MARKER_SIZE - 4)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def _local_now() -> datetime:
@@ -37,6 +53,11 @@ class Tray(QObject):
     pause_requested = Signal(object)
     """Pause notifications until the given aware ``datetime``; ``None`` resumes them."""
     reconnect_requested = Signal()
+    """Reconnect every node."""
+    node_open_requested = Signal(int)
+    """Open the window of the node at this place in the menu (0 is the first)."""
+    node_reconnect_requested = Signal(int)
+    """Reconnect the node at this place in the menu."""
     settings_requested = Signal()
     """Open the settings window: nodes, notifications, general."""
     about_requested = Signal()
@@ -60,6 +81,10 @@ class Tray(QObject):
         """The context menu; kept here because QSystemTrayIcon does not own it."""
         self.open_action = self._action("Open obnotify", self.open_requested.emit)
         self.menu.setDefaultAction(self.open_action)
+        self.node_menus: list[QMenu] = []
+        """One submenu per node ("Open", "Reconnect"), only while there is more than one."""
+        self._nodes_end = self.menu.addSeparator()
+        self._nodes_end.setVisible(False)
         self.mark_all_read_action = self._action(
             "Mark all as read", self.mark_all_read_requested.emit
         )
@@ -114,12 +139,38 @@ class Tray(QObject):
         self.icon.hide()
 
     def set_state(self, state: TrayState, tooltip: str, unread: int) -> None:
-        """Show a state, its tooltip (from ``tray_state.tooltip``) and the unread badge."""
+        """Show a state, its tooltip (from ``tray_state.overall_tooltip``) and the unread badge."""
         self._state = state
         self._unread = max(0, unread)
         self.icon.setIcon(tray_icon(state, self._unread))
         self.icon.setToolTip(tooltip)
         self.mark_all_read_action.setEnabled(self._unread > 0)
+
+    def set_nodes(self, nodes: Sequence[tuple[str, str]]) -> None:
+        """List the nodes, each as (colour, "name: state"), once there is more than one.
+
+        A lone node needs no submenu: the global entries already act on it.
+        """
+        listed = nodes if len(nodes) > 1 else ()
+        if len(listed) != len(self.node_menus):
+            for menu in self.node_menus:
+                self.menu.removeAction(menu.menuAction())
+                menu.deleteLater()
+            self.node_menus = [self._node_menu(index) for index in range(len(listed))]
+        for menu, (colour, text) in zip(self.node_menus, listed, strict=True):
+            menu.setTitle(text)
+            menu.setIcon(_marker(colour))
+        self._nodes_end.setVisible(bool(listed))
+        self.mark_all_read_action.setText(
+            "Mark all as read (all nodes)" if listed else "Mark all as read"
+        )
+
+    def _node_menu(self, index: int) -> QMenu:
+        menu = QMenu()
+        self._action("Open", lambda: self.node_open_requested.emit(index), menu=menu)
+        self._action("Reconnect", lambda: self.node_reconnect_requested.emit(index), menu=menu)
+        self.menu.insertMenu(self._nodes_end, menu)
+        return menu
 
     def set_autostart(self, available: bool, enabled: bool) -> None:
         """Show the "Start at login" entry where it works, ticked as it is now, without emitting."""

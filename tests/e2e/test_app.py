@@ -271,18 +271,16 @@ def test_two_nodes_from_the_settings_file(fresh_desktop: DesktopSession, tmp_pat
         )
         proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
         wait_until(
-            lambda: (
-                _alive(desktop, proc)
-                and len([c for c in desktop.tray_clients() if desktop.window_pid(c) == proc.pid])
-                == 2
-            ),
+            lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc),
             30,
-            message="a tray icon per node",
+            message="the tray icon",
         )
         for node in (shop, home):
             node.wait_until(
                 lambda n=node: any(p.startswith("/ob/notifications") for _, p in n.requests), 20
             )
+        # Both nodes are open now, and they share the one icon.
+        assert len(_tray_icon_of(desktop, proc)) == 1, "one tray icon for every node"
         shop.notify(
             shop.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Shop mug", price=5)
         )
@@ -290,6 +288,7 @@ def test_two_nodes_from_the_settings_file(fresh_desktop: DesktopSession, tmp_pat
         # Two nodes: each toast says which one it comes from.
         _wait_toast(desktop, proc, "Shop · New order from @ann")
         _wait_toast(desktop, proc, "Home · New follower")
+        assert len(_tray_icon_of(desktop, proc)) == 1, "still one tray icon"
 
 
 def test_a_refused_password_is_asked_for_without_blocking(

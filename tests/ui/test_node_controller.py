@@ -32,6 +32,7 @@ from obnotify.store import Store
 from obnotify.ui.node_controller import MAX_IN_FLIGHT, MAX_ROWS_WHILE_HIDDEN, NodeController
 from obnotify.ui.toasts import MAX_TIMER_MS, ToastRouter
 from obnotify.ui.tray import Tray
+from obnotify.ui.tray_board import TrayBoard
 from obnotify.ui.window import MainWindow
 
 T = TypeVar("T")
@@ -86,7 +87,7 @@ class Session(NodeSession):
 
 
 class Desk:
-    """The app's shared parts: one clock, one router, one notifier."""
+    """The app's shared parts: one clock, one router, one notifier, one tray icon."""
 
     def __init__(
         self,
@@ -96,6 +97,13 @@ class Desk:
         self.clock = FakeClock()
         self.router = ToastRouter(settings or NotificationSettings(), clock=self.clock)
         self.notifier = notifier or RecordingNotifier()
+        self._board: TrayBoard | None = None
+
+    def board(self) -> TrayBoard:
+        """The one tray icon every node with a tray reports to, made when first asked for."""
+        if self._board is None:
+            self._board = TrayBoard(Tray(now=lambda: self.clock.wall), self.router)
+        return self._board
 
     def tick(self, seconds: float) -> None:
         """Let time pass and fire the router's timer, as Qt would once it is due."""
@@ -108,15 +116,16 @@ class Desk:
 
 
 class Node:
-    """One node as the app builds it: store, session, window, tray, controller."""
+    """One node as the app builds it: store, session, window, controller, on the shared tray."""
 
     def __init__(self, tmp_path: Path, desk: Desk, name: str, port: int, *, tray: bool) -> None:
         self.store = Store(tmp_path / f"{name}.sqlite3")
         self.session = Session(make_config(f"http://127.0.0.1:{port}", name=name), self.store)
         self.window = MainWindow(self.store, node_name=name)
-        self.tray = Tray(now=lambda: desk.clock.wall) if tray else None
+        board = desk.board() if tray else None
+        self.tray = board.tray if board is not None else None
         self.controller = NodeController(
-            self.session, self.window, self.tray, desk.notifier, desk.router
+            self.session, self.window, board, desk.notifier, desk.router
         )
         self.session.listener = self.controller
         self.count = 0
@@ -296,7 +305,7 @@ def test_a_hidden_window_does_not_hoard_rows(
     node.window.hide()
 
 
-# One pause for every tray --------------------------------------------------------------
+# One tray icon and one pause for every node ---------------------------------------------
 
 
 def two_trays(tmp_path: Path) -> tuple[Desk, Node, Node]:
@@ -318,7 +327,7 @@ def paused(node: Node) -> bool:
     return shows
 
 
-def test_pausing_from_one_tray_pauses_every_node_and_ends_on_time(
+def test_pausing_from_the_tray_pauses_every_node_and_ends_on_time(
     qapp: QApplication, tmp_path: Path
 ) -> None:
     async def body() -> None:
@@ -345,16 +354,61 @@ def test_pausing_from_one_tray_pauses_every_node_and_ends_on_time(
     in_loop(qapp, body)
 
 
-def test_any_tray_resumes_a_pause_chosen_on_another(qapp: QApplication, tmp_path: Path) -> None:
+def test_one_icon_shows_the_worst_node_and_every_unread_event(
+    qapp: QApplication, tmp_path: Path
+) -> None:
     async def body() -> None:
-        desk, shop, home = two_trays(tmp_path)
-        assert shop.tray is not None and home.tray is not None
-        home.tray.pause_tomorrow_action.trigger()
-        assert paused(shop) and paused(home)
-        assert "paused until tomorrow 08:00" in shop.tray.icon.toolTip()
-        shop.tray.resume_action.trigger()
-        assert not paused(shop) and not paused(home)
-        assert desk.router.paused_until is None
+        _, shop, home = two_trays(tmp_path)
+        assert shop.tray is home.tray and shop.tray is not None
+        tray = shop.tray
+        shop.event()
+        home.event()
+        home.event()
+        await until(lambda: tray.unread == 3, "both nodes' unread on the one badge")
+        assert tray.state is TrayState.UNREAD
+        home.controller.on_state(ConnState.UNREACHABLE, "connection refused")
+        assert tray.state is TrayState.UNREACHABLE, "the node that is down decides"
+        assert tray.icon.toolTip().split("\n")[1:] == [
+            "shop: Connected, 1 unread",
+            "home: Can't reach the node, 2 unread",
+            "3 unread in all",
+        ]
+        titles = [menu.title() for menu in tray.node_menus]
+        assert titles == ["shop: Connected, 1 unread", "home: Can't reach the node, 2 unread"]
+        assert tray.mark_all_read_action.text() == "Mark all as read (all nodes)"
+        home.controller.stop()
+        assert tray.node_menus == [], "a lone node needs no submenu"
+        assert tray.state is TrayState.UNREAD
+        shop.controller.stop()
+
+    in_loop(qapp, body)
+
+
+@pytest.mark.qt_log_ignore(r"does not support raise\(\)")
+def test_a_node_submenu_acts_on_that_node_and_mark_all_read_reaches_every_node(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    async def body() -> None:
+        _, shop, home = two_trays(tmp_path)
+        assert shop.tray is not None
+        tray = shop.tray
+        open_home = tray.node_menus[1].actions()[0]
+        assert open_home.text() == "Open"
+        open_home.trigger()
+        assert home.window.isVisible() and not shop.window.isVisible()
+        home.window.hide()
+        tray.node_menus[0].actions()[1].trigger()
+        await until(lambda: shop.session.link._wake.is_set(), "shop told to retry at once")
+        assert not home.session.link._wake.is_set(), "only the node picked reconnects"
+        shop.event()
+        home.event()
+        await until(lambda: tray.unread == 2, "two unread on the tray")
+        tray.mark_all_read_action.trigger()
+        await until(
+            lambda: shop.store.unread_count() == home.store.unread_count() == 0,
+            "both stores marked",
+        )
+        await until(lambda: tray.unread == 0, "the tray counted again after the writes")
         for node in (shop, home):
             node.controller.stop()
 

@@ -57,6 +57,34 @@ def test_menu_entries_emit_their_signals(qtbot: QtBot) -> None:
     assert tray.menu.defaultAction() is tray.open_action
 
 
+def test_several_nodes_get_a_submenu_each_and_quit_stays_last(qtbot: QtBot) -> None:
+    tray = make_tray()
+    tray.set_nodes([("#2f80ed", "Shop: Connected")])
+    assert tray.node_menus == [], "a lone node keeps the plain menu"
+    tray.set_nodes([("#2f80ed", "Shop: Connected"), ("#eb5757", "Home: Connecting…")])
+    labels = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
+    assert labels[:4] == [
+        "Open obnotify",
+        "Shop: Connected",
+        "Home: Connecting…",
+        "Mark all as read (all nodes)",
+    ]
+    assert labels[-1] == "Quit"
+    assert not tray.node_menus[1].icon().isNull(), "a coloured marker"
+    home_open, home_reconnect = tray.node_menus[1].actions()
+    with qtbot.waitSignal(tray.node_open_requested, timeout=1000) as opened:
+        home_open.trigger()
+    assert opened.args == [1]
+    with qtbot.waitSignal(tray.node_reconnect_requested, timeout=1000) as reconnected:
+        home_reconnect.trigger()
+    assert reconnected.args == [1]
+    tray.set_nodes([("#2f80ed", "Shop: Unreachable"), ("#eb5757", "Home: Connected")])
+    assert [menu.title() for menu in tray.node_menus] == ["Shop: Unreachable", "Home: Connected"]
+    tray.set_nodes([("#2f80ed", "Shop: Connected")])
+    labels = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
+    assert labels[:2] == ["Open obnotify", "Mark all as read"]
+
+
 def test_start_at_login_shows_where_it_works_and_emits_when_toggled(qtbot: QtBot) -> None:
     tray = make_tray()
     assert not tray.autostart_action.isVisible()

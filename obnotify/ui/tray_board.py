@@ -1,0 +1,125 @@
+"""The one tray icon every node reports to, and its menu wired to the right node.
+
+Each node's controller reports what its node is doing; the board keeps the
+latest report of every node, asks the pure core for the one state, badge and
+tooltip, and hands them to the tray. What the user picks in the menu goes to
+one node (its submenu), to every node ("Mark all as read", "Reconnect") or to
+the shared pause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from obnotify.core.node_colours import colour_for
+from obnotify.core.tray_state import (
+    NodeStatus,
+    node_line,
+    overall_state,
+    overall_tooltip,
+    total_unread,
+)
+from obnotify.ui.toasts import ToastRouter
+from obnotify.ui.tray import Tray
+
+if TYPE_CHECKING:
+    from obnotify.ui.node_controller import NodeController
+
+__all__ = ["TrayBoard"]
+
+
+class TrayBoard(QObject):
+    """One tray icon for every node.
+
+    Args:
+        tray: The icon to draw on.
+        toasts: The router whose one pause every node shares.
+        on_idle_open: What "Open obnotify" does while no node is watched (the settings).
+        parent: The owning QObject.
+    """
+
+    def __init__(
+        self,
+        tray: Tray,
+        toasts: ToastRouter,
+        *,
+        on_idle_open: Callable[[], None] = lambda: None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.tray = tray
+        self.toasts = toasts
+        self._on_idle_open = on_idle_open
+        self._controllers: list[NodeController] = []
+        self._statuses: dict[str, NodeStatus] = {}
+        tray.open_requested.connect(self.on_open_requested)
+        tray.node_open_requested.connect(self.on_node_open_requested)
+        tray.node_reconnect_requested.connect(self.on_node_reconnect_requested)
+        tray.mark_all_read_requested.connect(self.on_mark_all_read_requested)
+        tray.reconnect_requested.connect(self.on_reconnect_requested)
+        tray.pause_requested.connect(toasts.pause)
+        toasts.pause_changed.connect(self.redraw)
+
+    @property
+    def controllers(self) -> tuple[NodeController, ...]:
+        """The nodes on the icon, in the order of the menu."""
+        return tuple(self._controllers)
+
+    def attach(self, controller: NodeController) -> None:
+        """Put a node on the icon, after those already on it."""
+        self._controllers.append(controller)
+
+    def detach(self, controller: NodeController) -> None:
+        if controller in self._controllers:
+            self._controllers.remove(controller)
+        self._statuses.pop(controller.node, None)
+        self.redraw()
+
+    def report(self, controller: NodeController, status: NodeStatus) -> None:
+        """A node's latest state, unread count and last event; the icon is drawn again."""
+        self._statuses[controller.node] = status
+        self.redraw()
+
+    def redraw(self) -> None:
+        statuses = [
+            self._statuses.get(
+                controller.node,
+                NodeStatus(controller.session.config.display_name, controller.state, 0),
+            )
+            for controller in self._controllers
+        ]
+        paused = self.toasts.paused_until is not None
+        self.tray.set_paused(paused)
+        self.tray.set_nodes(
+            [(colour_for(index), node_line(status)) for index, status in enumerate(statuses)]
+        )
+        self.tray.set_state(
+            overall_state(statuses, paused),
+            overall_tooltip(statuses, self.toasts.pause_end_text()),
+            total_unread(statuses),
+        )
+
+    def on_open_requested(self) -> None:
+        if self._controllers:
+            self._controllers[0].show_window()
+        else:
+            self._on_idle_open()
+
+    def on_node_open_requested(self, index: int) -> None:
+        if 0 <= index < len(self._controllers):
+            self._controllers[index].show_window()
+
+    def on_node_reconnect_requested(self, index: int) -> None:
+        if 0 <= index < len(self._controllers):
+            self._controllers[index].on_tray_reconnect_requested()
+
+    def on_mark_all_read_requested(self) -> None:
+        for controller in self._controllers:
+            controller.on_tray_mark_all_read_requested()
+
+    def on_reconnect_requested(self) -> None:
+        for controller in self._controllers:
+            controller.on_tray_reconnect_requested()
