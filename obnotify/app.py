@@ -134,20 +134,7 @@ def _password(url: str, user: str, env_var: str) -> str:
 
 def _entry_config(entry: NodeEntry, password_env: str, password: str = "") -> NodeConfig:
     """A settings entry as a node to open; ``password`` is one just typed, else it is looked up."""
-    from obnotify.node.config import make_config
-
-    entry = entry.in_use()
-    return make_config(
-        entry.url,
-        username=entry.user,
-        password=password or _password(entry.url, entry.user, password_env),
-        cookie_file=entry.cookie_file,
-        ca_file=entry.ca,
-        pin=entry.pin,
-        allow_insecure_auth=entry.allow_insecure_auth,
-        name=entry.name,
-        proxy=entry.proxy,
-    )
+    return entry.node_config(password or _password(entry.url, entry.in_use().user, password_env))
 
 
 def _node_configs(options: AppOptions, settings: Settings, demo_url: str) -> list[NodeConfig]:

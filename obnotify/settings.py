@@ -27,7 +27,7 @@ from tomlkit.items import AoT, Table
 from obnotify import APP_NAME
 from obnotify.core.policy import BURST_LIMIT, Delivery, NotificationSettings, QuietHours
 from obnotify.core.render import Category
-from obnotify.node.config import ConfigError
+from obnotify.node.config import ConfigError, NodeConfig, make_config
 
 __all__ = [
     "AUTH_KINDS",
@@ -151,6 +151,27 @@ class NodeEntry:
             cookie_file=self.cookie_file if self.auth == "cookie" else "",
             ca=self.ca if self.tls == "ca" else "",
             pin=self.pin if self.tls == "pin" else "",
+        )
+
+    def node_config(self, password: str) -> NodeConfig:
+        """The node to open for this entry, with only its chosen auth and TLS, and ``password``.
+
+        The app, and the settings window's checks, open a node the same way.
+
+        Raises:
+            ConfigError: The entry cannot be used as it is; the message says what to fix.
+        """
+        entry = self.in_use()
+        return make_config(
+            entry.url,
+            username=entry.user,
+            password=password,
+            cookie_file=entry.cookie_file,
+            ca_file=entry.ca,
+            pin=entry.pin,
+            allow_insecure_auth=entry.allow_insecure_auth,
+            name=entry.name,
+            proxy=entry.proxy,
         )
 
 

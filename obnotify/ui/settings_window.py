@@ -47,7 +47,7 @@ from obnotify.core.render import Category
 from obnotify.core.text import printable
 from obnotify.desktop.secrets import save_password
 from obnotify.node.checks import CREDENTIALS, Check, check_node
-from obnotify.node.config import ConfigError, NodeConfig, make_config, parse_node_url
+from obnotify.node.config import ConfigError, NodeConfig, parse_node_url
 from obnotify.node.tls import fingerprint
 from obnotify.settings import (
     TRAY_STYLES,
@@ -305,16 +305,7 @@ class NodeEditor(QDialog):
         if not ok:
             return None
         try:
-            return make_config(
-                entry.url,
-                username=entry.user,
-                password=self.password.text(),
-                cookie_file=entry.cookie_file,
-                ca_file=entry.ca,
-                pin=entry.pin,
-                name=entry.name,
-                proxy=entry.proxy,
-            )
+            return entry.node_config(self.password.text())
         except ConfigError as exc:
             if "proxy" in str(exc).lower():
                 _say(self.proxy_error, str(exc))

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
-import qasync
 from PySide6.QtWidgets import QApplication
 
 from obnotify.core.connection import ConnState
@@ -35,6 +34,9 @@ from obnotify.ui.tray import Tray
 from obnotify.ui.tray_board import TrayBoard
 from obnotify.ui.window import MainWindow
 
+from . import loop
+from .loop import in_loop
+
 T = TypeVar("T")
 PEER = "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"
 ZONE = timezone(timedelta(hours=1))
@@ -42,21 +44,9 @@ NOON = datetime(2026, 11, 24, 12, 0, tzinfo=ZONE)
 UNLIMITED = NotificationSettings(burst_limit=10**9)
 
 
-def in_loop(qapp: QApplication, body: Callable[[], Awaitable[T]]) -> T:
-    """Run ``body`` on a qasync loop over the test's QApplication, as the app runs."""
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(qapp)) as runner:
-        return runner.run(asyncio.wait_for(body(), 20))  # type: ignore[arg-type]
-
-
 async def until(predicate: Callable[[], bool], what: str) -> None:
-    async def poll() -> None:
-        while not predicate():
-            await asyncio.sleep(0.01)
-
-    try:
-        await asyncio.wait_for(poll(), 5)
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting for {what}") from None
+    """Wait as :func:`loop.until` does, with the tighter deadline of these in-process tests."""
+    await loop.until(predicate, what, timeout=5)
 
 
 class FakeClock:
