@@ -32,13 +32,11 @@ if TYPE_CHECKING:
     from obnotify.node.config import NodeConfig
     from obnotify.node.factory import NodeParts
     from obnotify.settings import NodeEntry, Settings
-    from obnotify.store import Store
     from obnotify.ui.node_controller import NodeController
     from obnotify.ui.settings_window import SettingsWindow
     from obnotify.ui.toasts import ToastRouter
     from obnotify.ui.tray import Tray
     from obnotify.ui.tray_board import TrayBoard
-    from obnotify.ui.window import MainWindow
 
 __all__ = ["run_app"]
 
@@ -417,11 +415,10 @@ class _Room:
     ) -> list[_Watched]:
         """Open each node behind the one tray icon (``first_tray`` on the first call) and start it."""
         import asyncio
-        import functools
 
         from obnotify.node.factory import open_node
         from obnotify.ui.node_controller import NodeController
-        from obnotify.ui.window_slot import WindowSlot
+        from obnotify.ui.shared_window import SharedWindow
 
         if tray_available and self._board is None:
             self._board = self._make_board(first_tray)
@@ -429,24 +426,33 @@ class _Room:
         data_dir = connection.data_path()
         if self.options.demo and not connection.data_dir:
             data_dir = data_dir / "demo"
-        nodes: list[_Watched] = []
-        for index, config in enumerate(configs):
+        opened: list[NodeParts] = []
+        for config in configs:
             try:
-                parts = open_node(
-                    config,
-                    data_dir=data_dir,
-                    cache_dir=connection.cache_path(),
-                    history_cap=settings.history_limit,
+                opened.append(
+                    open_node(
+                        config,
+                        data_dir=data_dir,
+                        cache_dir=connection.cache_path(),
+                        history_cap=settings.history_limit,
+                    )
                 )
             except BaseException:
-                await _shut_down(nodes)
+                for parts in opened:
+                    await parts.close()
                 raise
-            window = WindowSlot(
-                functools.partial(_make_window, parts.store), node_name=config.display_name
-            )
+        # One window for every node, built when first opened.
+        window = SharedWindow(
+            [parts.store for parts in opened],
+            [parts.session.config.display_name for parts in opened],
+            ob_handler=self.ob_handler,
+        )
+        nodes: list[_Watched] = []
+        for index, parts in enumerate(opened):
+            config = parts.session.config
             controller = NodeController(
                 parts.session,
-                window,
+                window.ports[index],
                 self._board,
                 self.notifier,
                 self.toasts,
@@ -455,11 +461,11 @@ class _Room:
             parts.session.listener = controller
             if index == 0 and typed_password:
                 controller.keep_password_when_accepted(typed_password)
-            if self._board is None:
-                window.show()
             controller.start()
             nodes.append(_Watched(parts, controller, asyncio.create_task(parts.session.run())))
             log.info("obnotify %s watching %s", __version__, config.display_name)
+        if self._board is None and nodes:
+            window.show()
         _FRONT.watching([node.controller for node in nodes])
         if self._board is not None:
             self._board.redraw()
@@ -538,13 +544,6 @@ async def _first_run(settings: Settings, password_env: str) -> tuple[NodeConfig,
         window.deleteLater()
 
 
-def _make_window(store: Store) -> MainWindow:
-    """A node's window, loaded and built only when first opened."""
-    from obnotify.ui.window import MainWindow
-
-    return MainWindow(store)
-
-
 async def _shut_down(nodes: list[_Watched]) -> None:
     import asyncio
     import contextlib
@@ -557,9 +556,10 @@ async def _shut_down(nodes: list[_Watched]) -> None:
         await asyncio.wait_for(asyncio.gather(*(node.run for node in nodes)), SHUTDOWN_TIMEOUT)
     for node in nodes:
         node.controller.stop()
-        node.controller.window.hide()
         await node.parts.close()
         node.controller.deleteLater()
+    if nodes:
+        nodes[0].controller.window.shared.close()
 
 
 class _Front:
@@ -619,6 +619,7 @@ def run_app(options: AppOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from obnotify.resources import APP_ICON_SVG
+    from obnotify.ui.main_thread_gc import MainThreadCollector
     from obnotify.ui.single_instance import claim, instance_name
     from obnotify.ui.tray import Tray
 
@@ -629,6 +630,8 @@ def run_app(options: AppOptions) -> int:
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(APP_ICON_SVG)))
     app.setQuitOnLastWindowClosed(False)
+    # Before any worker thread: a collection there could delete a Qt object off Qt's thread.
+    MainThreadCollector(parent=app)
     # Before the icon: a second start shows the running app's window and leaves no icon.
     instance = claim(instance_name())
     if instance is None:

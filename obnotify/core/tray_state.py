@@ -28,6 +28,7 @@ __all__ = [
     "pause_end_text",
     "tooltip",
     "total_unread",
+    "window_connection",
 ]
 
 
@@ -273,3 +274,29 @@ def overall_tooltip(nodes: Sequence[NodeStatus], paused_until: str | None) -> st
     if unread > 0:
         lines.append(f"{unread:,} unread in all")
     return "\n".join(lines)
+
+
+_LINK_WORST_FIRST: Final = (
+    ConnState.AUTH_FAILED,
+    ConnState.TLS_FAILED,
+    ConnState.UNREACHABLE,
+    ConnState.STOPPED,
+    ConnState.CONNECTING,
+    ConnState.CONNECTED,
+)
+
+
+def window_connection(nodes: Sequence[NodeStatus]) -> tuple[ConnState, str]:
+    """The status line of the window listing every node: the node that most needs the user.
+
+    Its state, and its name with what its link says; every node connected reads
+    as connected with how many there are.
+    """
+    if not nodes:
+        return ConnState.STOPPED, ""
+    worst = min(nodes, key=lambda node: _LINK_WORST_FIRST.index(node.conn_state))
+    if worst.conn_state is ConnState.CONNECTED:
+        return ConnState.CONNECTED, f"all {len(nodes)} nodes" if len(nodes) > 1 else worst.detail
+    flat = " ".join(worst.detail.split())
+    name = _clip(worst.name, 30)
+    return worst.conn_state, f"{name}: {flat}" if flat else name

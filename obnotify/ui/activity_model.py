@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from obnotify.core.render import Category
 from obnotify.ui.history import HistoryRowLike, HistorySource, row_category
@@ -47,12 +47,15 @@ class Column(enum.IntEnum):
 
     EVENT = 0
     DETAILS = 1
-    WHEN = 2
+    NODE = 2
+    """The row's node: shown only while the window lists more than one."""
+    WHEN = 3
 
 
 _HEADERS: Final[dict[Column, str]] = {
     Column.EVENT: "Event",
     Column.DETAILS: "Details",
+    Column.NODE: "Node",
     Column.WHEN: "When",
 }
 
@@ -92,6 +95,8 @@ class ActivityModel(QAbstractTableModel):
         store: Where rows come from (the history store).
         now: The clock for "2 min ago"; Unix seconds.
         page_size: Rows read from the store per page.
+        node_of: The place of a row's node, by row id, when the store lists several
+            nodes (:class:`~obnotify.ui.merged_history.MergedHistory`); None for one node.
         parent: The owning QObject.
     """
 
@@ -101,10 +106,13 @@ class ActivityModel(QAbstractTableModel):
         *,
         now: Callable[[], float] = time.time,
         page_size: int = PAGE_SIZE,
+        node_of: Callable[[int], int] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
+        self._node_of = node_of
+        self._node_labels: tuple[tuple[str, QColor], ...] = ()
         self._now = now
         self._page_size = page_size
         self._rows: list[HistoryRowLike] = []
@@ -116,8 +124,8 @@ class ActivityModel(QAbstractTableModel):
         self._search = ""
         self._read: set[int] = set()
         """Rows marked read here since they were loaded; the store catches up on its own."""
-        self._all_read_upto = 0
-        """Every row up to this rowid counts as read (``mark_all_read``)."""
+        self._all_read_upto: dict[int, int] = {}
+        """By node place: every row of that node up to this rowid counts as read."""
         self._bold = QFont()
         self._bold.setBold(True)
         self.refresh()
@@ -165,6 +173,9 @@ class ActivityModel(QAbstractTableModel):
                 return _one_line(row.body)
             if column == Column.WHEN:
                 return relative_time(row.received_at, self._now())
+            if column == Column.NODE:
+                label = self._label(row)
+                return label[0] if label is not None else ""
             return None
         if role == ROW_ROLE:
             return row
@@ -175,6 +186,9 @@ class ActivityModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == Column.EVENT:
             return category_icon(row_category(row))
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.NODE:
+            label = self._label(row)
+            return label[1] if label is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -210,6 +224,20 @@ class ActivityModel(QAbstractTableModel):
     @property
     def search(self) -> str:
         return self._search
+
+    def set_node_labels(self, labels: Sequence[tuple[str, str]]) -> None:
+        """Each node's name and colour (hex), by place, for the node column."""
+        self._node_labels = tuple((name, QColor(colour)) for name, colour in labels)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, Column.NODE),
+                self.index(len(self._rows) - 1, Column.NODE),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole],
+            )
+
+    def node_of(self, row: HistoryRowLike) -> int:
+        """The place of a row's node (0 with one node)."""
+        return self._node_of(row.rowid) if self._node_of is not None else 0
 
     def set_filter(self, categories: Collection[Category] | None, search: str) -> None:
         """Show only rows of ``categories`` (None: all) whose text matches ``search``.
@@ -272,10 +300,14 @@ class ActivityModel(QAbstractTableModel):
         self._emit_row_changed(position)
         return True
 
-    def mark_all_read(self) -> None:
-        """Show every row loaded so far, and every older one, as read."""
+    def mark_all_read(self, node: int | None = None) -> None:
+        """Show every row loaded so far, and every older one, as read: of one node
+        (by place) or of all."""
+        for row in self._rows:
+            place = self.node_of(row)
+            if node is None or place == node:
+                self._all_read_upto[place] = max(self._all_read_upto.get(place, 0), row.rowid)
         if self._rows:
-            self._all_read_upto = max(self._all_read_upto, max(self._rowids))
             self.dataChanged.emit(
                 self.index(0, 0),
                 self.index(len(self._rows) - 1, len(Column) - 1),
@@ -284,7 +316,11 @@ class ActivityModel(QAbstractTableModel):
 
     def is_unread(self, row: HistoryRowLike) -> bool:
         """Whether a row is shown bold: unread in the store and not marked read here since."""
-        return not row.read and row.rowid not in self._read and row.rowid > self._all_read_upto
+        return (
+            not row.read
+            and row.rowid not in self._read
+            and row.rowid > self._all_read_upto.get(self.node_of(row), 0)
+        )
 
     def row_at(self, index: _Index) -> HistoryRowLike | None:
         """The row behind an index of any column."""
@@ -333,6 +369,10 @@ class ActivityModel(QAbstractTableModel):
             if row.rowid not in self._rowids:
                 self._rows.append(row)
                 self._rowids.add(row.rowid)
+
+    def _label(self, row: HistoryRowLike) -> tuple[str, QColor] | None:
+        place = self.node_of(row)
+        return self._node_labels[place] if 0 <= place < len(self._node_labels) else None
 
     def _passes_filter(self, row: HistoryRowLike) -> bool:
         """The store's filter, for one row: its categories, and its search.

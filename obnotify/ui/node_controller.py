@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections import deque
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import QObject, QTimer, QUrl
@@ -19,6 +21,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
 from obnotify.core.connection import ConnState
+from obnotify.core.details import Detail, detail_of, recorded_event
 from obnotify.core.dispatch import Show
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.outage import OutageNews, OutageWatch, outage_toast
@@ -35,8 +38,7 @@ from obnotify.ui.toasts import ToastRouter
 from obnotify.ui.tray_board import TrayBoard
 
 if TYPE_CHECKING:
-    from obnotify.ui.window import MainWindow
-    from obnotify.ui.window_slot import WindowSlot
+    from obnotify.ui.shared_window import NodePort
 
 __all__ = ["NodeController"]
 
@@ -46,6 +48,8 @@ MAX_ROWS_WHILE_HIDDEN = 1000
 """Rows the hidden window may hold before it lets go of all but the first page."""
 OUTAGE_TICK_MS: Final = 15_000
 """How often a node that stays down is looked at again for the outage toast."""
+CONVERSATION_MESSAGES: Final = 50
+"""Messages of a conversation the detail pane shows, newest last."""
 MAX_IN_FLIGHT: Final = 32
 """Toasts handed to the notifier and not answered yet, at most; more wait their turn.
 
@@ -61,7 +65,7 @@ class NodeController(QObject):
     def __init__(
         self,
         session: NodeSession,
-        window: MainWindow | WindowSlot,
+        window: NodePort,
         board: TrayBoard | None,
         notifier: Notifier,
         toasts: ToastRouter,
@@ -107,6 +111,8 @@ class NodeController(QObject):
         window.open_route.connect(self.open_row)
         window.reply_requested.connect(self.on_window_reply_requested)
         window.mark_read_requested.connect(self.on_window_mark_read_requested)
+        window.conversation_requested.connect(self.on_conversation_requested)
+        window.set_describer(self.describe)
         if board is not None:
             board.attach(self)
 
@@ -305,6 +311,7 @@ class NodeController(QObject):
             self.mark_read(row)
         elif action == "reply":
             self.show_window(row.rowid)
+            self.window.focus_reply()
 
     def on_toast_reply(self, text: str, row: HistoryRow | None) -> None:
         target = chat_target(row.route) if row is not None else None
@@ -312,6 +319,12 @@ class NodeController(QObject):
             self._send_reply(target.peer_id, target.subject, text)
 
     # Window and tray ----------------------------------------------------------
+
+    def show_node(self) -> None:
+        """The window on this node's activity (its entry in the tray menu)."""
+        self.window.show_node()
+        self.window.raise_()
+        self.window.activateWindow()
 
     def show_window(self, rowid: int | None = None) -> None:
         self.window.show()
@@ -337,14 +350,59 @@ class NodeController(QObject):
     def on_window_reply_requested(self, peer: str, subject: str, text: str) -> None:
         self._send_reply(peer, subject, text)
 
+    def describe(self, row: HistoryRow) -> tuple[Detail | None, Path | None]:
+        """What the detail pane shows of a row: all its event says, and its picture once cached.
+
+        A picture not cached yet is fetched and shown when it comes.
+        """
+        try:
+            raw = self.session.store.raw(row.rowid)
+        except sqlite3.Error as exc:
+            log.warning("history unreadable: %s", exc)
+            raw = ""
+        detail = detail_of(row, recorded_event(row.kind, raw), peers=self.session.profiles.known())
+        thumbnails = self.session.thumbnails
+        if not detail.picture or thumbnails is None:
+            return detail, None
+        cached = thumbnails.cached(detail.picture)
+        if cached is None:
+            self._spawn(self._fetch_picture(detail.picture))
+        return detail, cached
+
+    async def _fetch_picture(self, image_hash: str) -> None:
+        thumbnails = self.session.thumbnails
+        path = await thumbnails.get(image_hash) if thumbnails is not None else None
+        if path is not None:
+            self.window.set_picture(image_hash, path)
+
+    def on_conversation_requested(self, peer: str, subject: str) -> None:
+        """The detail pane shows a chat row: read that conversation from the node."""
+
+        async def read() -> None:
+            try:
+                lines = await self.session.api.chat_conversation(
+                    peer, subject, limit=CONVERSATION_MESSAGES
+                )
+            except ApiError as exc:
+                self.window.show_conversation_failed(peer, subject, str(exc))
+                return
+            self.window.show_conversation(peer, subject, lines)
+
+        self._spawn(read())
+
     def _send_reply(self, peer: str, subject: str, text: str) -> None:
         async def send() -> None:
             try:
                 await self.session.api.send_chat(peer, text, subject)
-                await self.session.api.mark_chat_read(peer, subject)
             except ApiError as exc:
                 log.warning("reply not sent: %s", exc)
                 self.window.set_connection(self.state, f"reply not sent: {exc}")
+                return
+            self.window.show_sent(peer, subject, text)
+            try:
+                await self.session.api.mark_chat_read(peer, subject)
+            except ApiError as exc:
+                log.warning("conversation not marked read: %s", exc)
 
         self._spawn(send())
 
@@ -356,7 +414,9 @@ class NodeController(QObject):
         self._spawn(self.session.link.reconnect())
 
     def _refresh_tray(self) -> None:
-        """Tell the shared tray icon what this node is doing now."""
+        """Tell the shared tray icon and the window's node list what this node is doing now."""
+        unread = self.session.store.unread_count()
+        self.window.set_unread(unread)
         if self.board is None:
             return
         self.board.report(
@@ -364,7 +424,7 @@ class NodeController(QObject):
             NodeStatus(
                 self.session.config.display_name,
                 self.state,
-                self.session.store.unread_count(),
+                unread,
                 self.last_title,
                 self.detail,
             ),

@@ -10,29 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from obnotify.core.tray_state import PauseChoice, TrayState, pause_deadline
+from obnotify.ui.icons import node_marker
 from obnotify.ui.tray_icons import tray_icon
 
 __all__ = ["Tray"]
 
 MARKER_SIZE = 16
 """Pixels of the coloured disc that tells the nodes apart in the menu."""
-
-
-def _marker(colour: str) -> QIcon:
-    pixmap = QPixmap(MARKER_SIZE, MARKER_SIZE)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(colour))
-    painter.drawEllipse(2, 2, MARKER_SIZE - 4, MARKER_SIZE - 4)
-    painter.end()
-    return QIcon(pixmap)
 
 
 def _local_now() -> datetime:
@@ -159,7 +148,7 @@ class Tray(QObject):
             self.node_menus = [self._node_menu(index) for index in range(len(listed))]
         for menu, (colour, text) in zip(self.node_menus, listed, strict=True):
             menu.setTitle(text)
-            menu.setIcon(_marker(colour))
+            menu.setIcon(node_marker(colour, MARKER_SIZE))
         self._nodes_end.setVisible(bool(listed))
         self.mark_all_read_action.setText(
             "Mark all as read (all nodes)" if listed else "Mark all as read"

@@ -110,7 +110,7 @@ class TrayBoard(QObject):
 
     def on_node_open_requested(self, index: int) -> None:
         if 0 <= index < len(self._controllers):
-            self._controllers[index].show_window()
+            self._controllers[index].show_node()
 
     def on_node_reconnect_requested(self, index: int) -> None:
         if 0 <= index < len(self._controllers):

@@ -1,20 +1,23 @@
 """The main window: balances, status, filters, the activity list and the selected event.
 
-It shows what it is told and says what the user asks for through signals; the
-composition root decides what those mean (routes, read state, replies).
-Closing it only hides it: the tray menu quits.
+With several nodes it lists them beside the activity ("All nodes" first) and
+the rows name their node. It shows what it is told and says what the user asks
+for through signals; the composition root decides what those mean (routes,
+read state, replies, conversations). Closing it only hides it: the tray menu quits.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QAbstractItemModel, QItemSelection, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QMainWindow,
     QTableView,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from obnotify.core.connection import ConnState
+from obnotify.core.details import Detail
 from obnotify.core.events import WalletBalances
 from obnotify.core.render import Category
 from obnotify.ui.activity_model import ActivityModel, Column
@@ -31,15 +35,20 @@ from obnotify.ui.detail import DetailPane
 from obnotify.ui.filter_bar import FilterBar
 from obnotify.ui.history import HistoryRowLike, HistorySource
 from obnotify.ui.icons import app_icon
+from obnotify.ui.merged_history import MergedHistory
+from obnotify.ui.node_list import NodeList
 from obnotify.ui.status_line import StatusLine
 
 __all__ = ["ActivityView", "MainWindow"]
 
 DEFAULT_SIZE: Final = (720, 560)
+NODE_LIST_EXTRA_WIDTH: Final = 180
+"""The window is this much wider while it lists several nodes."""
 TICK_MS: Final = 30_000
 """How often "2 min ago" moves on."""
 EVENT_COLUMN_WIDTH: Final = 250
 WHEN_COLUMN_WIDTH: Final = 96
+NODE_COLUMN_WIDTH: Final = 120
 ROW_HEIGHT_FACTOR: Final = 1.9
 """Row height as a multiple of the font's line height: airy, and the same for every row."""
 
@@ -75,16 +84,19 @@ class ActivityView(QTableView):
         horizontal = self.horizontalHeader()
         horizontal.setSectionResizeMode(Column.EVENT, QHeaderView.ResizeMode.Interactive)
         horizontal.setSectionResizeMode(Column.DETAILS, QHeaderView.ResizeMode.Stretch)
+        horizontal.setSectionResizeMode(Column.NODE, QHeaderView.ResizeMode.Interactive)
         horizontal.setSectionResizeMode(Column.WHEN, QHeaderView.ResizeMode.Fixed)
         horizontal.resizeSection(Column.EVENT, EVENT_COLUMN_WIDTH)
+        horizontal.resizeSection(Column.NODE, NODE_COLUMN_WIDTH)
         horizontal.resizeSection(Column.WHEN, WHEN_COLUMN_WIDTH)
+        self.setColumnHidden(Column.NODE, True)
 
 
 class MainWindow(QMainWindow):
     """obnotify's window.
 
     Args:
-        store: The history to list.
+        store: The history to list; a :class:`MergedHistory` lists several nodes.
         node_name: Shown in the title.
         now: The clock for relative times; Unix seconds.
         parent: The owning widget, usually None.
@@ -96,6 +108,10 @@ class MainWindow(QMainWindow):
     """Send a chat message: peer id, subject (order id or empty), text."""
     mark_read_requested = Signal(object)
     """The user asked to mark this ``HistoryRow`` as read."""
+    conversation_requested = Signal(object, str, str)
+    """The detail pane wants the conversation of this chat row: row, peer id, subject."""
+    node_picked = Signal(object)
+    """The user picked a node in the list (its place), or "All nodes" (None)."""
 
     def __init__(
         self,
@@ -109,6 +125,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.resize(*DEFAULT_SIZE)
         self.setMinimumSize(520, 420)
+        self._merged = store if isinstance(store, MergedHistory) else None
+        self._describe: Callable[[HistoryRowLike], tuple[Detail | None, Path | None]] | None = None
 
         self.balances = BalancesView(self)
         """Per-coin balances."""
@@ -116,17 +134,29 @@ class MainWindow(QMainWindow):
         """Connection, publishing, typing."""
         self.filter_bar = FilterBar(self)
         """Category chips and the search box."""
-        self.model = ActivityModel(store, now=now, parent=self)
+        self.model = ActivityModel(
+            store,
+            now=now,
+            node_of=(lambda rowid: MergedHistory.split(rowid)[0]) if self._merged else None,
+            parent=self,
+        )
         """The activity rows."""
         self.view = ActivityView(self)
         """The activity list."""
         self.view.setModel(self.model)
         self.detail = DetailPane(self)
         """The selected event, with the reply box for chat."""
+        self.node_list = NodeList(self)
+        """Every node, "All nodes" first; shown only while there are several."""
+        self.node_list.hide()
 
         central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(12, 12, 12, 10)
+        outer = QHBoxLayout(central)
+        outer.setContentsMargins(12, 12, 12, 10)
+        outer.setSpacing(10)
+        outer.addWidget(self.node_list)
+        layout = QVBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addWidget(self.balances)
         layout.addWidget(self.status_line)
@@ -134,6 +164,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.detail)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
 
         self.filter_bar.filter_changed.connect(self.on_filter_changed)
@@ -144,6 +175,8 @@ class MainWindow(QMainWindow):
         self.detail.open_requested.connect(self.open_route)
         self.detail.mark_read_requested.connect(self.mark_read_requested)
         self.detail.reply_requested.connect(self.reply_requested)
+        self.detail.conversation_requested.connect(self.on_conversation_requested)
+        self.node_list.picked.connect(self.on_node_picked)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.on_find_shortcut)
         clear_search = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.filter_bar.search)
         clear_search.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -161,6 +194,35 @@ class MainWindow(QMainWindow):
         """Put the node's name in the title: ``obnotify — <name>``."""
         flat = " ".join(name.split())
         self.setWindowTitle(f"obnotify — {flat}" if flat else "obnotify")
+
+    def set_nodes(self, nodes: Sequence[tuple[str, str]]) -> None:
+        """The nodes listed, by place: name and colour. With more than one, the node
+        list shows beside the activity and the rows of "All nodes" name their node."""
+        several = len(nodes) > 1
+        if several and not self.node_list.isVisibleTo(self):
+            self.resize(self.width() + NODE_LIST_EXTRA_WIDTH, self.height())
+        self.node_list.set_nodes(nodes)
+        self.node_list.setVisible(several)
+        self.model.set_node_labels(nodes)
+        self._show_node_column()
+
+    def set_node_state(self, place: int, line: str, unread: int) -> None:
+        """A node's state line and unread count, in the node list."""
+        self.node_list.set_state(place, line, unread)
+
+    def picked_node(self) -> int | None:
+        """The node shown, by place, or None while every node is."""
+        return self.node_list.picked_node() if self.node_list.isVisibleTo(self) else None
+
+    def pick_node(self, place: int | None) -> None:
+        """Show one node's activity, or every node's (None)."""
+        self.node_list.pick(place)
+
+    def set_describer(
+        self, describe: Callable[[HistoryRowLike], tuple[Detail | None, Path | None]]
+    ) -> None:
+        """What the detail pane shows of a row: its detail and its picture's file."""
+        self._describe = describe
 
     def set_connection(self, state: ConnState, detail: str = "") -> None:
         """Show the link state and its detail."""
@@ -185,8 +247,9 @@ class MainWindow(QMainWindow):
         """Show a row as read, once the store has it so."""
         self.model.mark_read(rowid)
 
-    def mark_all_read(self) -> None:
-        self.model.mark_all_read()
+    def mark_all_read(self, node: int | None = None) -> None:
+        """Show every row as read: of one node (by place) or of all."""
+        self.model.mark_all_read(node)
 
     def refresh(self) -> None:
         """Read the list again from the store (after a catch-up, say)."""
@@ -206,6 +269,8 @@ class MainWindow(QMainWindow):
         Returns:
             Whether the row was found.
         """
+        if self._merged is not None and not self._merged.includes(MergedHistory.split(rowid)[0]):
+            self.pick_node(None)
         index = self.model.index_of(rowid)
         if not index.isValid() and (self.model.categories is not None or self.model.search):
             self.filter_bar.reset()
@@ -269,6 +334,22 @@ class MainWindow(QMainWindow):
             if shown is not None and shown.rowid == row.rowid:
                 self.detail.set_unread(self.model.is_unread(shown))
 
+    def on_conversation_requested(self, peer_id: str, subject: str) -> None:
+        row = self.detail.row
+        if row is not None:
+            self.conversation_requested.emit(row, peer_id, subject)
+
+    def on_node_picked(self, place: int | None) -> None:
+        if self._merged is not None:
+            self._merged.show_only(None if place is None else (place,))
+            self.model.refresh()
+        self._show_node_column()
+        self.node_picked.emit(place)
+
+    def _show_node_column(self) -> None:
+        several = self.node_list.isVisibleTo(self)
+        self.view.setColumnHidden(Column.NODE, not several or self.picked_node() is not None)
+
     def on_find_shortcut(self) -> None:
         self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_bar.search.selectAll()
@@ -276,4 +357,8 @@ class MainWindow(QMainWindow):
     def _show_current(self) -> None:
         rows = self.view.selectionModel().selectedRows()
         row = self.model.row_at(rows[0]) if rows else None
-        self.detail.show_row(row, unread=row is not None and self.model.is_unread(row))
+        if row is None:
+            self.detail.show_row(None)
+            return
+        detail, picture = self._describe(row) if self._describe is not None else (None, None)
+        self.detail.show_row(row, unread=self.model.is_unread(row), detail=detail, picture=picture)

@@ -10,8 +10,10 @@ from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from obnotify.store import Store
+from obnotify.ui.main_thread_gc import MainThreadCollector
 
 from .samples import NOW, record_samples
 
@@ -29,6 +31,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if HERE in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def collect_on_qt_thread(qapp: QApplication) -> Iterator[None]:
+    """As the app does: cycles are collected on Qt's thread, never in a worker thread."""
+    collector = MainThreadCollector(parent=qapp)
+    yield
+    collector.stop()
 
 
 @pytest.fixture

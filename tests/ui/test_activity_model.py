@@ -58,9 +58,10 @@ def test_passes_qt_model_checks_with_a_thousand_rows(
 
 def test_columns_roles_newest_first(sample_store: Store, clock: Callable[[], float]) -> None:
     model = ActivityModel(sample_store, now=clock)
-    assert model.columnCount() == 3
+    assert model.columnCount() == 4
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
-    assert headers == ["Event", "Details", "When"]
+    assert headers == ["Event", "Details", "Node", "When"]
+    assert model.index(0, Column.NODE).data() == "", "one node: no name to give"
     assert column_texts(model, Column.EVENT) == [s[2] for s in SAMPLES]
     assert column_texts(model, Column.WHEN)[:5] == [
         "just now",

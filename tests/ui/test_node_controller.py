@@ -29,10 +29,10 @@ from obnotify.node.config import make_config
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import Store
 from obnotify.ui.node_controller import MAX_IN_FLIGHT, MAX_ROWS_WHILE_HIDDEN, NodeController
+from obnotify.ui.shared_window import SharedWindow
 from obnotify.ui.toasts import MAX_TIMER_MS, ToastRouter
 from obnotify.ui.tray import Tray
 from obnotify.ui.tray_board import TrayBoard
-from obnotify.ui.window import MainWindow
 
 from . import loop
 from .loop import in_loop
@@ -111,7 +111,8 @@ class Node:
     def __init__(self, tmp_path: Path, desk: Desk, name: str, port: int, *, tray: bool) -> None:
         self.store = Store(tmp_path / f"{name}.sqlite3")
         self.session = Session(make_config(f"http://127.0.0.1:{port}", name=name), self.store)
-        self.window = MainWindow(self.store, node_name=name)
+        self.shared = SharedWindow([self.store], [name])
+        self.window = self.shared.ports[0]
         board = desk.board() if tray else None
         self.tray = board.tray if board is not None else None
         self.controller = NodeController(
@@ -270,8 +271,11 @@ def test_clicking_a_toast_shows_its_event(qapp: QApplication, tmp_path: Path) ->
         await until(lambda: bool(desk.notifier.shown), "the toast")
         desk.notifier.shown[0].on_clicked()
         assert node.window.isVisible()
-        current = node.window.view.currentIndex()
-        assert node.window.model.row_at(current).rowid == new.row.rowid  # type: ignore[union-attr]
+        window = node.shared.window
+        assert window is not None
+        current = window.view.currentIndex()
+        shown = window.model.row_at(current)
+        assert shown is not None and node.shared.history.split(shown.rowid)[1] == new.row.rowid
         node.window.hide()
         node.controller.stop()
 
@@ -287,7 +291,7 @@ def test_a_hidden_window_does_not_hoard_rows(
         node.window.show()
     for _ in range(MAX_ROWS_WHILE_HIDDEN + 5):
         node.event(Source.HISTORY)
-    rows = node.window.model.rowCount()
+    rows = node.window.rows_held()
     if visible:
         assert rows == MAX_ROWS_WHILE_HIDDEN + 5
     else:

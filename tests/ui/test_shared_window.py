@@ -1,0 +1,251 @@
+"""One window for every node: the node list, merged rows that name their node, requests
+handed back to the right node, and the detail pane fed by that node's controller."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from obnotify.core.connection import ConnState
+from obnotify.core.node_colours import colour_for
+from obnotify.core.policy import NotificationSettings
+from obnotify.demo.cid import random_cid
+from obnotify.demo.node import SimNode
+from obnotify.desktop.notifier import RecordingNotifier
+from obnotify.node.config import make_config
+from obnotify.node.session import NodeSession
+from obnotify.store import HistoryRow, Store
+from obnotify.ui.activity_model import ROW_ROLE, Column
+from obnotify.ui.balances import BalanceColumn
+from obnotify.ui.merged_history import MergedHistory
+from obnotify.ui.node_controller import NodeController
+from obnotify.ui.shared_window import SharedWindow
+from obnotify.ui.toasts import ToastRouter
+from obnotify.ui.window import MainWindow
+
+from .loop import in_loop, until
+from .samples import NOW, PEER, find_row, record_many, record_samples, sample_balances
+
+SHOP, HOME = "Walnut shop", "Home node"
+
+
+@pytest.fixture
+def two_stores(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
+    with Store(tmp_path / "shop.sqlite3") as shop, Store(tmp_path / "home.sqlite3") as home:
+        yield shop, home
+
+
+def shared_window(
+    qtbot: QtBot, stores: tuple[Store, ...], names: tuple[str, ...], clock: Callable[[], float]
+) -> SharedWindow:
+    def make(history: MergedHistory) -> MainWindow:
+        window = MainWindow(history, now=clock)
+        qtbot.addWidget(window)
+        return window
+
+    return SharedWindow(stores, names, make=make)
+
+
+def two_nodes(
+    qtbot: QtBot, stores: tuple[Store, Store], clock: Callable[[], float]
+) -> tuple[SharedWindow, list[int], list[int]]:
+    """The sample rows in each store, a second apart, and the window of both."""
+    shop_ids = record_samples(stores[0], now=NOW)
+    home_ids = record_samples(stores[1], now=NOW - 1)
+    return shared_window(qtbot, stores, (SHOP, HOME), clock), shop_ids, home_ids
+
+
+def texts(window: MainWindow, column: Column) -> list[str]:
+    model = window.model
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def test_every_node_in_one_list_and_each_node_on_its_own(
+    qtbot: QtBot, two_stores: tuple[Store, Store], clock: Callable[[], float]
+) -> None:
+    shared, shop_ids, home_ids = two_nodes(qtbot, two_stores, clock)
+    ports = shared.ports
+    ports[0].set_connection(ConnState.CONNECTED, "")
+    ports[1].set_connection(ConnState.UNREACHABLE, "connection refused")
+    ports[0].set_balances(sample_balances())
+    ports[1].set_balances(sample_balances())
+    ports[0].set_unread(3)
+    assert shared.window is None, "nothing is built before the window is opened"
+
+    shared.show()
+    window = shared.window
+    assert window is not None
+    qtbot.waitExposed(window)
+    listed = [window.node_list.item(i).text() for i in range(window.node_list.count())]
+    assert listed == ["All nodes (3)", f"{SHOP} (3)", HOME]
+    assert window.windowTitle() == "obnotify — All nodes"
+    assert window.status_line.connection.text() == (
+        f"Can't reach the node — {HOME}: connection refused"
+    ), "All nodes shows the node that needs the user"
+    balances = window.balances
+    assert balances.amount_text(0, BalanceColumn.CONFIRMED) == "0.00005314", "added up"
+    assert balances.amount_text(0, BalanceColumn.UNCONFIRMED) == "0.003"
+
+    # Both nodes' rows, newest first, each naming its node in its colour.
+    assert window.model.rowCount() == 2 * len(shop_ids)
+    assert not window.view.isColumnHidden(Column.NODE)
+    assert texts(window, Column.NODE)[:4] == [SHOP, HOME, SHOP, HOME]
+    swatch = window.model.index(1, Column.NODE).data(1)
+    assert isinstance(swatch, QColor) and swatch.name() == colour_for(1)
+
+    window.node_list.pick(1)
+    assert window.windowTitle() == f"obnotify — {HOME}"
+    assert window.status_line.connection.text() == "Can't reach the node — connection refused"
+    assert window.model.rowCount() == len(home_ids)
+    assert window.view.isColumnHidden(Column.NODE), "one node: its name would say nothing"
+    rows = [window.model.index(r, 0).data(ROW_ROLE) for r in range(window.model.rowCount())]
+    assert [MergedHistory.split(row.rowid) for row in rows] == [(1, rowid) for rowid in home_ids]
+
+    # A row of the node not shown: the window goes back to every node to show it.
+    assert ports[0].show_event(shop_ids[2])
+    assert window.picked_node() is None
+    selected = window.model.row_at(window.view.currentIndex())
+    assert selected is not None and MergedHistory.split(selected.rowid) == (0, shop_ids[2])
+
+
+def test_requests_reach_the_rows_node_with_its_own_row(
+    qtbot: QtBot, two_stores: tuple[Store, Store], clock: Callable[[], float]
+) -> None:
+    shop, home = two_stores
+    shared, shop_ids, home_ids = two_nodes(qtbot, two_stores, clock)
+    heard: dict[str, list[tuple[int, HistoryRow]]] = {"open": [], "read": []}
+    for place, port in enumerate(shared.ports):
+        port.open_route.connect(lambda row, p=place: heard["open"].append((p, row)))
+        port.mark_read_requested.connect(lambda row, p=place: heard["read"].append((p, row)))
+    shared.show()
+    window = shared.window
+    assert window is not None
+
+    home_row = window.model.index(1, 0).data(ROW_ROLE)
+    window.open_route.emit(home_row)
+    window.mark_read_requested.emit(home_row)
+    assert heard["open"] == [(1, find_row(home, home_ids[0]))]
+    assert heard["read"] == [(1, find_row(home, home_ids[0]))]
+
+    # Marking one node's rows read leaves the other node's bold.
+    shared.ports[0].mark_all_read()
+    unread = [
+        MergedHistory.split(row.rowid)[0]
+        for row in (window.model.index(r, 0).data(ROW_ROLE) for r in range(8))
+        if window.model.is_unread(row)
+    ]
+    assert unread and set(unread) == {1}
+    shared.ports[1].mark_read(home_ids[0])
+    first_home = window.model.index(1, 0).data(ROW_ROLE)
+    assert not window.model.is_unread(first_home)
+
+    # A live row of one node lands among the others, under its window id.
+    rowid = shop.record(
+        "live", kind="message", event_id="live", category="chat", title="Live", body="",
+        image="", route="", urgency="normal", raw="{}", received_at=NOW + 5,
+    )  # fmt: skip
+    assert rowid is not None
+    shared.ports[0].add_event(find_row(shop, rowid))
+    top = window.model.index(0, 0).data(ROW_ROLE)
+    assert top.title == "Live" and MergedHistory.split(top.rowid) == (0, rowid)
+    assert len(shop_ids) == len(home_ids)
+
+
+def test_one_node_shows_no_node_list_and_no_node_column(
+    qtbot: QtBot, store: Store, clock: Callable[[], float]
+) -> None:
+    record_samples(store)
+    shared = shared_window(qtbot, (store,), (SHOP,), clock)
+    shared.ports[0].set_connection(ConnState.CONNECTED, "")
+    shared.show()
+    window = shared.window
+    assert window is not None
+    qtbot.waitExposed(window)
+    assert not window.node_list.isVisible()
+    assert window.view.isColumnHidden(Column.NODE)
+    assert window.windowTitle() == f"obnotify — {SHOP}"
+    assert window.status_line.connection.text() == "Connected"
+    assert (window.width(), window.height()) == (720, 560)
+
+
+def test_pages_merge_in_order_without_gaps_or_repeats(two_stores: tuple[Store, Store]) -> None:
+    shop, home = two_stores
+    record_many(shop, 450, now=NOW)
+    record_many(home, 300, now=NOW + 0.5)
+    history = MergedHistory(two_stores)
+    every = sorted(
+        [history.renumbered(0, row) for row in shop.recent(limit=1000)]
+        + [history.renumbered(1, row) for row in home.recent(limit=1000)],
+        key=lambda row: (-row.received_at, -row.rowid),
+    )
+    for categories in (None, ["chat", "orders"]):
+        expected = [row for row in every if categories is None or row.category in categories]
+        paged: list[HistoryRow] = []
+        while page := history.recent(limit=100, offset=len(paged), categories=categories):
+            paged.extend(page)
+        assert paged == expected
+        assert history.count(categories=categories) == len(expected)
+        # A page asked for out of turn is still the right one.
+        assert history.recent(limit=50, offset=333, categories=categories) == expected[333:383]
+    history.show_only([1])
+    assert history.recent(limit=1000) == [row for row in every if row.rowid % 1024 == 1]
+    assert history.row(every[0].rowid) == every[0]
+
+
+def test_the_detail_pane_gets_the_conversation_from_the_rows_node(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    order = random_cid()
+
+    async def body() -> list[str]:
+        node = SimNode(wallet_interval=None)
+        node.add_chat_message(
+            {
+                "peerId": PEER,
+                "subject": order,
+                "messageId": random_cid(),
+                "message": "Hi <b>you</b>",
+            }
+        )
+        await node.start()
+        store = Store(tmp_path / "history.sqlite3")
+        session = NodeSession(make_config(node.url, name=SHOP), store)
+        shared = SharedWindow([store], [SHOP])
+        toasts = ToastRouter(NotificationSettings())
+        controller = NodeController(session, shared.ports[0], None, RecordingNotifier(), toasts)
+        try:
+            frame = {"message": {"message": "Hi", "messageId": random_cid(), "peerId": PEER,
+                                 "subject": order}}  # fmt: skip
+            store.record(
+                "m:1", kind="message", event_id="m1", category="order-chat", title="Chat",
+                body="Hi", image="", route=f"ob://chat/{PEER}?subject={order}",
+                urgency="normal", raw=json.dumps(frame), received_at=NOW, peer_id=PEER,
+                order_id=order,
+            )  # fmt: skip
+            shared.show()
+            window = shared.window
+            assert window is not None
+            window.view.selectRow(0)
+            await until(lambda: len(window.detail.conversation_texts()) >= 1, "the conversation")
+            window.detail.reply.setText("Ships Friday")
+            window.detail.send_button.click()
+            await until(
+                lambda: any("Ships Friday" in t for t in window.detail.conversation_texts()),
+                "the reply in the conversation",
+            )
+            return window.detail.conversation_texts()
+        finally:
+            controller.stop()
+            shared.close()
+            await session.api.aclose()
+            store.close()
+            await node.stop()
+
+    lines = in_loop(qapp, body)
+    assert any("Hi <b>you</b>" in line or "Hi you" in line for line in lines)
