@@ -21,6 +21,7 @@ __all__ = [
     "TrayState",
     "connection_text",
     "derive_tray_state",
+    "next_attempt_text",
     "node_line",
     "overall_state",
     "overall_tooltip",
@@ -29,6 +30,7 @@ __all__ = [
     "tooltip",
     "total_unread",
     "window_connection",
+    "worst_node",
 ]
 
 
@@ -286,17 +288,34 @@ _LINK_WORST_FIRST: Final = (
 )
 
 
+def worst_node(nodes: Sequence[NodeStatus]) -> int | None:
+    """The place of the node that most needs the user (the first of equals), or None for none."""
+    if not nodes:
+        return None
+    return min(range(len(nodes)), key=lambda i: _LINK_WORST_FIRST.index(nodes[i].conn_state))
+
+
 def window_connection(nodes: Sequence[NodeStatus]) -> tuple[ConnState, str]:
     """The status line of the window listing every node: the node that most needs the user.
 
     Its state, and its name with what its link says; every node connected reads
     as connected with how many there are.
     """
-    if not nodes:
+    place = worst_node(nodes)
+    if place is None:
         return ConnState.STOPPED, ""
-    worst = min(nodes, key=lambda node: _LINK_WORST_FIRST.index(node.conn_state))
+    worst = nodes[place]
     if worst.conn_state is ConnState.CONNECTED:
         return ConnState.CONNECTED, f"all {len(nodes)} nodes" if len(nodes) > 1 else worst.detail
     flat = " ".join(worst.detail.split())
     name = _clip(worst.name, 30)
     return worst.conn_state, f"{name}: {flat}" if flat else name
+
+
+def next_attempt_text(seconds_left: float) -> str:
+    """When a node that is down will be tried again, for the window's status line."""
+    if seconds_left < 1:
+        return "trying again now"
+    if seconds_left < 60:
+        return f"next attempt in {seconds_left:.0f} s"
+    return f"next attempt in {seconds_left / 60:.0f} min"

@@ -73,6 +73,9 @@ class NodeLink:
         """Connection attempts made, for the log and for tests that look for hot loops."""
         self.ever_connected = False
         """Whether the socket was ever open: a node that never answered leaves no history file."""
+        self.retry_at: float | None = None
+        """Unix time of the next attempt while waiting for it; None while connecting, connected,
+        or waiting for the user (refused credentials, a bad URL)."""
         self._wake = asyncio.Event()
         self._stopping = False
         self._ws: ClientConnection | None = None
@@ -169,7 +172,12 @@ class NodeLink:
                 break
             if opened_at is not None:
                 self.backoff.connection_ended(time.monotonic() - opened_at)
-            await self._wait(self.backoff.next_delay())
+            delay = self.backoff.next_delay()
+            self.retry_at = time.time() + delay
+            try:
+                await self._wait(delay)
+            finally:
+                self.retry_at = None
         self._set_state(ConnState.STOPPED)
 
     async def _receive(self, ws: ClientConnection) -> None:

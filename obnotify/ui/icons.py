@@ -1,5 +1,4 @@
-"""Icons from the shipped files (the app's and one per activity category, loaded once),
-and the coloured disc that tells the nodes apart.
+"""Icons from the shipped files: the app's and one per activity category, loaded once.
 
 Loading waits for the first call, since a QIcon needs a QGuiApplication and
 importing this module must not. The tray's icons are in :mod:`obnotify.ui.tray_icons`.
@@ -10,13 +9,12 @@ from __future__ import annotations
 from functools import cache
 from typing import Final
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QIcon
 
 from obnotify.core.render import Category
 from obnotify.resources import APP_ICON_SVG, icon_path
 
-__all__ = ["CATEGORY_ICON_FILES", "app_icon", "category_icon", "node_marker"]
+__all__ = ["CATEGORY_ICON_FILES", "app_icon", "category_icon"]
 
 CATEGORY_ICON_FILES: Final[dict[Category, str]] = {
     category: f"category-{category.value}.svg" for category in Category
@@ -34,18 +32,3 @@ def app_icon() -> QIcon:
 def category_icon(category: Category) -> QIcon:
     """The tile for a category."""
     return QIcon(str(icon_path(CATEGORY_ICON_FILES[category])))
-
-
-@cache
-def node_marker(colour: str, size: int) -> QIcon:
-    """A node's colour as a disc, for the tray menu and the window's node list."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(colour))
-    margin = max(1, size // 8)
-    painter.drawEllipse(margin, margin, size - 2 * margin, size - 2 * margin)
-    painter.end()
-    return QIcon(pixmap)

@@ -113,6 +113,7 @@ class NodeController(QObject):
         window.mark_read_requested.connect(self.on_window_mark_read_requested)
         window.conversation_requested.connect(self.on_conversation_requested)
         window.set_describer(self.describe)
+        window.set_retry_source(lambda: session.link.retry_at)
         if board is not None:
             board.attach(self)
 

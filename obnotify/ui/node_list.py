@@ -13,7 +13,8 @@ from typing import Final
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
-from obnotify.ui.icons import app_icon, node_marker
+from obnotify.ui.icons import app_icon
+from obnotify.ui.tray_icons import node_marker
 
 __all__ = ["ALL_NODES", "NodeList"]
 

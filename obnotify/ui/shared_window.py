@@ -26,7 +26,7 @@ from obnotify.core.conversation import ChatLine
 from obnotify.core.details import Detail
 from obnotify.core.events import WalletBalances
 from obnotify.core.node_colours import colour_for
-from obnotify.core.tray_state import NodeStatus, node_line, window_connection
+from obnotify.core.tray_state import NodeStatus, node_line, window_connection, worst_node
 from obnotify.core.wallet import combined
 from obnotify.store import HistoryRow, Store
 from obnotify.ui.merged_history import MergedHistory
@@ -50,6 +50,8 @@ class _Shown:
     publishing: str = ""
     balances: WalletBalances | None = None
     unread: int = 0
+    retry_at: Callable[[], float | None] | None = None
+    """When the node is tried again (its link's ``retry_at``)."""
 
     def status(self) -> NodeStatus:
         return NodeStatus(self.name, self.state, self.unread, "", self.detail)
@@ -180,7 +182,10 @@ class SharedWindow(QObject):
         if picked is None and len(self._shown) > 1:
             every = self._shown
             window.set_node_name("All nodes")
-            window.set_connection(*window_connection([shown.status() for shown in every]))
+            statuses = [shown.status() for shown in every]
+            window.set_connection(*window_connection(statuses))
+            worst = worst_node(statuses)
+            window.set_retry_source(every[worst].retry_at if worst is not None else None)
             if picked_now:
                 window.set_publishing("")
             known = [shown.balances for shown in every if shown.balances is not None]
@@ -190,6 +195,7 @@ class SharedWindow(QObject):
         shown = self._shown[picked if picked is not None else 0]
         window.set_node_name(shown.name)
         window.set_connection(shown.state, shown.detail)
+        window.set_retry_source(shown.retry_at)
         if picked_now:
             window.set_publishing(shown.publishing)
         if shown.balances is not None:
@@ -255,6 +261,11 @@ class NodePort(QObject):
 
     def set_node_name(self, name: str) -> None:
         self.shared.rename(self.place, name)
+
+    def set_retry_source(self, source: Callable[[], float | None]) -> None:
+        """Where the window reads when this node is tried again."""
+        self.shared.shown(self.place).retry_at = source
+        self.shared.node_changed(self.place)
 
     def set_connection(self, state: ConnState, detail: str = "") -> None:
         shown = self.shared.shown(self.place)

@@ -6,13 +6,15 @@ Every text here may come from the node, so every label is plain text.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Final
 
 from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, QTimer
 from PySide6.QtWidgets import QGraphicsOpacityEffect, QHBoxLayout, QLabel, QWidget
 
 from obnotify.core.connection import ConnState
-from obnotify.core.tray_state import connection_text, derive_tray_state
+from obnotify.core.tray_state import connection_text, derive_tray_state, next_attempt_text
 from obnotify.ui.tray_icons import tray_icon
 
 __all__ = ["FadingLabel", "StatusLine", "publishing_text"]
@@ -22,6 +24,10 @@ PUBLISHED_VISIBLE_MS: Final = 5000
 FADE_MS: Final = 400
 NAME_LIMIT: Final = 40
 DOT_SIZE: Final = 16
+COUNTDOWN_MS: Final = 1000
+
+RetrySource = Callable[[], float | None]
+"""The Unix time of a node's next attempt, or None while none is waiting."""
 
 _PUBLISHING: Final[dict[str, tuple[str, bool]]] = {
     "publishing": ("Publishing your store…", False),
@@ -91,12 +97,25 @@ class FadingLabel(QLabel):
 class StatusLine(QWidget):
     """Connection state with a coloured icon, publishing progress and typing news.
 
+    While a node that is down waits to be tried again, the line counts down to it.
+
     Args:
+        now: The clock, Unix seconds.
         parent: The owning widget.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, now: Callable[[], float] = time.time
+    ) -> None:
         super().__init__(parent)
+        self._now = now
+        self._text = ""
+        self._state = ConnState.CONNECTING
+        self._retry: RetrySource | None = None
+        self.countdown = QTimer(self)
+        """Moves "next attempt in 12 s" on while a node waits to be tried again."""
+        self.countdown.setInterval(COUNTDOWN_MS)
+        self.countdown.timeout.connect(self._show_connection)
         self.dot = QLabel(self)
         """The tray icon of the connection state, small."""
         self.dot.setFixedSize(DOT_SIZE, DOT_SIZE)
@@ -123,9 +142,29 @@ class StatusLine(QWidget):
         """Show a link state and what the link says of it."""
         text = connection_text(state)
         flat = " ".join(detail.split())
-        self.connection.setText(f"{text} — {flat}" if flat else text)
+        self._text = f"{text} — {flat}" if flat else text
+        self._state = state
+        self._show_connection()
         icon = tray_icon(derive_tray_state(state, 0, False))
         self.dot.setPixmap(icon.pixmap(DOT_SIZE, DOT_SIZE))
+
+    def set_retry_source(self, source: RetrySource | None) -> None:
+        """Where the line reads when the node shown is tried again (None: nowhere)."""
+        self._retry = source
+        self._show_connection()
+
+    def _show_connection(self) -> None:
+        # The link picks its next attempt just after it says it is down: keep looking.
+        waiting = self._retry is not None and self._state is not ConnState.CONNECTED
+        if waiting and not self.countdown.isActive():
+            self.countdown.start()
+        elif not waiting:
+            self.countdown.stop()
+        retry_at = self._retry() if self._retry is not None and waiting else None
+        if retry_at is None:
+            self.connection.setText(self._text)
+        else:
+            self.connection.setText(f"{self._text} · {next_attempt_text(retry_at - self._now())}")
 
     def set_publishing(self, status: str) -> None:
         """Show the node's publishing status; a finished publish fades after a few seconds."""

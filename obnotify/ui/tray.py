@@ -15,8 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from obnotify.core.tray_state import PauseChoice, TrayState, pause_deadline
-from obnotify.ui.icons import node_marker
-from obnotify.ui.tray_icons import tray_icon
+from obnotify.ui.tray_icons import node_marker, tray_icon
 
 __all__ = ["Tray"]
 

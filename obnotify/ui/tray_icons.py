@@ -1,4 +1,5 @@
-"""The tray's icons: one per tray state from the shipped files, with the unread badge drawn on.
+"""The tray's icons: one per tray state from the shipped files, with the unread badge drawn on,
+and the coloured disc that tells the nodes apart in its menu and in the window.
 
 Apart from :mod:`obnotify.ui.icons` because the tray is shown before anything
 else is loaded: this module needs nothing of the core but the tray states.
@@ -10,13 +11,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Final
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
 
 from obnotify.core.tray_state import TrayState
 from obnotify.resources import icon_path
 
-__all__ = ["TRAY_ICON_FILES", "badge_text", "tray_icon"]
+__all__ = ["TRAY_ICON_FILES", "badge_text", "node_marker", "tray_icon"]
 
 TRAY_ICON_FILES: Final[dict[TrayState, str]] = {
     state: f"tray-{state.value}.svg" for state in TrayState
@@ -94,3 +95,18 @@ def tray_icon(state: TrayState, unread: int = 0) -> QIcon:
         for ratio in TRAY_RATIOS:
             icon.addPixmap(_badged(base, size, badge_text(capped), ratio))
     return icon
+
+
+@cache
+def node_marker(colour: str, size: int) -> QIcon:
+    """A node's colour as a disc, for the tray menu and the window's node list."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    margin = max(1, size // 8)
+    painter.drawEllipse(margin, margin, size - 2 * margin, size - 2 * margin)
+    painter.end()
+    return QIcon(pixmap)

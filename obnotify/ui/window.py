@@ -41,7 +41,8 @@ from obnotify.ui.status_line import StatusLine
 
 __all__ = ["ActivityView", "MainWindow"]
 
-DEFAULT_SIZE: Final = (720, 560)
+DEFAULT_SIZE: Final = (760, 660)
+"""Room for a dozen rows above the detail pane."""
 NODE_LIST_EXTRA_WIDTH: Final = 180
 """The window is this much wider while it lists several nodes."""
 TICK_MS: Final = 30_000
@@ -130,7 +131,7 @@ class MainWindow(QMainWindow):
 
         self.balances = BalancesView(self)
         """Per-coin balances."""
-        self.status_line = StatusLine(self)
+        self.status_line = StatusLine(self, now=now)
         """Connection, publishing, typing."""
         self.filter_bar = FilterBar(self)
         """Category chips and the search box."""
@@ -227,6 +228,10 @@ class MainWindow(QMainWindow):
     def set_connection(self, state: ConnState, detail: str = "") -> None:
         """Show the link state and its detail."""
         self.status_line.set_connection(state, detail)
+
+    def set_retry_source(self, source: Callable[[], float | None] | None) -> None:
+        """Where the status line reads when the node shown is tried again."""
+        self.status_line.set_retry_source(source)
 
     def set_publishing(self, status: str) -> None:
         """Show the node's publishing status (``publishing``, ``publish complete``...)."""

@@ -9,11 +9,14 @@ from obnotify.core.tray_state import (
     NodeStatus,
     TrayState,
     derive_tray_state,
+    next_attempt_text,
     node_line,
     overall_state,
     overall_tooltip,
     tooltip,
     total_unread,
+    window_connection,
+    worst_node,
 )
 
 
@@ -93,3 +96,25 @@ def test_a_node_name_cannot_bring_markup_or_length() -> None:
     line = node_line(node("<b>x</b>&" + "y" * 80, ConnState.CONNECTED))
     assert "<" not in line and "&" not in line
     assert len(line) < 60
+
+
+def test_the_window_for_every_node_names_the_node_that_needs_the_user() -> None:
+    down = NodeStatus("Home <b>node</b>", ConnState.UNREACHABLE, 0, "", "connection refused")
+    nodes = [node("Shop", ConnState.CONNECTED), down, node("Spare", ConnState.CONNECTING)]
+    assert worst_node(nodes) == 1
+    assert window_connection(nodes) == (
+        ConnState.UNREACHABLE,
+        "Home <b>node</b>: connection refused",
+    ), "plain text: the window's label never reads markup"
+    both = [node("Shop", ConnState.CONNECTED), node("Home", ConnState.CONNECTED)]
+    assert window_connection(both) == (ConnState.CONNECTED, "all 2 nodes")
+    assert window_connection([]) == (ConnState.STOPPED, "")
+    assert worst_node([]) is None
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0.2, "trying again now"), (12.4, "next attempt in 12 s"), (150, "next attempt in 2 min")],
+)
+def test_the_next_attempt_in_words(seconds: float, text: str) -> None:
+    assert next_attempt_text(seconds) == text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from obnotify.core.events import CoinBalance, WalletBalances
 from obnotify.core.money import Amount
-from obnotify.core.wallet import held_coins, is_empty
+from obnotify.core.wallet import combined, held_coins, is_empty
 
 
 def _coin(code: str, confirmed: int, unconfirmed: int) -> CoinBalance:
@@ -27,3 +27,16 @@ def test_only_coins_holding_or_moving_money_are_kept_in_order() -> None:
 
 def test_all_empty_leaves_nothing() -> None:
     assert held_coins(WalletBalances(coins=(_coin("BTC", 0, 0),))) == ()
+
+
+def test_several_nodes_add_up_per_coin_and_never_across_units() -> None:
+    shop = WalletBalances(coins=(_coin("BTC", 2657, 100), _coin("LTC", 5, 0)))
+    eth = CoinBalance(code="BTC", confirmed=Amount(1, 18, "BTC"), unconfirmed=Amount(0, 18, "BTC"))
+    home = WalletBalances(coins=(_coin("BTC", 1, -50), eth))
+    total = combined([shop, home])
+    assert [(c.code, c.confirmed.units, c.unconfirmed.units) for c in total.coins] == [
+        ("BTC", 2658, 50),
+        ("BTC", 1, 0),
+        ("LTC", 5, 0),
+    ], "amounts of other base units are kept apart, not added"
+    assert combined([]) == WalletBalances(coins=())

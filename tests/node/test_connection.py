@@ -6,10 +6,12 @@ import asyncio
 import contextlib
 import hashlib
 import socket
+import time
 from pathlib import Path
 
 import pytest
 
+from obnotify.core.backoff import Backoff
 from obnotify.demo.images import thumbnail_set
 from obnotify.demo.node import SimNode
 from obnotify.desktop.thumbnails import ThumbnailCache
@@ -303,3 +305,33 @@ def test_a_corrected_password_connects_without_a_restart(tmp_path: Path) -> None
     assert ConnState.AUTH_FAILED in states and ConnState.CONNECTED in states
     assert attempts == 2
     assert refused is None and fetched is not None
+
+
+def test_a_node_that_is_down_says_when_it_is_tried_next(tmp_path: Path) -> None:
+    """The window counts down to the next attempt: the link says when it is, and only then."""
+
+    async def scenario() -> tuple[float, float, float | None]:
+        with socket.socket() as closed:
+            closed.bind(("127.0.0.1", 0))
+            port = closed.getsockname()[1]
+        rec = Recorder()
+        store = Store(tmp_path / "n.sqlite3")
+        backoff = Backoff(initial=30.0, maximum=30.0, jitter=0.0)
+        session = NodeSession(
+            make_config(f"http://127.0.0.1:{port}"), store, rec, link_options={"backoff": backoff}
+        )
+        task = asyncio.create_task(session.run())
+        await until(lambda: session.link.retry_at is not None, what="an attempt waited for")
+        before = time.time()
+        retry_at = session.link.retry_at
+        assert retry_at is not None
+        state = rec.state
+        session.stop()
+        await asyncio.wait_for(task, 10)
+        store.close()
+        assert state is ConnState.UNREACHABLE
+        return before, retry_at, session.link.retry_at
+
+    before, retry_at, after = run(scenario())
+    assert 29 < retry_at - before <= 30, "the backoff's delay, not a guess"
+    assert after is None, "a stopped link waits for nothing"

@@ -171,7 +171,7 @@ def test_one_node_shows_no_node_list_and_no_node_column(
     assert window.view.isColumnHidden(Column.NODE)
     assert window.windowTitle() == f"obnotify — {SHOP}"
     assert window.status_line.connection.text() == "Connected"
-    assert (window.width(), window.height()) == (720, 560)
+    assert (window.width(), window.height()) == (760, 660)
 
 
 def test_pages_merge_in_order_without_gaps_or_repeats(two_stores: tuple[Store, Store]) -> None:

@@ -39,7 +39,7 @@ def test_title_size_and_close_hides(
 ) -> None:
     window = make_window(qtbot, sample_store, clock)
     assert window.windowTitle() == "obnotify — Alice's walnut shop"
-    assert (window.width(), window.height()) == (720, 560)
+    assert (window.width(), window.height()) == (760, 660)
     window.show()
     qtbot.waitExposed(window)
     window.close()
@@ -250,3 +250,25 @@ def test_screenshot_with_sample_data(
 def test_sample_rows_are_newest_first(store: Store) -> None:
     ids = record_samples(store)
     assert [row.rowid for row in store.recent()] == ids
+
+
+def test_the_status_line_counts_down_to_the_next_attempt(qtbot: QtBot, store: Store) -> None:
+    clock = [NOW]
+    retry: list[float | None] = [None]
+    window = MainWindow(store, node_name="Shop", now=lambda: clock[0])
+    qtbot.addWidget(window)
+    line = window.status_line
+    window.set_retry_source(lambda: retry[0])
+    window.set_connection(ConnState.UNREACHABLE, "connection refused")
+    assert line.connection.text() == "Can't reach the node — connection refused"
+    assert line.countdown.isActive(), "the link picks its next attempt just after"
+    retry[0] = NOW + 42
+    line.countdown.timeout.emit()
+    assert line.connection.text() == (
+        "Can't reach the node — connection refused · next attempt in 42 s"
+    )
+    clock[0] = NOW + 41.7
+    line.countdown.timeout.emit()
+    assert line.connection.text().endswith("· trying again now")
+    window.set_connection(ConnState.CONNECTED, "")
+    assert line.connection.text() == "Connected" and not line.countdown.isActive()
