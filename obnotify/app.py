@@ -75,6 +75,8 @@ def _setup_logging(verbose: bool) -> Path:
     )
     # Request lines carry nothing secret, but at INFO they would drown the app's own log.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # At DEBUG websockets logs every handshake header, the password's Authorization among them.
+    logging.getLogger("websockets").setLevel(logging.INFO)
     return path
 
 

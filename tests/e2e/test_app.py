@@ -6,6 +6,7 @@ app runs with its own config, data and cache folders, against the simulated node
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -21,8 +22,9 @@ from typing import Any
 
 import pytest
 from desktop_session import DesktopSession, png_size, scaled, wait_until
+from file_keyring import KEYRING_FILE_VARIABLE, stored_entries
 
-from obnotify import APP_ID
+from obnotify import APP_ID, APP_NAME
 from obnotify.core.decode import decode_frame
 from obnotify.core.events import Profile, ProfileReply
 from obnotify.core.render import RenderContext, render
@@ -39,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "resources" / "screenshots"
 BUYER = PEERS["dmitri"].peer_id
 ALICE = PEERS["alice"]
+XDG_FOLDERS = ("CONFIG", "DATA", "CACHE", "STATE")
 SHORT_ID = re.compile(r"Qm[1-9A-HJ-NP-Za-km-z]{6}…[1-9A-HJ-NP-Za-km-z]{5}")
 
 
@@ -343,6 +346,121 @@ def test_a_refused_password_is_asked_for_without_blocking(
         assert "s3cret-pw" not in desktop.output_of(proc)
 
 
+SECRET_PASSWORD = "pw-7f3a-unique-secret"
+
+
+def _secret_forms(user: str, password: str) -> dict[str, bytes]:
+    """The password as it could land in a file: as typed, as the Authorization header's token,
+    and as UTF-16 (Qt's own strings)."""
+    return {
+        "plain": password.encode(),
+        "basic-auth token": base64.b64encode(f"{user}:{password}".encode()),
+        "UTF-16": password.encode("utf-16-le"),
+    }
+
+
+def _files_holding(roots: list[Path], forms: dict[str, bytes]) -> tuple[list[str], int]:
+    """Every file under ``roots`` that holds one of ``forms`` (as "path: form"), and how many
+    files were read."""
+    found: list[str] = []
+    read = 0
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_symlink() or not path.is_file():
+                continue
+            data = path.read_bytes()
+            read += 1
+            found += [f"{path}: {name}" for name, form in forms.items() if form in data]
+    return found, read
+
+
+def test_a_typed_password_goes_to_the_keyring_and_into_no_file(
+    fresh_desktop: DesktopSession, tmp_path: Path
+) -> None:
+    """The password typed in the refusal dialog is in the keyring after a run, and in no file
+    the app wrote under its home and XDG folders (settings, history, thumbnails, log).
+
+    The app runs with its debug log on, the most it ever writes (a user may be asked for that
+    log in a bug report). The keyring is `file_keyring.FileKeyring`, whose one file is outside
+    every folder scanned, so nothing needs excluding from the scan.
+    """
+    desktop = fresh_desktop
+    user = "u"
+    home, runtime = tmp_path / "home", tmp_path / "runtime"
+    home.mkdir()
+    runtime.mkdir(mode=0o700)
+    keyring_file = tmp_path / "keyring" / "entries.json"
+    keyring_file.parent.mkdir()
+    env = _app_env(tmp_path)
+    settings = Path(env["XDG_CONFIG_HOME"]) / "obnotify" / "config.toml"
+    with ThreadedSimNode(
+        auth="basic", username=user, password=SECRET_PASSWORD, wallet_interval=None
+    ) as node:
+        settings.write_text(
+            settings.read_text(encoding="utf-8")
+            + f'[[node]]\nname = "Shop"\nurl = "{node.url}"\nuser = "{user}"\n',
+            encoding="utf-8",
+        )
+        env |= {
+            "HOME": str(home),
+            "XDG_RUNTIME_DIR": str(runtime),
+            "OBNOTIFY_DEBUG": "1",
+            "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
+            KEYRING_FILE_VARIABLE: str(keyring_file),
+            "PYTHONPATH": os.pathsep.join(
+                part for part in (str(ROOT / "tests"), desktop.env.get("PYTHONPATH")) if part
+            ),
+        }
+        proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
+        icon = wait_until(
+            lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc), 30, message="icon"
+        )[0]
+        dialog = wait_until(
+            lambda: _alive(desktop, proc) and _visible_windows(desktop, proc.pid, "^obnotify$"),
+            20,
+            message="the password dialog",
+        )
+        desktop.run(["xdotool", "windowfocus", "--sync", str(dialog[0])])
+        desktop.run(["xdotool", "type", "--delay", "20", SECRET_PASSWORD])
+        desktop.run(["xdotool", "key", "Return"])
+        node.wait_until(
+            lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
+        )
+        kept = wait_until(
+            lambda: _alive(desktop, proc) and stored_entries(keyring_file),
+            10,
+            message="the accepted password in the keyring",
+        )
+        assert kept == {APP_NAME: {f"{user}@{node.url}": SECRET_PASSWORD}}
+
+        picture = node.add_image(draw_picture("brass lamp", 96))
+        node.notify(
+            node.frames.order(
+                buyer_id=BUYER,
+                buyer_handle="ann",
+                title="Brass lamp",
+                price=5,
+                thumbnail={"tiny": picture, "small": picture},
+            )
+        )
+        toast = _wait_toast(desktop, proc, "New order from @ann")
+        assert _thumbnail_is(toast["icon_path"], picture)
+        _quit_from_tray_menu(desktop, proc, icon)
+    output = desktop.output_of(proc)
+    assert proc.returncode == 0, output[-4000:]
+
+    forms = _secret_forms(user, SECRET_PASSWORD)
+    log_file = Path(env["XDG_STATE_HOME"]) / "obnotify" / "log" / "obnotify.log"
+    assert "DEBUG" in log_file.read_text(encoding="utf-8"), "the debug log was written"
+    assert f'user = "{user}"' in settings.read_text(encoding="utf-8")
+    assert list((tmp_path / "data").rglob("*.sqlite3")), "the history was written"
+    roots = [home, runtime, *(Path(env[f"XDG_{name}_HOME"]) for name in XDG_FOLDERS)]
+    found, read = _files_holding(roots, forms)
+    assert not found, f"the password is in files the app wrote: {found}"
+    assert read >= 4, "settings, log, history and thumbnail at least"
+    assert SECRET_PASSWORD not in output and forms["basic-auth token"].decode() not in output
+
+
 @pytest.mark.parametrize(
     ("args", "config", "says"),
     [
@@ -438,6 +556,22 @@ def _rows(tmp_path: Path) -> int:
         return int(db.execute("SELECT count(*) FROM history").fetchone()[0])
 
 
+def _quit_from_tray_menu(desktop: DesktopSession, proc: subprocess.Popen[bytes], icon: int) -> None:
+    """Quit as a user does: open the tray icon's context menu and pick its last entry, Quit
+    (Up wraps to it); again if the menu was not up yet when the keys came."""
+
+    def quit_from_menu() -> bool:
+        desktop.run(["xdotool", "mousemove", "--window", str(icon), "4", "4", "click", "3"])
+        desktop.run(["xdotool", "key", "--delay", "300", "Up", "Return"])
+        try:
+            proc.wait(timeout=scaled(3))
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+    wait_until(quit_from_menu, 30, message="obnotify to quit from its tray menu")
+
+
 def test_quit_from_the_tray_menu_closes_everything(
     fresh_desktop: DesktopSession, tmp_path: Path
 ) -> None:
@@ -456,18 +590,7 @@ def test_quit_from_the_tray_menu_closes_everything(
             lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
         )
 
-        def quit_from_menu() -> bool:
-            """Open the context menu and pick its last entry, Quit (Up wraps to it); again
-            if the menu was not up yet when the keys came."""
-            desktop.run(["xdotool", "mousemove", "--window", str(icon), "4", "4", "click", "3"])
-            desktop.run(["xdotool", "key", "--delay", "300", "Up", "Return"])
-            try:
-                proc.wait(timeout=scaled(3))
-            except subprocess.TimeoutExpired:
-                return False
-            return True
-
-        wait_until(quit_from_menu, 30, message="obnotify to quit from its tray menu")
+        _quit_from_tray_menu(desktop, proc, icon)
         status = proc.returncode
         output = desktop.output_of(proc)
         assert status == 0, output[-4000:]
