@@ -19,10 +19,17 @@ What is kept here, and why here:
   :data:`FOLLOW_UP_EVERY` while a flood lasts). A burst that follows soon
   after another waits a whole window from the last summary, so a flood that
   stutters still shows at most the limit and one summary per window.
+- Toasts about one order that say one thing fold per node (:mod:`obnotify.core.folds`):
+  an order and its payment become one toast for the sale, repeated dispute
+  warnings the newest. A toast that may fold, once it is due to go out on its
+  own, waits up to :data:`~obnotify.core.folds.FOLD_WAIT` for its partner; the
+  partner joins it without a toast or a place in the burst window of its own.
+  A payment that comes after its order's toast went out gets its own toast: a
+  shown toast cannot be changed on every desktop.
 - Every row id handed in comes out once in a :class:`Delivered`: at once when
   nothing is to be shown (no toast, muted, paused), else once the toast that
-  carries it (its own, or a summary) was shown. A toast that could not be shown
-  delivers nothing, so its rows stay pending for the next start.
+  carries it (its own, a fold's, or a summary) was shown. A toast that could not
+  be shown delivers nothing, so its rows stay pending for the next start.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final, Generic, TypeAlias, TypeVar
 
+from obnotify.core.folds import FOLD_WAIT, Fold, FoldKey, Held, Piece
 from obnotify.core.policy import NotificationSettings, Source, hushed, silenced, styled
 from obnotify.core.render import Category, Toast, Urgency, away_summary, burst_summary
 
@@ -177,8 +185,8 @@ class _CatchUp:
 
 
 @dataclass
-class _Lane:
-    """One node's state: its recent toasts, its burst, its catch-up."""
+class _Lane(Generic[P]):
+    """One node's state: its recent toasts, its burst, its catch-up, its folds."""
 
     recent: deque[float] = field(default_factory=deque)
     """Monotonic times of the toasts shown within the burst window, summaries included."""
@@ -186,6 +194,8 @@ class _Lane:
     last_summary: float | None = None
     """When this node's last burst summary went out."""
     catch_up: _CatchUp = field(default_factory=_CatchUp)
+    held: dict[FoldKey, Held[P]] = field(default_factory=dict)
+    """Toasts waiting for the rest of their fold, oldest first."""
 
 
 class Dispatcher(Generic[P]):
@@ -203,7 +213,7 @@ class Dispatcher(Generic[P]):
     def __init__(self, settings: NotificationSettings, clock: Clock) -> None:
         self.settings = settings
         self._clock = clock
-        self._lanes: dict[str, _Lane] = {}
+        self._lanes: dict[str, _Lane[P]] = {}
         self._tickets: dict[int, tuple[str, tuple[int, ...]]] = {}
         """Toasts told to show and not yet reported: their node and the rows they carry."""
         self._next_ticket = 1
@@ -219,29 +229,41 @@ class Dispatcher(Generic[P]):
         category: Category,
         source: Source,
         payload: P | None = None,
+        fold: Fold | None = None,
     ) -> list[Output[P]]:
-        """A new event of ``node``, recorded as ``rowid``, with the toast it would make (if any)."""
+        """A new event of ``node``, recorded as ``rowid``, with the toast it would make (if any).
+
+        ``fold`` (from :func:`obnotify.core.folds.fold_of`) says which other
+        events of the node it may share one toast with.
+        """
         now = self._clock()
         out = self._advance(now)
         lane = self._lane(node)
         if source is Source.CATCH_UP:
             lane.catch_up.seen += 1
             lane.catch_up.last_seen = now.mono
-        if toast is not None:
-            toast = styled(self.settings, toast, category)
+        held = lane.held.get(fold.key) if fold is not None else None
         if toast is None or silenced(
             self.settings, toast, category, source, now=now.wall, paused_until=self._paused_until
         ):
             out.append(Delivered(node, (rowid,)))
+        elif (
+            fold is not None
+            and held is not None
+            and held.join(rowid, Piece(toast, category, fold, payload))
+        ):
+            if held.complete:
+                del lane.held[fold.key]
+                out.extend(self._release(node, held, now))
         elif source is Source.CATCH_UP:
             catch_up = lane.catch_up
             if catch_up.shown < self.settings.catch_up_single:
                 catch_up.shown += 1
-                out.append(self._show(node, toast, (rowid,), payload))
+                out.extend(self._single(node, lane, rowid, toast, category, payload, fold, now))
             else:
                 catch_up.held.add(rowid, toast, category)
         else:
-            out.extend(self._live(node, lane, rowid, toast, category, payload, now.mono))
+            out.extend(self._live(node, lane, rowid, toast, category, payload, fold, now))
         if source is Source.CATCH_UP:
             out.extend(self._close_catch_up(node, lane, now, early=True))
         return out
@@ -299,6 +321,7 @@ class Dispatcher(Generic[P]):
             for due in (lane.burst.due() if lane.burst else None, lane.catch_up.due()):
                 if due is not None:
                     waits.append(due - now.mono)
+            waits.extend(held.due - now.mono for held in lane.held.values())
         return max(0.0, min(waits)) if waits else None
 
     @property
@@ -308,7 +331,7 @@ class Dispatcher(Generic[P]):
 
     # Rules -------------------------------------------------------------------------
 
-    def _lane(self, node: str) -> _Lane:
+    def _lane(self, node: str) -> _Lane[P]:
         lane = self._lanes.get(node)
         if lane is None:
             lane = self._lanes[node] = _Lane()
@@ -317,14 +340,16 @@ class Dispatcher(Generic[P]):
     def _live(
         self,
         node: str,
-        lane: _Lane,
+        lane: _Lane[P],
         rowid: int,
         toast: Toast,
         category: Category,
         payload: P | None,
-        mono: float,
+        fold: Fold | None,
+        now: Moment,
     ) -> list[Output[P]]:
         """A toast from the socket: at once while the window has room, else held for a summary."""
+        mono = now.mono
         burst = lane.burst
         if burst is not None and not burst.held.rowids and mono - burst.last_event >= BURST_QUIET:
             burst = lane.burst = None
@@ -332,7 +357,7 @@ class Dispatcher(Generic[P]):
             self._forget_old(lane, mono)
             if len(lane.recent) < self.settings.burst_limit:
                 lane.recent.append(mono)
-                return [self._show(node, toast, (rowid,), payload)]
+                return self._single(node, lane, rowid, toast, category, payload, fold, now)
             last = lane.last_summary
             not_before = mono if last is None else last + self.settings.burst_window
             burst = lane.burst = _Burst(first_held=mono, last_event=mono, not_before=not_before)
@@ -342,7 +367,37 @@ class Dispatcher(Generic[P]):
         burst.last_event = mono
         return []
 
-    def _forget_old(self, lane: _Lane, mono: float) -> None:
+    def _single(
+        self,
+        node: str,
+        lane: _Lane[P],
+        rowid: int,
+        toast: Toast,
+        category: Category,
+        payload: P | None,
+        fold: Fold | None,
+        now: Moment,
+    ) -> list[Output[P]]:
+        """A toast of its own: shown now, or, if it may fold, held for its partner first."""
+        if fold is None or fold.key in lane.held:
+            return [self._show(node, styled(self.settings, toast, category), (rowid,), payload)]
+        held: Held[P] = Held(due=now.mono + FOLD_WAIT)
+        held.join(rowid, Piece(toast, category, fold, payload))
+        lane.held[fold.key] = held
+        return []
+
+    def _release(self, node: str, held: Held[P], now: Moment) -> list[Output[P]]:
+        """The one toast of a fold, or its rows delivered at once if a pause begun meanwhile mutes it."""
+        piece = held.outcome()
+        rowids = tuple(held.rowids)
+        if hushed(
+            self.settings, piece.toast.urgency, now=now.wall, paused_until=self._paused_until
+        ):
+            return [Delivered(node, rowids)]
+        toast = styled(self.settings, piece.toast, piece.category)
+        return [self._show(node, toast, rowids, piece.payload)]
+
+    def _forget_old(self, lane: _Lane[P], mono: float) -> None:
         while lane.recent and mono - lane.recent[0] >= self.settings.burst_window:
             lane.recent.popleft()
 
@@ -365,10 +420,14 @@ class Dispatcher(Generic[P]):
                     burst.summaries += 1
                     burst.last_summary = lane.last_summary = now.mono
             out.extend(self._close_catch_up(node, lane, now, early=False))
+            for key, held in list(lane.held.items()):
+                if now.mono >= held.due:
+                    del lane.held[key]
+                    out.extend(self._release(node, held, now))
         return out
 
     def _close_catch_up(
-        self, node: str, lane: _Lane, now: Moment, *, early: bool
+        self, node: str, lane: _Lane[P], now: Moment, *, early: bool
     ) -> list[Output[P]]:
         """The away summary, once every reported event is in (``early``) or the wait is over."""
         catch_up = lane.catch_up

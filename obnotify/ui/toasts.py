@@ -17,6 +17,7 @@ from typing import Final, Protocol
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from obnotify.core.dispatch import Clock, Delivered, Dispatcher, Moment, Output, PauseChanged, Show
+from obnotify.core.folds import fold_of
 from obnotify.core.policy import NotificationSettings, hushed
 from obnotify.core.render import Urgency, category
 from obnotify.core.tray_state import pause_end_text
@@ -120,7 +121,13 @@ class ToastRouter(QObject):
     def new_event(self, node: str, new: NewEvent) -> None:
         self._carry_out(
             self.dispatcher.event(
-                node, new.row.rowid, new.toast, category(new.event), new.source, new
+                node,
+                new.row.rowid,
+                new.toast,
+                category(new.event),
+                new.source,
+                new,
+                fold_of(new.event),
             )
         )
 

@@ -26,7 +26,8 @@ from file_keyring import KEYRING_FILE_VARIABLE, stored_entries
 
 from obnotify import APP_ID, APP_NAME
 from obnotify.core.decode import decode_frame
-from obnotify.core.events import Profile, ProfileReply
+from obnotify.core.events import DecodeError, Profile, ProfileReply
+from obnotify.core.folds import FOLD_WAIT, Part, fold_of
 from obnotify.core.render import RenderContext, render
 from obnotify.demo import gojson
 from obnotify.demo.cid import cid_v0
@@ -42,6 +43,8 @@ SCREENSHOTS = ROOT / "resources" / "screenshots"
 BUYER = PEERS["dmitri"].peer_id
 ALICE = PEERS["alice"]
 XDG_FOLDERS = ("CONFIG", "DATA", "CACHE", "STATE")
+DEMO_DELAY = 0.3
+"""Seconds between the demo's events in the run that shows them all."""
 SHORT_ID = re.compile(r"Qm[1-9A-HJ-NP-Za-km-z]{6}…[1-9A-HJ-NP-Za-km-z]{5}")
 
 
@@ -92,11 +95,24 @@ def _masked(text: str) -> str:
 
 
 def _expected_scenario_toasts() -> list[tuple[str, str, str]]:
-    """(title, body with ids masked, image hash) of every scenario step that toasts."""
+    """(title, body with ids masked, image hash) of every scenario step that toasts.
+
+    A dispute warning that the next step repeats for its order, sooner than the
+    fold waits, is not shown: the newer one is.
+    """
     ctx = RenderContext(peers=_profiles())
+    events = [decode_frame(gojson.dumps(sanitize_value(step.frame))) for step in build_scenario()]
     expected = []
-    for step in build_scenario():
-        toast = render(decode_frame(gojson.dumps(sanitize_value(step.frame))), ctx)
+    for index, event in enumerate(events):
+        toast = render(event, ctx)
+        fold = fold_of(event) if not isinstance(event, DecodeError) else None
+        later = events[index + 1 : index + 1 + int(FOLD_WAIT / DEMO_DELAY)]
+        if (
+            fold is not None
+            and fold.part is Part.WARNING
+            and any(not isinstance(e, DecodeError) and fold_of(e) == fold for e in later)
+        ):
+            continue
         if toast is not None:
             expected.append((_masked(toast.title), _masked(toast.body), toast.image))
     return expected
@@ -114,7 +130,7 @@ def test_every_scenario_event_reaches_dunst(
     desktop = fresh_desktop
     expected = _expected_scenario_toasts()
     started = time.monotonic()
-    proc = _launch(desktop, tmp_path, "--demo", "--demo-delay", "0.3")
+    proc = _launch(desktop, tmp_path, "--demo", "--demo-delay", str(DEMO_DELAY))
     clients = wait_until(
         lambda: _alive(desktop, proc) and desktop.tray_clients(), 30, message="tray icon"
     )

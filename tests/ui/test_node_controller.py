@@ -17,6 +17,7 @@ from typing import TypeVar
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from obnotify.core.backoff import Backoff
 from obnotify.core.connection import ConnState
 from obnotify.core.decode import decode_frame
 from obnotify.core.dispatch import SUMMARY_DELAY, Moment
@@ -24,6 +25,7 @@ from obnotify.core.events import Event
 from obnotify.core.policy import NotificationSettings, Source
 from obnotify.core.render import describe, render
 from obnotify.core.tray_state import TrayState
+from obnotify.demo.node import SimNode
 from obnotify.desktop.notifier import RecordingNotifier
 from obnotify.node.config import make_config
 from obnotify.node.session import NewEvent, NodeSession
@@ -460,3 +462,65 @@ def test_a_node_down_for_minutes_says_so_once_and_once_more_when_back(
         node.controller.stop()
 
     in_loop(qapp, body)
+
+
+class CatchingUp(NodeController):
+    """The real controller, also noting when its node's catch-up is done."""
+
+    caught_up = False
+
+    def on_catch_up_done(self, missed: int) -> None:
+        self.caught_up = True
+        super().on_catch_up_done(missed)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    """The node sends the order and the wallet frame of its payment: the user sees one toast."""
+    desk = Desk()
+    store = Store(tmp_path / "shop.sqlite3")
+    window = MainWindow(store, node_name="shop")
+    order_id = "QmbMY8sGFeZ4cF9LGFmDRgT6Ao3sVRtGcYW5vuJ9ckWFAZ"
+
+    async def body() -> None:
+        # On the app's own loop: a node on a thread of its own could let that thread
+        # collect Qt objects of earlier tests.
+        sim = SimNode(wallet_interval=None)
+        await sim.start()
+        session = Session(
+            make_config(sim.url, name="shop"),
+            store,
+            link_options={"backoff": Backoff(initial=0.05, maximum=0.3)},
+        )
+        controller = CatchingUp(session, window, None, desk.notifier, desk.router)
+        session.listener = controller
+        controller.start()
+        task = asyncio.create_task(session.run())
+        await until(lambda: controller.caught_up, "the first catch-up")
+        await sim.notify(
+            sim.frames.order(
+                buyer_id=PEER, buyer_handle="ann", title="Mug", price=5000, order_id=order_id
+            )
+        )
+        await sim.deliver(sim.frames.wallet(code="BTC", value=5000, memo="Mug", order_id=order_id))
+        await until(lambda: len(session.delivered) == 2, "both rows delivered")
+        [shown] = desk.notifier.shown
+        assert shown.toast.title == "New order from @ann"
+        assert shown.toast.body == (
+            "Mug is paid: 0.00005 BTC received (unconfirmed). Fulfil it from your sales."
+        )
+        assert not desk.router.timer.isActive(), "nothing left waiting"
+        await until(lambda: store.pending_rows() == [], "the store has both delivered")
+        assert store.count() == 2
+        shown.on_clicked()
+        assert window.isVisible(), "a click opens the order"
+        window.hide()
+        controller.stop()
+        session.stop()
+        await asyncio.wait_for(task, 10)
+        await sim.stop()
+
+    in_loop(qapp, body)
+    store.close()
