@@ -481,7 +481,7 @@ def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
     """The node sends the order and the wallet frame of its payment: the user sees one toast."""
     desk = Desk()
     store = Store(tmp_path / "shop.sqlite3")
-    window = MainWindow(store, node_name="shop")
+    window = SharedWindow([store], ["shop"]).ports[0]
     order_id = "QmbMY8sGFeZ4cF9LGFmDRgT6Ao3sVRtGcYW5vuJ9ckWFAZ"
 
     async def body() -> None:
