@@ -306,7 +306,7 @@ def window_connection(nodes: Sequence[NodeStatus]) -> tuple[ConnState, str]:
         return ConnState.STOPPED, ""
     worst = nodes[place]
     if worst.conn_state is ConnState.CONNECTED:
-        return ConnState.CONNECTED, f"all {len(nodes)} nodes" if len(nodes) > 1 else worst.detail
+        return ConnState.CONNECTED, f"{len(nodes)} nodes" if len(nodes) > 1 else worst.detail
     flat = " ".join(worst.detail.split())
     name = _clip(worst.name, 30)
     return worst.conn_state, f"{name}: {flat}" if flat else name

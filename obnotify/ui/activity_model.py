@@ -22,13 +22,14 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont, QIcon
 
 from obnotify.core.render import Category
 from obnotify.ui.history import HistoryRowLike, HistorySource, row_category
 from obnotify.ui.icons import category_icon
 from obnotify.ui.plain import tooltip_html
 from obnotify.ui.relative_time import relative_time
+from obnotify.ui.tray_icons import node_marker
 
 __all__ = ["ROW_ROLE", "ActivityModel", "Column"]
 
@@ -36,6 +37,7 @@ ROW_ROLE: Final = Qt.ItemDataRole.UserRole
 """The role under which every cell returns its whole row (a ``HistoryRow``)."""
 
 PAGE_SIZE: Final = 200
+NODE_MARKER_SIZE: Final = 12
 DISPLAY_LIMIT: Final = 300
 """Characters of a body put in a cell; the tooltip and the detail pane show all of it."""
 
@@ -112,7 +114,7 @@ class ActivityModel(QAbstractTableModel):
         super().__init__(parent)
         self._store = store
         self._node_of = node_of
-        self._node_labels: tuple[tuple[str, QColor], ...] = ()
+        self._node_labels: tuple[tuple[str, QIcon], ...] = ()
         self._now = now
         self._page_size = page_size
         self._rows: list[HistoryRowLike] = []
@@ -227,7 +229,9 @@ class ActivityModel(QAbstractTableModel):
 
     def set_node_labels(self, labels: Sequence[tuple[str, str]]) -> None:
         """Each node's name and colour (hex), by place, for the node column."""
-        self._node_labels = tuple((name, QColor(colour)) for name, colour in labels)
+        self._node_labels = tuple(
+            (name, node_marker(colour, NODE_MARKER_SIZE)) for name, colour in labels
+        )
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, Column.NODE),
@@ -370,7 +374,7 @@ class ActivityModel(QAbstractTableModel):
                 self._rows.append(row)
                 self._rowids.add(row.rowid)
 
-    def _label(self, row: HistoryRowLike) -> tuple[str, QColor] | None:
+    def _label(self, row: HistoryRowLike) -> tuple[str, QIcon] | None:
         place = self.node_of(row)
         return self._node_labels[place] if 0 <= place < len(self._node_labels) else None
 

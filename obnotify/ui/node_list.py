@@ -21,6 +21,7 @@ __all__ = ["ALL_NODES", "NodeList"]
 ALL_NODES: Final = "All nodes"
 DOT_SIZE: Final = 12
 LIST_WIDTH: Final = 168
+ITEM_SPACING: Final = 3
 NAME_LIMIT: Final = 28
 _PLACE_ROLE: Final = Qt.ItemDataRole.UserRole
 
@@ -44,6 +45,7 @@ class NodeList(QListWidget):
         self.setFixedWidth(LIST_WIDTH)
         self.setIconSize(QSize(DOT_SIZE, DOT_SIZE))
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setSpacing(ITEM_SPACING)
         self._names: list[str] = []
         self._unread: list[int] = []
         self.currentRowChanged.connect(self.on_current_row_changed)

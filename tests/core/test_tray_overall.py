@@ -107,7 +107,7 @@ def test_the_window_for_every_node_names_the_node_that_needs_the_user() -> None:
         "Home <b>node</b>: connection refused",
     ), "plain text: the window's label never reads markup"
     both = [node("Shop", ConnState.CONNECTED), node("Home", ConnState.CONNECTED)]
-    assert window_connection(both) == (ConnState.CONNECTED, "all 2 nodes")
+    assert window_connection(both) == (ConnState.CONNECTED, "2 nodes")
     assert window_connection([]) == (ConnState.STOPPED, "")
     assert worst_node([]) is None
 

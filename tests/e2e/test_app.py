@@ -28,6 +28,7 @@ from obnotify import APP_ID, APP_NAME
 from obnotify.core.decode import decode_frame
 from obnotify.core.events import DecodeError, Profile, ProfileReply
 from obnotify.core.folds import FOLD_WAIT, Part, fold_of
+from obnotify.core.node_colours import colour_for
 from obnotify.core.render import RenderContext, render
 from obnotify.demo import gojson
 from obnotify.demo.cid import cid_v0
@@ -275,12 +276,26 @@ def _jpeg() -> bytes:
     return draw_picture("walnut chess set", 240, "W")
 
 
-def test_two_nodes_from_the_settings_file(fresh_desktop: DesktopSession, tmp_path: Path) -> None:
+def _has_colour(png: Path, colour: str, tolerance: int = 24) -> bool:
+    """Whether a screenshot holds a pixel of this colour (hex), give or take antialiasing."""
+    from PIL import Image
+
+    want = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    with Image.open(png) as image:
+        pixels = image.convert("RGB").getdata()
+        return any(all(abs(p[i] - want[i]) <= tolerance for i in range(3)) for p in pixels)
+
+
+def test_two_nodes_from_the_settings_file(
+    fresh_desktop: DesktopSession, tmp_path: Path, artifacts_dir: Path
+) -> None:
     desktop = fresh_desktop
     with (
         ThreadedSimNode(wallet_interval=None) as shop,
         ThreadedSimNode(wallet_interval=None) as home,
     ):
+        shop.set_balance("BTC", 265_700, 1_000, 870_123)
+        home.set_balance("BTC", 100_000, 0, 870_123)
         env = _app_env(tmp_path)
         config = Path(env["XDG_CONFIG_HOME"]) / "obnotify" / "config.toml"
         config.write_text(
@@ -308,6 +323,21 @@ def test_two_nodes_from_the_settings_file(fresh_desktop: DesktopSession, tmp_pat
         _wait_toast(desktop, proc, "Shop · New order from @ann")
         _wait_toast(desktop, proc, "Home · New follower")
         assert len(_tray_icon_of(desktop, proc)) == 1, "still one tray icon"
+
+        # One window for both: the node list, and rows in each node's colour.
+        icon = _tray_icon_of(desktop, proc)[0]
+        desktop.run(["xdotool", "mousemove", "--window", str(icon), "8", "8", "click", "1"])
+        window = wait_until(
+            lambda: _alive(desktop, proc) and desktop.find_windows("obnotify — All nodes"),
+            10,
+            message="the window of every node",
+        )
+        assert len(desktop.find_windows("obnotify —")) == 1, "one window, not one per node"
+        shot = desktop.screenshot(artifacts_dir / "window-two-nodes.png", window[0])
+        for colour in (colour_for(0), colour_for(1)):
+            assert _has_colour(shot, colour), f"no {colour} on screen: the node is not told apart"
+        if os.environ.get("OBNOTIFY_UPDATE_SCREENSHOTS"):
+            shutil.copy(shot, ROOT / "docs" / "screenshots" / "window-two-nodes.png")
 
 
 def test_a_refused_password_is_asked_for_without_blocking(

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -96,8 +95,8 @@ def test_every_node_in_one_list_and_each_node_on_its_own(
     assert window.model.rowCount() == 2 * len(shop_ids)
     assert not window.view.isColumnHidden(Column.NODE)
     assert texts(window, Column.NODE)[:4] == [SHOP, HOME, SHOP, HOME]
-    swatch = window.model.index(1, Column.NODE).data(1)
-    assert isinstance(swatch, QColor) and swatch.name() == colour_for(1)
+    marker = window.model.index(1, Column.NODE).data(1).pixmap(12, 12).toImage()
+    assert marker.pixelColor(6, 6).name() == colour_for(1), "the node's colour beside its name"
 
     window.node_list.pick(1)
     assert window.windowTitle() == f"obnotify — {HOME}"
