@@ -389,6 +389,7 @@ class _Room:
         """The guide's window once opened; closing it only hides it."""
 
     def show_help(self) -> None:
+        """One help window for the run: asking again brings it forward."""
         from obnotify.ui.help import show_help
 
         self._help = show_help(self._help)
