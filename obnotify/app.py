@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from obnotify.node.config import NodeConfig
     from obnotify.node.factory import NodeParts
     from obnotify.settings import NodeEntry, Settings
+    from obnotify.ui.help import HelpWindow
     from obnotify.ui.node_controller import NodeController
     from obnotify.ui.settings_window import SettingsWindow
     from obnotify.ui.toasts import ToastRouter
@@ -298,6 +299,7 @@ async def _watch_nodes(
                 toasts.dispatcher.settings = new.notifications
                 if new.start_at_login != settings.start_at_login:
                     room.set_autostart(new.start_at_login)
+                room.set_tray_style(new.tray_style)
                 reopen = not (options.demo or options.node) and (
                     new.enabled_nodes != settings.enabled_nodes
                     or new.history_limit != settings.history_limit
@@ -383,6 +385,19 @@ class _Room:
         self._board: TrayBoard | None = None
         """The one tray icon of every node; it stays while the nodes are opened again,
         and with no node enabled it keeps the settings in reach."""
+        self._help: HelpWindow | None = None
+        """The guide's window once opened; closing it only hides it."""
+
+    def show_help(self) -> None:
+        """One help window for the run: asking again brings it forward."""
+        from obnotify.ui.help import show_help
+
+        self._help = show_help(self._help)
+
+    def set_tray_style(self, style: str) -> None:
+        """Draw the tray icon as the settings' ``tray_style`` says."""
+        if self._board is not None:
+            self._board.tray.set_style(style)
 
     def show_about(self) -> None:
         import platformdirs
@@ -424,6 +439,7 @@ class _Room:
 
         if tray_available and self._board is None:
             self._board = self._make_board(first_tray)
+        self.set_tray_style(settings.tray_style)
         connection = self.options.connection
         data_dir = connection.data_path()
         if self.options.demo and not connection.data_dir:
@@ -487,6 +503,7 @@ class _Room:
         tray.quit_requested.connect(self.quit_event.set)
         tray.settings_requested.connect(self.settings_window.show)
         tray.about_requested.connect(self.show_about)
+        tray.help_requested.connect(self.show_help)
         tray.set_autostart(autostart.supported(), autostart.is_enabled())
         tray.autostart_toggled.connect(autostart.set_enabled)
         return board

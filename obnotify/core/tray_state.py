@@ -19,6 +19,7 @@ __all__ = [
     "NodeStatus",
     "PauseChoice",
     "TrayState",
+    "TrayStyle",
     "connection_text",
     "derive_tray_state",
     "next_attempt_text",
@@ -45,6 +46,20 @@ class TrayState(enum.StrEnum):
     AUTH_FAILED = "auth-failed"
     TLS_FAILED = "tls-failed"
     PAUSED = "paused"
+
+
+class TrayStyle(enum.StrEnum):
+    """How the tray icon is drawn; the values are those of the settings' ``tray_style``.
+
+    Monochrome icons suit panels whose other icons are monochrome. They tell the
+    states apart by shape alone, as the coloured ones already do besides colour.
+    """
+
+    COLOUR = "colour"
+    MONO_LIGHT = "mono-light"
+    """A dark glyph, for a light panel."""
+    MONO_DARK = "mono-dark"
+    """A light glyph, for a dark panel."""
 
 
 class PauseChoice(enum.StrEnum):

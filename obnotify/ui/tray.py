@@ -3,6 +3,7 @@
 No decision is made here: the state comes from ``overall_state``, the pause
 deadline from ``pause_deadline``, and every menu entry only emits a signal.
 One icon serves every node; with more than one, the menu has a submenu per node.
+The icon is drawn in the style the settings name (coloured or monochrome).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from obnotify.core.tray_state import PauseChoice, TrayState, pause_deadline
+from obnotify.core.tray_state import PauseChoice, TrayState, TrayStyle, pause_deadline
 from obnotify.ui.tray_icons import node_marker, tray_icon
 
 __all__ = ["Tray"]
@@ -48,6 +49,8 @@ class Tray(QObject):
     """Reconnect the node at this place in the menu."""
     settings_requested = Signal()
     """Open the settings window: nodes, notifications, general."""
+    help_requested = Signal()
+    """Show the guide (the README) in a window of its own."""
     about_requested = Signal()
     autostart_toggled = Signal(bool)
     """The user turned "Start at login" on or off."""
@@ -63,6 +66,7 @@ class Tray(QObject):
         self._now = now
         self._state = TrayState.CONNECTING
         self._unread = 0
+        self._style = TrayStyle.COLOUR
         self.icon = QSystemTrayIcon(parent=self)
         """The platform tray icon this wraps."""
         self.menu = QMenu()
@@ -94,6 +98,7 @@ class Tray(QObject):
         self.reconnect_action = self._action("Reconnect", self.reconnect_requested.emit)
         self.menu.addSeparator()
         self.settings_action = self._action("Settings…", self.settings_requested.emit)
+        self.help_action = self._action("Help", self.help_requested.emit)
         self.about_action = self._action("About obnotify", self.about_requested.emit)
         self.autostart_action = QAction("Start at login", self)
         """Checkable; hidden where the platform has no autostart the app can set."""
@@ -120,6 +125,10 @@ class Tray(QObject):
     def unread(self) -> int:
         return self._unread
 
+    @property
+    def style(self) -> TrayStyle:
+        return self._style
+
     def show(self) -> None:
         self.icon.show()
 
@@ -130,9 +139,19 @@ class Tray(QObject):
         """Show a state, its tooltip (from ``tray_state.overall_tooltip``) and the unread badge."""
         self._state = state
         self._unread = max(0, unread)
-        self.icon.setIcon(tray_icon(state, self._unread))
+        self.icon.setIcon(tray_icon(state, self._unread, self._style))
         self.icon.setToolTip(tooltip)
         self.mark_all_read_action.setEnabled(self._unread > 0)
+
+    def set_style(self, style: str) -> None:
+        """Draw the icon as the settings' ``tray_style`` says, from now on and at once.
+
+        Args:
+            style: ``"colour"``, ``"mono-light"`` or ``"mono-dark"`` (a :class:`TrayStyle`);
+                the settings have checked it already, so anything else is a bug and raises.
+        """
+        self._style = TrayStyle(style)
+        self.icon.setIcon(tray_icon(self._state, self._unread, self._style))
 
     def set_nodes(self, nodes: Sequence[tuple[str, str]]) -> None:
         """List the nodes, each as (colour, "name: state"), once there is more than one.

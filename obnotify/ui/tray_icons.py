@@ -1,9 +1,14 @@
-"""The tray's icons: one per tray state from the shipped files, with the unread badge drawn on,
+"""The tray's icons: one per tray state and style from the shipped files, with the unread badge,
 and the coloured disc that tells the nodes apart in its menu and in the window.
 
 Apart from :mod:`obnotify.ui.icons` because the tray is shown before anything
 else is loaded: this module needs nothing of the core but the tray states.
 Loading waits for the first call, since a QIcon needs a QGuiApplication.
+
+The coloured icons are drawn by Qt's SVG icon engine at any size. The
+monochrome ones come from one file per state drawn in ``currentColor``; the
+glyph colour of the style is written into it and it is rendered at the tray's
+sizes, as the badged icons are.
 """
 
 from __future__ import annotations
@@ -14,15 +19,26 @@ from typing import Final
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
 
-from obnotify.core.tray_state import TrayState
+from obnotify.core.tray_state import TrayState, TrayStyle
 from obnotify.resources import icon_path
 
-__all__ = ["TRAY_ICON_FILES", "badge_text", "node_marker", "tray_icon"]
+__all__ = ["MONO_ICON_FILES", "TRAY_ICON_FILES", "badge_text", "node_marker", "tray_icon"]
 
 TRAY_ICON_FILES: Final[dict[TrayState, str]] = {
     state: f"tray-{state.value}.svg" for state in TrayState
 }
-"""The icon file of each tray state."""
+"""The coloured icon file of each tray state."""
+
+MONO_ICON_FILES: Final[dict[TrayState, str]] = {
+    state: f"tray-mono-{state.value}.svg" for state in TrayState
+}
+"""The monochrome icon file of each tray state, drawn in ``currentColor``."""
+
+GLYPH_COLOURS: Final[dict[TrayStyle, str]] = {
+    TrayStyle.MONO_LIGHT: "#202020",
+    TrayStyle.MONO_DARK: "#f0f0f0",
+}
+"""The one colour of each monochrome style: pure greys, near the panels' own text colours."""
 
 TRAY_SIZES: Final = (16, 22, 24, 32, 48, 64)
 """Sizes rendered for the tray; hosts pick the nearest."""
@@ -34,9 +50,33 @@ BADGE_COLOUR: Final = QColor("#e8590c")
 BADGE_LIMIT: Final = 99
 
 
+def _rendered(svg: bytes, size: int, ratio: float) -> QPixmap:
+    """An SVG drawn at ``size`` logical pixels for a screen of ``ratio``."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtGui import QImageReader
+
+    buffer = QBuffer()
+    buffer.setData(QByteArray(svg))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer, b"svg")
+    side = round(size * ratio)
+    reader.setScaledSize(QSize(side, side))
+    pixmap = QPixmap.fromImage(reader.read())
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
+
+
 @cache
-def _tray_base(state: TrayState) -> QIcon:
-    return QIcon(str(icon_path(TRAY_ICON_FILES[state])))
+def _tray_base(state: TrayState, style: TrayStyle = TrayStyle.COLOUR) -> QIcon:
+    if style is TrayStyle.COLOUR:
+        return QIcon(str(icon_path(TRAY_ICON_FILES[state])))
+    template = icon_path(MONO_ICON_FILES[state]).read_bytes()
+    svg = template.replace(b"currentColor", GLYPH_COLOURS[style].encode("ascii"))
+    icon = QIcon()
+    for size in TRAY_SIZES:
+        for ratio in TRAY_RATIOS:
+            icon.addPixmap(_rendered(svg, size, ratio))
+    return icon
 
 
 def badge_text(unread: int) -> str:
@@ -77,23 +117,30 @@ def _badged(base: QIcon, size: int, text: str, ratio: float = 1.0) -> QPixmap:
     return pixmap
 
 
-@cache
-def tray_icon(state: TrayState, unread: int = 0) -> QIcon:
-    """The tray icon of a state, with the unread count drawn on it when there is one.
+def tray_icon(state: TrayState, unread: int = 0, style: str = TrayStyle.COLOUR) -> QIcon:
+    """The tray icon of a state in a style, with the unread count drawn on it when there is one.
 
-    Cached per (state, count): a tray that flips between a few counts draws
-    each once. Counts above 99 share the ``99+`` badge.
+    Cached per (state, count, style): a tray that flips between a few counts
+    draws each once. Counts above 99 share the ``99+`` badge. The badge keeps
+    its colour in every style: it is the one thing on the icon that asks to be read.
+
+    Args:
+        state: What the icon shows.
+        unread: The count on the badge; none at 0.
+        style: A :class:`TrayStyle` or its value; anything else raises ValueError.
     """
-    base = _tray_base(state)
-    if unread <= 0:
+    return _tray_icon(state, max(0, min(unread, BADGE_LIMIT + 1)), TrayStyle(style))
+
+
+@cache
+def _tray_icon(state: TrayState, unread: int, style: TrayStyle) -> QIcon:
+    base = _tray_base(state, style)
+    if unread == 0:
         return base
-    capped = min(unread, BADGE_LIMIT + 1)
-    if capped != unread:
-        return tray_icon(state, capped)
     icon = QIcon()
     for size in TRAY_SIZES:
         for ratio in TRAY_RATIOS:
-            icon.addPixmap(_badged(base, size, badge_text(capped), ratio))
+            icon.addPixmap(_badged(base, size, badge_text(unread), ratio))
     return icon
 
 

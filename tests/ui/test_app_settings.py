@@ -52,7 +52,9 @@ def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
             await until(lambda: _asked_for_notifications(shop), "the first node watched")
             assert not _asked_for_notifications(home)
             tray.settings_requested.emit()
-            window = next(w for w in qapp.topLevelWidgets() if isinstance(w, SettingsWindow))
+            window = next(
+                w for w in qapp.topLevelWidgets() if isinstance(w, SettingsWindow) and w.isVisible()
+            )
             editor = window.edit_node(new=True)
             assert editor is not None
             editor.name.setText("Home")

@@ -37,6 +37,7 @@ def test_menu_entries_emit_their_signals(qtbot: QtBot) -> None:
         (tray.mark_all_read_action, tray.mark_all_read_requested),
         (tray.reconnect_action, tray.reconnect_requested),
         (tray.settings_action, tray.settings_requested),
+        (tray.help_action, tray.help_requested),
         (tray.about_action, tray.about_requested),
         (tray.quit_action, tray.quit_requested),
     ]
@@ -50,6 +51,7 @@ def test_menu_entries_emit_their_signals(qtbot: QtBot) -> None:
         "Pause notifications",
         "Reconnect",
         "Settings…",
+        "Help",
         "About obnotify",
         "Start at login",
         "Quit",

@@ -1,0 +1,67 @@
+"""The running app draws the tray icon in the settings' style and opens Help from the menu."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from obnotify import app
+from obnotify.cli.options import AppOptions, ConnectionOptions
+from obnotify.core.tray_state import TrayStyle
+from obnotify.demo.threaded import ThreadedSimNode
+from obnotify.ui.help import HelpWindow
+from obnotify.ui.settings_window import SettingsWindow
+from obnotify.ui.tray import Tray
+
+from .loop import in_loop, until
+
+
+# A tray icon and raising a window are what the offscreen platform cannot do.
+@pytest.mark.qt_log_ignore(
+    r"systemTrayWindowChanged", r"does not support raise\(\)", r"propagateSizeHints"
+)
+def test_the_tray_style_applies_at_start_and_when_saved_and_help_opens(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    config = tmp_path / "config.toml"
+    with ThreadedSimNode(wallet_interval=None) as shop:
+        config.write_text(
+            f'[general]\ntray_style = "mono-dark"\n\n[[node]]\nname = "Shop"\nurl = "{shop.url}"\n',
+            encoding="utf-8",
+        )
+        options = AppOptions(
+            config=str(config), connection=ConnectionOptions(data_dir=str(tmp_path / "data"))
+        )
+        tray = Tray()
+        qapp.setQuitOnLastWindowClosed(False)
+
+        async def body() -> int:
+            quit_event = asyncio.Event()
+            run = asyncio.ensure_future(app._watch_nodes(qapp, options, tray, "", quit_event))
+            await until(lambda: tray.style is TrayStyle.MONO_DARK, "the style of the settings")
+            tray.help_requested.emit()
+            [help_window] = [w for w in qapp.topLevelWidgets() if isinstance(w, HelpWindow)]
+            assert help_window.isVisible()
+            help_window.close()
+            tray.settings_requested.emit()
+            window = next(
+                w for w in qapp.topLevelWidgets() if isinstance(w, SettingsWindow) and w.isVisible()
+            )
+            window.tray_style.setCurrentIndex(window.tray_style.findData("mono-light"))
+            assert window.save() is not None
+            await until(lambda: tray.style is TrayStyle.MONO_LIGHT, "the style just saved")
+            window.close()
+            tray.help_requested.emit()
+            again = [w for w in qapp.topLevelWidgets() if isinstance(w, HelpWindow)]
+            assert again == [help_window] and help_window.isVisible(), "one window, shown again"
+            help_window.close()
+            quit_event.set()
+            return await run
+
+        assert in_loop(qapp, body, timeout=30) == 0
+    assert 'tray_style = "mono-light"' in config.read_text(encoding="utf-8")

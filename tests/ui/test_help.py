@@ -1,0 +1,108 @@
+"""The Help window shows the README as the package carries it, and opens its links outside."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from pytestqt.qtbot import QtBot
+
+from obnotify.ui.help import (
+    GUIDE_FILE,
+    NO_GUIDE,
+    Guide,
+    HelpWindow,
+    link_target,
+    load_guide,
+    show_help,
+    without_pictures,
+)
+
+NOT_INSTALLED = "obnotify-not-installed-anywhere"
+
+
+def _first_heading(window: HelpWindow) -> tuple[str, int]:
+    block = window.browser.document().firstBlock()
+    return block.text(), block.blockFormat().headingLevel()
+
+
+def test_the_guide_is_the_installed_packages_description() -> None:
+    guide = load_guide()
+    assert guide is not None and guide.folder is None, "from the metadata, not a file"
+    [description] = importlib.metadata.metadata("obnotify").get_all("Description") or []
+    assert guide.text == description
+    assert guide.text.splitlines()[0] == "# obnotify"
+
+
+def test_without_the_package_the_readme_beside_it_is_read(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# A guide\n\nRead me.\n", encoding="utf-8")
+    assert load_guide(NOT_INSTALLED, readme) == Guide("# A guide\n\nRead me.\n", tmp_path)
+    assert load_guide(NOT_INSTALLED, tmp_path / "missing.md") is None
+    assert GUIDE_FILE.read_text(encoding="utf-8").startswith("# obnotify\n"), (
+        "the source tree's README, which the bundle copies to the same place"
+    )
+
+
+def test_the_window_shows_the_readme_from_either_source(qtbot: QtBot) -> None:
+    for guide in (load_guide(), load_guide(NOT_INSTALLED)):
+        window = HelpWindow(guide, open_url=lambda _url: None)
+        qtbot.addWidget(window)
+        assert _first_heading(window) == ("obnotify", 1)
+        text = window.browser.toPlainText()
+        assert "Install and run" in text
+        assert "The obnotify window with balances and recent activity" in text, "a picture's words"
+        assert window.windowTitle() == "obnotify help"
+        assert window.windowModality() is Qt.WindowModality.NonModal
+
+
+def test_with_no_guide_the_window_says_where_it_lives(qtbot: QtBot) -> None:
+    window = HelpWindow(None)
+    qtbot.addWidget(window)
+    assert _first_heading(window) == ("obnotify", 1)
+    assert "README.md" in window.browser.toPlainText()
+    assert NO_GUIDE.startswith("# obnotify\n")
+
+
+def test_pictures_become_their_descriptions() -> None:
+    markdown = "| ![The window](shots/window.png) | ![](a.png) |\nSee [the notes](notes.md)."
+    assert without_pictures(markdown) == "| *The window* |  |\nSee [the notes](notes.md)."
+
+
+def test_links_open_outside_the_app_where_they_lead_somewhere(tmp_path: Path) -> None:
+    (tmp_path / "packaging").mkdir()
+    notes = tmp_path / "packaging" / "README.md"
+    notes.write_text("# Packaging\n", encoding="utf-8")
+    web = QUrl("https://example.org/ob")
+    assert link_target(web, None) == web
+    assert link_target(QUrl("packaging/README.md"), tmp_path) == QUrl.fromLocalFile(str(notes))
+    assert link_target(QUrl("packaging/README.md"), None) is None, "no files beside the metadata"
+    assert link_target(QUrl("LICENSE"), tmp_path) is None, "a file that is not there"
+    assert link_target(QUrl("javascript:alert(1)"), tmp_path) is None
+
+
+def test_clicking_a_link_hands_it_to_the_desktop(qtbot: QtBot, tmp_path: Path) -> None:
+    (tmp_path / "LICENSE").write_text("MIT\n", encoding="utf-8")
+    opened: list[QUrl] = []
+    window = HelpWindow(
+        Guide("# Guide\n\n[site](https://example.org/) [LICENSE](LICENSE)\n", tmp_path),
+        open_url=opened.append,
+    )
+    qtbot.addWidget(window)
+    window.browser.anchorClicked.emit(QUrl("https://example.org/"))
+    window.browser.anchorClicked.emit(QUrl("LICENSE"))
+    window.browser.anchorClicked.emit(QUrl("docs/performance.md"))
+    assert opened == [QUrl("https://example.org/"), QUrl.fromLocalFile(str(tmp_path / "LICENSE"))]
+    assert window.browser.toPlainText().startswith("Guide"), "the guide stays on screen"
+
+
+# Raising a window is what the offscreen platform cannot do.
+@pytest.mark.qt_log_ignore(r"does not support raise\(\)", r"propagateSizeHints")
+def test_help_is_one_window_brought_forward_again(qtbot: QtBot) -> None:
+    window = show_help()
+    qtbot.addWidget(window)
+    assert window.isVisible()
+    window.close()
+    assert show_help(window) is window and window.isVisible()
