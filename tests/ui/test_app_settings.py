@@ -10,13 +10,12 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from obnotify import app
-from obnotify.cli.options import AppOptions, ConnectionOptions
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.desktop import autostart
-from obnotify.ui.settings_window import SettingsWindow
 from obnotify.ui.tray import Tray
 
 from .loop import in_loop, until
+from .running_app import app_options, shown_settings_window
 
 
 def _asked_for_notifications(node: ThreadedSimNode) -> bool:
@@ -39,12 +38,8 @@ def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
         config.write_text(
             f'# my nodes\n[[node]]\nname = "Shop"\nurl = "{shop.url}"\n', encoding="utf-8"
         )
-        options = AppOptions(
-            config=str(config), connection=ConnectionOptions(data_dir=str(tmp_path / "data"))
-        )
+        options = app_options(qapp, tmp_path, config)
         tray = Tray()
-        # As the app sets it: closing a window leaves the tray running.
-        qapp.setQuitOnLastWindowClosed(False)
 
         async def body() -> int:
             quit_event = asyncio.Event()
@@ -52,9 +47,7 @@ def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
             await until(lambda: _asked_for_notifications(shop), "the first node watched")
             assert not _asked_for_notifications(home)
             tray.settings_requested.emit()
-            window = next(
-                w for w in qapp.topLevelWidgets() if isinstance(w, SettingsWindow) and w.isVisible()
-            )
+            window = shown_settings_window(qapp)
             editor = window.edit_node(new=True)
             assert editor is not None
             editor.name.setText("Home")

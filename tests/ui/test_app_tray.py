@@ -10,14 +10,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from obnotify import app
-from obnotify.cli.options import AppOptions, ConnectionOptions
 from obnotify.core.tray_state import TrayStyle
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.ui.help import HelpWindow
-from obnotify.ui.settings_window import SettingsWindow
 from obnotify.ui.tray import Tray
 
 from .loop import in_loop, until
+from .running_app import app_options, shown_settings_window
 
 
 # A tray icon and raising a window are what the offscreen platform cannot do.
@@ -34,11 +33,8 @@ def test_the_tray_style_applies_at_start_and_when_saved_and_help_opens(
             f'[general]\ntray_style = "mono-dark"\n\n[[node]]\nname = "Shop"\nurl = "{shop.url}"\n',
             encoding="utf-8",
         )
-        options = AppOptions(
-            config=str(config), connection=ConnectionOptions(data_dir=str(tmp_path / "data"))
-        )
+        options = app_options(qapp, tmp_path, config)
         tray = Tray()
-        qapp.setQuitOnLastWindowClosed(False)
 
         async def body() -> int:
             quit_event = asyncio.Event()
@@ -49,9 +45,7 @@ def test_the_tray_style_applies_at_start_and_when_saved_and_help_opens(
             assert help_window.isVisible()
             help_window.close()
             tray.settings_requested.emit()
-            window = next(
-                w for w in qapp.topLevelWidgets() if isinstance(w, SettingsWindow) and w.isVisible()
-            )
+            window = shown_settings_window(qapp)
             window.tray_style.setCurrentIndex(window.tray_style.findData("mono-light"))
             assert window.save() is not None
             await until(lambda: tray.style is TrayStyle.MONO_LIGHT, "the style just saved")
