@@ -644,8 +644,8 @@ def run_app(options: AppOptions) -> int:
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
     assert isinstance(app, QApplication)
+    # No display name: Qt would add it to every window's title ("obnotify — Shop — obnotify").
     app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName("obnotify")
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(APP_ICON_SVG)))
     app.setQuitOnLastWindowClosed(False)

@@ -22,6 +22,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -146,7 +147,7 @@ class NodeEditor(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Node")
+        self.setWindowTitle("obnotify — Node")
         self.setModal(False)
         self._checker = checker
         self._keep_password = keep_password
@@ -236,6 +237,8 @@ class NodeEditor(QDialog):
             "pin": (form, (pin_box,)),
         }
         self._show_fields()
+        # A new node starts with its name; one being edited, most often, with its address.
+        (self.url if entry.url else self.name).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _with_browse(self, line: QLineEdit, what: str) -> QWidget:
         row = QHBoxLayout()
@@ -420,6 +423,8 @@ class SettingsWindow(QWidget):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.close)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.problem)
@@ -430,11 +435,11 @@ class SettingsWindow(QWidget):
         self.node_list = QListWidget()
         self.node_list.itemDoubleClicked.connect(lambda _item: self.edit_node())
         self.node_list.itemChanged.connect(self._enabled_changed)
-        add = QPushButton("Add…")
+        add = QPushButton("&Add…")
         add.clicked.connect(lambda: self.edit_node(new=True))
-        edit = QPushButton("Edit…")
+        edit = QPushButton("&Edit…")
         edit.clicked.connect(lambda: self.edit_node())
-        remove = QPushButton("Remove")
+        remove = QPushButton("&Remove")
         remove.clicked.connect(self.remove_node)
         side = QVBoxLayout()
         for button in (add, edit, remove):

@@ -71,17 +71,17 @@ class Tray(QObject):
         """The platform tray icon this wraps."""
         self.menu = QMenu()
         """The context menu; kept here because QSystemTrayIcon does not own it."""
-        self.open_action = self._action("Open obnotify", self.open_requested.emit)
+        self.open_action = self._action("&Open obnotify", self.open_requested.emit)
         self.menu.setDefaultAction(self.open_action)
         self.node_menus: list[QMenu] = []
         """One submenu per node ("Open", "Reconnect"), only while there is more than one."""
         self._nodes_end = self.menu.addSeparator()
         self._nodes_end.setVisible(False)
         self.mark_all_read_action = self._action(
-            "Mark all as read", self.mark_all_read_requested.emit
+            "&Mark all as read", self.mark_all_read_requested.emit
         )
         self.menu.addSeparator()
-        self.pause_menu = self.menu.addMenu("Pause notifications")
+        self.pause_menu = self.menu.addMenu("&Pause notifications")
         """The submenu: for an hour, until tomorrow, resume."""
         self.pause_hour_action = self._action(
             "For 1 hour", lambda: self.on_pause_chosen(PauseChoice.HOUR), menu=self.pause_menu
@@ -95,18 +95,18 @@ class Tray(QObject):
         self.resume_action = self._action(
             "Resume", lambda: self.on_pause_chosen(PauseChoice.RESUME), menu=self.pause_menu
         )
-        self.reconnect_action = self._action("Reconnect", self.reconnect_requested.emit)
+        self.reconnect_action = self._action("&Reconnect", self.reconnect_requested.emit)
         self.menu.addSeparator()
-        self.settings_action = self._action("Settings…", self.settings_requested.emit)
-        self.help_action = self._action("Help", self.help_requested.emit)
-        self.about_action = self._action("About obnotify", self.about_requested.emit)
-        self.autostart_action = QAction("Start at login", self)
+        self.settings_action = self._action("&Settings…", self.settings_requested.emit)
+        self.help_action = self._action("&Help", self.help_requested.emit)
+        self.about_action = self._action("&About obnotify", self.about_requested.emit)
+        self.autostart_action = QAction("Start at &login", self)
         """Checkable; hidden where the platform has no autostart the app can set."""
         self.autostart_action.setCheckable(True)
         self.autostart_action.setVisible(False)
         self.autostart_action.toggled.connect(self.autostart_toggled)
         self.menu.addAction(self.autostart_action)
-        self.quit_action = self._action("Quit", self.quit_requested.emit)
+        self.quit_action = self._action("&Quit", self.quit_requested.emit)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self.on_icon_activated)
         self.set_paused(False)
@@ -165,11 +165,12 @@ class Tray(QObject):
                 menu.deleteLater()
             self.node_menus = [self._node_menu(index) for index in range(len(listed))]
         for menu, (colour, text) in zip(self.node_menus, listed, strict=True):
-            menu.setTitle(text)
+            # A node's name is text: an "&" in it is no keyboard shortcut.
+            menu.setTitle(text.replace("&", "&&"))
             menu.setIcon(node_marker(colour, MARKER_SIZE))
         self._nodes_end.setVisible(bool(listed))
         self.mark_all_read_action.setText(
-            "Mark all as read (all nodes)" if listed else "Mark all as read"
+            "&Mark all as read (all nodes)" if listed else "&Mark all as read"
         )
 
     def _node_menu(self, index: int) -> QMenu:

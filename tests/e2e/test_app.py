@@ -71,6 +71,11 @@ def _launch(
     return desktop.spawn([sys.executable, "-m", "obnotify", *args], env=env, name="obnotify")
 
 
+def _polled(node: ThreadedSimNode) -> bool:
+    """Whether the app has asked the node for its notifications (it is watching it)."""
+    return any(path.startswith("/ob/notifications") for _, path in node.requests)
+
+
 def _alive(desktop: DesktopSession, proc: subprocess.Popen[bytes]) -> bool:
     if proc.poll() is not None:
         raise AssertionError(
@@ -210,9 +215,7 @@ def test_toasts_actions_tray_and_window(
         clients = wait_until(
             lambda: _alive(desktop, proc) and desktop.tray_clients(), 30, message="tray icon"
         )
-        node.wait_until(
-            lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
-        )
+        node.wait_until(lambda: _polled(node), 20)
 
         picture = node.add_image(_jpeg())
         frame = node.frames.order(
@@ -310,9 +313,7 @@ def test_two_nodes_from_the_settings_file(
             message="the tray icon",
         )
         for node in (shop, home):
-            node.wait_until(
-                lambda n=node: any(p.startswith("/ob/notifications") for _, p in n.requests), 20
-            )
+            node.wait_until(lambda n=node: _polled(n), 20)
         # Both nodes are open now, and they share the one icon.
         assert len(_tray_icon_of(desktop, proc)) == 1, "one tray icon for every node"
         shop.notify(
@@ -333,11 +334,73 @@ def test_two_nodes_from_the_settings_file(
             message="the window of every node",
         )
         assert len(desktop.find_windows("obnotify —")) == 1, "one window, not one per node"
+        title = desktop.run(["xdotool", "getwindowname", str(window[0])]).stdout.strip()
+        assert title == "obnotify — All nodes", "the title said once"
         shot = desktop.screenshot(artifacts_dir / "window-two-nodes.png", window[0])
         for colour in (colour_for(0), colour_for(1)):
             assert _has_colour(shot, colour), f"no {colour} on screen: the node is not told apart"
         if os.environ.get("OBNOTIFY_UPDATE_SCREENSHOTS"):
             shutil.copy(shot, ROOT / "docs" / "screenshots" / "window-two-nodes.png")
+
+
+def test_a_node_added_in_the_settings_window_shares_the_icon_and_names_its_toasts(
+    fresh_desktop: DesktopSession, tmp_path: Path
+) -> None:
+    """As a user adds a second node: Settings… from the tray menu, Add…, a name and an
+    address typed in, Save; no restart, still one icon, and the new node's toasts name it."""
+    desktop = fresh_desktop
+    with (
+        ThreadedSimNode(wallet_interval=None) as shop,
+        ThreadedSimNode(wallet_interval=None) as home,
+    ):
+        env = _app_env(tmp_path)
+        config = Path(env["XDG_CONFIG_HOME"]) / "obnotify" / "config.toml"
+        config.write_text(
+            config.read_text() + f'[[node]]\nname = "Shop"\nurl = "{shop.url}"\n',
+            encoding="utf-8",
+        )
+        proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
+        icon = wait_until(
+            lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc), 30, message="tray icon"
+        )[0]
+        shop.wait_until(lambda: _polled(shop), 20)
+
+        def open_settings() -> list[int]:
+            desktop.run(["xdotool", "mousemove", "--window", str(icon), "4", "4", "click", "3"])
+            desktop.run(["xdotool", "key", "--delay", "300", "s"])
+            return _visible_windows(desktop, proc.pid, "obnotify — Settings")
+
+        settings = wait_until(open_settings, 30, message="the settings window from the tray menu")
+        desktop.run(["xdotool", "windowfocus", "--sync", str(settings[0])])
+        desktop.run(["xdotool", "key", "alt+a"])
+        editor = wait_until(
+            lambda: _visible_windows(desktop, proc.pid, "Node$"),
+            10,
+            message="the node editor",
+        )
+        desktop.run(["xdotool", "windowfocus", "--sync", str(editor[0])])
+        desktop.run(["xdotool", "type", "--delay", "20", "Home"])
+        desktop.run(["xdotool", "key", "Tab"])
+        desktop.run(["xdotool", "type", "--delay", "10", home.url])
+        desktop.run(["xdotool", "key", "Return"])
+        wait_until(
+            lambda: not _visible_windows(desktop, proc.pid, "Node$"),
+            10,
+            message="the editor to close",
+        )
+        desktop.run(["xdotool", "windowfocus", "--sync", str(settings[0])])
+        desktop.run(["xdotool", "key", "ctrl+s"])
+        home.wait_until(lambda: _polled(home), 20)
+        assert home.url in config.read_text(encoding="utf-8"), "saved to the settings file"
+
+        home.notify(home.frames.follow(peer_id=ALICE.peer_id))
+        _wait_toast(desktop, proc, "Home · New follower")
+        shop.notify(
+            shop.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Shop mug", price=5)
+        )
+        _wait_toast(desktop, proc, "Shop · New order from @ann")
+        assert len(_tray_icon_of(desktop, proc)) == 1, "one tray icon for both nodes"
+        assert proc.poll() is None, "no restart"
 
 
 def test_a_refused_password_is_asked_for_without_blocking(
@@ -380,9 +443,7 @@ def test_a_refused_password_is_asked_for_without_blocking(
         desktop.run(["xdotool", "windowfocus", "--sync", str(dialog[0])])
         desktop.run(["xdotool", "type", "--delay", "20", "s3cret-pw"])
         desktop.run(["xdotool", "key", "Return"])
-        node.wait_until(
-            lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
-        )
+        node.wait_until(lambda: _polled(node), 20)
         assert node.handshake_attempts == 2
         wait_until(
             lambda: "kept for this run only" in desktop.output_of(proc),
@@ -469,9 +530,7 @@ def test_a_typed_password_goes_to_the_keyring_and_into_no_file(
         desktop.run(["xdotool", "windowfocus", "--sync", str(dialog[0])])
         desktop.run(["xdotool", "type", "--delay", "20", SECRET_PASSWORD])
         desktop.run(["xdotool", "key", "Return"])
-        node.wait_until(
-            lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
-        )
+        node.wait_until(lambda: _polled(node), 20)
         kept = wait_until(
             lambda: _alive(desktop, proc) and stored_entries(keyring_file),
             10,
@@ -557,7 +616,7 @@ def test_killed_while_toasts_wait_then_restarted_shows_each_event_once(
         node.image_delay = 1.5
         picture = node.add_image(draw_picture("lamp", 64))
         first = _launch(desktop, tmp_path, "--node", node.url)
-        node.wait_until(lambda: any(p.startswith("/ob/notifications") for _, p in node.requests))
+        node.wait_until(lambda: _polled(node))
         titles = [f"Killed lamp {i}" for i in range(total)]
         for title in titles:
             node.notify(
@@ -632,9 +691,7 @@ def test_quit_from_the_tray_menu_closes_everything(
             30,
             message="tray icon",
         )[0]
-        node.wait_until(
-            lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
-        )
+        node.wait_until(lambda: _polled(node), 20)
 
         _quit_from_tray_menu(desktop, proc, icon)
         status = proc.returncode
@@ -681,9 +738,7 @@ def test_first_run_offers_the_node_on_this_computer_and_one_key_watches_it(
         )
         desktop.run(["xdotool", "windowfocus", "--sync", str(welcome[0])])
         desktop.run(["xdotool", "key", "Return"])
-        node.wait_until(
-            lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
-        )
+        node.wait_until(lambda: _polled(node), 20)
         wait_until(
             lambda: (
                 _alive(desktop, proc)
@@ -700,7 +755,8 @@ def test_first_run_offers_the_node_on_this_computer_and_one_key_watches_it(
 def _visible_windows(desktop: DesktopSession, pid: int, name: str) -> list[int]:
     """A process's windows on screen whose title matches ``name``; its tray icon is not one."""
     result = desktop.run(
-        ["xdotool", "search", "--pid", str(pid), "--onlyvisible", "--name", name], check=False
+        ["xdotool", "search", "--all", "--pid", str(pid), "--onlyvisible", "--name", name],
+        check=False,
     )
     icons = set(desktop.tray_clients())
     return [
@@ -722,9 +778,7 @@ def test_a_second_start_shows_the_running_apps_window_and_exits(
             lambda: _alive(desktop, first) and _tray_icon_of(desktop, first), 30, message="icon"
         )
         assert not _visible_windows(desktop, first.pid, "obnotify —")
-        node.wait_until(
-            lambda: any(p.startswith("/ob/notifications") for _, p in node.requests), 20
-        )
+        node.wait_until(lambda: _polled(node), 20)
 
         second = _launch(desktop, tmp_path, "--node", node.url)
         assert second.wait(timeout=scaled(10)) == 0, desktop.output_of(second)[-4000:]

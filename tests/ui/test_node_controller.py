@@ -371,7 +371,7 @@ def test_one_icon_shows_the_worst_node_and_every_unread_event(
         ]
         titles = [menu.title() for menu in tray.node_menus]
         assert titles == ["shop: Connected, 1 unread", "home: Can't reach the node, 2 unread"]
-        assert tray.mark_all_read_action.text() == "Mark all as read (all nodes)"
+        assert tray.mark_all_read_action.text() == "&Mark all as read (all nodes)"
         home.controller.stop()
         assert tray.node_menus == [], "a lone node needs no submenu"
         assert tray.state is TrayState.UNREAD

@@ -46,16 +46,16 @@ def test_menu_entries_emit_their_signals(qtbot: QtBot) -> None:
             action.trigger()
     labels = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
     assert labels == [
-        "Open obnotify",
-        "Mark all as read",
-        "Pause notifications",
-        "Reconnect",
-        "Settings…",
-        "Help",
-        "About obnotify",
-        "Start at login",
-        "Quit",
-    ]
+        "&Open obnotify",
+        "&Mark all as read",
+        "&Pause notifications",
+        "&Reconnect",
+        "&Settings…",
+        "&Help",
+        "&About obnotify",
+        "Start at &login",
+        "&Quit",
+    ], "each with its own key, for the keyboard"
     assert tray.menu.defaultAction() is tray.open_action
 
 
@@ -63,15 +63,15 @@ def test_several_nodes_get_a_submenu_each_and_quit_stays_last(qtbot: QtBot) -> N
     tray = make_tray()
     tray.set_nodes([("#2f80ed", "Shop: Connected")])
     assert tray.node_menus == [], "a lone node keeps the plain menu"
-    tray.set_nodes([("#2f80ed", "Shop: Connected"), ("#eb5757", "Home: Connecting…")])
+    tray.set_nodes([("#2f80ed", "Shop: Connected"), ("#eb5757", "Tom & Jerry: Connecting…")])
     labels = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
     assert labels[:4] == [
-        "Open obnotify",
+        "&Open obnotify",
         "Shop: Connected",
-        "Home: Connecting…",
-        "Mark all as read (all nodes)",
-    ]
-    assert labels[-1] == "Quit"
+        "Tom && Jerry: Connecting…",
+        "&Mark all as read (all nodes)",
+    ], "an & in a name is shown, not taken for a shortcut"
+    assert labels[-1] == "&Quit"
     assert not tray.node_menus[1].icon().isNull(), "a coloured marker"
     home_open, home_reconnect = tray.node_menus[1].actions()
     with qtbot.waitSignal(tray.node_open_requested, timeout=1000) as opened:
@@ -84,7 +84,7 @@ def test_several_nodes_get_a_submenu_each_and_quit_stays_last(qtbot: QtBot) -> N
     assert [menu.title() for menu in tray.node_menus] == ["Shop: Unreachable", "Home: Connected"]
     tray.set_nodes([("#2f80ed", "Shop: Connected")])
     labels = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
-    assert labels[:2] == ["Open obnotify", "Mark all as read"]
+    assert labels[:2] == ["&Open obnotify", "&Mark all as read"]
 
 
 def test_start_at_login_shows_where_it_works_and_emits_when_toggled(qtbot: QtBot) -> None:
