@@ -103,6 +103,8 @@ class Show(Generic[P]):
     toast: Toast
     payload: P | None
     """What came with the event, for a toast of its own; None for a summary."""
+    rowids: tuple[int, ...] = ()
+    """The rows it stands for: one, or more for a sale and its payment or a summary."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,5 +458,6 @@ class Dispatcher(Generic[P]):
     def _show(self, node: str, toast: Toast, rowids: Iterable[int], payload: P | None) -> Show[P]:
         ticket = self._next_ticket
         self._next_ticket += 1
-        self._tickets[ticket] = (node, tuple(rowids))
-        return Show(node, ticket, toast, payload)
+        carried = tuple(rowids)
+        self._tickets[ticket] = (node, carried)
+        return Show(node, ticket, toast, payload, carried)

@@ -286,7 +286,7 @@ class NodeController(QObject):
                 toast,
                 image_path=new.image_path if new is not None else None,
                 on_clicked=lambda: self.on_toast_clicked(toast, row),
-                on_action=lambda action: self.on_toast_action(action, row),
+                on_action=lambda action: self.on_toast_action(action, row, show.rowids),
                 on_reply=(lambda text: self.on_toast_reply(text, row)) if row is not None else None,
             )
         except Exception:
@@ -305,11 +305,18 @@ class NodeController(QObject):
         else:
             self.show_window()
 
-    def on_toast_action(self, action: str, row: HistoryRow | None) -> None:
+    def on_toast_action(
+        self, action: str, row: HistoryRow | None, rowids: tuple[int, ...] = ()
+    ) -> None:
+        """A button of a toast; "Mark as read" marks every row the toast stands for
+        (a sale's order and its payment)."""
         if row is None:
             return
         if action == "mark-read":
             self.mark_read(row)
+            for other in rowids:
+                if other != row.rowid and (found := self.session.store.row(other)) is not None:
+                    self.mark_read(found)
         elif action == "reply":
             self.show_window(row.rowid)
             self.window.focus_reply()

@@ -517,6 +517,9 @@ def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
         shown.on_clicked()
         assert window.isVisible(), "a click opens the order"
         window.hide()
+        assert store.unread_count() == 2
+        shown.on_action("mark-read")
+        await until(lambda: store.unread_count() == 0, "the order and its payment both read")
         controller.stop()
         session.stop()
         await asyncio.wait_for(task, 10)
