@@ -8,6 +8,7 @@ any check failed, so a script (or a support request) can tell at once.
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import IO, Final
 
 from obnotify.cli.options import EXIT_BAD_OPTIONS, DoctorOptions
 from obnotify.core.text import printable
-from obnotify.node.checks import Check, check_settings
+from obnotify.node.checks import Check, check_config
 from obnotify.node.config import ConfigError
 
 __all__ = ["EXIT_CHECK_FAILED", "doctor_exit_status", "format_check", "run_doctor"]
@@ -50,36 +51,18 @@ async def _node_checks(options: DoctorOptions) -> list[tuple[str, list[Check]]]:
         conn = options.connection
         base_url = parse_node_url(options.node)[0]
         password = resolve_password(base_url, conn.user, env_var=conn.password_env)
-        checks = await check_settings(
-            options.node,
-            username=conn.user,
-            password=password,
-            cookie_file=conn.cookie_file,
-            ca_file=conn.ca,
-            pin=conn.pin,
-            allow_insecure_auth=conn.allow_insecure_auth,
-            proxy=conn.proxy,
-        )
-        return [(f"node {options.node}", checks)]
+        node = options.node
+        return [(f"node {node}", await check_config(lambda: conn.node_config(node, password)))]
     settings = load_settings(Path(options.config).expanduser() if options.config else None)
     results = []
     for entry in settings.enabled_nodes:
-        entry = entry.in_use()
+        user = entry.in_use().user
         try:
             base_url = parse_node_url(entry.url)[0]
         except ConfigError:
             base_url = ""
-        password = load_password(base_url, entry.user) if base_url and entry.user else ""
-        checks = await check_settings(
-            entry.url,
-            username=entry.user,
-            password=password,
-            cookie_file=entry.cookie_file,
-            ca_file=entry.ca,
-            pin=entry.pin,
-            allow_insecure_auth=entry.allow_insecure_auth,
-            proxy=entry.proxy,
-        )
+        password = load_password(base_url, user) if base_url and user else ""
+        checks = await check_config(functools.partial(entry.node_config, password))
         results.append((f"node {entry.name or entry.url}", checks))
     if not results:
         missing = Check("settings", False, "no node", _NO_NODES.format(path=settings.path))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
@@ -18,7 +19,7 @@ from obnotify.node.api import ApiError, AuthFailed, NodeApi
 from obnotify.node.config import DEFAULT_PORT, ConfigError, NodeConfig, make_config
 from obnotify.node.tls import describe_tls_error
 
-__all__ = ["CONNECT_TIMEOUT", "Check", "check_node", "check_settings"]
+__all__ = ["CONNECT_TIMEOUT", "Check", "check_config", "check_node", "check_settings"]
 
 CONNECT_TIMEOUT: Final = 5.0
 """Seconds a TCP connect or TLS handshake may take before the host counts as not answering."""
@@ -223,13 +224,17 @@ async def check_node(config: NodeConfig) -> list[Check]:
     return checks
 
 
-async def check_settings(url: str, **options: str | bool) -> list[Check]:
-    """:func:`check_node` from the settings as typed, where the address itself can be wrong.
-
-    ``options`` are :func:`obnotify.node.config.make_config`'s keyword arguments.
-    """
+async def check_config(make: Callable[[], NodeConfig]) -> list[Check]:
+    """:func:`check_node` of the node ``make`` builds from what was typed, which can itself
+    be wrong: then the address check fails with what to fix."""
     try:
-        config = make_config(url, **options)  # type: ignore[arg-type]
+        config = make()
     except ConfigError as exc:
         return [_failed(ADDRESS, str(exc), "correct the node's settings")]
     return await check_node(config)
+
+
+async def check_settings(url: str, **options: str | bool) -> list[Check]:
+    """:func:`check_config` of ``url`` with :func:`obnotify.node.config.make_config`'s
+    keyword arguments."""
+    return await check_config(lambda: make_config(url, **options))  # type: ignore[arg-type]
