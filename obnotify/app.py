@@ -284,6 +284,7 @@ async def _watch_nodes(
     settings_window = _SettingsSlot(settings.path, changes.put_nowait)
     room = _Room(options, toasts, notifier, ob_handler, quit_event, settings_window)
     tray_available = first_tray is not None
+    window_shown = False
     while True:
         try:
             nodes = await room.open(configs, settings, first_tray, tray_available, typed_password)
@@ -291,6 +292,9 @@ async def _watch_nodes(
             await _tell(str(exc), problem=True)
             return EXIT_BAD_SETTINGS
         first_tray, typed_password = None, ""
+        if window_shown and nodes:
+            # The window the user had open comes back with the nodes now watched.
+            nodes[0].controller.show_window()
         try:
             while True:
                 new = await _next_settings(quit_event, changes)
@@ -308,6 +312,7 @@ async def _watch_nodes(
                 if reopen:
                     break
         finally:
+            window_shown = bool(nodes) and nodes[0].controller.window.isVisible()
             await _shut_down(nodes)
         if new is None:
             return 0

@@ -13,6 +13,7 @@ from obnotify import app
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.desktop import autostart
 from obnotify.ui.tray import Tray
+from obnotify.ui.window import MainWindow
 
 from .loop import in_loop, until
 from .running_app import app_options, shown_settings_window
@@ -46,6 +47,7 @@ def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
             run = asyncio.ensure_future(app._watch_nodes(qapp, options, tray, "", quit_event))
             await until(lambda: _asked_for_notifications(shop), "the first node watched")
             assert not _asked_for_notifications(home)
+            tray.open_requested.emit()
             tray.settings_requested.emit()
             window = shown_settings_window(qapp)
             editor = window.edit_node(new=True)
@@ -56,6 +58,13 @@ def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
             window.start_at_login.setChecked(True)
             assert window.save() is not None
             await until(lambda: _asked_for_notifications(home), "the added node watched")
+            await until(
+                lambda: any(
+                    isinstance(w, MainWindow) and w.isVisible() and w.node_list.count() == 3
+                    for w in qapp.topLevelWidgets()
+                ),
+                "the window that was open, back with both nodes",
+            )
             window.close()
             quit_event.set()
             return await run
