@@ -42,7 +42,7 @@ from obnotify.ui.status_line import StatusLine
 __all__ = ["ActivityView", "MainWindow"]
 
 DEFAULT_SIZE: Final = (760, 660)
-"""Room for a dozen rows above the detail pane."""
+"""Room for eight rows of activity above the detail pane, on a 768-pixel-high screen."""
 NODE_LIST_EXTRA_WIDTH: Final = 180
 """The window is this much wider while it lists several nodes."""
 TICK_MS: Final = 30_000
