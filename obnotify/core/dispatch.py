@@ -117,10 +117,12 @@ class Delivered:
 
 @dataclass(frozen=True, slots=True)
 class PauseChanged:
-    """The app-wide pause began, moved or ended: every tray redraws."""
+    """A pause began, moved or ended: the app-wide one, or one node's. The tray redraws."""
 
     until: datetime | None
     """The new end of the pause; None when notifications are on again."""
+    node: str = ""
+    """The node paused on its own; empty for the app-wide pause."""
 
 
 Output: TypeAlias = Show[P] | Delivered | PauseChanged
@@ -198,6 +200,8 @@ class _Lane(Generic[P]):
     catch_up: _CatchUp = field(default_factory=_CatchUp)
     held: dict[FoldKey, Held[P]] = field(default_factory=dict)
     """Toasts waiting for the rest of their fold, oldest first."""
+    paused_until: datetime | None = None
+    """This node's own pause (from its entry in the tray menu), on top of the app-wide one."""
 
 
 class Dispatcher(Generic[P]):
@@ -246,7 +250,7 @@ class Dispatcher(Generic[P]):
             lane.catch_up.last_seen = now.mono
         held = lane.held.get(fold.key) if fold is not None else None
         if toast is None or silenced(
-            self.settings, toast, category, source, now=now.wall, paused_until=self._paused_until
+            self.settings, toast, category, source, now=now.wall, paused_until=self._pause_of(lane)
         ):
             out.append(Delivered(node, (rowid,)))
         elif (
@@ -284,12 +288,21 @@ class Dispatcher(Generic[P]):
         out.extend(self._close_catch_up(node, lane, now, early=True))
         return out
 
-    def pause(self, until: datetime | None) -> list[Output[P]]:
-        """Pause every node's toasts (critical ones excepted) until ``until``; None resumes."""
+    def pause(self, until: datetime | None, node: str = "") -> list[Output[P]]:
+        """Pause toasts (critical ones excepted) until ``until``; None resumes.
+
+        Every node's, or with ``node`` that node's alone: its events are still
+        recorded, and delivered to the history without a toast.
+        """
         now = self._clock()
         out = self._advance(now)
         wanted = until if until is not None and until > now.wall else None
-        if wanted != self._paused_until:
+        if node:
+            lane = self._lane(node)
+            if wanted != lane.paused_until:
+                lane.paused_until = wanted
+                out.append(PauseChanged(wanted, node))
+        elif wanted != self._paused_until:
             self._paused_until = wanted
             out.append(PauseChanged(wanted))
         return out
@@ -313,6 +326,16 @@ class Dispatcher(Generic[P]):
         """When the app-wide pause ends; None when not paused."""
         return self._paused_until
 
+    def node_paused_until(self, node: str) -> datetime | None:
+        """When the pause of ``node`` alone ends; None when it has none."""
+        lane = self._lanes.get(node)
+        return lane.paused_until if lane is not None else None
+
+    def _pause_of(self, lane: _Lane[P]) -> datetime | None:
+        """The pause a node's toasts are under: the later of its own and the app-wide one."""
+        ends = [end for end in (self._paused_until, lane.paused_until) if end is not None]
+        return max(ends) if ends else None
+
     def next_tick(self) -> float | None:
         """Seconds until :meth:`tick` has something to do; None when nothing waits on time."""
         now = self._clock()
@@ -320,6 +343,8 @@ class Dispatcher(Generic[P]):
         if self._paused_until is not None:
             waits.append((self._paused_until - now.wall).total_seconds())
         for lane in self._lanes.values():
+            if lane.paused_until is not None:
+                waits.append((lane.paused_until - now.wall).total_seconds())
             for due in (lane.burst.due() if lane.burst else None, lane.catch_up.due()):
                 if due is not None:
                     waits.append(due - now.mono)
@@ -393,7 +418,10 @@ class Dispatcher(Generic[P]):
         piece = held.outcome()
         rowids = tuple(held.rowids)
         if hushed(
-            self.settings, piece.toast.urgency, now=now.wall, paused_until=self._paused_until
+            self.settings,
+            piece.toast.urgency,
+            now=now.wall,
+            paused_until=self._pause_of(self._lane(node)),
         ):
             return [Delivered(node, rowids)]
         toast = styled(self.settings, piece.toast, piece.category)
@@ -410,6 +438,9 @@ class Dispatcher(Generic[P]):
             self._paused_until = None
             out.append(PauseChanged(None))
         for node, lane in self._lanes.items():
+            if lane.paused_until is not None and now.wall >= lane.paused_until:
+                lane.paused_until = None
+                out.append(PauseChanged(None, node))
             burst = lane.burst
             if burst is not None:
                 due = burst.due()
@@ -451,7 +482,8 @@ class Dispatcher(Generic[P]):
         if not fold.rowids:
             return []
         urgency = Urgency.CRITICAL if fold.critical else Urgency.NORMAL
-        if hushed(self.settings, urgency, now=now.wall, paused_until=self._paused_until):
+        pause = self._pause_of(self._lane(node))
+        if hushed(self.settings, urgency, now=now.wall, paused_until=pause):
             return [Delivered(node, tuple(fold.rowids))]
         return [self._show(node, summary(fold.counts), fold.rowids, None)]
 

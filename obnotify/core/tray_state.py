@@ -230,6 +230,8 @@ class NodeStatus:
     unread: int
     last_event_title: str = ""
     detail: str = ""
+    paused_until: str = ""
+    """When this node's own pause ends (``"14:30"``), or empty when it has none."""
 
 
 def total_unread(nodes: Sequence[NodeStatus]) -> int:
@@ -259,6 +261,8 @@ def node_line(node: NodeStatus) -> str:
     line = f"{_clip(node.name, 30)}: {connection_text(node.conn_state)}"
     if node.unread > 0:
         line += f", {node.unread:,} unread"
+    if node.paused_until:
+        line += f", paused until {_clip(node.paused_until, 20)}"
     return _no_markup(line)
 
 

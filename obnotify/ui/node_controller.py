@@ -13,6 +13,7 @@ import logging
 import sqlite3
 from collections import deque
 from collections.abc import Coroutine
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -172,7 +173,7 @@ class NodeController(QObject):
         if news is None:
             return
         toast = outage_toast(news, self.session.config.display_name, self.detail)
-        if self.toasts.hushed(toast.urgency):
+        if self.toasts.hushed(toast.urgency, self.node):
             return
 
         async def show() -> None:
@@ -417,6 +418,11 @@ class NodeController(QObject):
     def on_tray_mark_all_read_requested(self) -> None:
         self.window.mark_all_read()
         self._spawn(self._then_refresh_tray(self.session.mark_all_read()))
+
+    def pause(self, until: datetime | None) -> None:
+        """Pause this node's toasts alone until ``until``; None resumes them."""
+        self.toasts.pause(until, self.node)
+        self._refresh_tray()
 
     def on_tray_reconnect_requested(self) -> None:
         self._spawn(self.session.link.reconnect())

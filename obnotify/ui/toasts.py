@@ -86,14 +86,25 @@ class ToastRouter(QObject):
         """The router's clock: wall time for the pause, monotonic time for spans."""
         return self._clock()
 
-    def hushed(self, urgency: Urgency) -> bool:
-        """Whether a toast of this urgency, not from an event, must stay off the screen now."""
+    def hushed(self, urgency: Urgency, node: str = "") -> bool:
+        """Whether a toast of this urgency, not from an event, must stay off the screen now
+        (of ``node``, which may be paused on its own)."""
+        ends = [end for end in (self.paused_until, self.node_paused_until(node)) if end]
         return hushed(
             self.dispatcher.settings,
             urgency,
             now=self._clock().wall,
-            paused_until=self.paused_until,
+            paused_until=max(ends) if ends else None,
         )
+
+    def node_paused_until(self, node: str) -> datetime | None:
+        """When the pause of ``node`` alone ends; None when it has none."""
+        return self.dispatcher.node_paused_until(node) if node else None
+
+    def node_pause_end_text(self, node: str) -> str | None:
+        """When the pause of ``node`` alone ends, as the tray says it; None when it has none."""
+        until = self.node_paused_until(node)
+        return pause_end_text(until, self._clock().wall) if until is not None else None
 
     @property
     def paused_until(self) -> datetime | None:
@@ -134,9 +145,10 @@ class ToastRouter(QObject):
     def catch_up_finished(self, node: str, missed: int) -> None:
         self._carry_out(self.dispatcher.catch_up_finished(node, missed))
 
-    def pause(self, until: datetime | None) -> None:
-        """Pause every node's toasts until ``until`` (aware local time); None resumes."""
-        self._carry_out(self.dispatcher.pause(until))
+    def pause(self, until: datetime | None, node: str = "") -> None:
+        """Pause every node's toasts, or ``node``'s alone, until ``until`` (aware local
+        time); None resumes."""
+        self._carry_out(self.dispatcher.pause(until, node))
 
     def shown(self, ticket: int, ok: bool) -> None:
         """A controller's report on a toast it was given."""

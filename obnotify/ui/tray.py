@@ -47,6 +47,8 @@ class Tray(QObject):
     """Open the window of the node at this place in the menu (0 is the first)."""
     node_reconnect_requested = Signal(int)
     """Reconnect the node at this place in the menu."""
+    node_pause_requested = Signal(int, object)
+    """Pause the toasts of the node at this place until the aware datetime; None resumes."""
     settings_requested = Signal()
     """Open the settings window: nodes, notifications, general."""
     help_requested = Signal()
@@ -175,8 +177,17 @@ class Tray(QObject):
 
     def _node_menu(self, index: int) -> QMenu:
         menu = QMenu()
-        self._action("Open", lambda: self.node_open_requested.emit(index), menu=menu)
-        self._action("Reconnect", lambda: self.node_reconnect_requested.emit(index), menu=menu)
+        self._action("&Open", lambda: self.node_open_requested.emit(index), menu=menu)
+        self._action("&Reconnect", lambda: self.node_reconnect_requested.emit(index), menu=menu)
+        menu.addSeparator()
+        self._action(
+            "&Pause for 1 hour",
+            lambda: self.node_pause_requested.emit(
+                index, pause_deadline(PauseChoice.HOUR, self._now())
+            ),
+            menu=menu,
+        )
+        self._action("Re&sume", lambda: self.node_pause_requested.emit(index, None), menu=menu)
         self.menu.insertMenu(self._nodes_end, menu)
         return menu
 

@@ -3,13 +3,15 @@
 Each node's controller reports what its node is doing; the board keeps the
 latest report of every node, asks the pure core for the one state, badge and
 tooltip, and hands them to the tray. What the user picks in the menu goes to
-one node (its submenu), to every node ("Mark all as read", "Reconnect") or to
-the shared pause.
+one node (its submenu: open, reconnect, pause), to every node ("Mark all as read",
+"Reconnect") or to the shared pause.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -58,6 +60,7 @@ class TrayBoard(QObject):
         tray.open_requested.connect(self.on_open_requested)
         tray.node_open_requested.connect(self.on_node_open_requested)
         tray.node_reconnect_requested.connect(self.on_node_reconnect_requested)
+        tray.node_pause_requested.connect(self.on_node_pause_requested)
         tray.mark_all_read_requested.connect(self.on_mark_all_read_requested)
         tray.reconnect_requested.connect(self.on_reconnect_requested)
         tray.pause_requested.connect(toasts.pause)
@@ -85,9 +88,13 @@ class TrayBoard(QObject):
 
     def redraw(self) -> None:
         statuses = [
-            self._statuses.get(
-                controller.node,
-                NodeStatus(controller.session.config.display_name, controller.state, 0),
+            dataclasses.replace(
+                self._statuses.get(
+                    controller.node,
+                    NodeStatus(controller.session.config.display_name, controller.state, 0),
+                ),
+                # Read at each redraw: a node's pause also ends on its own.
+                paused_until=self.toasts.node_pause_end_text(controller.node) or "",
             )
             for controller in self._controllers
         ]
@@ -115,6 +122,10 @@ class TrayBoard(QObject):
     def on_node_reconnect_requested(self, index: int) -> None:
         if 0 <= index < len(self._controllers):
             self._controllers[index].on_tray_reconnect_requested()
+
+    def on_node_pause_requested(self, index: int, until: datetime | None) -> None:
+        if 0 <= index < len(self._controllers):
+            self._controllers[index].pause(until)
 
     def on_mark_all_read_requested(self) -> None:
         for controller in self._controllers:

@@ -415,6 +415,29 @@ def test_one_pause_for_every_node_that_ends_on_time_by_itself() -> None:
     screen.assert_each_delivered_once()
 
 
+def test_one_node_paused_alone_keeps_its_history_and_the_others_toasts() -> None:
+    screen = Screen(UNLIMITED)
+    until = NOON + timedelta(hours=1)
+    screen.carry_out(screen.dispatcher.pause(until, "home"))
+    assert screen.pauses == [(0, until)]
+    assert screen.dispatcher.node_paused_until("home") == until
+    assert screen.dispatcher.paused_until is None, "the app-wide pause is untouched"
+    screen.event(node="shop")
+    screen.event(CHAT, Category.CHAT, node="home")
+    screen.event(DISPUTE, Category.DISPUTES, node="home")
+    assert screen.titles() == ["New order", "Dispute opened"], "critical toasts go through"
+    assert screen.delivered[("home", 2)] == 1, "the paused node's event is in the history"
+    screen.wait(3600 + 5)
+    assert screen.pauses == [(0, until), (3600, None)], "it ends on time by itself"
+    assert screen.dispatcher.node_paused_until("home") is None
+    screen.event(CHAT, Category.CHAT, node="home")
+    assert screen.titles()[-1] == "Alice"
+    screen.carry_out(screen.dispatcher.pause(until + timedelta(hours=1), "home"))
+    screen.carry_out(screen.dispatcher.pause(None, "home"))
+    assert screen.dispatcher.node_paused_until("home") is None, "resumed"
+    screen.assert_each_delivered_once()
+
+
 def test_resume_and_a_pause_in_the_past() -> None:
     screen = Screen()
     screen.carry_out(screen.dispatcher.pause(NOON - timedelta(minutes=1)))

@@ -380,6 +380,35 @@ def test_one_icon_shows_the_worst_node_and_every_unread_event(
     in_loop(qapp, body)
 
 
+def test_one_node_paused_from_its_submenu_keeps_quiet_while_the_other_speaks(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    async def body() -> None:
+        desk, shop, home = two_trays(tmp_path)
+        assert shop.tray is not None
+        tray = shop.tray
+        [pause_home] = [a for a in tray.node_menus[1].actions() if a.text() == "&Pause for 1 hour"]
+        pause_home.trigger()
+        home.event()
+        shop.event()
+        await until(lambda: len(desk.notifier.shown) == 1, "the other node's toast")
+        assert desk.bodies() == ["shop 1"], "the paused node's event makes no toast"
+        assert home.session.delivered == [home.store.row(1).rowid], "but it is in the history"
+        until_text = desk.router.node_pause_end_text(home.controller.node)
+        assert until_text is not None
+        assert tray.node_menus[1].title() == f"home: Connected, 1 unread, paused until {until_text}"
+        assert tray.state is not TrayState.PAUSED, "the app is not paused, one node is"
+        desk.clock.advance(3600 + 1)
+        desk.router.on_timer_timeout()
+        assert tray.node_menus[1].title() == "home: Connected, 1 unread", "ended on time"
+        home.event()
+        await until(lambda: len(desk.notifier.shown) == 2, "the node speaks again")
+        for node in (shop, home):
+            node.controller.stop()
+
+    in_loop(qapp, body)
+
+
 @pytest.mark.qt_log_ignore(r"does not support raise\(\)")
 def test_a_node_submenu_acts_on_that_node_and_mark_all_read_reaches_every_node(
     qapp: QApplication, tmp_path: Path
@@ -389,7 +418,7 @@ def test_a_node_submenu_acts_on_that_node_and_mark_all_read_reaches_every_node(
         assert shop.tray is not None
         tray = shop.tray
         open_home = tray.node_menus[1].actions()[0]
-        assert open_home.text() == "Open"
+        assert open_home.text() == "&Open"
         open_home.trigger()
         assert home.window.isVisible() and not shop.window.isVisible()
         home.window.hide()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from obnotify.core.render import Category
-from obnotify.core.tray_state import TrayState
+from obnotify.core.tray_state import PauseChoice, TrayState, pause_deadline
 from obnotify.ui.icons import category_icon
 from obnotify.ui.tray import Tray
 from obnotify.ui.tray_icons import TRAY_ICON_FILES, badge_text, tray_icon
@@ -73,13 +73,21 @@ def test_several_nodes_get_a_submenu_each_and_quit_stays_last(qtbot: QtBot) -> N
     ], "an & in a name is shown, not taken for a shortcut"
     assert labels[-1] == "&Quit"
     assert not tray.node_menus[1].icon().isNull(), "a coloured marker"
-    home_open, home_reconnect = tray.node_menus[1].actions()
+    home_open, home_reconnect, home_pause, home_resume = (
+        action for action in tray.node_menus[1].actions() if not action.isSeparator()
+    )
     with qtbot.waitSignal(tray.node_open_requested, timeout=1000) as opened:
         home_open.trigger()
     assert opened.args == [1]
     with qtbot.waitSignal(tray.node_reconnect_requested, timeout=1000) as reconnected:
         home_reconnect.trigger()
     assert reconnected.args == [1]
+    with qtbot.waitSignal(tray.node_pause_requested, timeout=1000) as paused:
+        home_pause.trigger()
+    assert paused.args[0] == 1 and paused.args[1] == pause_deadline(PauseChoice.HOUR, NOW)
+    with qtbot.waitSignal(tray.node_pause_requested, timeout=1000) as resumed:
+        home_resume.trigger()
+    assert resumed.args == [1, None]
     tray.set_nodes([("#2f80ed", "Shop: Unreachable"), ("#eb5757", "Home: Connected")])
     assert [menu.title() for menu in tray.node_menus] == ["Shop: Unreachable", "Home: Connected"]
     tray.set_nodes([("#2f80ed", "Shop: Connected")])
