@@ -643,6 +643,7 @@ def run_app(options: AppOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from obnotify.resources import APP_ICON_SVG
+    from obnotify.settings_file import tray_style_of
     from obnotify.ui.main_thread_gc import MainThreadCollector
     from obnotify.ui.single_instance import claim, instance_name
     from obnotify.ui.tray import Tray
@@ -664,6 +665,8 @@ def run_app(options: AppOptions) -> int:
     # The icon before anything else: it is what tells the user the app has started.
     first_tray = Tray() if Tray.available() else None
     if first_tray is not None:
+        # In the settings' style from the start: drawn in colour first, a monochrome one flashes.
+        first_tray.set_style(tray_style_of(Path(options.config) if options.config else None))
         first_tray.show()
         # Hand the icon to the tray host now rather than after the imports below.
         app.processEvents()

@@ -19,15 +19,14 @@ from datetime import time
 from pathlib import Path
 from typing import Any, Final
 
-import platformdirs
 import tomlkit
 import tomlkit.exceptions
 from tomlkit.items import AoT, Table
 
-from obnotify import APP_NAME
 from obnotify.core.policy import BURST_LIMIT, Delivery, NotificationSettings, QuietHours
 from obnotify.core.render import Category
 from obnotify.node.config import ConfigError, NodeConfig, make_config
+from obnotify.settings_file import default_config_path
 
 __all__ = [
     "AUTH_KINDS",
@@ -192,10 +191,6 @@ class Settings:
     @property
     def enabled_nodes(self) -> tuple[NodeEntry, ...]:
         return tuple(node for node in self.nodes if node.enabled)
-
-
-def default_config_path() -> Path:
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
 def _text(table: Mapping[str, Any], key: str, where: str) -> str:
