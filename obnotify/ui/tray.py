@@ -8,6 +8,7 @@ The icon is drawn in the style the settings name (coloured or monochrome).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -180,14 +181,14 @@ class Tray(QObject):
         self._action("&Open", lambda: self.node_open_requested.emit(index), menu=menu)
         self._action("&Reconnect", lambda: self.node_reconnect_requested.emit(index), menu=menu)
         menu.addSeparator()
-        self._action(
-            "&Pause for 1 hour",
-            lambda: self.node_pause_requested.emit(
-                index, pause_deadline(PauseChoice.HOUR, self._now())
-            ),
-            menu=menu,
-        )
-        self._action("Re&sume", lambda: self.node_pause_requested.emit(index, None), menu=menu)
+        for text, choice in (
+            ("&Pause for 1 hour", PauseChoice.HOUR),
+            ("Pause until &tomorrow", PauseChoice.TOMORROW),
+            ("Re&sume", PauseChoice.RESUME),
+        ):
+            self._action(
+                text, functools.partial(self.on_node_pause_chosen, index, choice), menu=menu
+            )
         self.menu.insertMenu(self._nodes_end, menu)
         return menu
 
@@ -201,6 +202,9 @@ class Tray(QObject):
     def set_paused(self, paused: bool) -> None:
         """Offer "Resume" only while paused."""
         self.resume_action.setEnabled(paused)
+
+    def on_node_pause_chosen(self, index: int, choice: PauseChoice) -> None:
+        self.node_pause_requested.emit(index, pause_deadline(choice, self._now()))
 
     def on_pause_chosen(self, choice: PauseChoice) -> None:
         self.pause_requested.emit(pause_deadline(choice, self._now()))

@@ -73,7 +73,7 @@ def test_several_nodes_get_a_submenu_each_and_quit_stays_last(qtbot: QtBot) -> N
     ], "an & in a name is shown, not taken for a shortcut"
     assert labels[-1] == "&Quit"
     assert not tray.node_menus[1].icon().isNull(), "a coloured marker"
-    home_open, home_reconnect, home_pause, home_resume = (
+    home_open, home_reconnect, home_pause, home_tomorrow, home_resume = (
         action for action in tray.node_menus[1].actions() if not action.isSeparator()
     )
     with qtbot.waitSignal(tray.node_open_requested, timeout=1000) as opened:
@@ -85,6 +85,9 @@ def test_several_nodes_get_a_submenu_each_and_quit_stays_last(qtbot: QtBot) -> N
     with qtbot.waitSignal(tray.node_pause_requested, timeout=1000) as paused:
         home_pause.trigger()
     assert paused.args[0] == 1 and paused.args[1] == pause_deadline(PauseChoice.HOUR, NOW)
+    with qtbot.waitSignal(tray.node_pause_requested, timeout=1000) as paused:
+        home_tomorrow.trigger()
+    assert paused.args == [1, pause_deadline(PauseChoice.TOMORROW, NOW)]
     with qtbot.waitSignal(tray.node_pause_requested, timeout=1000) as resumed:
         home_resume.trigger()
     assert resumed.args == [1, None]
