@@ -17,7 +17,8 @@ from PySide6.QtCore import QObject, QTimer
 
 __all__ = ["MainThreadCollector"]
 
-INTERVAL_MS: Final = 500
+INTERVAL_MS: Final = 1000
+"""Often enough that a burst's garbage never piles up; each look costs a wake-up of the loop."""
 
 
 class MainThreadCollector(QObject):
