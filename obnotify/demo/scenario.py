@@ -246,6 +246,10 @@ def build_scenario(generation: Generation = "0.14") -> list[Step]:
             buyer_id=alice.peer_id, buyer_handle=alice.handle, order_id=mug_order,
             title=mug.title, slug=mug.slug, price=mug.price, code=mug.code,
             listing_type=mug.listing_type, thumbnail=mug.thumbnail))),
+        # As a real node does: the payment that came with the order, a moment after it.
+        ("Payment for the mug arrived", f.wallet(
+            code="BTC", value=mug.price, memo=mug.title, order_id=mug_order,
+            thumbnail=mug.thumbnail.tiny, status="PENDING", confirmations=0)),
         ("Dmitri bought the field recordings", note(f.order(
             buyer_id=dmitri.peer_id, buyer_handle=dmitri.handle, title=recordings.title,
             slug=recordings.slug, price=recordings.price, code=recordings.code,
@@ -311,9 +315,6 @@ def build_scenario(generation: Generation = "0.14") -> list[Step]:
         ("Bob read our messages", f.message_read(peer_id=bob.peer_id, message_id=random_cid())),
         ("Publishing the store", f.status("publishing")),
         ("Store published", f.status("publish complete")),
-        ("Payment for the mug arrived", f.wallet(
-            code="BTC", value=mug.price, memo=mug.title, order_id=mug_order,
-            thumbnail=mug.thumbnail.tiny, status="PENDING", confirmations=0)),
         ("Paid for the turntable", f.wallet(
             code="LTC", value=-turntable.price, memo=turntable.title, order_id=turntable_order,
             address="ltc1qrrrqtazefwln9en5zhex4elswgj7qfupwrc7z4eydh5mv5frwauqhlpnmj",

@@ -27,7 +27,7 @@ from file_keyring import KEYRING_FILE_VARIABLE, stored_entries
 from obnotify import APP_ID, APP_NAME
 from obnotify.core.decode import decode_frame
 from obnotify.core.events import DecodeError, Profile, ProfileReply
-from obnotify.core.folds import FOLD_WAIT, Part, fold_of
+from obnotify.core.folds import FOLD_WAIT, Part, fold_of, sale_toast
 from obnotify.core.node_colours import colour_for
 from obnotify.core.render import RenderContext, render
 from obnotify.demo import gojson
@@ -104,21 +104,29 @@ def _expected_scenario_toasts() -> list[tuple[str, str, str]]:
     """(title, body with ids masked, image hash) of every scenario step that toasts.
 
     A dispute warning that the next step repeats for its order, sooner than the
-    fold waits, is not shown: the newer one is.
+    fold waits, is not shown: the newer one is. An order whose payment follows as
+    soon is shown once, as the sale it is.
     """
     ctx = RenderContext(peers=_profiles())
     events = [decode_frame(gojson.dumps(sanitize_value(step.frame))) for step in build_scenario()]
+    folds = [fold_of(e) if not isinstance(e, DecodeError) else None for e in events]
     expected = []
+    folded_in: set[int] = set()
     for index, event in enumerate(events):
         toast = render(event, ctx)
-        fold = fold_of(event) if not isinstance(event, DecodeError) else None
-        later = events[index + 1 : index + 1 + int(FOLD_WAIT / DEMO_DELAY)]
-        if (
-            fold is not None
-            and fold.part is Part.WARNING
-            and any(not isinstance(e, DecodeError) and fold_of(e) == fold for e in later)
+        fold = folds[index]
+        soon = range(index + 1, min(len(events), index + 1 + int(FOLD_WAIT / DEMO_DELAY)))
+        if index in folded_in or (
+            fold is not None and fold.part is Part.WARNING and any(folds[i] == fold for i in soon)
         ):
             continue
+        if fold is not None and fold.part is Part.ORDER and toast is not None:
+            for i in soon:
+                paying = folds[i]
+                if paying is not None and paying.key == fold.key and paying.part is Part.PAYMENT:
+                    toast = sale_toast(toast, fold.words, paying.words)
+                    folded_in.add(i)
+                    break
         if toast is not None:
             expected.append((_masked(toast.title), _masked(toast.body), toast.image))
     return expected
