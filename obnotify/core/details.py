@@ -64,9 +64,14 @@ class RecordedRow(Protocol):
     @property
     def route(self) -> str: ...
     @property
-    def peer_id(self) -> str: ...
+    def peer_id(self) -> str:
+        """The other person the event is about, or empty."""
+        ...
+
     @property
-    def order_id(self) -> str: ...
+    def order_id(self) -> str:
+        """The order (or dispute case) it is about, or empty."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

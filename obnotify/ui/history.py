@@ -9,20 +9,20 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Protocol
 
+from obnotify.core.details import RecordedRow
 from obnotify.core.render import Category
 
 __all__ = ["HistoryRowLike", "HistorySource", "row_category"]
 
 
-class HistoryRowLike(Protocol):
-    """The fields of a recorded event the window shows (``obnotify.store.HistoryRow``)."""
+class HistoryRowLike(RecordedRow, Protocol):
+    """The fields of a recorded event the window shows (``obnotify.store.HistoryRow``):
+    those the detail reads, and the ones the list needs besides."""
 
     @property
     def rowid(self) -> int: ...
     @property
     def key(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
     @property
     def event_id(self) -> str: ...
     @property
@@ -31,14 +31,6 @@ class HistoryRowLike(Protocol):
         ...
 
     @property
-    def title(self) -> str: ...
-    @property
-    def body(self) -> str: ...
-    @property
-    def image(self) -> str: ...
-    @property
-    def route(self) -> str: ...
-    @property
     def urgency(self) -> str: ...
     @property
     def received_at(self) -> float: ...
@@ -46,15 +38,6 @@ class HistoryRowLike(Protocol):
     def node_time(self) -> str: ...
     @property
     def read(self) -> bool: ...
-    @property
-    def peer_id(self) -> str:
-        """The other person the event is about, or empty."""
-        ...
-
-    @property
-    def order_id(self) -> str:
-        """The order (or dispute case) it is about, or empty."""
-        ...
 
 
 class HistorySource(Protocol):
