@@ -526,8 +526,8 @@ async def _first_run(settings: Settings, password_env: str) -> tuple[NodeConfig,
 
     from obnotify.node.config import ConfigError
     from obnotify.node.discover import Candidate, discover
-    from obnotify.settings import NodeEntry, save_settings
-    from obnotify.ui.welcome import WelcomeWindow
+    from obnotify.settings import save_settings
+    from obnotify.ui.welcome import WelcomeWindow, candidate_entry
 
     window = WelcomeWindow(await discover())
     answers: asyncio.Queue[tuple[Candidate, str] | str] = asyncio.Queue()
@@ -541,14 +541,7 @@ async def _first_run(settings: Settings, password_env: str) -> tuple[NodeConfig,
             if isinstance(answer, str):
                 return None if answer == "closed" else answer
             candidate, password = answer
-            entry = NodeEntry(
-                url=candidate.url,
-                name=candidate.name,
-                user=candidate.user,
-                cookie_file=candidate.cookie_file,
-                ca=candidate.ca,
-                pin=candidate.pin,
-            )
+            entry = candidate_entry(candidate)
             try:
                 config = await asyncio.to_thread(_entry_config, entry, password_env, password)
                 await asyncio.to_thread(

@@ -16,10 +16,10 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from obnotify.node.api import ApiError, AuthFailed, NodeApi
-from obnotify.node.config import DEFAULT_PORT, ConfigError, NodeConfig, make_config
+from obnotify.node.config import DEFAULT_PORT, ConfigError, NodeConfig
 from obnotify.node.tls import describe_tls_error
 
-__all__ = ["CONNECT_TIMEOUT", "Check", "check_config", "check_node", "check_settings"]
+__all__ = ["CONNECT_TIMEOUT", "Check", "check_config", "check_node"]
 
 CONNECT_TIMEOUT: Final = 5.0
 """Seconds a TCP connect or TLS handshake may take before the host counts as not answering."""
@@ -232,9 +232,3 @@ async def check_config(make: Callable[[], NodeConfig]) -> list[Check]:
     except ConfigError as exc:
         return [_failed(ADDRESS, str(exc), "correct the node's settings")]
     return await check_node(config)
-
-
-async def check_settings(url: str, **options: str | bool) -> list[Check]:
-    """:func:`check_config` of ``url`` with :func:`obnotify.node.config.make_config`'s
-    keyword arguments."""
-    return await check_config(lambda: make_config(url, **options))  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ keyring (a password only once the node accepted it).
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -26,13 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from obnotify.core.text import printable
-from obnotify.node.checks import Check, check_settings
+from obnotify.node.checks import Check, check_config
 from obnotify.node.discover import Candidate
+from obnotify.settings import NodeEntry
 
-__all__ = ["Tester", "WelcomeWindow", "check_lines"]
+__all__ = ["Tester", "WelcomeWindow", "candidate_entry", "check_lines"]
 
 Tester = Callable[[Candidate, str], Awaitable[list[Check]]]
-"""Runs the checks of a node and its password (``check_settings`` by default)."""
+"""Runs the checks of a node and its password (``check_config`` of its entry by default)."""
 
 
 def check_lines(checks: Sequence[Check]) -> list[str]:
@@ -45,15 +47,21 @@ def check_lines(checks: Sequence[Check]) -> list[str]:
     return lines
 
 
-async def _default_tester(candidate: Candidate, password: str) -> list[Check]:
-    return await check_settings(
-        candidate.url,
-        username=candidate.user,
-        password=password,
+def candidate_entry(candidate: Candidate) -> NodeEntry:
+    """The settings entry of a node found here or typed in: what is saved, and what is opened."""
+    return NodeEntry(
+        url=candidate.url,
+        name=candidate.name,
+        user=candidate.user,
         cookie_file=candidate.cookie_file,
-        ca_file=candidate.ca,
+        ca=candidate.ca,
         pin=candidate.pin,
     )
+
+
+async def _default_tester(candidate: Candidate, password: str) -> list[Check]:
+    """The checks of the node as the app will open it once chosen."""
+    return await check_config(functools.partial(candidate_entry(candidate).node_config, password))
 
 
 class WelcomeWindow(QWidget):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import socket
 from pathlib import Path
 
 from obnotify.demo.node import SimNode
-from obnotify.node.checks import Check, check_node, check_settings
+from obnotify.node.checks import Check, check_config, check_node
 from obnotify.node.config import make_config
 
 from .conftest import ServerContext
@@ -27,7 +28,7 @@ def _free_port() -> int:
 async def _with_node(node: SimNode, url: str = "", **options: str | bool) -> list[Check]:
     await node.start()
     try:
-        return await check_settings(url or node.url, **options)
+        return await check_config(functools.partial(make_config, url or node.url, **options))
     finally:
         await node.stop()
 
@@ -43,13 +44,17 @@ def test_a_healthy_node_passes_every_check() -> None:
 
 
 def test_a_bad_address_fails_first() -> None:
-    checks = asyncio.run(check_settings("ftp://127.0.0.1:4002"))
+    checks = asyncio.run(check_config(functools.partial(make_config, "ftp://127.0.0.1:4002")))
     assert [(c.name, c.ok) for c in checks] == [("address", False)]
     assert "ftp" in checks[0].message and checks[0].fix
 
 
 def test_nothing_listening_fails_the_host_and_skips_the_rest() -> None:
-    checks = _by_name(asyncio.run(check_settings(f"http://127.0.0.1:{_free_port()}")))
+    checks = _by_name(
+        asyncio.run(
+            check_config(functools.partial(make_config, f"http://127.0.0.1:{_free_port()}"))
+        )
+    )
     assert not checks["host answers"].ok
     assert "nothing listens" in checks["host answers"].message
     assert "start the node" in checks["host answers"].fix
@@ -57,7 +62,11 @@ def test_nothing_listening_fails_the_host_and_skips_the_rest() -> None:
 
 
 def test_an_unknown_host_name_is_said() -> None:
-    checks = _by_name(asyncio.run(check_settings("http://no-such-host.invalid:4002")))
+    checks = _by_name(
+        asyncio.run(
+            check_config(functools.partial(make_config, "http://no-such-host.invalid:4002"))
+        )
+    )
     assert not checks["host answers"].ok
     assert "not known" in checks["host answers"].message
 
@@ -110,7 +119,7 @@ def test_tls_says_why_it_does_not_verify(
             await node.start()
             try:
                 url = node.url.replace("127.0.0.1", url_host) if url_host else node.url
-                return await check_settings(url, **options)
+                return await check_config(functools.partial(make_config, url, **options))
             finally:
                 await node.stop()
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
 from obnotify.demo.node import SimNode
-from obnotify.node.checks import check_settings
+from obnotify.node.checks import check_config
+from obnotify.node.config import make_config
 from obnotify.node.discover import Candidate, candidate_from_config, data_dirs, discover
 
 
@@ -61,7 +63,9 @@ def test_a_node_found_in_its_data_folder_passes_the_checks(tmp_path: Path) -> No
                 _config(Authenticated=True).replace("4002", str(node.port))
             )
             found = await discover(tmp_path, port=1)
-            checks = await check_settings(found[0].url, cookie_file=found[0].cookie_file)
+            checks = await check_config(
+                functools.partial(make_config, found[0].url, cookie_file=found[0].cookie_file)
+            )
             return found, all(c.ok for c in checks)
 
     found, ok = asyncio.run(scenario())
