@@ -429,10 +429,7 @@ def test_a_refused_password_is_asked_for_without_blocking(
             PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
         )
         wait_until(
-            lambda: (
-                _alive(desktop, proc)
-                and any(desktop.window_pid(c) == proc.pid for c in desktop.tray_clients())
-            ),
+            lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc),
             30,
             message="tray icon",
         )
@@ -603,9 +600,7 @@ def test_bad_settings_get_a_message_that_says_what_to_fix(
         20,
         message="dialog",
     )
-    assert not any(desktop.window_pid(c) == proc.pid for c in desktop.tray_clients()), (
-        "no tray icon before there is a node to watch"
-    )
+    assert not _tray_icon_of(desktop, proc), "no tray icon before there is a node to watch"
     wait_until(lambda: says in desktop.output_of(proc), 10, message=f"the log saying {says!r}")
     if not config and not args:
         assert "[[node]]" in path.read_text(encoding="utf-8"), "an example to start from"
@@ -692,10 +687,7 @@ def test_quit_from_the_tray_menu_closes_everything(
     with ThreadedSimNode(wallet_interval=None) as node:
         proc = _launch(desktop, tmp_path, "--node", node.url)
         icon = wait_until(
-            lambda: (
-                _alive(desktop, proc)
-                and [c for c in desktop.tray_clients() if desktop.window_pid(c) == proc.pid]
-            ),
+            lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc),
             30,
             message="tray icon",
         )[0]
@@ -748,10 +740,7 @@ def test_first_run_offers_the_node_on_this_computer_and_one_key_watches_it(
         desktop.run(["xdotool", "key", "Return"])
         node.wait_until(lambda: _polled(node), 20)
         wait_until(
-            lambda: (
-                _alive(desktop, proc)
-                and any(desktop.window_pid(c) == proc.pid for c in desktop.tray_clients())
-            ),
+            lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc),
             20,
             message="the tray icon once a node is chosen",
         )
