@@ -138,7 +138,8 @@ class SharedWindow(QObject):
 
     # What the ports tell it.
 
-    def shown(self, place: int) -> _Shown:
+    def node_state(self, place: int) -> _Shown:
+        """What the window shows of one node; its port keeps it up to date."""
         return self._shown[place]
 
     def rename(self, place: int, name: str) -> None:
@@ -264,16 +265,16 @@ class NodePort(QObject):
 
     def set_retry_source(self, source: Callable[[], float | None]) -> None:
         """Where the window reads when this node is tried again."""
-        self.shared.shown(self.place).retry_at = source
+        self.shared.node_state(self.place).retry_at = source
         self.shared.node_changed(self.place)
 
     def set_connection(self, state: ConnState, detail: str = "") -> None:
-        shown = self.shared.shown(self.place)
+        shown = self.shared.node_state(self.place)
         shown.state, shown.detail = state, detail
         self.shared.node_changed(self.place)
 
     def set_publishing(self, status: str) -> None:
-        self.shared.shown(self.place).publishing = status
+        self.shared.node_state(self.place).publishing = status
         window = self._window()
         if window is not None and window.picked_node() in (None, self.place):
             window.set_publishing(status)
@@ -285,11 +286,11 @@ class NodePort(QObject):
             window.show_typing(name)
 
     def set_balances(self, balances: WalletBalances) -> None:
-        self.shared.shown(self.place).balances = balances
+        self.shared.node_state(self.place).balances = balances
         self.shared.node_changed(self.place)
 
     def set_unread(self, unread: int) -> None:
-        shown = self.shared.shown(self.place)
+        shown = self.shared.node_state(self.place)
         if shown.unread != unread:
             shown.unread = unread
             self.shared.node_changed(self.place)
