@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from desktop_session import DesktopSession, on_ci, wait_until
 
-from obnotify import APP_ID
+from obnotify import APP_NAME
 
 pytestmark = [pytest.mark.slow, pytest.mark.desktop, pytest.mark.timeout(420)]
 
@@ -223,7 +223,7 @@ def test_the_installed_package_shows_a_toast_and_a_tray_icon_and_leaves_nothing(
             )
         return True
 
-    desktop.wait_for_toast(lambda toast: alive() and toast["appname"] == APP_ID, timeout=60)
+    desktop.wait_for_toast(lambda toast: alive() and toast["appname"] == APP_NAME, timeout=60)
     print(f"end of the install to the first toast: {time.monotonic() - installed:.2f} s")
     wait_until(
         lambda: alive() and any(desktop.window_pid(c) == proc.pid for c in desktop.tray_clients()),

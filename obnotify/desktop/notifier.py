@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-from obnotify import APP_ID
+from obnotify import notifier_app_name
 from obnotify.core.render import Toast, Urgency
 from obnotify.resources import APP_ICON_PNG
 
@@ -165,7 +165,8 @@ class DesktopNotifierBackend:
     """:class:`Notifier` over desktop-notifier's ``DesktopNotifier``.
 
     Args:
-        app_name: The name for the notification centre; the app id by default.
+        app_name: The name for the notification centre; by default the platform's
+            (:func:`obnotify.notifier_app_name`).
         app_icon: The icon file shown with every toast.
         escape_markup: Escape the body, or not; by default it is escaped when the
             platform's servers may read markup (:func:`uses_body_markup`) and
@@ -182,7 +183,7 @@ class DesktopNotifierBackend:
         escape_markup: bool | None = None,
         factory: Callable[..., Any] | None = None,
     ) -> None:
-        self.app_name = app_name or APP_ID
+        self.app_name = app_name or notifier_app_name()
         self.app_icon = app_icon
         self.escape_markup = escape_markup
         """Whether the body is escaped; None until the server has been asked."""

@@ -24,7 +24,7 @@ import pytest
 from desktop_session import DesktopSession, png_size, scaled, wait_until
 from file_keyring import KEYRING_FILE_VARIABLE, stored_entries
 
-from obnotify import APP_ID, APP_NAME
+from obnotify import APP_NAME
 from obnotify.core.decode import decode_frame
 from obnotify.core.events import DecodeError, Profile, ProfileReply
 from obnotify.core.folds import FOLD_WAIT, Part, fold_of, sale_toast
@@ -159,7 +159,7 @@ def test_every_scenario_event_reaches_dunst(
 
     def all_shown() -> list[dict[str, Any]] | None:
         _alive(desktop, proc)
-        shown = [t for t in desktop.history() if t["appname"] == APP_ID]
+        shown = [t for t in desktop.history() if t["appname"] == APP_NAME]
         return shown if len(shown) >= len(expected) else None
 
     shown = wait_until(

@@ -19,7 +19,7 @@ import pytest
 from desktop_notifier import Capability, ReplyField
 from desktop_notifier import Urgency as NativeUrgency
 
-from obnotify import APP_ID
+from obnotify import APP_ID, notifier_app_name
 from obnotify.core.render import Toast, Urgency
 from obnotify.desktop.notifier import (
     DesktopNotifierBackend,
@@ -424,7 +424,7 @@ def test_dunst_gets_the_app_name_an_escaped_body_and_the_button(
     shown = _wait_event(fresh_desktop, report, "shown")
     assert shown["identifier"]
     toast = fresh_desktop.wait_for_toast(lambda t: t["summary"] == "Order <b>#42</b> & paid")
-    assert toast["appname"] == APP_ID
+    assert toast["appname"] == "obnotify"  # the name KDE and GNOME print, not the id
     reads_markup = "body-markup" in _server_capabilities(fresh_desktop)
     assert toast["body"] == (ESCAPED_BODY if reads_markup else RAW_BODY)
     assert toast["urgency"] == "critical"
@@ -441,6 +441,11 @@ def test_every_toast_names_the_desktop_entry(fresh_desktop: Any, tmp_path: Path)
     _wait_event(fresh_desktop, report, "shown")
     toast = fresh_desktop.wait_for_toast(lambda t: t["summary"] == "Order <b>#42</b> & paid")
     assert toast["desktop_entry"] == APP_ID == "org.obnotify.ObNotify"
+
+
+def test_toasts_carry_the_human_name_on_linux_and_the_id_elsewhere() -> None:
+    assert notifier_app_name("linux") == "obnotify"
+    assert notifier_app_name("win32") == notifier_app_name("darwin") == APP_ID
 
 
 @pytest.mark.desktop
