@@ -713,6 +713,15 @@ class Store:
         ).fetchone()
         return _row(found) if found else None
 
+    def unread_of_order(self, order_id: str, category: str) -> list[HistoryRow]:
+        """The unread rows of one category about one order (a sale's payments), oldest first."""
+        found = self._db.execute(
+            f"SELECT {_COLUMNS} FROM history AS h INDEXED BY history_category_time "
+            "WHERE h.category = ? AND h.order_id = ? AND h.read = 0 ORDER BY h.id",
+            (category, order_id),
+        ).fetchall()
+        return [_row(values) for values in found]
+
     def by_key(self, key: str) -> HistoryRow | None:
         """One row by dedupe key, or None when never recorded or pruned."""
         found = self._db.execute(

@@ -21,11 +21,14 @@ What is kept here, and why here:
   stutters still shows at most the limit and one summary per window.
 - Toasts about one order that say one thing fold per node (:mod:`obnotify.core.folds`):
   an order and its payment become one toast for the sale, repeated dispute
-  warnings the newest. A toast that may fold, once it is due to go out on its
-  own, waits up to :data:`~obnotify.core.folds.FOLD_WAIT` for its partner; the
-  partner joins it without a toast or a place in the burst window of its own.
-  A payment that comes after its order's toast went out gets its own toast: a
-  shown toast cannot be changed on every desktop.
+  warnings the newest. A new order is news a seller acts on, so its toast is
+  never held: it goes out at once, as the sale's toast when its payment came
+  first. A payment that comes after its order's toast went out joins the
+  history without a toast of its own (the order's toast already said it); one
+  that comes first waits up to :data:`~obnotify.core.folds.FOLD_WAIT` for its
+  order. Dispute warnings, which are not urgent, wait as long for a newer one.
+- A summary stands for two or more events: a burst or a catch-up that held
+  back a single event shows that event's own toast in the summary's place.
 - Every row id handed in comes out once in a :class:`Delivered`: at once when
   nothing is to be shown (no toast, muted, paused), else once the toast that
   carries it (its own, a fold's, or a summary) was shown. A toast that could not
@@ -38,9 +41,9 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Final, Generic, TypeAlias, TypeVar
+from typing import Any, Final, Generic, TypeAlias, TypeVar
 
-from obnotify.core.folds import FOLD_WAIT, Fold, FoldKey, Held, Piece
+from obnotify.core.folds import FOLD_WAIT, SALE_MEMORY, Fold, FoldKey, Held, Part, Piece
 from obnotify.core.policy import NotificationSettings, Source, hushed, silenced, styled
 from obnotify.core.render import Category, Toast, Urgency, away_summary, burst_summary
 
@@ -130,18 +133,23 @@ Output: TypeAlias = Show[P] | Delivered | PauseChanged
 
 
 @dataclass
-class _Fold:
+class _Fold(Generic[P]):
     """Events held back for one summary toast."""
 
     rowids: list[int] = field(default_factory=list)
     counts: Counter[Category] = field(default_factory=Counter)
     critical: bool = False
     """Whether a critical toast is among them: then neither a pause nor quiet hours mute it."""
+    first: tuple[Toast, Category, P | None] | None = None
+    """The first event's own toast, category and payload: shown instead of a summary when
+    it is the only one held. Only the first is kept, so a flood costs one row id each."""
 
-    def add(self, rowid: int, toast: Toast, category: Category) -> None:
+    def add(self, rowid: int, toast: Toast, category: Category, payload: P | None) -> None:
         self.rowids.append(rowid)
         self.counts[category] += 1
         self.critical = self.critical or toast.urgency is Urgency.CRITICAL
+        if self.first is None:
+            self.first = (toast, category, payload)
 
 
 @dataclass
@@ -153,7 +161,7 @@ class _Burst:
     not_before: float
     """A burst that starts soon after an earlier one's summary waits a window from it, so
     a flood that stutters does not get a summary after each pause."""
-    held: _Fold = field(default_factory=_Fold)
+    held: _Fold[Any] = field(default_factory=_Fold)
     summaries: int = 0
     """Summaries this burst has sent so far."""
     last_summary: float = 0.0
@@ -174,7 +182,7 @@ class _CatchUp:
     shown: int = 0
     seen: int = 0
     last_seen: float = 0.0
-    held: _Fold = field(default_factory=_Fold)
+    held: _Fold[Any] = field(default_factory=_Fold)
     expected: int | None = None
     """The count the node reported when it finished; None until it has."""
     finished_at: float = 0.0
@@ -200,6 +208,9 @@ class _Lane(Generic[P]):
     catch_up: _CatchUp = field(default_factory=_CatchUp)
     held: dict[FoldKey, Held[P]] = field(default_factory=dict)
     """Toasts waiting for the rest of their fold, oldest first."""
+    sold: dict[FoldKey, float] = field(default_factory=dict)
+    """Orders whose toast went out, oldest first, with when: their payment needs no toast.
+    Kept :data:`~obnotify.core.folds.SALE_MEMORY` seconds."""
     paused_until: datetime | None = None
     """This node's own pause (from its entry in the tray menu), on top of the app-wide one."""
 
@@ -220,8 +231,9 @@ class Dispatcher(Generic[P]):
         self.settings = settings
         self._clock = clock
         self._lanes: dict[str, _Lane[P]] = {}
-        self._tickets: dict[int, tuple[str, tuple[int, ...]]] = {}
-        """Toasts told to show and not yet reported: their node and the rows they carry."""
+        self._tickets: dict[int, tuple[str, tuple[int, ...], FoldKey | None]] = {}
+        """Toasts told to show and not yet reported: their node, the rows they carry and,
+        for an order's toast, its sale."""
         self._next_ticket = 1
         self._paused_until: datetime | None = None
 
@@ -249,8 +261,21 @@ class Dispatcher(Generic[P]):
             lane.catch_up.seen += 1
             lane.catch_up.last_seen = now.mono
         held = lane.held.get(fold.key) if fold is not None else None
-        if toast is None or silenced(
-            self.settings, toast, category, source, now=now.wall, paused_until=self._pause_of(lane)
+        # A payment whose order's toast is out: that toast said it; history only.
+        paid_for = (
+            fold is not None and fold.part is Part.PAYMENT and self._sold(lane, fold.key, now)
+        )
+        if (
+            toast is None
+            or paid_for
+            or silenced(
+                self.settings,
+                toast,
+                category,
+                source,
+                now=now.wall,
+                paused_until=self._pause_of(lane),
+            )
         ):
             out.append(Delivered(node, (rowid,)))
         elif (
@@ -267,7 +292,7 @@ class Dispatcher(Generic[P]):
                 catch_up.shown += 1
                 out.extend(self._single(node, lane, rowid, toast, category, payload, fold, now))
             else:
-                catch_up.held.add(rowid, toast, category)
+                catch_up.held.add(rowid, toast, category, payload)
         else:
             out.extend(self._live(node, lane, rowid, toast, category, payload, fold, now))
         if source is Source.CATCH_UP:
@@ -311,8 +336,14 @@ class Dispatcher(Generic[P]):
         """How the toast of ``ticket`` went: shown (``ok``) delivers its rows; failed keeps them pending."""
         out = self._advance(self._clock())
         carried = self._tickets.pop(ticket, None)
-        if carried is not None and ok and carried[1]:
-            out.append(Delivered(*carried))
+        if carried is None:
+            return out
+        node, rowids, sale = carried
+        if ok and rowids:
+            out.append(Delivered(node, rowids))
+        elif not ok and sale is not None:
+            # Not on screen after all: a payment still to come gets a toast of its own.
+            self._lane(node).sold.pop(sale, None)
         return out
 
     def tick(self) -> list[Output[P]]:
@@ -390,7 +421,7 @@ class Dispatcher(Generic[P]):
             burst = lane.burst = _Burst(first_held=mono, last_event=mono, not_before=not_before)
         elif not burst.held.rowids:
             burst.first_held = mono
-        burst.held.add(rowid, toast, category)
+        burst.held.add(rowid, toast, category, payload)
         burst.last_event = mono
         return []
 
@@ -405,27 +436,55 @@ class Dispatcher(Generic[P]):
         fold: Fold | None,
         now: Moment,
     ) -> list[Output[P]]:
-        """A toast of its own: shown now, or, if it may fold, held for its partner first."""
-        if fold is None or fold.key in lane.held:
-            return [self._show(node, styled(self.settings, toast, category), (rowid,), payload)]
+        """A toast of its own: shown now, or, if it may fold, held for its partner first.
+
+        An order is never held: its toast goes out now and the sale is remembered, so
+        its payment joins the history quietly.
+        """
+        if fold is None or fold.key in lane.held or fold.part is Part.ORDER:
+            sale = fold.key if fold is not None and fold.part is Part.ORDER else None
+            if sale is not None:
+                self._remember_sale(lane, sale, now.mono)
+            styled_toast = styled(self.settings, toast, category)
+            return [self._show(node, styled_toast, (rowid,), payload, sale)]
         held: Held[P] = Held(due=now.mono + FOLD_WAIT)
         held.join(rowid, Piece(toast, category, fold, payload))
         lane.held[fold.key] = held
         return []
 
+    @staticmethod
+    def _sold(lane: _Lane[P], sale: FoldKey, now: Moment) -> bool:
+        """Whether the toast of ``sale``'s order went out within :data:`SALE_MEMORY`."""
+        at = lane.sold.get(sale)
+        return at is not None and now.mono - at < SALE_MEMORY
+
+    def _remember_sale(self, lane: _Lane[P], sale: FoldKey, mono: float) -> None:
+        """Note that the toast of ``sale``'s order went out, forgetting sales too old to pay."""
+        lane.sold.pop(sale, None)
+        lane.sold[sale] = mono
+        while lane.sold:
+            oldest, at = next(iter(lane.sold.items()))
+            if mono - at < SALE_MEMORY:
+                break
+            del lane.sold[oldest]
+
     def _release(self, node: str, held: Held[P], now: Moment) -> list[Output[P]]:
         """The one toast of a fold, or its rows delivered at once if a pause begun meanwhile mutes it."""
         piece = held.outcome()
         rowids = tuple(held.rowids)
+        lane = self._lane(node)
         if hushed(
             self.settings,
             piece.toast.urgency,
             now=now.wall,
-            paused_until=self._pause_of(self._lane(node)),
+            paused_until=self._pause_of(lane),
         ):
             return [Delivered(node, rowids)]
         toast = styled(self.settings, piece.toast, piece.category)
-        return [self._show(node, toast, rowids, piece.payload)]
+        sale = piece.fold.key if piece.fold.part is Part.ORDER else None
+        if sale is not None:
+            self._remember_sale(lane, sale, now.mono)
+        return [self._show(node, toast, rowids, piece.payload, sale)]
 
     def _forget_old(self, lane: _Lane[P], mono: float) -> None:
         while lane.recent and mono - lane.recent[0] >= self.settings.burst_window:
@@ -474,22 +533,33 @@ class Dispatcher(Generic[P]):
     def _fold_out(
         self,
         node: str,
-        fold: _Fold,
+        fold: _Fold[P],
         summary: Callable[[Counter[Category]], Toast],
         now: Moment,
     ) -> list[Output[P]]:
-        """The summary of a fold, or its rows delivered at once if a pause or quiet hours mute it."""
+        """The summary of a fold (or, for one event, its own toast), or its rows delivered at
+        once if a pause or quiet hours mute it."""
         if not fold.rowids:
             return []
         urgency = Urgency.CRITICAL if fold.critical else Urgency.NORMAL
         pause = self._pause_of(self._lane(node))
         if hushed(self.settings, urgency, now=now.wall, paused_until=pause):
             return [Delivered(node, tuple(fold.rowids))]
+        if len(fold.rowids) == 1 and fold.first is not None:
+            toast, category, payload = fold.first
+            return [self._show(node, styled(self.settings, toast, category), fold.rowids, payload)]
         return [self._show(node, summary(fold.counts), fold.rowids, None)]
 
-    def _show(self, node: str, toast: Toast, rowids: Iterable[int], payload: P | None) -> Show[P]:
+    def _show(
+        self,
+        node: str,
+        toast: Toast,
+        rowids: Iterable[int],
+        payload: P | None,
+        sale: FoldKey | None = None,
+    ) -> Show[P]:
         ticket = self._next_ticket
         self._next_ticket += 1
         carried = tuple(rowids)
-        self._tickets[ticket] = (node, carried)
+        self._tickets[ticket] = (node, carried, sale)
         return Show(node, ticket, toast, payload, carried)

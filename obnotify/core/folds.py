@@ -9,8 +9,9 @@ still lands in history, and each is delivered once with the toast that carries
 it.
 
 This module says which events fold and into what; :mod:`obnotify.core.dispatch`
-holds them back for :data:`FOLD_WAIT` and lets them out. Pure: no clock is read
-here, the dispatcher passes the time in.
+decides when they go out: an order at once, a payment that came first and a
+warning after :data:`FOLD_WAIT` at most. Pure: no clock is read here, the
+dispatcher passes the time in.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from obnotify.core.texts import plural
 __all__ = [
     "FOLD_WAIT",
     "SALE",
+    "SALE_MEMORY",
     "Fold",
     "FoldKey",
     "Held",
@@ -41,14 +43,21 @@ __all__ = [
 P = TypeVar("P")
 
 FOLD_WAIT: Final = 4.0
-"""Seconds a toast that may fold waits for its partner (or a newer warning) before it goes out.
+"""Seconds a payment waits for its order (or a warning for a newer one) before it goes out alone.
 
 The order notification and the wallet frame of its payment leave the node at
 about the same moment, when the node sees the transaction; the session then
 hands each on once its name and picture are fetched (at most
 ``obnotify.node.session.ENRICH_TIMEOUT``, 2 s), in arrival order. So the two
 reach the dispatcher at most a wire gap plus 2 s apart: 4 s covers that with a
-margin, and is a delay nobody minds on an order toast.
+margin. The order itself never waits: a seller acts on it.
+"""
+
+SALE_MEMORY: Final = 600.0
+"""Seconds after an order's toast during which its payment joins the history without a toast.
+
+Long enough for any payment announced with its order; a payment much later (a
+second one, say) is news again.
 """
 
 SALE: Final = "sale"

@@ -26,7 +26,7 @@ from obnotify.core.details import Detail, detail_of, recorded_event
 from obnotify.core.dispatch import Show
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.outage import OutageNews, OutageWatch, outage_toast
-from obnotify.core.render import Toast, from_node
+from obnotify.core.render import Category, Toast, from_node
 from obnotify.core.routes import chat_target
 from obnotify.core.texts import person
 from obnotify.core.tray_state import NodeStatus
@@ -309,15 +309,19 @@ class NodeController(QObject):
     def on_toast_action(
         self, action: str, row: HistoryRow | None, rowids: tuple[int, ...] = ()
     ) -> None:
-        """A button of a toast; "Mark as read" marks every row the toast stands for
-        (a sale's order and its payment)."""
+        """A button of a toast; "Mark as read" marks every row the toast stands for: a
+        sale's order and its payment, the one it carried or one that joined it later."""
         if row is None:
             return
         if action == "mark-read":
+            store = self.session.store
+            others = [found for other in rowids if (found := store.row(other)) is not None]
+            if row.category == Category.ORDERS and row.order_id:
+                others.extend(store.unread_of_order(row.order_id, Category.FUNDS))
             self.mark_read(row)
-            for other in rowids:
-                if other != row.rowid and (found := self.session.store.row(other)) is not None:
-                    self.mark_read(found)
+            for other_row in {found.rowid: found for found in others}.values():
+                if other_row.rowid != row.rowid:
+                    self.mark_read(other_row)
         elif action == "reply":
             self.show_window(row.rowid)
             self.window.focus_reply()

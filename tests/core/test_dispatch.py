@@ -464,9 +464,41 @@ def test_a_summary_holding_a_critical_toast_goes_through_a_pause() -> None:
     for _ in range(3):
         screen.event()
     screen.event(DISPUTE, Category.DISPUTES)
+    screen.event()
     screen.carry_out(screen.dispatcher.pause(NOON + timedelta(hours=1)))
     screen.wait(60)
-    assert screen.titles()[-1] == "1 new event"
+    assert screen.titles()[-1] == "2 new events"
+    screen.assert_each_delivered_once()
+
+
+def test_a_burst_that_held_back_one_event_shows_it_as_itself() -> None:
+    screen = Screen(NotificationSettings(burst_limit=3))
+    for _ in range(3):
+        screen.event(CHAT, Category.CHAT)
+    lone = screen.event(DISPUTE, Category.DISPUTES)
+    assert len(screen.shown) == 3, "the fourth waits for the summary's turn"
+    screen.wait(SUMMARY_DELAY)
+    assert [s.toast.title for s in screen.shown] == ["Alice"] * 3 + ["Dispute opened"]
+    [last] = screen.shown[3:]
+    assert last.payload == f"row {lone}", "its own toast: its picture, click and actions"
+    assert last.at == SUMMARY_DELAY, "in the summary's place, not before"
+    assert screen.summaries() == []
+    screen.event(CHAT, Category.CHAT)
+    screen.event(CHAT, Category.CHAT)
+    screen.wait(BURST_QUIET)
+    assert screen.titles()[-1] == "2 new events", "two or more are still a summary"
+    screen.assert_each_delivered_once()
+
+
+def test_a_catch_up_that_held_back_one_event_shows_it_as_itself() -> None:
+    screen = Screen()
+    for _ in range(screen.settings.catch_up_single + 1):
+        screen.event(CHAT, Category.CHAT, Source.CATCH_UP)
+    screen.carry_out(
+        screen.dispatcher.catch_up_finished("shop", screen.settings.catch_up_single + 1)
+    )
+    assert screen.titles() == ["Alice"] * (screen.settings.catch_up_single + 1)
+    assert screen.summaries() == []
     screen.assert_each_delivered_once()
 
 

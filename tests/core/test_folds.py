@@ -11,10 +11,12 @@ import json
 from collections import Counter
 from typing import Any, Final
 
+import pytest
+
 from obnotify.core.decode import decode_frame
 from obnotify.core.dispatch import Delivered, Show
 from obnotify.core.events import Event, Notification, NotificationType
-from obnotify.core.folds import FOLD_WAIT, SALE, Fold, FoldKey, Part, fold_of
+from obnotify.core.folds import FOLD_WAIT, SALE, SALE_MEMORY, Fold, FoldKey, Part, fold_of
 from obnotify.core.policy import NotificationSettings, Source
 from obnotify.core.render import Category, Toast, Urgency, category, render
 from obnotify.demo.frames import FrameFactory
@@ -25,6 +27,7 @@ from .test_dispatch import CHAT, NOON, Screen
 DAY: Final = 86400
 F: Final = FrameFactory("0.14")
 ORDER_TITLE: Final = "New order from @alice"
+ORDER_BODY: Final = "Stoneware mug: 0.0005 BTC paid. Fulfil it from your sales."
 SALE_BODY: Final = (
     "Stoneware mug is paid: 0.0005 BTC received (unconfirmed). Fulfil it from your sales."
 )
@@ -132,17 +135,35 @@ def test_an_order_without_a_title_names_the_order() -> None:
 # A sale -------------------------------------------------------------------------------------
 
 
-def test_an_order_and_its_payment_make_one_toast_carrying_both_rows() -> None:
+def test_an_order_goes_out_at_once_and_its_payment_joins_the_history_quietly() -> None:
     screen = Screen(answer=False)
     first = hand_in(screen, order())
-    assert screen.shown == [], "the order waits for its payment"
-    assert screen.dispatcher.next_tick() == FOLD_WAIT
+    [shown] = screen.shown
+    assert shown.at == 0, "an order toast is never held"
+    assert (shown.toast.title, shown.toast.body) == (ORDER_TITLE, ORDER_BODY)
+    assert shown.payload == f"row {first}", "a click opens the order"
+    assert screen.dispatcher.next_tick() is None, "nothing waits on the payment"
     screen.wait(1.0)
     second = hand_in(screen, payment())
+    assert len(screen.shown) == 1, "the payment has no toast of its own"
+    assert screen.delivered == Counter({("shop", second): 1}), "it goes straight to history"
+    [ticket] = screen.unanswered
+    [delivered] = screen.dispatcher.shown(ticket, True)
+    assert delivered == Delivered("shop", (first,))
+    assert screen.dispatcher.next_tick() is None
+
+
+def test_a_payment_and_then_its_order_make_one_toast_carrying_both_rows() -> None:
+    screen = Screen(answer=False)
+    first = hand_in(screen, payment())
+    assert screen.shown == [], "the payment waits for its order"
+    assert screen.dispatcher.next_tick() == FOLD_WAIT
+    screen.wait(1.0)
+    second = hand_in(screen, order())
     [shown] = screen.shown
-    assert shown.at == 1.0, "out the moment the payment is in"
+    assert shown.at == 1.0, "out the moment the order is in"
     assert (shown.toast.title, shown.toast.body) == (ORDER_TITLE, SALE_BODY)
-    assert shown.payload == f"row {first}", "a click opens the order"
+    assert shown.payload == f"row {second}", "a click opens the order"
     [ticket] = screen.unanswered
     [delivered] = screen.dispatcher.shown(ticket, True)
     assert delivered == Delivered("shop", (first, second))
@@ -160,8 +181,8 @@ def test_a_payment_that_comes_first_waits_for_its_order() -> None:
 
 def test_the_sale_toast_is_the_orders_toast_with_the_payments_news() -> None:
     screen = Screen()
-    hand_in(screen, order())
     hand_in(screen, payment())
+    hand_in(screen, order())
     own = render(order())
     assert own is not None
     assert screen.shown[0].toast == Toast(
@@ -189,20 +210,27 @@ def test_a_payment_alone_goes_out_once_the_wait_is_over() -> None:
     screen.assert_each_delivered_once()
 
 
-def test_a_payment_after_the_window_gets_a_toast_of_its_own() -> None:
+def test_a_payment_long_after_its_orders_toast_is_news_again() -> None:
     screen = Screen()
     hand_in(screen, order())
-    screen.wait(FOLD_WAIT)
+    screen.wait(SALE_MEMORY)
     hand_in(screen, payment())
     screen.wait(FOLD_WAIT)
     assert [(s.at, s.toast.title) for s in screen.shown] == [
-        (FOLD_WAIT, ORDER_TITLE),
-        (2 * FOLD_WAIT, "Payment received"),
+        (0, ORDER_TITLE),
+        (SALE_MEMORY + FOLD_WAIT, "Payment received"),
     ]
-    assert (
-        screen.shown[0].toast.body == "Stoneware mug: 0.0005 BTC paid. Fulfil it from your sales."
-    )
     screen.assert_each_delivered_once()
+
+
+def test_an_order_toast_that_could_not_be_shown_leaves_its_payment_a_toast() -> None:
+    screen = Screen(answer=False)
+    hand_in(screen, order())
+    [ticket] = screen.unanswered
+    screen.carry_out(screen.dispatcher.shown(ticket, False))
+    hand_in(screen, payment())
+    screen.wait(FOLD_WAIT)
+    assert [s.toast.title for s in screen.shown] == [ORDER_TITLE, "Payment received"]
 
 
 def test_orders_of_different_orders_or_nodes_do_not_fold() -> None:
@@ -211,6 +239,7 @@ def test_orders_of_different_orders_or_nodes_do_not_fold() -> None:
     hand_in(screen, payment(ORDER_B))
     hand_in(screen, order(ORDER_B), node="home")
     hand_in(screen, payment(ORDER_A), node="home")
+    assert [s.at for s in screen.shown] == [0, 0], "the orders at once"
     screen.wait(FOLD_WAIT)
     assert Counter((s.node, s.toast.title) for s in screen.shown) == Counter(
         {
@@ -245,40 +274,43 @@ def test_the_payment_takes_no_place_in_the_burst_window() -> None:
     screen.assert_each_delivered_once()
 
 
-def test_catch_up_bringing_both_shows_one_sale() -> None:
+@pytest.mark.parametrize("payment_first", [False, True])
+def test_catch_up_bringing_both_shows_one_toast(payment_first: bool) -> None:
     screen = Screen()
-    hand_in(screen, order(), Source.CATCH_UP)
-    hand_in(screen, payment(), Source.CATCH_UP)
+    events = [payment(), order()] if payment_first else [order(), payment()]
+    for event in events:
+        hand_in(screen, event, Source.CATCH_UP)
     screen.carry_out(screen.dispatcher.catch_up_finished("shop", 2))
-    assert [(s.toast.title, s.toast.body) for s in screen.shown] == [(ORDER_TITLE, SALE_BODY)]
+    body = SALE_BODY if payment_first else ORDER_BODY
+    assert [(s.toast.title, s.toast.body) for s in screen.shown] == [(ORDER_TITLE, body)]
     screen.wait(60)
-    assert len(screen.shown) == 1, "no summary of what the sale toast carried"
+    assert len(screen.shown) == 1, "no summary of what the toast carried"
     screen.assert_each_delivered_once()
 
 
 def test_a_kill_while_held_or_before_the_report_leaves_every_row_pending() -> None:
     waiting = Screen()
-    hand_in(waiting, order())
+    hand_in(waiting, payment())
     hand_in(waiting, warning(DAY))
     assert waiting.delivered == Counter(), "held rows are not delivered"
 
     failing = Screen(ok=False)
-    hand_in(failing, order())
     hand_in(failing, payment())
+    hand_in(failing, order())
     assert len(failing.shown) == 1
     assert failing.delivered == Counter(), "a sale toast that failed delivers neither row"
 
     restarted = Screen()
-    hand_in(restarted, order(), Source.CATCH_UP)
     hand_in(restarted, payment(), Source.CATCH_UP)
+    hand_in(restarted, order(), Source.CATCH_UP)
     assert [s.toast.body for s in restarted.shown] == [SALE_BODY], "the next start folds them again"
     restarted.assert_each_delivered_once()
 
 
 def test_privacy_hides_the_amount_of_the_sale() -> None:
     screen = Screen(NotificationSettings(privacy=True))
-    hand_in(screen, order())
     hand_in(screen, payment())
+    hand_in(screen, order())
     [shown] = screen.shown
     assert shown.toast.body == (
         "Stoneware mug is paid: (amount hidden) received (unconfirmed). Fulfil it from your sales."
@@ -290,15 +322,13 @@ def test_a_muted_category_leaves_the_other_half_on_its_own() -> None:
     hand_in(screen, order())
     hand_in(screen, payment())
     screen.wait(FOLD_WAIT)
-    assert [s.toast.body for s in screen.shown] == [
-        "Stoneware mug: 0.0005 BTC paid. Fulfil it from your sales."
-    ]
+    assert [s.toast.body for s in screen.shown] == [ORDER_BODY]
     screen.assert_each_delivered_once()
 
 
 def test_a_pause_begun_while_held_mutes_the_toast_and_delivers_its_rows() -> None:
     screen = Screen()
-    hand_in(screen, order())
+    hand_in(screen, payment())
     screen.carry_out(screen.dispatcher.pause(NOON.replace(hour=14)))
     screen.wait(FOLD_WAIT)
     assert screen.shown == []

@@ -27,7 +27,7 @@ from file_keyring import KEYRING_FILE_VARIABLE, stored_entries
 from obnotify import APP_NAME
 from obnotify.core.decode import decode_frame
 from obnotify.core.events import DecodeError, Profile, ProfileReply
-from obnotify.core.folds import FOLD_WAIT, Part, fold_of, sale_toast
+from obnotify.core.folds import FOLD_WAIT, Fold, Part, fold_of, sale_toast
 from obnotify.core.node_colours import colour_for
 from obnotify.core.render import RenderContext, render
 from obnotify.demo import gojson
@@ -104,29 +104,36 @@ def _expected_scenario_toasts() -> list[tuple[str, str, str]]:
     """(title, body with ids masked, image hash) of every scenario step that toasts.
 
     A dispute warning that the next step repeats for its order, sooner than the
-    fold waits, is not shown: the newer one is. An order whose payment follows as
-    soon is shown once, as the sale it is.
+    fold waits, is not shown: the newer one is. An order is shown at once; its
+    payment, when it follows, has no toast, and when it came first (as soon as
+    the fold waits) rides on the order's toast.
     """
     ctx = RenderContext(peers=_profiles())
     events = [decode_frame(gojson.dumps(sanitize_value(step.frame))) for step in build_scenario()]
     folds = [fold_of(e) if not isinstance(e, DecodeError) else None for e in events]
     expected = []
-    folded_in: set[int] = set()
+    paid_by: dict[int, str] = {}
+    """Orders whose payment came first: the payment's words."""
+
+    def same_sale(i: int, fold: Fold, part: Part) -> bool:
+        other = folds[i]
+        return other is not None and other.key == fold.key and other.part is part
+
     for index, event in enumerate(events):
         toast = render(event, ctx)
         fold = folds[index]
         soon = range(index + 1, min(len(events), index + 1 + int(FOLD_WAIT / DEMO_DELAY)))
-        if index in folded_in or (
-            fold is not None and fold.part is Part.WARNING and any(folds[i] == fold for i in soon)
-        ):
+        if fold is not None and fold.part is Part.WARNING and any(folds[i] == fold for i in soon):
             continue
-        if fold is not None and fold.part is Part.ORDER and toast is not None:
-            for i in soon:
-                paying = folds[i]
-                if paying is not None and paying.key == fold.key and paying.part is Part.PAYMENT:
-                    toast = sale_toast(toast, fold.words, paying.words)
-                    folded_in.add(i)
-                    break
+        if fold is not None and fold.part is Part.PAYMENT:
+            if any(same_sale(i, fold, Part.ORDER) for i in range(index)):
+                continue
+            order = next((i for i in soon if same_sale(i, fold, Part.ORDER)), None)
+            if order is not None:
+                paid_by[order] = fold.words
+                continue
+        if fold is not None and index in paid_by and toast is not None:
+            toast = sale_toast(toast, fold.words, paid_by[index])
         if toast is not None:
             expected.append((_masked(toast.title), _masked(toast.body), toast.image))
     return expected

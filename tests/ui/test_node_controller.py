@@ -507,7 +507,8 @@ class CatchingUp(NodeController):
 def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
     qapp: QApplication, tmp_path: Path
 ) -> None:
-    """The node sends the order and the wallet frame of its payment: the user sees one toast."""
+    """The node sends the order and the wallet frame of its payment: the user sees one toast,
+    the order's, at once; "Mark as read" on it marks the payment that joined it later too."""
     desk = Desk()
     store = Store(tmp_path / "shop.sqlite3")
     window = SharedWindow([store], ["shop"]).ports[0]
@@ -537,9 +538,7 @@ def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
         await until(lambda: len(session.delivered) == 2, "both rows delivered")
         [shown] = desk.notifier.shown
         assert shown.toast.title == "New order from @ann"
-        assert shown.toast.body == (
-            "Mug is paid: 0.00005 BTC received (unconfirmed). Fulfil it from your sales."
-        )
+        assert shown.toast.body == "Mug: 0.00005 BTC paid. Fulfil it from your sales."
         assert not desk.router.timer.isActive(), "nothing left waiting"
         await until(lambda: store.pending_rows() == [], "the store has both delivered")
         assert store.count() == 2
