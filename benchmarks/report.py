@@ -107,6 +107,36 @@ def _commit() -> str:
     return f"{head}{' with local changes' if dirty else ''}"
 
 
+MEASURED_PATHS = ("obnotify", "benchmarks", "pyproject.toml", ":!benchmarks/results")
+"""What a figure measures: a change here since its commit makes the figure an older tree's."""
+
+
+def _older_tree(commit: str) -> str:
+    """Why a figure measured at ``commit`` may not describe this tree; "" when it does."""
+    if commit.endswith("with local changes"):
+        return "measured with uncommitted changes"
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(ROOT), "diff", "--name-only", commit, "HEAD", "--", *MEASURED_PATHS],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except OSError:
+        return "commit unknown"
+    if result.returncode != 0:
+        return "commit unknown"
+    changed = result.stdout.split()
+    return f"older tree: {len(changed)} measured files changed since" if changed else ""
+
+
+def older_note(commit: str) -> str:
+    """What the run's line says of a figure that may not describe this tree."""
+    older = _older_tree(commit)
+    return f" (**{older}**: measure it again)" if older else ""
+
+
 ERROR_LINES = 15
 """Lines of a failed benchmark's error output kept with its result."""
 
@@ -173,15 +203,24 @@ def write() -> None:
         "file, `/proc` for memory and CPU); none is computed from settings. Benchmarks are not",
         "tests: a goal not met is a figure to work on, not a failure.",
         "",
-        "| Figure | Measured | Goal | Met |",
-        "|---|---|---|---|",
+        "Each figure names the commit it was measured at; one whose code (`obnotify/`,",
+        "`benchmarks/`, `pyproject.toml`) changed since is flagged as an older tree's, to be",
+        "measured again.",
+        "",
+        "| Figure | Measured | Goal | Met | At commit |",
+        "|---|---|---|---|---|",
     ]
     for name in names:
         result = results[name]
+        commit = str(result.get("commit", ""))
+        at = commit.split()[0] if commit else "unknown"
+        if _older_tree(commit):
+            at += " (**older tree**)"
         if not result["figures"]:
-            out.append(f"| {name} | did not finish (exit status {result['status']}) | | |")
+            status = f"did not finish (exit status {result['status']})"
+            out.append(f"| {name} | {status} | | | {at} |")
         for fig in result["figures"]:
-            out.append(f"| {fig['name']} | {_value(fig)} | {fig['goal']} | {_met(fig)} |")
+            out.append(f"| {fig['name']} | {_value(fig)} | {fig['goal']} | {_met(fig)} | {at} |")
     if UNMET.is_file():
         out += ["", UNMET.read_text(encoding="utf-8").rstrip()]
     out += ["", "## What each benchmark does", ""]
@@ -202,7 +241,8 @@ def write() -> None:
         out += [
             "",
             (
-                f"Run {result['measured_at']} at commit {result['commit']}, "
+                f"Run {result['measured_at']} at commit {result['commit']}"
+                f"{older_note(str(result.get('commit', '')))}, "
                 f"{result['seconds']} s, load average {result['load_average']} at its end; "
                 f"raw numbers in [`benchmarks/results/{name}.json`]"
                 f"(../benchmarks/results/{name}.json)."
