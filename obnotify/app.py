@@ -203,6 +203,7 @@ async def _main(app: QApplication, options: AppOptions, first_tray: Tray | None)
 
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
+    _quit_on_signals(quit_event)
     probe = lag_probe.start_from_env()
     demo = await _start_demo(options.demo_delay) if options.demo else None
     try:
@@ -220,6 +221,21 @@ async def _main(app: QApplication, options: AppOptions, first_tray: Tray | None)
         if demo is not None:
             demo[1].cancel()
             await demo[0].stop()
+
+
+def _quit_on_signals(quit_event: asyncio.Event) -> None:
+    """SIGTERM (a logout, ``kill``, a service manager) and Ctrl-C quit as the menu's Quit does:
+    each socket closed with a goodbye, then the stores. Not app.quit: that stops the loop
+    under the coroutine that closes them."""
+    import asyncio
+    import contextlib
+    import signal
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        # Windows' loops take no signal handlers; there the session ends the process.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, quit_event.set)
 
 
 async def _watch_nodes(

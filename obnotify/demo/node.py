@@ -243,6 +243,9 @@ class SimNode:
         """Every HTTP request except ``/ws`` handshakes, refused or not: (method, path+query)."""
         self.client_messages: list[bytes] = []
         """Raw payloads clients sent on the socket (each was echoed to all clients)."""
+        self.close_codes: list[int | None] = []
+        """How each client's socket ended, in order: the code of the close frame it sent
+        (1000 for a goodbye), or 1006 when it went without one, as the real node logs it."""
         self.frames_sent: list[bytes] = []
         """Every frame broadcast to the connected clients, in order."""
         self.frames_written = 0
@@ -629,6 +632,7 @@ class SimNode:
                     self._bump()
                     await self._broadcast(data)
         finally:
+            self.close_codes.append(ws.close_code)
             if self._sockets.pop(ws, None) is not None:
                 self._bump()
         return ws

@@ -36,7 +36,9 @@ PING_INTERVAL: Final = 20.0
 PING_TIMEOUT: Final = 20.0
 OPEN_TIMEOUT: Final = 10.0
 CLOSE_TIMEOUT: Final = 2.0
-"""A dead path never answers the closing handshake: give up on it quickly."""
+"""A dead path never answers the closing handshake: give up on it quickly. It bounds the
+goodbye too: :meth:`NodeLink.stop` waits this long for the node's answer, then drops the
+connection."""
 LOCATION_CHARS: Final = 200
 """A redirect's target is shown in the state line, cut to this length."""
 
@@ -79,6 +81,8 @@ class NodeLink:
         self._wake = asyncio.Event()
         self._stopping = False
         self._ws: ClientConnection | None = None
+        self._goodbye: asyncio.Task[None] | None = None
+        """The closing handshake :meth:`stop` began; kept so it runs to its end."""
 
     def _set_state(self, state: ConnState, detail: str = "") -> None:
         # Details quote exceptions, and those can quote what the node sent.
@@ -103,10 +107,17 @@ class NodeLink:
             await self._ws.close()
 
     def stop(self) -> None:
+        """Stop connecting, and say goodbye on an open socket: a close frame with code 1000.
+
+        The node logs a socket dropped without one as an abnormal closure. The
+        handshake takes at most :data:`CLOSE_TIMEOUT`; :meth:`run` returns once it ends.
+        """
         self._stopping = True
         self._wake.set()
-        if self._ws is not None:
-            self._ws.transport.abort()
+        if self._ws is not None and self._goodbye is None:
+            self._goodbye = asyncio.ensure_future(
+                self._ws.close(CloseCode.NORMAL_CLOSURE, "obnotify stops watching")
+            )
 
     async def _wait(self, delay: float | None) -> None:
         """Sleep until the delay passes or someone calls :meth:`retry_now`; None waits for that alone."""

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -701,13 +702,36 @@ def test_quit_from_the_tray_menu_closes_everything(
         node.wait_until(lambda: _polled(node), 20)
 
         _quit_from_tray_menu(desktop, proc, icon)
-        status = proc.returncode
-        output = desktop.output_of(proc)
-        assert status == 0, output[-4000:]
-        assert "no running event loop" not in output
-        data = tmp_path / "data"
-        assert list(data.rglob("*.sqlite*")) or list(data.rglob("*.db*"))
-        assert not list(data.rglob("*-wal")), "the store was left open"
+        _assert_clean_goodbye(desktop, proc, node, tmp_path)
+
+
+def _assert_clean_goodbye(
+    desktop: DesktopSession, proc: subprocess.Popen[bytes], node: ThreadedSimNode, tmp_path: Path
+) -> None:
+    """The app ended well: status 0, the socket closed with a close frame, the store closed."""
+    status = proc.returncode
+    output = desktop.output_of(proc)
+    assert status == 0, output[-4000:]
+    assert "no running event loop" not in output
+    node.wait_until(lambda: node.close_codes, 10)
+    assert node.close_codes == [1000], "a goodbye, not an abnormal closure (1006)"
+    data = tmp_path / "data"
+    assert list(data.rglob("*.sqlite*")) or list(data.rglob("*.db*"))
+    assert not list(data.rglob("*-wal")), "the store was left open"
+
+
+def test_sigterm_quits_as_the_menu_does(fresh_desktop: DesktopSession, tmp_path: Path) -> None:
+    """A logout or ``kill`` ends the app with the same goodbye as Quit."""
+    desktop = fresh_desktop
+    with ThreadedSimNode(wallet_interval=None) as node:
+        proc = _launch(desktop, tmp_path, "--node", node.url)
+        wait_until(
+            lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc), 30, message="tray icon"
+        )
+        node.wait_until(lambda: _polled(node), 20)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=scaled(15))
+        _assert_clean_goodbye(desktop, proc, node, tmp_path)
 
 
 def test_first_run_offers_the_node_on_this_computer_and_one_key_watches_it(

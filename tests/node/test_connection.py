@@ -335,3 +335,24 @@ def test_a_node_that_is_down_says_when_it_is_tried_next(tmp_path: Path) -> None:
     before, retry_at, after = run(scenario())
     assert 29 < retry_at - before <= 30, "the backoff's delay, not a guess"
     assert after is None, "a stopped link waits for nothing"
+
+
+def test_stopping_says_goodbye_with_a_close_frame(tmp_path: Path) -> None:
+    """The node logs a socket dropped without a close frame as an abnormal closure (1006)."""
+
+    async def scenario() -> list[int | None]:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        store = Store(tmp_path / "n.sqlite3")
+        session = NodeSession(make_config(node.url), store, rec, link_options=dict(FAST))
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="connected and caught up")
+        session.stop()
+        await asyncio.wait_for(task, 10)
+        await until(lambda: node.close_codes, what="the node to see the socket end")
+        await node.stop()
+        store.close()
+        return list(node.close_codes)
+
+    assert run(scenario()) == [1000], "a goodbye, not an abnormal closure"
