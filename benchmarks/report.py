@@ -141,7 +141,9 @@ ERROR_LINES = 15
 """Lines of a failed benchmark's error output kept with its result."""
 
 
-def record(name: str, output: Path, status: int, seconds: float, log: Path | None) -> None:
+def record(
+    name: str, output: Path, status: int, seconds: float, log: Path | None, commit: str = ""
+) -> None:
     """Store one benchmark's JSON line, or what went wrong when it printed none."""
     lines = [line for line in output.read_text(encoding="utf-8").splitlines() if line.strip()]
     try:
@@ -155,7 +157,7 @@ def record(name: str, output: Path, status: int, seconds: float, log: Path | Non
         status=status,
         seconds=round(seconds, 1),
         measured_at=time.strftime("%Y-%m-%d %H:%M %Z"),
-        commit=_commit(),
+        commit=commit or _commit(),
         load_average=round(os.getloadavg()[0], 2),
         machine=machine(),
     )
@@ -296,11 +298,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     rec.add_argument("--status", type=int, default=0)
     rec.add_argument("--seconds", type=float, default=0.0)
     rec.add_argument("--log", type=Path, default=None, help="its error output")
+    rec.add_argument("--commit", default="", help="the tree it ran on; this one's by default")
+    commands.add_parser("commit", help="print the tree's commit, as a result names it")
     commands.add_parser("write", help="write docs/performance.md")
     commands.add_parser("names", help="list the benchmarks in order")
     args = parser.parse_args(argv)
     if args.command == "record":
-        record(args.name, args.output, args.status, args.seconds, args.log)
+        record(args.name, args.output, args.status, args.seconds, args.log, args.commit)
+    elif args.command == "commit":
+        print(_commit())
     elif args.command == "write":
         write()
     else:
