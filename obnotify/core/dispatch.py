@@ -12,26 +12,26 @@ What is kept here, and why here:
 - The pause is one state for the whole app: every tray shows it, and its end
   is a deadline like any other, so the trays learn of it on time.
 - Catch-up counting ("N events while you were away") is per node, so two nodes
-  catching up at once never fold into each other's summary.
-- A burst folds per node: the first few toasts go out at once, the rest into a
+  catching up at once never mix in each other's summary.
+- A burst is per node: the first few toasts go out at once, the rest into a
   summary :data:`SUMMARY_DELAY` after holding started, and what keeps coming
   into one more summary when the burst is over (or every
   :data:`FOLLOW_UP_EVERY` while a flood lasts). A burst that follows soon
   after another waits a whole window from the last summary, so a flood that
   stutters still shows at most the limit and one summary per window.
-- Toasts about one order that say one thing fold per node (:mod:`obnotify.core.folds`):
+- Toasts about one order that say one thing pair up per node (:mod:`obnotify.core.pairing`):
   an order and its payment become one toast for the sale, repeated dispute
   warnings the newest. A new order is news a seller acts on, so its toast is
   never held: it goes out at once, as the sale's toast when its payment came
   first. A payment that comes after its order's toast went out joins the
   history without a toast of its own (the order's toast already said it); one
-  that comes first waits up to :data:`~obnotify.core.folds.FOLD_WAIT` for its
+  that comes first waits up to :data:`~obnotify.core.pairing.PAIRING_WAIT` for its
   order. Dispute warnings, which are not urgent, wait as long for a newer one.
 - A summary stands for two or more events: a burst or a catch-up that held
   back a single event shows that event's own toast in the summary's place.
 - Every row id handed in comes out once in a :class:`Delivered`: at once when
   nothing is to be shown (no toast, muted, paused), else once the toast that
-  carries it (its own, a fold's, or a summary) was shown. A toast that could not
+  carries it (its own, a pair's, or a summary) was shown. A toast that could not
   be shown delivers nothing, so its rows stay pending for the next start.
 """
 
@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Generic, TypeAlias, TypeVar
 
-from obnotify.core.folds import FOLD_WAIT, SALE_MEMORY, Fold, FoldKey, Held, Part, Piece
+from obnotify.core.pairing import PAIRING_WAIT, SALE_MEMORY, Held, Pairing, PairKey, Part, Piece
 from obnotify.core.policy import NotificationSettings, Source, hushed, silenced, styled
 from obnotify.core.render import Category, Toast, Urgency, away_summary, burst_summary
 
@@ -133,7 +133,7 @@ Output: TypeAlias = Show[P] | Delivered | PauseChanged
 
 
 @dataclass
-class _Fold(Generic[P]):
+class _Summary(Generic[P]):
     """Events held back for one summary toast."""
 
     rowids: list[int] = field(default_factory=list)
@@ -161,7 +161,7 @@ class _Burst:
     not_before: float
     """A burst that starts soon after an earlier one's summary waits a window from it, so
     a flood that stutters does not get a summary after each pause."""
-    held: _Fold[Any] = field(default_factory=_Fold)
+    held: _Summary[Any] = field(default_factory=_Summary)
     summaries: int = 0
     """Summaries this burst has sent so far."""
     last_summary: float = 0.0
@@ -182,7 +182,7 @@ class _CatchUp:
     shown: int = 0
     seen: int = 0
     last_seen: float = 0.0
-    held: _Fold[Any] = field(default_factory=_Fold)
+    held: _Summary[Any] = field(default_factory=_Summary)
     expected: int | None = None
     """The count the node reported when it finished; None until it has."""
     finished_at: float = 0.0
@@ -198,7 +198,7 @@ class _CatchUp:
 
 @dataclass
 class _Lane(Generic[P]):
-    """One node's state: its recent toasts, its burst, its catch-up, its folds."""
+    """One node's state: its recent toasts, its burst, its catch-up, its pairs."""
 
     recent: deque[float] = field(default_factory=deque)
     """Monotonic times of the toasts shown within the burst window, summaries included."""
@@ -206,11 +206,11 @@ class _Lane(Generic[P]):
     last_summary: float | None = None
     """When this node's last burst summary went out."""
     catch_up: _CatchUp = field(default_factory=_CatchUp)
-    held: dict[FoldKey, Held[P]] = field(default_factory=dict)
-    """Toasts waiting for the rest of their fold, oldest first."""
-    sold: dict[FoldKey, float] = field(default_factory=dict)
+    held: dict[PairKey, Held[P]] = field(default_factory=dict)
+    """Toasts waiting for the rest of their pair, oldest first."""
+    sold: dict[PairKey, float] = field(default_factory=dict)
     """Orders whose toast went out, oldest first, with when: their payment needs no toast.
-    Kept :data:`~obnotify.core.folds.SALE_MEMORY` seconds."""
+    Kept :data:`~obnotify.core.pairing.SALE_MEMORY` seconds."""
     paused_until: datetime | None = None
     """This node's own pause (from its entry in the tray menu), on top of the app-wide one."""
 
@@ -231,7 +231,7 @@ class Dispatcher(Generic[P]):
         self.settings = settings
         self._clock = clock
         self._lanes: dict[str, _Lane[P]] = {}
-        self._tickets: dict[int, tuple[str, tuple[int, ...], FoldKey | None]] = {}
+        self._tickets: dict[int, tuple[str, tuple[int, ...], PairKey | None]] = {}
         """Toasts told to show and not yet reported: their node, the rows they carry and,
         for an order's toast, its sale."""
         self._next_ticket = 1
@@ -247,11 +247,11 @@ class Dispatcher(Generic[P]):
         category: Category,
         source: Source,
         payload: P | None = None,
-        fold: Fold | None = None,
+        pairing: Pairing | None = None,
     ) -> list[Output[P]]:
         """A new event of ``node``, recorded as ``rowid``, with the toast it would make (if any).
 
-        ``fold`` (from :func:`obnotify.core.folds.fold_of`) says which other
+        ``pairing`` (from :func:`obnotify.core.pairing.pairing_of`) says which other
         events of the node it may share one toast with.
         """
         now = self._clock()
@@ -260,10 +260,12 @@ class Dispatcher(Generic[P]):
         if source is Source.CATCH_UP:
             lane.catch_up.seen += 1
             lane.catch_up.last_seen = now.mono
-        held = lane.held.get(fold.key) if fold is not None else None
+        held = lane.held.get(pairing.key) if pairing is not None else None
         # A payment whose order's toast is out: that toast said it; history only.
         paid_for = (
-            fold is not None and fold.part is Part.PAYMENT and self._sold(lane, fold.key, now)
+            pairing is not None
+            and pairing.part is Part.PAYMENT
+            and self._sold(lane, pairing.key, now)
         )
         if (
             toast is None
@@ -279,22 +281,22 @@ class Dispatcher(Generic[P]):
         ):
             out.append(Delivered(node, (rowid,)))
         elif (
-            fold is not None
+            pairing is not None
             and held is not None
-            and held.join(rowid, Piece(toast, category, fold, payload))
+            and held.join(rowid, Piece(toast, category, pairing, payload))
         ):
             if held.complete:
-                del lane.held[fold.key]
+                del lane.held[pairing.key]
                 out.extend(self._release(node, held, now))
         elif source is Source.CATCH_UP:
             catch_up = lane.catch_up
             if catch_up.shown < self.settings.catch_up_single:
                 catch_up.shown += 1
-                out.extend(self._single(node, lane, rowid, toast, category, payload, fold, now))
+                out.extend(self._single(node, lane, rowid, toast, category, payload, pairing, now))
             else:
                 catch_up.held.add(rowid, toast, category, payload)
         else:
-            out.extend(self._live(node, lane, rowid, toast, category, payload, fold, now))
+            out.extend(self._live(node, lane, rowid, toast, category, payload, pairing, now))
         if source is Source.CATCH_UP:
             out.extend(self._close_catch_up(node, lane, now, early=True))
         return out
@@ -403,7 +405,7 @@ class Dispatcher(Generic[P]):
         toast: Toast,
         category: Category,
         payload: P | None,
-        fold: Fold | None,
+        pairing: Pairing | None,
         now: Moment,
     ) -> list[Output[P]]:
         """A toast from the socket: at once while the window has room, else held for a summary."""
@@ -415,7 +417,7 @@ class Dispatcher(Generic[P]):
             self._forget_old(lane, mono)
             if len(lane.recent) < self.settings.burst_limit:
                 lane.recent.append(mono)
-                return self._single(node, lane, rowid, toast, category, payload, fold, now)
+                return self._single(node, lane, rowid, toast, category, payload, pairing, now)
             last = lane.last_summary
             not_before = mono if last is None else last + self.settings.burst_window
             burst = lane.burst = _Burst(first_held=mono, last_event=mono, not_before=not_before)
@@ -433,32 +435,32 @@ class Dispatcher(Generic[P]):
         toast: Toast,
         category: Category,
         payload: P | None,
-        fold: Fold | None,
+        pairing: Pairing | None,
         now: Moment,
     ) -> list[Output[P]]:
-        """A toast of its own: shown now, or, if it may fold, held for its partner first.
+        """A toast of its own: shown now, or, if it may pair, held for its partner first.
 
         An order is never held: its toast goes out now and the sale is remembered, so
         its payment joins the history quietly.
         """
-        if fold is None or fold.key in lane.held or fold.part is Part.ORDER:
-            sale = fold.key if fold is not None and fold.part is Part.ORDER else None
+        if pairing is None or pairing.key in lane.held or pairing.part is Part.ORDER:
+            sale = pairing.key if pairing is not None and pairing.part is Part.ORDER else None
             if sale is not None:
                 self._remember_sale(lane, sale, now.mono)
             styled_toast = styled(self.settings, toast, category)
             return [self._show(node, styled_toast, (rowid,), payload, sale)]
-        held: Held[P] = Held(due=now.mono + FOLD_WAIT)
-        held.join(rowid, Piece(toast, category, fold, payload))
-        lane.held[fold.key] = held
+        held: Held[P] = Held(due=now.mono + PAIRING_WAIT)
+        held.join(rowid, Piece(toast, category, pairing, payload))
+        lane.held[pairing.key] = held
         return []
 
     @staticmethod
-    def _sold(lane: _Lane[P], sale: FoldKey, now: Moment) -> bool:
+    def _sold(lane: _Lane[P], sale: PairKey, now: Moment) -> bool:
         """Whether the toast of ``sale``'s order went out within :data:`SALE_MEMORY`."""
         at = lane.sold.get(sale)
         return at is not None and now.mono - at < SALE_MEMORY
 
-    def _remember_sale(self, lane: _Lane[P], sale: FoldKey, mono: float) -> None:
+    def _remember_sale(self, lane: _Lane[P], sale: PairKey, mono: float) -> None:
         """Note that the toast of ``sale``'s order went out, forgetting sales too old to pay."""
         lane.sold.pop(sale, None)
         lane.sold[sale] = mono
@@ -469,7 +471,7 @@ class Dispatcher(Generic[P]):
             del lane.sold[oldest]
 
     def _release(self, node: str, held: Held[P], now: Moment) -> list[Output[P]]:
-        """The one toast of a fold, or its rows delivered at once if a pause begun meanwhile mutes it."""
+        """The one toast of a pair, or its rows delivered at once if a pause begun meanwhile mutes it."""
         piece = held.outcome()
         rowids = tuple(held.rowids)
         lane = self._lane(node)
@@ -481,7 +483,7 @@ class Dispatcher(Generic[P]):
         ):
             return [Delivered(node, rowids)]
         toast = styled(self.settings, piece.toast, piece.category)
-        sale = piece.fold.key if piece.fold.part is Part.ORDER else None
+        sale = piece.pairing.key if piece.pairing.part is Part.ORDER else None
         if sale is not None:
             self._remember_sale(lane, sale, now.mono)
         return [self._show(node, toast, rowids, piece.payload, sale)]
@@ -504,11 +506,11 @@ class Dispatcher(Generic[P]):
             if burst is not None:
                 due = burst.due()
                 if due is not None and now.mono >= due:
-                    folded = self._fold_out(node, burst.held, burst_summary, now)
-                    if any(isinstance(output, Show) for output in folded):
+                    summed = self._summarise(node, burst.held, burst_summary, now)
+                    if any(isinstance(output, Show) for output in summed):
                         lane.recent.append(now.mono)
-                    out.extend(folded)
-                    burst.held = _Fold()
+                    out.extend(summed)
+                    burst.held = _Summary()
                     burst.summaries += 1
                     burst.last_summary = lane.last_summary = now.mono
             out.extend(self._close_catch_up(node, lane, now, early=False))
@@ -528,27 +530,27 @@ class Dispatcher(Generic[P]):
         if not (complete if early else due is not None and now.mono >= due):
             return []
         lane.catch_up = _CatchUp()
-        return self._fold_out(node, catch_up.held, away_summary, now)
+        return self._summarise(node, catch_up.held, away_summary, now)
 
-    def _fold_out(
+    def _summarise(
         self,
         node: str,
-        fold: _Fold[P],
+        held: _Summary[P],
         summary: Callable[[Counter[Category]], Toast],
         now: Moment,
     ) -> list[Output[P]]:
-        """The summary of a fold (or, for one event, its own toast), or its rows delivered at
+        """The summary of what was held (or, for one event, its own toast), or its rows delivered at
         once if a pause or quiet hours mute it."""
-        if not fold.rowids:
+        if not held.rowids:
             return []
-        urgency = Urgency.CRITICAL if fold.critical else Urgency.NORMAL
+        urgency = Urgency.CRITICAL if held.critical else Urgency.NORMAL
         pause = self._pause_of(self._lane(node))
         if hushed(self.settings, urgency, now=now.wall, paused_until=pause):
-            return [Delivered(node, tuple(fold.rowids))]
-        if len(fold.rowids) == 1 and fold.first is not None:
-            toast, category, payload = fold.first
-            return [self._show(node, styled(self.settings, toast, category), fold.rowids, payload)]
-        return [self._show(node, summary(fold.counts), fold.rowids, None)]
+            return [Delivered(node, tuple(held.rowids))]
+        if len(held.rowids) == 1 and held.first is not None:
+            toast, category, payload = held.first
+            return [self._show(node, styled(self.settings, toast, category), held.rowids, payload)]
+        return [self._show(node, summary(held.counts), held.rowids, None)]
 
     def _show(
         self,
@@ -556,7 +558,7 @@ class Dispatcher(Generic[P]):
         toast: Toast,
         rowids: Iterable[int],
         payload: P | None,
-        sale: FoldKey | None = None,
+        sale: PairKey | None = None,
     ) -> Show[P]:
         ticket = self._next_ticket
         self._next_ticket += 1

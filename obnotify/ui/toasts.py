@@ -17,7 +17,7 @@ from typing import Final, Protocol
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from obnotify.core.dispatch import Clock, Delivered, Dispatcher, Moment, Output, PauseChanged, Show
-from obnotify.core.folds import fold_of
+from obnotify.core.pairing import pairing_of
 from obnotify.core.policy import NotificationSettings, hushed
 from obnotify.core.render import Urgency, category
 from obnotify.core.tray_state import pause_end_text
@@ -138,7 +138,7 @@ class ToastRouter(QObject):
                 category(new.event),
                 new.source,
                 new,
-                fold_of(new.event),
+                pairing_of(new.event),
             )
         )
 

@@ -28,8 +28,8 @@ from file_keyring import KEYRING_FILE_VARIABLE, stored_entries
 from obnotify import APP_NAME
 from obnotify.core.decode import decode_frame
 from obnotify.core.events import DecodeError, Profile, ProfileReply
-from obnotify.core.folds import FOLD_WAIT, Fold, Part, fold_of, sale_toast
 from obnotify.core.node_colours import colour_for
+from obnotify.core.pairing import PAIRING_WAIT, Pairing, Part, pairing_of, sale_toast
 from obnotify.core.render import RenderContext, render
 from obnotify.demo import gojson
 from obnotify.demo.cid import cid_v0
@@ -105,36 +105,40 @@ def _expected_scenario_toasts() -> list[tuple[str, str, str]]:
     """(title, body with ids masked, image hash) of every scenario step that toasts.
 
     A dispute warning that the next step repeats for its order, sooner than the
-    fold waits, is not shown: the newer one is. An order is shown at once; its
+    pairing waits, is not shown: the newer one is. An order is shown at once; its
     payment, when it follows, has no toast, and when it came first (as soon as
-    the fold waits) rides on the order's toast.
+    the pairing waits) rides on the order's toast.
     """
     ctx = RenderContext(peers=_profiles())
     events = [decode_frame(gojson.dumps(sanitize_value(step.frame))) for step in build_scenario()]
-    folds = [fold_of(e) if not isinstance(e, DecodeError) else None for e in events]
+    pairings = [pairing_of(e) if not isinstance(e, DecodeError) else None for e in events]
     expected = []
     paid_by: dict[int, str] = {}
     """Orders whose payment came first: the payment's words."""
 
-    def same_sale(i: int, fold: Fold, part: Part) -> bool:
-        other = folds[i]
-        return other is not None and other.key == fold.key and other.part is part
+    def same_sale(i: int, pairing: Pairing, part: Part) -> bool:
+        other = pairings[i]
+        return other is not None and other.key == pairing.key and other.part is part
 
     for index, event in enumerate(events):
         toast = render(event, ctx)
-        fold = folds[index]
-        soon = range(index + 1, min(len(events), index + 1 + int(FOLD_WAIT / DEMO_DELAY)))
-        if fold is not None and fold.part is Part.WARNING and any(folds[i] == fold for i in soon):
+        pairing = pairings[index]
+        soon = range(index + 1, min(len(events), index + 1 + int(PAIRING_WAIT / DEMO_DELAY)))
+        if (
+            pairing is not None
+            and pairing.part is Part.WARNING
+            and any(pairings[i] == pairing for i in soon)
+        ):
             continue
-        if fold is not None and fold.part is Part.PAYMENT:
-            if any(same_sale(i, fold, Part.ORDER) for i in range(index)):
+        if pairing is not None and pairing.part is Part.PAYMENT:
+            if any(same_sale(i, pairing, Part.ORDER) for i in range(index)):
                 continue
-            order = next((i for i in soon if same_sale(i, fold, Part.ORDER)), None)
+            order = next((i for i in soon if same_sale(i, pairing, Part.ORDER)), None)
             if order is not None:
-                paid_by[order] = fold.words
+                paid_by[order] = pairing.words
                 continue
-        if fold is not None and index in paid_by and toast is not None:
-            toast = sale_toast(toast, fold.words, paid_by[index])
+        if pairing is not None and index in paid_by and toast is not None:
+            toast = sale_toast(toast, pairing.words, paid_by[index])
         if toast is not None:
             expected.append((_masked(toast.title), _masked(toast.body), toast.image))
     return expected

@@ -1,7 +1,7 @@
 """A sale announced once, and a repeated dispute warning shown once, on the dispatcher's fake clock.
 
 The events are real frames (the demo node's factory), decoded and rendered as
-the session does; :func:`fold_of` says how each may fold, and the dispatcher is
+the session does; :func:`pairing_of` says how each may pair, and the dispatcher is
 driven by the same small screen as ``test_dispatch.py``.
 """
 
@@ -16,7 +16,15 @@ import pytest
 from obnotify.core.decode import decode_frame
 from obnotify.core.dispatch import Delivered, Show
 from obnotify.core.events import Event, Notification, NotificationType
-from obnotify.core.folds import FOLD_WAIT, SALE, SALE_MEMORY, Fold, FoldKey, Part, fold_of
+from obnotify.core.pairing import (
+    PAIRING_WAIT,
+    SALE,
+    SALE_MEMORY,
+    Pairing,
+    PairKey,
+    Part,
+    pairing_of,
+)
 from obnotify.core.policy import NotificationSettings, Source
 from obnotify.core.render import Category, Toast, Urgency, category, render
 from obnotify.demo.frames import FrameFactory
@@ -75,13 +83,13 @@ def warning(expires_in: int, order_id: str = ORDER_A) -> Event:
 def hand_in(
     screen: Screen, event: Event, source: Source = Source.SOCKET, *, node: str = "shop"
 ) -> int:
-    """Hand an event to the dispatcher as the router does: its toast, category and fold."""
+    """Hand an event to the dispatcher as the router does: its toast, category and pairing."""
     screen._rowid += 1
     rowid = screen._rowid
     screen.handed_in.append((node, rowid))
     toast = render(event)
     out = screen.dispatcher.event(
-        node, rowid, toast, category(event), source, f"row {rowid}", fold_of(event)
+        node, rowid, toast, category(event), source, f"row {rowid}", pairing_of(event)
     )
     screen.carry_out(out)
     return rowid
@@ -94,22 +102,22 @@ def delivered_with(screen: Screen, show: Show[str]) -> tuple[int, ...]:
     return delivered.rowids
 
 
-# What folds ------------------------------------------------------------------------------
+# What pairs up -----------------------------------------------------------------------------
 
 
 def test_an_order_its_payment_and_dispute_warnings_name_their_fold() -> None:
-    sale = FoldKey(SALE, ORDER_A)
-    assert fold_of(order()) == Fold(sale, Part.ORDER, "Stoneware mug")
-    assert fold_of(payment()) == Fold(sale, Part.PAYMENT, "0.0005 BTC received (unconfirmed)")
-    assert fold_of(payment(confirmations=2)) == Fold(
+    sale = PairKey(SALE, ORDER_A)
+    assert pairing_of(order()) == Pairing(sale, Part.ORDER, "Stoneware mug")
+    assert pairing_of(payment()) == Pairing(sale, Part.PAYMENT, "0.0005 BTC received (unconfirmed)")
+    assert pairing_of(payment(confirmations=2)) == Pairing(
         sale, Part.PAYMENT, "0.0005 BTC received (2 confirmations)"
     )
-    expiry = fold_of(warning(DAY))
-    assert expiry == Fold(FoldKey("buyerDisputeExpiry", ORDER_A), Part.WARNING)
+    expiry = pairing_of(warning(DAY))
+    assert expiry == Pairing(PairKey("buyerDisputeExpiry", ORDER_A), Part.WARNING)
     seller = _decoded(
         F.notification_frame(F.vendor_dispute_timeout(expires_in=DAY, purchase_order_id=ORDER_A))
     )
-    assert fold_of(seller) == Fold(FoldKey("vendorDisputeTimeout", ORDER_A), Part.WARNING)
+    assert pairing_of(seller) == Pairing(PairKey("vendorDisputeTimeout", ORDER_A), Part.WARNING)
 
 
 def test_what_does_not_fold() -> None:
@@ -119,7 +127,7 @@ def test_what_does_not_fold() -> None:
     dispute = _decoded(F.notification_frame(F.dispute_open(
         disputer_id=ALICE, disputee_id=ALICE, buyer=ALICE, order_id=ORDER_A)))  # fmt: skip
     for event in (outgoing, funds, chat, dispute):
-        assert fold_of(event) is None, event
+        assert pairing_of(event) is None, event
 
 
 def test_an_order_without_a_title_names_the_order() -> None:
@@ -128,8 +136,8 @@ def test_an_order_without_a_title_names_the_order() -> None:
     untitled = Notification(
         id=event.id, type=NotificationType.ORDER, raw_type="order", order_id=ORDER_A
     )
-    fold = fold_of(untitled)
-    assert fold is not None and fold.words == "Order QmbMY8sG…kWFAZ"
+    pairing = pairing_of(untitled)
+    assert pairing is not None and pairing.words == "Order QmbMY8sG…kWFAZ"
 
 
 # A sale -------------------------------------------------------------------------------------
@@ -157,7 +165,7 @@ def test_a_payment_and_then_its_order_make_one_toast_carrying_both_rows() -> Non
     screen = Screen(answer=False)
     first = hand_in(screen, payment())
     assert screen.shown == [], "the payment waits for its order"
-    assert screen.dispatcher.next_tick() == FOLD_WAIT
+    assert screen.dispatcher.next_tick() == PAIRING_WAIT
     screen.wait(1.0)
     second = hand_in(screen, order())
     [shown] = screen.shown
@@ -173,7 +181,7 @@ def test_a_payment_and_then_its_order_make_one_toast_carrying_both_rows() -> Non
 def test_a_payment_that_comes_first_waits_for_its_order() -> None:
     screen = Screen()
     hand_in(screen, payment())
-    screen.wait(FOLD_WAIT - 0.5)
+    screen.wait(PAIRING_WAIT - 0.5)
     hand_in(screen, order())
     assert [(s.toast.title, s.toast.body) for s in screen.shown] == [(ORDER_TITLE, SALE_BODY)]
     screen.assert_each_delivered_once()
@@ -201,11 +209,11 @@ def test_the_sale_toast_is_the_orders_toast_with_the_payments_news() -> None:
 def test_a_payment_alone_goes_out_once_the_wait_is_over() -> None:
     screen = Screen()
     hand_in(screen, payment())
-    screen.wait(FOLD_WAIT - 0.1)
+    screen.wait(PAIRING_WAIT - 0.1)
     assert screen.shown == []
     screen.wait(0.1)
     [shown] = screen.shown
-    assert shown.at == FOLD_WAIT
+    assert shown.at == PAIRING_WAIT
     assert shown.toast.title == "Payment received"
     screen.assert_each_delivered_once()
 
@@ -215,10 +223,10 @@ def test_a_payment_long_after_its_orders_toast_is_news_again() -> None:
     hand_in(screen, order())
     screen.wait(SALE_MEMORY)
     hand_in(screen, payment())
-    screen.wait(FOLD_WAIT)
+    screen.wait(PAIRING_WAIT)
     assert [(s.at, s.toast.title) for s in screen.shown] == [
         (0, ORDER_TITLE),
-        (SALE_MEMORY + FOLD_WAIT, "Payment received"),
+        (SALE_MEMORY + PAIRING_WAIT, "Payment received"),
     ]
     screen.assert_each_delivered_once()
 
@@ -229,7 +237,7 @@ def test_an_order_toast_that_could_not_be_shown_leaves_its_payment_a_toast() -> 
     [ticket] = screen.unanswered
     screen.carry_out(screen.dispatcher.shown(ticket, False))
     hand_in(screen, payment())
-    screen.wait(FOLD_WAIT)
+    screen.wait(PAIRING_WAIT)
     assert [s.toast.title for s in screen.shown] == [ORDER_TITLE, "Payment received"]
 
 
@@ -240,7 +248,7 @@ def test_orders_of_different_orders_or_nodes_do_not_fold() -> None:
     hand_in(screen, order(ORDER_B), node="home")
     hand_in(screen, payment(ORDER_A), node="home")
     assert [s.at for s in screen.shown] == [0, 0], "the orders at once"
-    screen.wait(FOLD_WAIT)
+    screen.wait(PAIRING_WAIT)
     assert Counter((s.node, s.toast.title) for s in screen.shown) == Counter(
         {
             ("shop", ORDER_TITLE): 1,
@@ -303,7 +311,7 @@ def test_a_kill_while_held_or_before_the_report_leaves_every_row_pending() -> No
     restarted = Screen()
     hand_in(restarted, payment(), Source.CATCH_UP)
     hand_in(restarted, order(), Source.CATCH_UP)
-    assert [s.toast.body for s in restarted.shown] == [SALE_BODY], "the next start folds them again"
+    assert [s.toast.body for s in restarted.shown] == [SALE_BODY], "the next start pairs them again"
     restarted.assert_each_delivered_once()
 
 
@@ -321,7 +329,7 @@ def test_a_muted_category_leaves_the_other_half_on_its_own() -> None:
     screen = Screen(NotificationSettings(muted=frozenset({Category.FUNDS})))
     hand_in(screen, order())
     hand_in(screen, payment())
-    screen.wait(FOLD_WAIT)
+    screen.wait(PAIRING_WAIT)
     assert [s.toast.body for s in screen.shown] == [ORDER_BODY]
     screen.assert_each_delivered_once()
 
@@ -330,7 +338,7 @@ def test_a_pause_begun_while_held_mutes_the_toast_and_delivers_its_rows() -> Non
     screen = Screen()
     hand_in(screen, payment())
     screen.carry_out(screen.dispatcher.pause(NOON.replace(hour=14)))
-    screen.wait(FOLD_WAIT)
+    screen.wait(PAIRING_WAIT)
     assert screen.shown == []
     screen.assert_each_delivered_once()
 
@@ -344,9 +352,9 @@ def test_repeated_warnings_for_one_order_show_the_newest_once() -> None:
     screen.wait(1.0)
     rows.append(hand_in(screen, warning(0)))
     assert screen.shown == [], "warnings wait for the rest of their burst"
-    screen.wait(FOLD_WAIT - 1.0)
+    screen.wait(PAIRING_WAIT - 1.0)
     [shown] = screen.shown
-    assert shown.at == FOLD_WAIT, "the wait runs from the first warning"
+    assert shown.at == PAIRING_WAIT, "the wait runs from the first warning"
     assert shown.toast.title == "Dispute window closed"
     assert shown.payload == f"row {rows[-1]}"
     [ticket] = screen.unanswered
@@ -362,7 +370,7 @@ def test_warnings_of_other_orders_or_kinds_keep_their_own_toasts() -> None:
     timeout = F.buyer_dispute_timeout(expires_in=15 * DAY, order_id=ORDER_A)
     hand_in(screen, _decoded(F.notification_frame(timeout)))
     hand_in(screen, warning(DAY, ORDER_A), node="home")
-    screen.wait(FOLD_WAIT)
+    screen.wait(PAIRING_WAIT)
     assert len(screen.shown) == 4
     screen.assert_each_delivered_once()
 
@@ -372,7 +380,7 @@ def test_a_critical_warning_still_goes_out_through_a_pause() -> None:
     screen.carry_out(screen.dispatcher.pause(NOON.replace(hour=14)))
     hand_in(screen, warning(5 * DAY))
     hand_in(screen, warning(DAY))
-    screen.wait(FOLD_WAIT)
+    screen.wait(PAIRING_WAIT)
     [shown] = screen.shown
     assert shown.toast.urgency is Urgency.CRITICAL
     assert shown.toast.title == "Dispute window closing"
@@ -382,8 +390,8 @@ def test_a_critical_warning_still_goes_out_through_a_pause() -> None:
 def test_a_warning_after_the_window_is_shown_again() -> None:
     screen = Screen()
     hand_in(screen, warning(2 * DAY))
-    screen.wait(FOLD_WAIT)
+    screen.wait(PAIRING_WAIT)
     hand_in(screen, warning(DAY))
-    screen.wait(FOLD_WAIT)
+    screen.wait(PAIRING_WAIT)
     assert len(screen.shown) == 2
     screen.assert_each_delivered_once()

@@ -8,9 +8,9 @@ several times over, with a new notification id each time (openbazaar-go #982,
 still lands in history, and each is delivered once with the toast that carries
 it.
 
-This module says which events fold and into what; :mod:`obnotify.core.dispatch`
+This module says which events pair up and into what; :mod:`obnotify.core.dispatch`
 decides when they go out: an order at once, a payment that came first and a
-warning after :data:`FOLD_WAIT` at most. Pure: no clock is read here, the
+warning after :data:`PAIRING_WAIT` at most. Pure: no clock is read here, the
 dispatcher passes the time in.
 """
 
@@ -28,21 +28,21 @@ from obnotify.core.text import clip, one_line
 from obnotify.core.texts import plural
 
 __all__ = [
-    "FOLD_WAIT",
+    "PAIRING_WAIT",
     "SALE",
     "SALE_MEMORY",
-    "Fold",
-    "FoldKey",
     "Held",
+    "PairKey",
+    "Pairing",
     "Part",
     "Piece",
-    "fold_of",
+    "pairing_of",
     "sale_toast",
 ]
 
 P = TypeVar("P")
 
-FOLD_WAIT: Final = 4.0
+PAIRING_WAIT: Final = 4.0
 """Seconds a payment waits for its order (or a warning for a newer one) before it goes out alone.
 
 The order notification and the wallet frame of its payment leave the node at
@@ -76,7 +76,7 @@ _WARNINGS: Final = frozenset(
 
 
 class Part(enum.Enum):
-    """What an event is in its fold."""
+    """What an event is in its pair."""
 
     ORDER = "order"
     PAYMENT = "payment"
@@ -84,34 +84,34 @@ class Part(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class FoldKey:
-    """Events of one node with equal keys fold into one toast."""
+class PairKey:
+    """Events of one node with equal keys make one toast."""
 
     topic: str
-    """:data:`SALE`, or the warning's notification type: a warning folds with its own kind only."""
+    """:data:`SALE`, or the warning's notification type: a warning pairs with its own kind only."""
     order_id: str
     """The order (or dispute case) the events are about."""
 
 
 @dataclass(frozen=True, slots=True)
-class Fold:
-    """How an event may fold, and what it adds to the toast of its fold."""
+class Pairing:
+    """How an event may pair up, and what it adds to the toast of its pair."""
 
-    key: FoldKey
+    key: PairKey
     part: Part
     words: str = ""
     """Its share of the sale toast: the listing (order) or the money received (payment)."""
 
 
-def fold_of(event: Event) -> Fold | None:
-    """How ``event`` folds with others about its order; None when it stands alone."""
+def pairing_of(event: Event) -> Pairing | None:
+    """How ``event`` pairs with others about its order; None when it stands alone."""
     if isinstance(event, Notification) and event.order_id:
         if event.type is T.ORDER:
             listing = clip(one_line(event.title), _LISTING_LIMIT)
             lead = listing or f"Order {short_id(one_line(event.order_id)[:80])}"
-            return Fold(FoldKey(SALE, event.order_id), Part.ORDER, lead)
+            return Pairing(PairKey(SALE, event.order_id), Part.ORDER, lead)
         if event.type in _WARNINGS:
-            return Fold(FoldKey(event.type.value, event.order_id), Part.WARNING)
+            return Pairing(PairKey(event.type.value, event.order_id), Part.WARNING)
     if isinstance(event, WalletTx) and event.incoming and event.order_id:
         state = (
             "unconfirmed"
@@ -119,7 +119,7 @@ def fold_of(event: Event) -> Fold | None:
             else plural(event.confirmations, "confirmation")
         )
         received = f"{event.value.format()} received ({state})"
-        return Fold(FoldKey(SALE, event.order_id), Part.PAYMENT, received)
+        return Pairing(PairKey(SALE, event.order_id), Part.PAYMENT, received)
     return None
 
 
@@ -128,8 +128,8 @@ def sale_toast(order: Toast, lead: str, received: str) -> Toast:
 
     Args:
         order: The order's own toast.
-        lead: :attr:`Fold.words` of the order: the listing it is for.
-        received: :attr:`Fold.words` of the payment: how much came in, how confirmed.
+        lead: :attr:`Pairing.words` of the order: the listing it is for.
+        received: :attr:`Pairing.words` of the payment: how much came in, how confirmed.
     """
     body = clip(one_line(f"{lead} is paid: {received}. Fulfil it from your sales."), BODY_LIMIT)
     return replace(order, body=body)
@@ -137,21 +137,21 @@ def sale_toast(order: Toast, lead: str, received: str) -> Toast:
 
 @dataclass(frozen=True, slots=True)
 class Piece(Generic[P]):
-    """One event waiting in a fold, as the dispatcher was handed it."""
+    """One event waiting for its pair, as the dispatcher was handed it."""
 
     toast: Toast
     """Its own toast, before the user's settings style it."""
     category: Category
-    fold: Fold
+    pairing: Pairing
     payload: P | None
 
 
 @dataclass
 class Held(Generic[P]):
-    """The events of one :class:`FoldKey` waiting for their partner or the end of the wait."""
+    """The events of one :class:`PairKey` waiting for their partner or the end of the wait."""
 
     due: float
-    """Monotonic time at which they go out, partner or not: :data:`FOLD_WAIT` after the first."""
+    """Monotonic time at which they go out, partner or not: :data:`PAIRING_WAIT` after the first."""
     pieces: dict[Part, Piece[P]] = field(default_factory=dict)
     rowids: list[int] = field(default_factory=list)
     """Every row the toast carries, superseded warnings included: delivered when it is shown."""
@@ -163,7 +163,7 @@ class Held(Generic[P]):
             False for a second order or a second payment of one sale: that one is
             news of its own and goes out on its own.
         """
-        part = piece.fold.part
+        part = piece.pairing.part
         if part is not Part.WARNING and part in self.pieces:
             return False
         self.pieces[part] = piece
@@ -180,6 +180,6 @@ class Held(Generic[P]):
         order = self.pieces.get(Part.ORDER)
         payment = self.pieces.get(Part.PAYMENT)
         if order is not None and payment is not None:
-            toast = sale_toast(order.toast, order.fold.words, payment.fold.words)
+            toast = sale_toast(order.toast, order.pairing.words, payment.pairing.words)
             return replace(order, toast=toast)
         return next(iter(self.pieces.values()))
