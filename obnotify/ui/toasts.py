@@ -116,6 +116,11 @@ class ToastRouter(QObject):
         until = self.paused_until
         return pause_end_text(until, self._clock().wall) if until is not None else None
 
+    def apply(self, settings: NotificationSettings) -> None:
+        """The user saved new notification settings: every toast from now on follows them."""
+        self.dispatcher.settings = settings
+        self._arm()
+
     def attach(self, node: str, carrier: ToastCarrier) -> None:
         """Send the toasts and deliveries of ``node`` to ``carrier``."""
         self._carriers[node] = carrier
