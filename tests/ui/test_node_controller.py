@@ -23,7 +23,7 @@ from obnotify.core.decode import decode_frame
 from obnotify.core.dispatch import SUMMARY_DELAY, Moment
 from obnotify.core.events import Event
 from obnotify.core.policy import NotificationSettings, Source
-from obnotify.core.render import describe, render
+from obnotify.core.render import Category, describe, render
 from obnotify.core.tray_state import TrayState
 from obnotify.demo.node import SimNode
 from obnotify.desktop.notifier import RecordingNotifier
@@ -174,6 +174,25 @@ def test_toasts_go_out_in_order_and_each_row_is_delivered_once(
         assert node.session.delivered == [n.row.rowid for n in news]
         assert node.controller.toasts_shown == 3
         await until(lambda: node.store.pending_rows() == [], "the store has them delivered")
+        node.controller.stop()
+
+    in_loop(qapp, body)
+
+
+def test_settings_saved_while_running_apply_to_the_next_toast(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    desk, node = one_node(tmp_path)
+
+    async def body() -> None:
+        node.controller.start()
+        node.event()
+        await until(lambda: len(node.session.delivered) == 1, "the first delivered")
+        desk.router.apply(NotificationSettings(muted=frozenset({Category.CHAT})))
+        muted = node.event()
+        await until(lambda: len(node.session.delivered) == 2, "the second delivered")
+        assert desk.bodies() == ["shop 1"], "chat turned off: history only"
+        assert node.session.delivered[-1] == muted.row.rowid
         node.controller.stop()
 
     in_loop(qapp, body)
