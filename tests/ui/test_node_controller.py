@@ -523,11 +523,12 @@ class CatchingUp(NodeController):
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")
+@pytest.mark.parametrize("payment_first", [False, True], ids=["order first", "payment first"])
 def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
-    qapp: QApplication, tmp_path: Path
+    qapp: QApplication, tmp_path: Path, payment_first: bool
 ) -> None:
     """The node sends the order and the wallet frame of its payment: the user sees one toast,
-    the order's, at once; "Mark as read" on it marks the payment that joined it later too."""
+    the order's, the moment the order is in; "Mark as read" on it marks both."""
     desk = Desk()
     store = Store(tmp_path / "shop.sqlite3")
     window = SharedWindow([store], ["shop"]).ports[0]
@@ -548,16 +549,27 @@ def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
         controller.start()
         task = asyncio.create_task(session.run())
         await until(lambda: controller.caught_up, "the first catch-up")
-        await sim.notify(
-            sim.frames.order(
-                buyer_id=PEER, buyer_handle="ann", title="Mug", price=5000, order_id=order_id
-            )
+        order = sim.frames.order(
+            buyer_id=PEER, buyer_handle="ann", title="Mug", price=5000, order_id=order_id
         )
-        await sim.deliver(sim.frames.wallet(code="BTC", value=5000, memo="Mug", order_id=order_id))
+        payment = sim.frames.wallet(code="BTC", value=5000, memo="Mug", order_id=order_id)
+        if payment_first:
+            await sim.deliver(payment)
+            await until(lambda: store.count() == 1, "the payment recorded")
+            assert desk.notifier.shown == [], "a payment waits for its order"
+            await sim.notify(order)
+        else:
+            await sim.notify(order)
+            await until(lambda: desk.notifier.shown, "the order's toast, not waiting")
+            await sim.deliver(payment)
         await until(lambda: len(session.delivered) == 2, "both rows delivered")
         [shown] = desk.notifier.shown
         assert shown.toast.title == "New order from @ann"
-        assert shown.toast.body == "Mug: 0.00005 BTC paid. Fulfil it from your sales."
+        assert shown.toast.body == (
+            "Mug is paid: 0.00005 BTC received (unconfirmed). Fulfil it from your sales."
+            if payment_first
+            else "Mug: 0.00005 BTC paid. Fulfil it from your sales."
+        )
         assert not desk.router.timer.isActive(), "nothing left waiting"
         await until(lambda: store.pending_rows() == [], "the store has both delivered")
         assert store.count() == 2
