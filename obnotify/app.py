@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from obnotify.demo.node import SimNode
-    from obnotify.desktop.notifier import Notifier
     from obnotify.node.config import NodeConfig
     from obnotify.node.factory import NodeParts
     from obnotify.settings import NodeEntry, Settings
@@ -291,14 +290,13 @@ async def _watch_nodes(
         asyncio.ensure_future(_tell("\n".join(settings.warnings), problem=False))
 
     # One dispatcher (one pause) and one notifier for every node: they share the screen.
-    toasts = ToastRouter(settings.notifications)
-    notifier = DesktopNotifierBackend()
+    toasts = ToastRouter(settings.notifications, DesktopNotifierBackend())
     ob_handler = await asyncio.to_thread(_has_ob_handler)
     if first_tray is None:
         log.warning("no system tray here: showing the window instead")
     changes: asyncio.Queue[Settings] = asyncio.Queue()
     settings_window = _SettingsSlot(settings.path, changes.put_nowait)
-    room = _Room(options, toasts, notifier, ob_handler, quit_event, settings_window)
+    room = _Room(options, toasts, ob_handler, quit_event, settings_window)
     tray_available = first_tray is not None
     window_shown = False
     while True:
@@ -392,14 +390,12 @@ class _Room:
         self,
         options: AppOptions,
         toasts: ToastRouter,
-        notifier: Notifier,
         ob_handler: bool,
         quit_event: asyncio.Event,
         settings_window: _SettingsSlot,
     ) -> None:
         self.options = options
         self.toasts = toasts
-        self.notifier = notifier
         self.ob_handler = ob_handler
         self.quit_event = quit_event
         self.settings_window = settings_window
@@ -493,7 +489,6 @@ class _Room:
                 parts.session,
                 window.ports[index],
                 self._board,
-                self.notifier,
                 self.toasts,
                 ob_handler=self.ob_handler,
             )

@@ -8,6 +8,10 @@ that loop), callbacks are plain functions (it never awaits one), the body is
 escaped for Linux notification servers that read a markup subset in it, and
 toasts shown at once reach the server in the order they were given, each
 written before the server has answered the one before.
+
+What the user does with a toast comes back as desktop-notifier reports it: by
+the toast's id, to one listener (:class:`ToastAnswers`) set once, so no toast
+carries callbacks of its own.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ import logging
 import sys
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, Final, Protocol
 
@@ -31,6 +34,7 @@ __all__ = [
     "Notifier",
     "RecordingNotifier",
     "ShownToast",
+    "ToastAnswers",
     "escape_body",
     "escape_for",
     "freedesktop_capabilities",
@@ -46,17 +50,32 @@ REPLY_ACTION: Final = "reply"
 """The toast action that becomes an inline reply field where the server has one."""
 
 
+class ToastAnswers(Protocol):
+    """Where what the user does with a toast goes, named by the id :meth:`Notifier.show` gave."""
+
+    def clicked(self, toast_id: str) -> None:
+        """The toast itself was clicked."""
+        ...
+
+    def pressed(self, toast_id: str, action: str) -> None:
+        """A button was pressed: an action id of its ``toast.actions``; ``"reply"`` when
+        there is no inline reply and the user pressed "Reply" to open the window."""
+        ...
+
+    def replied(self, toast_id: str, text: str) -> None:
+        """Text was typed in the toast's inline reply field."""
+        ...
+
+
 class Notifier(Protocol):
     """Shows toasts and takes them down again."""
 
+    def listen(self, answers: ToastAnswers) -> None:
+        """Send what the user does with every toast to ``answers`` from now on."""
+        ...
+
     async def show(
-        self,
-        toast: Toast,
-        *,
-        image_path: Path | None,
-        on_clicked: Callable[[], None],
-        on_action: Callable[[str], None],
-        on_reply: Callable[[str], None] | None,
+        self, toast: Toast, *, image_path: Path | None, inline_reply: bool = False
     ) -> str | None:
         """Show a toast.
 
@@ -66,15 +85,12 @@ class Notifier(Protocol):
         Args:
             toast: What to show.
             image_path: A local picture (listing thumbnail or avatar), or None.
-            on_clicked: Called when the toast itself is clicked.
-            on_action: Called with an action id of ``toast.actions`` when its
-                button is pressed; with ``"reply"`` when there is no inline
-                reply and the user pressed "Reply" to open the window.
-            on_reply: Called with the text typed in an inline reply field, or
-                None to always answer "reply" with a button.
+            inline_reply: Offer its ``"reply"`` action as a field to type in, where
+                the server has one; else it is a button.
 
         Returns:
-            An id for :meth:`clear`, or None when the toast could not be shown.
+            The toast's id (for the answers and :meth:`clear`), or None when the
+            toast could not be shown.
         """
         ...
 
@@ -195,6 +211,22 @@ class DesktopNotifierBackend:
         self._ready = False
         self._turn = asyncio.Lock()
         """Held from a toast's start until its request is written: toasts go out in call order."""
+        self._answers: ToastAnswers | None = None
+
+    def listen(self, answers: ToastAnswers) -> None:
+        self._answers = answers
+
+    def _clicked(self, toast_id: str) -> None:
+        if self._answers is not None:
+            self._answers.clicked(toast_id)
+
+    def _pressed(self, toast_id: str, action: str) -> None:
+        if self._answers is not None:
+            self._answers.pressed(toast_id, action)
+
+    def _replied(self, toast_id: str, text: str) -> None:
+        if self._answers is not None:
+            self._answers.replied(toast_id, text)
 
     def _desktop_notifier(self) -> Any:
         """The DesktopNotifier, made on first use, inside the running loop."""
@@ -208,7 +240,12 @@ class DesktopNotifierBackend:
                 from obnotify.desktop.desktop_entry import desktop_entry_notifier
 
                 factory = desktop_entry_notifier
-            self._notifier = factory(app_name=self.app_name, app_icon=icon)
+            notifier = factory(app_name=self.app_name, app_icon=icon)
+            # One handler each for every toast: the answers name the toast by its id.
+            notifier.on_clicked = _guarded(self._clicked, "click")
+            notifier.on_button_pressed = _guarded(self._pressed, "button")
+            notifier.on_replied = _guarded(self._replied, "reply")
+            self._notifier = notifier
         return self._notifier
 
     async def capabilities(self) -> frozenset[Any]:
@@ -222,13 +259,7 @@ class DesktopNotifierBackend:
         return self._capabilities
 
     async def show(
-        self,
-        toast: Toast,
-        *,
-        image_path: Path | None,
-        on_clicked: Callable[[], None],
-        on_action: Callable[[str], None],
-        on_reply: Callable[[str], None] | None,
+        self, toast: Toast, *, image_path: Path | None, inline_reply: bool = False
     ) -> str | None:
         async with self._turn:
             capabilities = await self._prepare()
@@ -238,9 +269,7 @@ class DesktopNotifierBackend:
             # lock, so a slow server never holds up the toasts behind this one.
             sending = asyncio.ensure_future(
                 self._desktop_notifier().send(
-                    **self._send_arguments(
-                        toast, image_path, on_clicked, on_action, on_reply, capabilities
-                    ),
+                    **self._send_arguments(toast, image_path, inline_reply, capabilities),
                     on_dispatched=lambda: dispatched.append(True),
                 )
             )
@@ -276,12 +305,10 @@ class DesktopNotifierBackend:
         self,
         toast: Toast,
         image_path: Path | None,
-        on_clicked: Callable[[], None],
-        on_action: Callable[[str], None],
-        on_reply: Callable[[str], None] | None,
+        inline_reply: bool,
         capabilities: frozenset[Any],
     ) -> dict[str, Any]:
-        """desktop-notifier's ``send`` keywords for a toast, callbacks guarded."""
+        """desktop-notifier's ``send`` keywords for a toast; its answers go to the handlers."""
         from desktop_notifier import DEFAULT_SOUND, Attachment, Button, Capability, ReplyField
         from desktop_notifier import Urgency as NativeUrgency
 
@@ -295,22 +322,18 @@ class DesktopNotifierBackend:
         for action_id, label in toast.actions:
             if (
                 action_id == REPLY_ACTION
-                and on_reply is not None
+                and inline_reply
                 and Capability.REPLY_FIELD in capabilities
             ):
-                reply_field = ReplyField(
-                    title=label, button_title="Send", on_replied=_guarded(on_reply, "reply")
-                )
+                reply_field = ReplyField(title=label, button_title="Send")
                 continue
-            press = partial(_guarded(on_action, "button"), action_id)
-            buttons.append(Button(title=label, on_pressed=press, identifier=action_id))
+            buttons.append(Button(title=label, identifier=action_id))
         return {
             "title": toast.title,
             "message": escape_body(toast.body) if self.escape_markup else toast.body,
             "urgency": urgency,
             "buttons": buttons,
             "reply_field": reply_field,
-            "on_clicked": _guarded(on_clicked, "click"),
             "attachment": Attachment(path=image_path) if image_path is not None else None,
             "thread": toast.group or None,
             "sound": DEFAULT_SOUND if toast.sound else None,
@@ -329,15 +352,29 @@ class DesktopNotifierBackend:
 
 @dataclass
 class ShownToast:
-    """One call of :meth:`RecordingNotifier.show`, with its callbacks, for a test to fire."""
+    """One call of :meth:`RecordingNotifier.show`, for a test to answer as a user would."""
 
     id: str
     toast: Toast
     image_path: Path | None
-    on_clicked: Callable[[], None]
-    on_action: Callable[[str], None]
-    on_reply: Callable[[str], None] | None
+    inline_reply: bool
+    notifier: RecordingNotifier
     cleared: bool = False
+
+    def click(self) -> None:
+        """Click the toast, as the server would report it."""
+        if self.notifier.answers is not None:
+            self.notifier.answers.clicked(self.id)
+
+    def press(self, action: str) -> None:
+        """Press one of its buttons."""
+        if self.notifier.answers is not None:
+            self.notifier.answers.pressed(self.id, action)
+
+    def reply(self, text: str) -> None:
+        """Type in its inline reply field."""
+        if self.notifier.answers is not None:
+            self.notifier.answers.replied(self.id, text)
 
 
 @dataclass
@@ -358,15 +395,14 @@ class RecordingNotifier:
     """Ids passed to :meth:`clear`, in order."""
     prepared: bool = False
     """Whether :meth:`prepare` was called."""
+    answers: ToastAnswers | None = None
+    """Where :class:`ShownToast`'s clicks go, as :meth:`listen` set it."""
+
+    def listen(self, answers: ToastAnswers) -> None:
+        self.answers = answers
 
     async def show(
-        self,
-        toast: Toast,
-        *,
-        image_path: Path | None,
-        on_clicked: Callable[[], None],
-        on_action: Callable[[str], None],
-        on_reply: Callable[[str], None] | None,
+        self, toast: Toast, *, image_path: Path | None, inline_reply: bool = False
     ) -> str | None:
         if self.fail:
             return None
@@ -374,9 +410,8 @@ class RecordingNotifier:
             id=f"toast-{len(self.shown) + 1}",
             toast=toast,
             image_path=image_path,
-            on_clicked=on_clicked,
-            on_action=on_action,
-            on_reply=on_reply,
+            inline_reply=inline_reply,
+            notifier=self,
         )
         self.shown.append(record)
         if self.answer is not None:

@@ -1,9 +1,11 @@
 """One node's events reaching the user: toasts, the window, the tray.
 
-It is the session's listener. The decisions (what to show and when, how it
-reads, what the tray draws) are made in the pure core and reach it through the
-app's :class:`~obnotify.ui.toasts.ToastRouter`; this class only carries them
-out on Qt and the notifier.
+It is the session's listener, and the node's end of the app's toasts
+(:class:`~obnotify.ui.toast_sender.ToastTarget`). The decisions (what to show
+and when, how it reads, what the tray draws) are made in the pure core; the
+app's :class:`~obnotify.ui.toasts.ToastRouter` puts toasts on screen and brings
+back their deliveries and the user's answers; this class carries them out on
+the window, the tray and the session.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections import deque
 from collections.abc import Coroutine
 from datetime import datetime
 from pathlib import Path
@@ -23,14 +24,12 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit
 
 from obnotify.core.connection import ConnState
 from obnotify.core.details import Detail, detail_of, recorded_event
-from obnotify.core.dispatch import Show
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.outage import OutageNews, OutageWatch, outage_toast
-from obnotify.core.render import Category, Toast, from_node
+from obnotify.core.render import Category
 from obnotify.core.routes import chat_target
 from obnotify.core.texts import person
 from obnotify.core.tray_state import NodeStatus
-from obnotify.desktop.notifier import Notifier
 from obnotify.desktop.secrets import save_password
 from obnotify.node.api import ApiError
 from obnotify.node.session import NewEvent, NodeSession
@@ -51,13 +50,6 @@ OUTAGE_TICK_MS: Final = 15_000
 """How often a node that stays down is looked at again for the outage toast."""
 CONVERSATION_MESSAGES: Final = 50
 """Messages of a conversation the detail pane shows, newest last."""
-MAX_IN_FLIGHT: Final = 32
-"""Toasts handed to the notifier and not answered yet, at most; more wait their turn.
-
-The notifier is given the next toast without waiting for the server's answer
-to the one before, so a server that answers slowly never builds a queue; this
-only bounds what a server that stopped answering can pile up.
-"""
 
 
 class NodeController(QObject):
@@ -68,7 +60,6 @@ class NodeController(QObject):
         session: NodeSession,
         window: NodePort,
         board: TrayBoard | None,
-        notifier: Notifier,
         toasts: ToastRouter,
         *,
         ob_handler: bool = False,
@@ -79,7 +70,6 @@ class NodeController(QObject):
         self.window = window
         self.board = board
         """The one tray icon of every node, reported to; None where there is no tray."""
-        self.notifier = notifier
         self.toasts = toasts
         self.node = session.config.key
         """This node's name in the router."""
@@ -89,12 +79,9 @@ class NodeController(QObject):
         self.detail = ""
         """What the link says of its state, for the tooltip."""
         self.last_title = ""
-        self.toasts_shown = 0
         self.password_dialog: QInputDialog | None = None
         self._untried_password = ""
         """A password typed in and not yet accepted by the node; it is not in the keyring yet."""
-        self._waiting: deque[Show[NewEvent]] = deque()
-        self._in_flight = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self.tray_timer = QTimer(self)
         """Redraws the tray once the events waiting now are all in, not once per event."""
@@ -118,8 +105,12 @@ class NodeController(QObject):
         if board is not None:
             board.attach(self)
 
+    @property
+    def display_name(self) -> str:
+        return self.session.config.display_name
+
     def start(self) -> None:
-        self._spawn(self.notifier.prepare())
+        self.toasts.toast_sender.prepare()
         self._refresh_tray()
 
     def stop(self) -> None:
@@ -127,7 +118,6 @@ class NodeController(QObject):
         if self.board is not None:
             self.board.detach(self)
         self.outage_timer.stop()
-        self._waiting.clear()
         for task in list(self._tasks):
             task.cancel()
 
@@ -172,23 +162,7 @@ class NodeController(QObject):
         """One toast when the node has been down for minutes, one when it is back."""
         if news is None:
             return
-        toast = outage_toast(news, self.session.config.display_name, self.detail)
-        if self.toasts.hushed(toast.urgency, self.node):
-            return
-
-        async def show() -> None:
-            try:
-                await self.notifier.show(
-                    toast,
-                    image_path=None,
-                    on_clicked=self.show_window,
-                    on_action=lambda _action: None,
-                    on_reply=None,
-                )
-            except Exception:
-                log.exception("could not show a toast")
-
-        self._spawn(show())
+        self.toasts.news(self.node, outage_toast(news, self.display_name, self.detail))
 
     def ask_password(self) -> None:
         """Ask for the node's password (non-modal: the loop keeps running) and keep it in the keyring."""
@@ -259,60 +233,22 @@ class NodeController(QObject):
         self._refresh_tray()
         self.toasts.catch_up_finished(self.node, missed)
 
-    # ToastCarrier ------------------------------------------------------------------
-
-    def show_toast(self, show: Show[NewEvent]) -> None:
-        """Hand a toast to the notifier, in order, without waiting for the ones before."""
-        self._waiting.append(show)
-        self._send_waiting()
+    # ToastTarget -------------------------------------------------------------------
 
     def deliver(self, rowids: tuple[int, ...]) -> None:
         """Tell the session these rows reached the user; the router names each once."""
         for rowid in rowids:
             self.session.mark_delivered(rowid)
 
-    def _send_waiting(self) -> None:
-        while self._waiting and self._in_flight < MAX_IN_FLIGHT:
-            self._in_flight += 1
-            self._spawn(self._send(self._waiting.popleft()))
-
-    async def _send(self, show: Show[NewEvent]) -> None:
-        """Show one toast and tell the router how it went."""
-        toast, new = show.toast, show.payload
-        row = new.row if new is not None else None
-        if self.toasts.names_nodes:
-            toast = from_node(toast, self.session.config.display_name)
-        try:
-            shown = await self.notifier.show(
-                toast,
-                image_path=new.image_path if new is not None else None,
-                on_clicked=lambda: self.on_toast_clicked(toast, row),
-                on_action=lambda action: self.on_toast_action(action, row, show.rowids),
-                on_reply=(lambda text: self.on_toast_reply(text, row)) if row is not None else None,
-            )
-        except Exception:
-            log.exception("could not show a toast")
-            shown = None
-        finally:
-            self._in_flight -= 1
-        if shown is not None:
-            self.toasts_shown += 1
-        self.toasts.shown(show.ticket, shown is not None)
-        self._send_waiting()
-
-    def on_toast_clicked(self, toast: Toast, row: HistoryRow | None) -> None:
+    def toast_clicked(self, row: HistoryRow | None) -> None:
         if row is not None:
             self.open_row(row)
         else:
             self.show_window()
 
-    def on_toast_action(
-        self, action: str, row: HistoryRow | None, rowids: tuple[int, ...] = ()
-    ) -> None:
+    def toast_pressed(self, action: str, row: HistoryRow, rowids: tuple[int, ...]) -> None:
         """A button of a toast; "Mark as read" marks every row the toast stands for: a
         sale's order and its payment, the one it carried or one that joined it later."""
-        if row is None:
-            return
         if action == "mark-read":
             store = self.session.store
             others = [found for other in rowids if (found := store.row(other)) is not None]
@@ -326,8 +262,8 @@ class NodeController(QObject):
             self.show_window(row.rowid)
             self.window.focus_reply()
 
-    def on_toast_reply(self, text: str, row: HistoryRow | None) -> None:
-        target = chat_target(row.route) if row is not None else None
+    def toast_replied(self, text: str, row: HistoryRow) -> None:
+        target = chat_target(row.route)
         if target is not None:
             self._send_reply(target.peer_id, target.subject, text)
 
@@ -354,7 +290,9 @@ class NodeController(QObject):
             self.show_window(row.rowid)
 
     def mark_read(self, row: HistoryRow) -> None:
+        """Mark a row read everywhere: the window, the node, and its toast, taken down."""
         self.window.mark_read(row.rowid)
+        self.toasts.toast_sender.take_down(self.node, (row.rowid,))
         self._spawn(self._then_refresh_tray(self.session.mark_read(row)))
 
     def on_window_mark_read_requested(self, row: HistoryRow) -> None:
@@ -421,6 +359,7 @@ class NodeController(QObject):
 
     def on_tray_mark_all_read_requested(self) -> None:
         self.window.mark_all_read()
+        self.toasts.toast_sender.take_down(self.node)
         self._spawn(self._then_refresh_tray(self.session.mark_all_read()))
 
     def pause(self, until: datetime | None) -> None:

@@ -2,7 +2,8 @@
 
 Every decision is :class:`~obnotify.core.dispatch.Dispatcher`'s. This object
 feeds it what the node controllers hear, arms one timer for when it next needs
-the time, and hands each output to the controller of the node it concerns.
+the time, hands each toast to the one :class:`~obnotify.ui.toast_sender.ToastSender`
+and each delivery to the node it concerns.
 """
 
 from __future__ import annotations
@@ -12,18 +13,20 @@ import math
 import time
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Final, Protocol
+from typing import Final
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from obnotify.core.dispatch import Clock, Delivered, Dispatcher, Moment, Output, PauseChanged, Show
 from obnotify.core.pairing import pairing_of
 from obnotify.core.policy import NotificationSettings, hushed
-from obnotify.core.render import Urgency, category
+from obnotify.core.render import Toast, Urgency, category
 from obnotify.core.tray_state import pause_end_text
+from obnotify.desktop.notifier import Notifier
 from obnotify.node.session import NewEvent
+from obnotify.ui.toast_sender import Outgoing, ToastSender, ToastTarget
 
-__all__ = ["MAX_TIMER_MS", "ToastCarrier", "ToastRouter", "system_clock"]
+__all__ = ["MAX_TIMER_MS", "ToastRouter", "system_clock"]
 
 log = logging.getLogger(__name__)
 
@@ -40,23 +43,12 @@ def system_clock() -> Moment:
     return Moment(wall=datetime.now().astimezone(), mono=time.monotonic())
 
 
-class ToastCarrier(Protocol):
-    """What a node's controller does for the dispatcher."""
-
-    def show_toast(self, show: Show[NewEvent]) -> None:
-        """Put a toast on screen, then report with :meth:`ToastRouter.shown`; must not block."""
-        ...
-
-    def deliver(self, rowids: tuple[int, ...]) -> None:
-        """Mark rows delivered: each id comes here once."""
-        ...
-
-
 class ToastRouter(QObject):
     """Feeds one :class:`Dispatcher` for every node and carries its outputs to the nodes.
 
     Args:
         settings: The user's notification settings, shared by every node.
+        notifier: Shows every node's toasts.
         clock: Reads the time; the system clocks by default.
         parent: The owning QObject.
     """
@@ -67,6 +59,7 @@ class ToastRouter(QObject):
     def __init__(
         self,
         settings: NotificationSettings,
+        notifier: Notifier,
         *,
         clock: Clock = system_clock,
         parent: QObject | None = None,
@@ -80,7 +73,9 @@ class ToastRouter(QObject):
         # A coarse timer may fire a little early, and a summary would then wait a round more.
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self.on_timer_timeout)
-        self._carriers: dict[str, ToastCarrier] = {}
+        self._targets: dict[str, ToastTarget] = {}
+        self.toast_sender = ToastSender(notifier, self._targets, self.shown)
+        """Puts every toast on screen and brings the answers back to their node."""
 
     def now(self) -> Moment:
         """The router's clock: wall time for the pause, monotonic time for spans."""
@@ -121,18 +116,20 @@ class ToastRouter(QObject):
         self.dispatcher.settings = settings
         self._arm()
 
-    def attach(self, node: str, carrier: ToastCarrier) -> None:
-        """Send the toasts and deliveries of ``node`` to ``carrier``."""
-        self._carriers[node] = carrier
+    def attach(self, node: str, target: ToastTarget) -> None:
+        """Send the deliveries of ``node`` and the answers to its toasts to ``target``."""
+        self._targets[node] = target
 
     def detach(self, node: str) -> None:
         """``node`` is no longer watched."""
-        self._carriers.pop(node, None)
+        self._targets.pop(node, None)
+        self.toast_sender.forget(node)
 
-    @property
-    def names_nodes(self) -> bool:
-        """Whether toasts must say which node they come from: more than one is watched."""
-        return len(self._carriers) > 1
+    def news(self, node: str, toast: Toast) -> None:
+        """A toast not about an event (a node down for minutes, or back): shown unless
+        a pause or quiet hours keep it off the screen; it delivers nothing."""
+        if not self.hushed(toast.urgency, node):
+            self.toast_sender.send(Outgoing(node, toast))
 
     def new_event(self, node: str, new: NewEvent) -> None:
         self._carry_out(
@@ -166,15 +163,24 @@ class ToastRouter(QObject):
         paused = False
         for output in outputs:
             if isinstance(output, Show):
-                carrier = self._carriers.get(output.node)
-                if carrier is None:
-                    log.warning("a toast for %s, which nobody shows", output.node)
-                else:
-                    carrier.show_toast(output)
+                if output.node not in self._targets:
+                    log.warning("a toast for %s, which is no longer watched", output.node)
+                    continue
+                new = output.payload
+                self.toast_sender.send(
+                    Outgoing(
+                        output.node,
+                        output.toast,
+                        image_path=new.image_path if new is not None else None,
+                        row=new.row if new is not None else None,
+                        rowids=output.rowids,
+                        ticket=output.ticket,
+                    )
+                )
             elif isinstance(output, Delivered):
-                carrier = self._carriers.get(output.node)
-                if carrier is not None:
-                    carrier.deliver(output.rowids)
+                target = self._targets.get(output.node)
+                if target is not None:
+                    target.deliver(output.rowids)
             elif isinstance(output, PauseChanged):
                 paused = True
         if paused:

@@ -30,8 +30,9 @@ from obnotify.desktop.notifier import RecordingNotifier
 from obnotify.node.config import make_config
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import Store
-from obnotify.ui.node_controller import MAX_IN_FLIGHT, MAX_ROWS_WHILE_HIDDEN, NodeController
+from obnotify.ui.node_controller import MAX_ROWS_WHILE_HIDDEN, NodeController
 from obnotify.ui.shared_window import SharedWindow
+from obnotify.ui.toast_sender import MAX_IN_FLIGHT
 from obnotify.ui.toasts import MAX_TIMER_MS, ToastRouter
 from obnotify.ui.tray import Tray
 from obnotify.ui.tray_board import TrayBoard
@@ -87,8 +88,10 @@ class Desk:
         notifier: RecordingNotifier | None = None,
     ) -> None:
         self.clock = FakeClock()
-        self.router = ToastRouter(settings or NotificationSettings(), clock=self.clock)
         self.notifier = notifier or RecordingNotifier()
+        self.router = ToastRouter(
+            settings or NotificationSettings(), self.notifier, clock=self.clock
+        )
         self._board: TrayBoard | None = None
 
     def board(self) -> TrayBoard:
@@ -117,9 +120,7 @@ class Node:
         self.window = self.shared.ports[0]
         board = desk.board() if tray else None
         self.tray = board.tray if board is not None else None
-        self.controller = NodeController(
-            self.session, self.window, board, desk.notifier, desk.router
-        )
+        self.controller = NodeController(self.session, self.window, board, desk.router)
         self.session.listener = self.controller
         self.count = 0
         self.name = name
@@ -172,7 +173,7 @@ def test_toasts_go_out_in_order_and_each_row_is_delivered_once(
         assert desk.notifier.prepared, "the notifier got ready before the first toast"
         assert desk.bodies() == ["shop 1", "shop 2", "shop 3"]
         assert node.session.delivered == [n.row.rowid for n in news]
-        assert node.controller.toasts_shown == 3
+        assert desk.router.toast_sender.shown == 3
         await until(lambda: node.store.pending_rows() == [], "the store has them delivered")
         node.controller.stop()
 
@@ -212,7 +213,7 @@ def test_a_burst_becomes_a_summary_on_the_routers_timer(qapp: QApplication, tmp_
         assert desk.notifier.shown[-1].toast.title == "7 new events"
         await until(lambda: len(node.session.delivered) == 10, "every row delivered")
         assert sorted(node.session.delivered) == [n.row.rowid for n in news]
-        desk.notifier.shown[-1].on_clicked()
+        desk.notifier.shown[-1].click()
         assert node.window.isVisible(), "a summary opens its node's window"
         node.window.hide()
         node.controller.stop()
@@ -257,11 +258,11 @@ def test_a_slow_server_never_holds_the_next_toast_back(qapp: QApplication, tmp_p
             node.event()
         await until(lambda: len(desk.notifier.shown) == MAX_IN_FLIGHT, "toasts handed on")
         assert node.session.delivered == [], "delivered once the server has answered"
-        assert node.controller.toasts_shown == 0
+        assert desk.router.toast_sender.shown == 0
         answer.set()
         await until(lambda: len(node.session.delivered) == MAX_IN_FLIGHT + 8, "all delivered")
         assert desk.bodies() == [f"shop {n + 1}" for n in range(MAX_IN_FLIGHT + 8)]
-        assert node.controller.toasts_shown == MAX_IN_FLIGHT + 8
+        assert desk.router.toast_sender.shown == MAX_IN_FLIGHT + 8
         node.controller.stop()
 
     in_loop(qapp, body)
@@ -276,7 +277,7 @@ def test_a_toast_that_failed_leaves_its_row_pending(qapp: QApplication, tmp_path
         history = node.event(Source.HISTORY)
         await until(lambda: desk.router.dispatcher.in_flight == 0, "the failure reported")
         assert node.session.delivered == [history.row.rowid]
-        assert node.controller.toasts_shown == 0
+        assert desk.router.toast_sender.shown == 0
         node.controller.stop()
 
     in_loop(qapp, body)
@@ -290,7 +291,7 @@ def test_clicking_a_toast_shows_its_event(qapp: QApplication, tmp_path: Path) ->
         node.controller.start()
         new = node.event()
         await until(lambda: bool(desk.notifier.shown), "the toast")
-        desk.notifier.shown[0].on_clicked()
+        desk.notifier.shown[0].click()
         assert node.window.isVisible()
         window = node.shared.window
         assert window is not None
@@ -298,6 +299,45 @@ def test_clicking_a_toast_shows_its_event(qapp: QApplication, tmp_path: Path) ->
         shown = window.model.row_at(current)
         assert shown is not None and node.shared.history.split(shown.rowid)[1] == new.row.rowid
         node.window.hide()
+        node.controller.stop()
+
+    in_loop(qapp, body)
+
+
+def test_a_toast_whose_row_is_read_in_the_window_is_taken_down(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    desk, node = one_node(tmp_path)
+
+    async def body() -> None:
+        node.controller.start()
+        first, second = node.event(), node.event()
+        await until(lambda: len(desk.notifier.shown) == 2, "two toasts")
+        node.window.mark_read_requested.emit(first.row)
+        await until(lambda: desk.notifier.cleared == ["toast-1"], "the first toast taken down")
+        assert not desk.notifier.shown[1].cleared
+        node.controller.on_tray_mark_all_read_requested()
+        await until(lambda: desk.notifier.cleared == ["toast-1", "toast-2"], "and the other")
+        assert second.row.rowid in node.session.delivered
+        node.controller.stop()
+
+    in_loop(qapp, body)
+
+
+def test_answers_to_toasts_that_are_not_ours_are_ignored(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    """Some servers report every app's clicks: only the ids the notifier gave us count."""
+    desk, node = one_node(tmp_path)
+
+    async def body() -> None:
+        node.controller.start()
+        node.event()
+        await until(lambda: bool(desk.notifier.shown), "the toast")
+        desk.router.toast_sender.clicked("another-apps-toast")
+        desk.router.toast_sender.pressed("another-apps-toast", "mark-read")
+        assert not node.window.isVisible()
+        assert node.store.unread_count() == 1
         node.controller.stop()
 
     in_loop(qapp, body)
@@ -544,7 +584,7 @@ def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
             store,
             link_options={"backoff": Backoff(initial=0.05, maximum=0.3)},
         )
-        controller = CatchingUp(session, window, None, desk.notifier, desk.router)
+        controller = CatchingUp(session, window, None, desk.router)
         session.listener = controller
         controller.start()
         task = asyncio.create_task(session.run())
@@ -573,11 +613,11 @@ def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
         assert not desk.router.timer.isActive(), "nothing left waiting"
         await until(lambda: store.pending_rows() == [], "the store has both delivered")
         assert store.count() == 2
-        shown.on_clicked()
+        shown.click()
         assert window.isVisible(), "a click opens the order"
         window.hide()
         assert store.unread_count() == 2
-        shown.on_action("mark-read")
+        shown.press("mark-read")
         await until(lambda: store.unread_count() == 0, "the order and its payment both read")
         controller.stop()
         session.stop()

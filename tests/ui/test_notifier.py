@@ -46,8 +46,25 @@ ORDER = Toast(
 )
 
 
+class Answers:
+    """Records what the user did with each toast, as the app's sender would receive it."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[str, ...]] = []
+
+    def clicked(self, toast_id: str) -> None:
+        self.got.append(("clicked", toast_id))
+
+    def pressed(self, toast_id: str, action: str) -> None:
+        self.got.append(("pressed", toast_id, action))
+
+    def replied(self, toast_id: str, text: str) -> None:
+        self.got.append(("replied", toast_id, text))
+
+
 class FakeDesktopNotifier:
-    """Stands in for desktop_notifier.DesktopNotifier: records ``send`` and dispatches."""
+    """Stands in for desktop_notifier.DesktopNotifier: records ``send`` and dispatches; the
+    backend sets its handlers, which a test calls as the server's signals would."""
 
     def __init__(self, *, app_name: str, app_icon: Any, capabilities: frozenset[Any]) -> None:
         self.app_name = app_name
@@ -61,6 +78,9 @@ class FakeDesktopNotifier:
         self.asked = 0
         self.capability_calls = 0
         self.loop = asyncio.get_running_loop()
+        self.on_clicked: Any = None
+        self.on_button_pressed: Any = None
+        self.on_replied: Any = None
 
     async def get_capabilities(self) -> frozenset[Any]:
         # A real server takes a round trip to answer, and the first answer comes slowest.
@@ -125,9 +145,7 @@ def test_the_server_decides_whether_the_body_is_escaped(monkeypatch: pytest.Monk
             return made[-1]
 
         backend = DesktopNotifierBackend(factory=factory)
-        asyncio.run(
-            backend.show(toast, image_path=None, on_clicked=print, on_action=print, on_reply=None)
-        )
+        asyncio.run(backend.show(toast, image_path=None))
         assert made[0].sent[0]["message"] == body
         assert backend.escape_markup is (answer is None)
 
@@ -139,17 +157,11 @@ def test_no_session_bus_means_the_server_cannot_be_asked(monkeypatch: pytest.Mon
 
 def test_toast_maps_onto_desktop_notifier_with_an_inline_reply() -> None:
     backend, made = backend_with({Capability.BUTTONS, Capability.REPLY_FIELD})
-    clicks: list[str] = []
-    replies: list[str] = []
+    answers = Answers()
+    backend.listen(answers)
 
     async def scenario() -> str | None:
-        return await backend.show(
-            CHAT,
-            image_path=Path("/tmp/avatar.png"),
-            on_clicked=lambda: clicks.append("click"),
-            on_action=clicks.append,
-            on_reply=replies.append,
-        )
+        return await backend.show(CHAT, image_path=Path("/tmp/avatar.png"), inline_reply=True)
 
     identifier = asyncio.run(scenario())
     assert identifier == "id-1"
@@ -165,24 +177,21 @@ def test_toast_maps_onto_desktop_notifier_with_an_inline_reply() -> None:
     assert Path(sent["attachment"].path) == Path("/tmp/avatar.png")
     assert sent["thread"] == "chat:QmPeer:"
     assert (sent["sound"], sent["timeout"]) == (None, -1)
-    reply_field: ReplyField = sent["reply_field"]
-    assert reply_field.on_replied is not None
-    reply_field.on_replied("On my way")
-    sent["on_clicked"]()
-    assert replies == ["On my way"] and clicks == ["click"]
+    assert sent["reply_field"].on_replied is None, "no callbacks of its own"
+    assert "on_clicked" not in sent
+    fake.on_replied("id-1", "On my way")
+    fake.on_clicked("id-1")
+    assert answers.got == [("replied", "id-1", "On my way"), ("clicked", "id-1")]
 
 
 def test_reply_falls_back_to_a_button_and_buttons_report_their_action() -> None:
     backend, made = backend_with({Capability.BUTTONS})
-    actions: list[str] = []
+    answers = Answers()
+    backend.listen(answers)
 
     async def scenario() -> None:
-        await backend.show(
-            CHAT, image_path=None, on_clicked=lambda: None, on_action=actions.append, on_reply=print
-        )
-        await backend.show(
-            ORDER, image_path=None, on_clicked=lambda: None, on_action=actions.append, on_reply=None
-        )
+        await backend.show(CHAT, image_path=None, inline_reply=True)
+        await backend.show(ORDER, image_path=None)
 
     asyncio.run(scenario())
     chat, order = made[0].sent
@@ -190,21 +199,22 @@ def test_reply_falls_back_to_a_button_and_buttons_report_their_action() -> None:
     assert [(b.identifier, b.title) for b in chat["buttons"]] == [("reply", "Reply")]
     assert [(b.identifier, b.title) for b in order["buttons"]] == [("mark-read", "Mark as read")]
     assert order["urgency"] is NativeUrgency.Normal
-    chat["buttons"][0].on_pressed()
-    order["buttons"][0].on_pressed()
-    assert actions == ["reply", "mark-read"]
+    assert chat["buttons"][0].on_pressed is None, "no callbacks of its own"
+    made[0].on_button_pressed("id-1", "reply")
+    made[0].on_button_pressed("id-2", "mark-read")
+    assert answers.got == [("pressed", "id-1", "reply"), ("pressed", "id-2", "mark-read")]
 
 
-def test_failing_callbacks_are_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+def test_failing_answers_are_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
     backend, made = backend_with(set())
 
-    def broken() -> None:
-        raise RuntimeError("boom")
+    class Broken(Answers):
+        def clicked(self, toast_id: str) -> None:
+            raise RuntimeError("boom")
 
-    asyncio.run(
-        backend.show(ORDER, image_path=None, on_clicked=broken, on_action=print, on_reply=None)
-    )
-    made[0].sent[0]["on_clicked"]()
+    backend.listen(Broken())
+    asyncio.run(backend.show(ORDER, image_path=None))
+    made[0].on_clicked("id-1")
     assert "toast click handler failed" in caplog.text
 
 
@@ -212,13 +222,9 @@ def test_a_toast_that_was_not_dispatched_has_no_id() -> None:
     backend, made = backend_with(set())
 
     async def scenario() -> tuple[str | None, str | None]:
-        first = await backend.show(
-            ORDER, image_path=None, on_clicked=lambda: None, on_action=print, on_reply=None
-        )
+        first = await backend.show(ORDER, image_path=None)
         made[0].dispatch = False
-        second = await backend.show(
-            ORDER, image_path=None, on_clicked=lambda: None, on_action=print, on_reply=None
-        )
+        second = await backend.show(ORDER, image_path=None)
         await backend.clear("id-1")
         return first, second
 
@@ -239,9 +245,6 @@ def test_toasts_given_at_once_go_out_in_order_without_waiting_for_answers() -> N
             return await backend.show(
                 Toast(title=title, body=""),
                 image_path=None,
-                on_clicked=lambda: None,
-                on_action=print,
-                on_reply=None,
             )
 
         # From a cold start: the first toast asks the server what it can do, the others wait.
@@ -269,9 +272,7 @@ def test_getting_ready_asks_the_server_once_so_the_first_toast_only_writes() -> 
     async def scenario() -> str | None:
         await backend.prepare()
         await backend.prepare()
-        return await backend.show(
-            ORDER, image_path=None, on_clicked=lambda: None, on_action=print, on_reply=None
-        )
+        return await backend.show(ORDER, image_path=None)
 
     assert asyncio.run(scenario()) == "id-1"
     (fake,) = made
@@ -282,26 +283,17 @@ def test_notifier_is_made_inside_the_running_loop_only() -> None:
     backend, made = backend_with(set())
     with pytest.raises(RuntimeError):
         backend._desktop_notifier()
-    asyncio.run(
-        backend.show(
-            ORDER, image_path=None, on_clicked=lambda: None, on_action=print, on_reply=None
-        )
-    )
+    asyncio.run(backend.show(ORDER, image_path=None))
     assert len(made) == 1
 
 
-def test_recording_notifier_keeps_toasts_and_callbacks() -> None:
+def test_recording_notifier_keeps_toasts_and_answers_as_a_user_would() -> None:
     recorder = RecordingNotifier()
-    clicked: list[bool] = []
+    answers = Answers()
+    recorder.listen(answers)
 
     async def scenario() -> str | None:
-        identifier = await recorder.show(
-            ORDER,
-            image_path=None,
-            on_clicked=lambda: clicked.append(True),
-            on_action=print,
-            on_reply=None,
-        )
+        identifier = await recorder.show(ORDER, image_path=None)
         assert identifier is not None
         await recorder.clear(identifier)
         return identifier
@@ -309,16 +301,10 @@ def test_recording_notifier_keeps_toasts_and_callbacks() -> None:
     identifier = asyncio.run(scenario())
     assert recorder.titles == ["New order from Bob"]
     assert recorder.cleared == [identifier] and recorder.shown[0].cleared
-    recorder.shown[0].on_clicked()
-    assert clicked == [True]
-    assert (
-        asyncio.run(
-            RecordingNotifier(fail=True).show(
-                ORDER, image_path=None, on_clicked=print, on_action=print, on_reply=None
-            )
-        )
-        is None
-    )
+    recorder.shown[0].click()
+    recorder.shown[0].press("mark-read")
+    assert answers.got == [("clicked", identifier), ("pressed", identifier, "mark-read")]
+    assert asyncio.run(RecordingNotifier(fail=True).show(ORDER, image_path=None)) is None
 
 
 def test_notifier_module_needs_no_qt() -> None:
@@ -348,20 +334,28 @@ def note(event, **data):
 
 async def main():
     done = asyncio.Event()
+
+    class Answers:
+        def clicked(self, toast_id):
+            note("clicked", identifier=toast_id)
+            done.set()
+
+        def pressed(self, toast_id, action):
+            note("action", identifier=toast_id, action=action)
+            done.set()
+
+        def replied(self, toast_id, text):
+            note("replied", identifier=toast_id, text=text)
+
     backend = DesktopNotifierBackend()
+    backend.listen(Answers())
     toast = Toast(
         title="Order <b>#42</b> & paid",
         body="Buyer <i>alice</i> & <a href='x'>co</a> paid",
         urgency=Urgency.CRITICAL,
         actions=(("mark-read", "Mark as read"),),
     )
-    identifier = await backend.show(
-        toast,
-        image_path=None,
-        on_clicked=lambda: (note("clicked"), done.set()),
-        on_action=lambda action: (note("action", action=action), done.set()),
-        on_reply=None,
-    )
+    identifier = await backend.show(toast, image_path=None)
     note("shown", identifier=identifier)
     await asyncio.wait_for(done.wait(), 60)
 
@@ -455,7 +449,7 @@ def test_the_notification_server_is_asked_about_body_markup(fresh_desktop: Any) 
 
 
 @pytest.mark.desktop
-def test_clicking_the_toast_calls_on_clicked(fresh_desktop: Any, tmp_path: Path) -> None:
+def test_clicking_the_toast_reports_it_by_its_id(fresh_desktop: Any, tmp_path: Path) -> None:
     _process, report = _start(fresh_desktop, tmp_path)
     _wait_event(fresh_desktop, report, "shown")
     toast = fresh_desktop.wait_for_toast(lambda t: t["summary"] == "Order <b>#42</b> & paid")
@@ -483,9 +477,7 @@ def test_sound_and_sticky_reach_the_server() -> None:
     toast = dataclasses.replace(CHAT, sound=True, sticky=True)
 
     async def scenario() -> str | None:
-        return await backend.show(
-            toast, image_path=None, on_clicked=lambda: None, on_action=print, on_reply=None
-        )
+        return await backend.show(toast, image_path=None)
 
     asyncio.run(scenario())
     assert (made[0].sent[0]["sound"], made[0].sent[0]["timeout"]) == (DEFAULT_SOUND, 0)

@@ -216,8 +216,8 @@ def test_the_detail_pane_gets_the_conversation_from_the_rows_node(
         store = Store(tmp_path / "history.sqlite3")
         session = NodeSession(make_config(node.url, name=SHOP), store)
         shared = SharedWindow([store], [SHOP])
-        toasts = ToastRouter(NotificationSettings())
-        controller = NodeController(session, shared.ports[0], None, RecordingNotifier(), toasts)
+        toasts = ToastRouter(NotificationSettings(), RecordingNotifier())
+        controller = NodeController(session, shared.ports[0], None, toasts)
         try:
             frame = {"message": {"message": "Hi", "messageId": random_cid(), "peerId": PEER,
                                  "subject": order}}  # fmt: skip
