@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import time
 from pathlib import Path
 
@@ -54,23 +55,49 @@ def test_full_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[[node]\n", "not valid TOML"),
+        ("[[node]\n", "line 1 ([[node]): a bracket is not closed"),
         ("[[node]]\nname = 'x'\n", "needs a url"),
-        ("[[node]]\nurl = 4002\n", "'url' must be a string"),
+        ("[[node]]\nurl = 4002\n", "node 1, url must be text in quotes"),
         ("[notifications]\nmuted = ['everything']\n", "unknown category 'everything'"),
         ("[notifications]\nquiet_hours = 'late'\n", 'quiet_hours must look like "22:00-07:00"'),
-        ("[history]\nlimit = 0\n", "limit must be a whole number"),
+        ("[history]\nlimit = 0\n", "[history] limit must be a whole number from 1 to 10000000"),
         ("[notifications]\nburst_limit = true\n", "burst_limit must be a whole number"),
-        ("[[node]]\nurl = 'http://n'\nauth = 'password'\n", "'auth' must be one of 'none'"),
-        ("[[node]]\nurl = 'http://n'\nenabled = 'yes'\n", "'enabled' must be true or false"),
-        ("[notifications.delivery]\nchat = 'loud'\n", "'chat' must be one of 'toast'"),
-        ("[notifications.sound]\nchat = 'yes'\n", "'chat' must be true or false"),
-        ("[general]\ntray_style = 'pink'\n", "'tray_style' must be one of 'colour'"),
+        ("[[node]]\nurl = 'http://n'\nauth = 'password'\n", "auth must be one of 'basic', 'cookie', 'none', not 'password'"),
+        ("[[node]]\nurl = 'http://n'\nenabled = 'yes'\n", "enabled must be true or false"),
+        ("[notifications.delivery]\nchat = 'loud'\n", "delivery] chat must be one of 'history', 'off', 'toast', not 'loud'"),
+        ("[notifications.sound]\nchat = 'yes'\n", "sound] chat must be true or false"),
+        ("[general]\ntray_style = 'pink'\n", "tray_style must be one of 'colour'"),
+        # Of the wrong type: each a message with the key and what it should be, not a crash.
+        ("notifications = 5\n", "[notifications] must be a table, not 5"),
+        ("general = 'x'\n", "[general] must be a table, not 'x'"),
+        ("[notifications]\ndelivery = 'x'\n", "[notifications] delivery must be a table"),
+        ("[notifications]\nsound = 5\n", "[notifications] sound must be a table"),
+        ("[notifications]\nmuted = 5\n", "[notifications] muted must be a list"),
+        ("history = 5\n", "[history] must be a table, not 5"),
+        ("node = 5\n", "[node] must be one or more [[node]] tables (two brackets each), not 5"),
+        ("[[node]]\nurl = 'http://n'\nname = " + "[" * 50 + "]" * 50 + "\n", "name must be text"),
+        ("[general]\ntray_style = " + "[" * 5000 + "]" * 5000 + "\n", "nested more than"),
+        # Out of range: the same ranges as the settings window's.
+        ("[general]\nhistory_limit = 1000000000000\n", "from 1 to 10000000, not 1000000000000"),
+        ("[notifications]\nburst_limit = 3e9\n", "burst_limit must be a whole number from 1 to 100"),
+        ("[notifications]\nburst_limit = 3000000000\n", "from 1 to 100, not 3000000000"),
+        # A time zone cannot be compared with the computer's clock.
+        ("[notifications]\nquiet_hours = '22:00Z-07:00Z'\n", "local time, no time zone"),
+        ("[notifications]\nquiet_hours = '22:00+05:00-07:00'\n", "local time, no time zone"),
+        # A syntax error: the file, the line, the likely cause, and that nothing changed.
+        ('[[node]]\nname = "Shop\nurl = "http://n"\n', 'line 2 (name = "Shop): a quote is not closed'),
+        ("[notifications]\nmuted = ['chat',\nprivacy = true\n", "a bracket is not closed"),
+        ("[general]\nstart_at_login = yes\n", "line 2 (start_at_login = yes): this is not valid"),
     ],
 )
 def test_mistakes_say_what_to_fix(tmp_path: Path, text: str, message: str) -> None:
-    with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
-        load_settings(_write(tmp_path, text))
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError, match=re.escape(message)) as raised:
+        load_settings(path)
+    assert str(path) in str(raised.value), "the message names the file"
+    if "line" in message:
+        assert "has not changed the file" in str(raised.value)
+    assert path.read_text(encoding="utf-8") == text
 
 
 def test_old_keys_still_work_and_imply_auth_and_tls(tmp_path: Path) -> None:
