@@ -32,7 +32,7 @@ from obnotify.core.policy import BURST_LIMIT, Delivery, NotificationSettings, Qu
 from obnotify.core.render import Category
 from obnotify.core.text import printable
 from obnotify.local_file import read_small_file
-from obnotify.node.config import ConfigError, NodeConfig, make_config
+from obnotify.node.config import ConfigError, NodeConfig, make_config, parse_node_url
 from obnotify.settings_file import default_config_path
 
 __all__ = [
@@ -506,6 +506,10 @@ def _entry(table: _NodeTable, where: str) -> NodeEntry:
         raise ConfigError(
             f'{where}: every [[node]] needs a url, e.g. url = "http://127.0.0.1:4002".'
         )
+    try:
+        parse_node_url(table.url)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
     return NodeEntry(**msgspec.structs.asdict(table))
 
 
