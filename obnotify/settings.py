@@ -84,8 +84,8 @@ EXAMPLE = """\
 
 [notifications]
 # privacy = false                 # toasts say who and what, never message text or amounts
-# quiet_hours = "22:00-07:00"     # only critical toasts during these hours
-# burst_limit = 3                 # more toasts than this within 10 s fold into a summary
+# quiet_hours = "22:00-07:00"     # only critical toasts then (local time, no time zone)
+# burst_limit = 3                 # 1 to 100; more within 10 s fold into a summary
 # critical_sticky = false         # critical toasts stay until dismissed
 
 [notifications.delivery]
@@ -97,7 +97,7 @@ EXAMPLE = """\
 
 [general]
 # start_at_login = false
-# history_limit = 100000          # events kept per node; the oldest go first
+# history_limit = 100000          # 1 to 10000000 events kept per node; the oldest go first
 # tray_style = "colour"           # "colour", "mono-light" or "mono-dark"
 """
 
