@@ -7,6 +7,11 @@ lives in the store. Passwords are never here: they are in the OS keyring.
 The settings window and the file hold the same things: :func:`save_settings`
 writes what the window shows back into the same document, keeping the user's
 comments and order (tomlkit round-trips them).
+
+What the file may hold is described once, as msgspec structs (:class:`_File`): a
+value of the wrong kind or out of range is refused at load with a message naming
+the key and what it should be, both read from that description; the settings
+window takes its ranges from the same constants.
 """
 
 from __future__ import annotations
@@ -189,7 +194,6 @@ class Settings:
 
 HistoryLimit = Annotated[int, msgspec.Meta(ge=HISTORY_LIMITS[0], le=HISTORY_LIMITS[1])]
 BurstLimit = Annotated[int, msgspec.Meta(ge=BURST_LIMITS[0], le=BURST_LIMITS[1])]
-DeliveryMode = Literal["toast", "history", "off"]
 
 
 class _NodeTable(msgspec.Struct):
@@ -215,7 +219,7 @@ class _NotificationsTable(msgspec.Struct):
     quiet_hours: str = ""
     burst_limit: BurstLimit = BURST_LIMIT
     critical_sticky: bool = False
-    delivery: dict[str, DeliveryMode] = msgspec.field(default_factory=dict)
+    delivery: dict[str, Delivery] = msgspec.field(default_factory=dict)
     sound: dict[str, bool] = msgspec.field(default_factory=dict)
     muted: list[str] = msgspec.field(default_factory=list)
     """The categories ``history`` stood for before ``delivery`` existed."""
@@ -327,6 +331,8 @@ def _should_be(kind: msgspec.inspect.Type) -> str:
         return f"a whole number from {kind.ge} to {kind.le}"
     if isinstance(kind, mi.LiteralType):
         return "one of " + ", ".join(repr(v) for v in kind.values if v != "")
+    if isinstance(kind, mi.EnumType):
+        return "one of " + ", ".join(repr(member.value) for member in kind.cls)
     if isinstance(kind, mi.ListType):
         return 'a list in brackets, e.g. ["chat", "funds"]'
     if isinstance(kind, mi.DictType):
@@ -389,6 +395,8 @@ def _fits(value: object, kind: msgspec.inspect.Type) -> bool:
     """Whether one value passes its declared type (to name the bad key of a table)."""
     if isinstance(kind, msgspec.inspect.LiteralType):
         return value in kind.values
+    if isinstance(kind, msgspec.inspect.EnumType):
+        return value in {member.value for member in kind.cls}
     if isinstance(kind, msgspec.inspect.BoolType):
         return isinstance(value, bool)
     return True
@@ -463,7 +471,7 @@ def _syntax_problem(path: Path, text: str, error: tomlkit.exceptions.ParseError)
     for at in (number, number - 1):
         if at < 1:
             continue
-        line = lines[at - 1].split("#", 1)[0] if "'" not in lines[at - 1] else lines[at - 1]
+        line = lines[at - 1]
         if line.count('"') % 2 or line.count("'") % 2:
             cause = "a quote is not closed: a text value needs a quote at each end"
         elif line.count("[") != line.count("]"):
@@ -472,7 +480,7 @@ def _syntax_problem(path: Path, text: str, error: tomlkit.exceptions.ParseError)
             cause = "a brace is not closed"
         else:
             continue
-        return f"{path}, line {at} ({_excerpt(lines[at - 1])}): {cause}. {_UNCHANGED}"
+        return f"{path}, line {at} ({_excerpt(line)}): {cause}. {_UNCHANGED}"
     reason = str(error).rsplit(" at line ", 1)[0]
     return (
         f"{path}, line {number} ({_excerpt(lines[number - 1])}): this is not valid TOML "
@@ -521,9 +529,9 @@ def _notifications(table: _NotificationsTable, where: str) -> NotificationSettin
             continue  # an unknown key: a warning
         category = Category(name)
         muted.discard(category)
-        if Delivery(mode) is Delivery.HISTORY:
+        if mode is Delivery.HISTORY:
             muted.add(category)
-        elif Delivery(mode) is Delivery.OFF:
+        elif mode is Delivery.OFF:
             off.add(category)
     silent = {Category(name) for name, on in table.sound.items() if name in _CATEGORIES and not on}
     return NotificationSettings(

@@ -78,7 +78,7 @@ def test_full_file(tmp_path: Path) -> None:
         ("[[node]]\nurl = 'http://n'\nenabled = 'yes'\n", "enabled must be true or false"),
         (
             "[notifications.delivery]\nchat = 'loud'\n",
-            "delivery] chat must be one of 'history', 'off', 'toast', not 'loud'",
+            "delivery] chat must be one of 'toast', 'history', 'off', not 'loud'",
         ),
         ("[notifications.sound]\nchat = 'yes'\n", "sound] chat must be true or false"),
         ("[general]\ntray_style = 'pink'\n", "tray_style must be one of 'colour'"),
