@@ -49,15 +49,11 @@ def read_small_file(
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     if not follow_link:
+        if os.path.islink(path):
+            raise NotAFileError(0, "it is a link to another file, not the file itself", str(path))
+        # A link put in its place after that look is refused by the open itself.
         flags |= getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        if not follow_link and os.path.islink(path):
-            raise NotAFileError(
-                exc.errno, "it is a link to another file, not the file itself", str(path)
-            ) from exc
-        raise
+    fd = os.open(path, flags)
     with os.fdopen(fd, "rb") as file:
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
