@@ -30,6 +30,7 @@ ORDER = (
     "burst",
     "idle",
     "startup",
+    "huge_settings",
     "many_nodes",
     "pipeline",
     "decode_render",

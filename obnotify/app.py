@@ -170,6 +170,20 @@ async def _start_demo(delay: float) -> tuple[SimNode, asyncio.Task[None]]:
     return node, asyncio.create_task(play())
 
 
+_TELLING: Final[set[asyncio.Future[None]]] = set()
+"""The messages on screen that nothing waits for: held here until the user closes each,
+or the task showing it (and the box with it) would be collected."""
+
+
+def _tell_soon(text: str, *, problem: bool) -> None:
+    """Show a message and go on; it stays on screen until the user closes it."""
+    import asyncio
+
+    telling = asyncio.ensure_future(_tell(text, problem=problem))
+    _TELLING.add(telling)
+    telling.add_done_callback(_TELLING.discard)
+
+
 async def _tell(text: str, *, problem: bool) -> None:
     """Show a message and wait until it is closed, without re-entering the loop (no exec())."""
     import asyncio
@@ -284,10 +298,8 @@ async def _watch_nodes(
         settings = load_settings(settings.path)
         if first_tray is not None:
             first_tray.show()
-    for warning in settings.warnings:
-        log.warning("%s", warning)
     if settings.warnings:
-        asyncio.ensure_future(_tell("\n".join(settings.warnings), problem=False))
+        _tell_soon("\n".join(settings.warnings), problem=False)
 
     # One dispatcher (one pause) and one notifier for every node: they share the screen.
     toasts = ToastRouter(settings.notifications, DesktopNotifierBackend())
@@ -363,8 +375,6 @@ class _SettingsSlot:
         self._window: SettingsWindow | None = None
 
     def show(self) -> None:
-        import asyncio
-
         if self._window is None:
             from obnotify.node.config import ConfigError
             from obnotify.settings import load_settings
@@ -374,7 +384,7 @@ class _SettingsSlot:
                 settings = load_settings(self._path)
             except ConfigError as exc:
                 # A file broken by hand: the message says what to fix; the tray goes on.
-                asyncio.ensure_future(_tell(str(exc), problem=True))
+                _tell_soon(str(exc), problem=True)
                 return
             self._window = SettingsWindow(settings)
             self._window.saved.connect(self._on_saved)

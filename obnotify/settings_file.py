@@ -15,6 +15,7 @@ import platformdirs
 
 from obnotify import APP_NAME
 from obnotify.core.tray_state import TrayStyle
+from obnotify.local_file import read_small_file
 
 __all__ = ["default_config_path", "tray_style_of"]
 
@@ -27,8 +28,11 @@ def default_config_path() -> Path:
 def tray_style_of(path: Path | None) -> TrayStyle:
     """The ``[general] tray_style`` of the settings file; colour when unset or unreadable."""
     try:
-        data = tomllib.loads((path or default_config_path()).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = read_small_file(path or default_config_path()).decode("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        # A FIFO, a huge file or lists nested thousands deep included: the full load
+        # says what is wrong with it.
         return TrayStyle.COLOUR
     general = data.get("general")
     style = general.get("tray_style") if isinstance(general, dict) else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from obnotify.settings_file import tray_style_of
         ("[general]\ntray_style = 3\n", TrayStyle.COLOUR),
         ("general = 3\n", TrayStyle.COLOUR),
         ("[general\n", TrayStyle.COLOUR),
+        ("[general]\ntray_style = " + "[" * 5000 + "]" * 5000 + "\n", TrayStyle.COLOUR),
     ],
 )  # fmt: skip
 def test_the_style_of_the_file_and_colour_for_anything_else(
@@ -36,3 +38,13 @@ def test_no_file_or_an_unreadable_one_is_colour(tmp_path: Path) -> None:
     binary = tmp_path / "binary.toml"
     binary.write_bytes(b"\xff\xfe\x00")
     assert tray_style_of(binary) is TrayStyle.COLOUR
+
+
+def test_a_fifo_or_a_huge_file_is_colour_at_once(tmp_path: Path) -> None:
+    """A named pipe in the file's place would block the app before its icon shows."""
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    assert tray_style_of(fifo) is TrayStyle.COLOUR
+    huge = tmp_path / "huge.toml"
+    huge.write_text('[general]\ntray_style = "mono-dark"\n' + "# pad\n" * 400_000)
+    assert tray_style_of(huge) is TrayStyle.COLOUR

@@ -9,8 +9,9 @@ import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
+from obnotify.local_file import read_small_file
 from obnotify.node.tls import pinned_context
 
 __all__ = [
@@ -137,6 +138,12 @@ def parse_node_url(url: str) -> tuple[str, str]:
         port = parts.port or DEFAULT_PORT
     except ValueError as exc:
         raise ConfigError(f"Bad port in {url!r}: give a number from 1 to 65535.") from exc
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(
+            f"Take the user name and password out of {_without_userinfo(parts)!r}: the user "
+            "goes in the node's user setting (--user), and the password is asked for at the "
+            "first connection and kept in the keyring."
+        )
     host = parts.hostname
     if not host:
         raise ConfigError(
@@ -158,6 +165,11 @@ def parse_node_url(url: str) -> tuple[str, str]:
         f"{'https' if secure else 'http'}://{netloc}",
         f"{'wss' if secure else 'ws'}://{netloc}/ws",
     )
+
+
+def _without_userinfo(parts: SplitResult) -> str:
+    """The URL with its ``user:password@`` cut out, so the message does not repeat a secret."""
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 def parse_proxy(proxy: str) -> str:
@@ -183,10 +195,14 @@ def parse_proxy(proxy: str) -> str:
 def read_cookie_file(path: str | Path) -> str:
     """The cookie value from the node's ``.cookie`` file (``OpenBazaar_Auth_Cookie=VALUE``)."""
     try:
-        text = Path(path).expanduser().read_text(encoding="utf-8").strip()
-    except OSError as exc:
+        # The cookie opens the node: read only the user's own file, never where a link
+        # (which anyone could plant) points.
+        raw = read_small_file(Path(path).expanduser(), follow_link=False, own=True)
+        text = raw.decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "it is not text"
         raise ConfigError(
-            f"Cannot read cookie file {path}: {exc.strerror}. It is the .cookie file in the "
+            f"Cannot read cookie file {path}: {reason}. It is the .cookie file in the "
             "node's data folder (~/.openbazaar by default)."
         ) from exc
     value = text.removeprefix(f"{COOKIE_NAME}=").strip()

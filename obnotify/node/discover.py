@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from obnotify.local_file import read_small_file
 from obnotify.node.config import DEFAULT_PORT
 
 __all__ = ["Candidate", "candidate_from_config", "data_dirs", "discover"]
@@ -71,7 +72,7 @@ def candidate_from_config(
     """The node a data folder's ``config`` describes, or None when it is not an OB config."""
     try:
         data = json.loads(config_text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, Mapping):
         return None
@@ -112,7 +113,8 @@ async def discover(home: Path | None = None, port: int = DEFAULT_PORT) -> list[C
     found: list[Candidate] = []
     for folder in data_dirs(sys.platform, home or Path.home(), os.environ):
         try:
-            text = (folder / CONFIG_FILE).read_text(encoding="utf-8")
+            # Only a regular file of a sane size: a FIFO here would hang the first start.
+            text = read_small_file(folder / CONFIG_FILE).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         candidate = candidate_from_config(

@@ -18,6 +18,7 @@ import dataclasses
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypedDict
@@ -150,6 +151,8 @@ class FrameCounters:
     unknown: int = 0
     recorded: int = 0
     duplicates: int = 0
+    failed: int = 0
+    """Events (or ends of a catch-up) the listener raised on: logged, left pending, passed over."""
 
 
 class NodeSession:
@@ -192,6 +195,8 @@ class NodeSession:
         """Every write of this session goes here: a store failure is a state, not an end."""
         self.store.on_deferred = self._flush_soon
         self._caught_up = False
+        self.delivery_problem = ""
+        """Why events could not be handed on, for the node's state; empty while all went well."""
         self._known_txids: set[str] = set()
         self.balances: WalletBalances | None = None
 
@@ -261,6 +266,8 @@ class NodeSession:
             detail = "; ".join(
                 filter(None, [detail, f"history unavailable: {self.history.problem}"])
             )
+        if self.delivery_problem:
+            detail = "; ".join(filter(None, [detail, f"events {self.delivery_problem}"]))
         self.listener.on_state(state, detail)
 
     def _on_history_problem(self, problem: str) -> None:
@@ -461,7 +468,7 @@ class NodeSession:
                 await self._give_way()
                 head = preparing.popleft()
                 if isinstance(head, _CaughtUp):
-                    self.listener.on_catch_up_done(head.missed)
+                    self._hand_on(self.listener.on_catch_up_done, head.missed)
                     continue
                 try:
                     new = head if isinstance(head, NewEvent) else await head
@@ -471,11 +478,26 @@ class NodeSession:
                 rowid = self.history.settle(new.row.rowid)
                 if rowid != new.row.rowid:
                     new = dataclasses.replace(new, row=dataclasses.replace(new.row, rowid=rowid))
-                self.listener.on_new_event(new)
+                self._hand_on(self.listener.on_new_event, new)
         finally:
             for task in preparing:
                 if isinstance(task, asyncio.Task):
                     task.cancel()
+
+    def _hand_on(self, call: Callable[[Any], None], value: object) -> None:
+        """Give the listener one thing; if it raises, say so and go on with the next.
+
+        A listener's bug must not end delivery for good: the failure is logged, counted
+        and shown in the node's state, and the event stays pending, handed on again at
+        the next start.
+        """
+        try:
+            call(value)
+        except Exception as exc:
+            self.counters.failed += 1
+            log.exception("could not hand an event on (%d so far)", self.counters.failed)
+            self.delivery_problem = f"{self.counters.failed} not shown ({type(exc).__name__})"
+            self._tell_state(self.link.state, self.link.detail)
 
     # Catch-up ---------------------------------------------------------------
 

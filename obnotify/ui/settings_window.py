@@ -51,6 +51,8 @@ from obnotify.node.checks import CREDENTIALS, Check, check_node
 from obnotify.node.config import ConfigError, NodeConfig, parse_node_url
 from obnotify.node.tls import fingerprint
 from obnotify.settings import (
+    BURST_LIMITS,
+    HISTORY_LIMITS,
     TRAY_STYLES,
     NodeEntry,
     Settings,
@@ -534,7 +536,7 @@ class SettingsWindow(QWidget):
         self.quiet_hours.setPlaceholderText("22:00-07:00 (only critical toasts then)")
         self.quiet_error = _error_label()
         self.burst = QSpinBox()
-        self.burst.setRange(1, 100)
+        self.burst.setRange(*BURST_LIMITS)
         self.burst.setValue(n.burst_limit)
         form = QFormLayout()
         form.addRow("Quiet hours", self.quiet_hours)
@@ -553,7 +555,7 @@ class SettingsWindow(QWidget):
         self.start_at_login = QCheckBox("Start obnotify when I log in")
         self.start_at_login.setChecked(settings.start_at_login)
         self.history_limit = QSpinBox()
-        self.history_limit.setRange(100, 10_000_000)
+        self.history_limit.setRange(*HISTORY_LIMITS)
         self.history_limit.setSingleStep(1000)
         self.history_limit.setValue(settings.history_limit)
         self.tray_style = _combo(tuple((s, _TRAY_LABELS[s]) for s in TRAY_STYLES))
@@ -604,6 +606,10 @@ class SettingsWindow(QWidget):
             return None
         try:
             path = save_settings(settings, self._path)
+        except ConfigError as exc:
+            # The file was broken by hand since the window opened: it is left as it is.
+            _say(self.problem, str(exc))
+            return None
         except OSError as exc:
             _say(self.problem, f"Could not save {self._path}: {exc.strerror}. Check the folder.")
             return None

@@ -47,6 +47,7 @@ ALICE = PEERS["alice"]
 XDG_FOLDERS = ("CONFIG", "DATA", "CACHE", "STATE")
 DEMO_DELAY = 0.3
 """Seconds between the demo's events in the run that shows them all."""
+FIFO = "<a named pipe in the settings file's place>"
 SHORT_ID = re.compile(r"Qm[1-9A-HJ-NP-Za-km-z]{6}…[1-9A-HJ-NP-Za-km-z]{5}")
 
 
@@ -590,7 +591,11 @@ def test_a_typed_password_goes_to_the_keyring_and_into_no_file(
         (("--node", "https://127.0.0.1:4002", "--ca", "/nonexistent/ca.crt"), "", "does not exist"),
         ((), "[[node]]\nname = 'shop'\n", "needs a url"),
         ((), "", "showing the welcome window"),
+        ((), "[general]\ntray_style = " + "[" * 5000 + "]" * 5000 + "\n", "nested more than"),
+        ((), "[notifications]\nquiet_hours = '22:00Z-07:00Z'\n", "no time zone"),
+        ((), FIFO, "not a regular file (a named pipe)"),
     ],
+    ids=lambda value: str(value)[:30] if value != FIFO else "fifo",
 )
 def test_bad_settings_get_a_message_that_says_what_to_fix(
     fresh_desktop: DesktopSession, tmp_path: Path, args: tuple[str, ...], config: str, says: str
@@ -598,7 +603,10 @@ def test_bad_settings_get_a_message_that_says_what_to_fix(
     desktop = fresh_desktop
     env = _app_env(tmp_path)
     path = Path(env["XDG_CONFIG_HOME"]) / "obnotify" / "config.toml"
-    if config:
+    if config == FIFO:
+        path.unlink()
+        os.mkfifo(path)
+    elif config:
         path.write_text(config, encoding="utf-8")
     else:
         path.unlink()

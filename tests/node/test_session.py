@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -684,3 +685,36 @@ def test_marking_a_chat_row_read_marks_its_conversation_read_on_the_node(
     assert read == [True, True]
     assert store.unread_count() == 0
     store.close()
+
+
+class FailsOnce(Recorder):
+    """A listener with a bug that shows on the first event only (as a toast rule that
+    could not compare two times did)."""
+
+    def on_new_event(self, new: NewEvent) -> None:
+        if not self.new:
+            self.new.append(new)
+            raise TypeError("can't compare offset-naive and offset-aware times")
+        super().on_new_event(new)
+
+
+def test_a_listener_that_raises_does_not_end_delivery(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def scenario() -> tuple[FailsOnce, list[str], int, bool]:
+        rec = FailsOnce()
+        async with SimNode(wallet_interval=None) as node:
+            session, store = _session(node, tmp_path, rec)
+            with contextlib.closing(store):
+                task = asyncio.create_task(session.run())
+                await until(lambda: rec.catch_ups, what="first catch-up")
+                sent = [await node.notify(node.frames.follow(peer_id=BUYER)) for _ in range(3)]
+                await until(lambda: len(rec.new) == 3, what="the events after the failing one")
+                await _stop(session, task)
+                return rec, sent, session.counters.failed, bool(store.pending_rows())
+
+    rec, sent, failed, pending = run(scenario())
+    assert [n.row.event_id for n in rec.new] == sent
+    assert failed == 1 and pending, "counted, and left to hand on again at the next start"
+    assert any("events 1 not shown (TypeError)" in detail for _, detail in rec.states)
+    assert "can't compare offset-naive" in caplog.text, "the failure is logged with its cause"

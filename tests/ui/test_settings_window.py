@@ -213,3 +213,46 @@ def test_screenshot_of_the_nodes_tab(qtbot: QtBot, tmp_path: Path) -> None:
     if os.environ.get("OBNOTIFY_SCREENSHOTS"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         assert window.grab().save(str(SCREENSHOTS / "settings.png"))
+
+
+def test_quiet_hours_with_a_time_zone_are_refused(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(USER_FILE, encoding="utf-8")
+    window = _window(qtbot, path)
+    for text in ("22:00Z-07:00Z", "22:00+05:00-07:00"):
+        window.quiet_hours.setText(text)
+        assert window.save() is None
+        assert "no time zone" in window.quiet_error.text()
+        assert window.quiet_error.text().startswith("Quiet hours must look like")
+    assert path.read_text(encoding="utf-8") == USER_FILE
+
+
+@pytest.mark.parametrize(("history", "burst"), [(1, 1), (10_000_000, 100), (5, 50)])
+def test_every_value_the_file_may_hold_is_shown_and_saved_unchanged(
+    qtbot: QtBot, tmp_path: Path, history: int, burst: int
+) -> None:
+    """The file and the window take their ranges from one place: a Save rewrites nothing."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f"[notifications]\nburst_limit = {burst}\n[general]\nhistory_limit = {history}\n",
+        encoding="utf-8",
+    )
+    window = _window(qtbot, path)
+    assert (window.history_limit.value(), window.burst.value()) == (history, burst)
+    assert window.save() is not None
+    again = load_settings(path)
+    assert (again.history_limit, again.notifications.burst_limit) == (history, burst)
+
+
+def test_saving_over_a_file_broken_by_hand_says_what_is_wrong(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(USER_FILE, encoding="utf-8")
+    window = _window(qtbot, path)
+    broken = USER_FILE + "[general\n"
+    path.write_text(broken, encoding="utf-8")
+    window.privacy.setChecked(True)
+    emitted: list[object] = []
+    window.saved.connect(emitted.append)
+    assert window.save() is None
+    assert "a bracket is not closed" in window.problem.text() and not window.problem.isHidden()
+    assert emitted == [] and path.read_text(encoding="utf-8") == broken
