@@ -78,6 +78,9 @@ def _setup_logging(verbose: bool) -> Path:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # At DEBUG websockets logs every handshake header, the password's Authorization among them.
     logging.getLogger("websockets").setLevel(logging.INFO)
+    # At DEBUG qasync logs every call handed to a thread with its arguments and result: a
+    # password typed in the welcome, one read from the keyring, whole thumbnails.
+    logging.getLogger("qasync").setLevel(logging.INFO)
     return path
 
 
