@@ -659,7 +659,7 @@ def run_app(options: AppOptions) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from obnotify.cli.handover import node_fields, option_problem
+    from obnotify.cli.handover import node_fields, not_handed_on, option_problem
     from obnotify.resources import APP_ICON_SVG
     from obnotify.settings_file import tray_style_of
     from obnotify.ui.main_thread_gc import MainThreadCollector
@@ -693,6 +693,11 @@ def run_app(options: AppOptions) -> int:
                 _say(problem)
                 return EXIT_BAD_SETTINGS
             _say(claimed or "obnotify is already running: it was asked to show its window.", "")
+            if ignored := not_handed_on(options):
+                _say(
+                    f"not taken by the running app: {', '.join(ignored)} (quit it and start "
+                    "obnotify again to use them)"
+                )
             return 0
         instance = claimed
         _FRONT.listen(instance)

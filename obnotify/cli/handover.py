@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from obnotify.cli.options import AppOptions
+from obnotify.cli.options import DEMO_DELAY, AppOptions
 
 if TYPE_CHECKING:
     from obnotify.settings import NodeEntry
 
-__all__ = ["entry_of", "node_fields", "option_problem"]
+__all__ = ["entry_of", "node_fields", "not_handed_on", "option_problem"]
 
 _FLAG_ON: Final = "yes"
 
@@ -37,6 +37,20 @@ def option_problem(options: AppOptions) -> str:
     except ConfigError as exc:
         return str(exc)
     return ""
+
+
+def not_handed_on(options: AppOptions) -> list[str]:
+    """The options given that the running app cannot take from a later start."""
+    conn = options.connection
+    given = {
+        "--demo": options.demo,
+        "--demo-delay": options.demo_delay != DEMO_DELAY,
+        "--config": bool(options.config),
+        "--data-dir": bool(conn.data_dir),
+        # The password stays with the one who typed it; the app asks once the node refuses.
+        "--password-env": bool(conn.password_env),
+    }
+    return [name for name, there in given.items() if there]
 
 
 def node_fields(options: AppOptions) -> dict[str, str]:

@@ -98,9 +98,10 @@ def test_a_later_start_hands_its_node_on_and_says_what_happened(
         assert 'name = "Shop"' in settings.read_text(encoding="utf-8")
 
         # A node already watched: said, and the window shows.
-        status, said = starts.later("--node", node.url)
+        status, said = starts.later("--node", node.url, "--config", str(settings))
         assert status == 0, said
         assert f"already running and watches {node.url} (as Shop)" in said
+        assert "not taken by the running app: --config" in said
         wait_until(
             lambda: _alive(desktop, first) and _visible_windows(desktop, first.pid, "obnotify —"),
             10,
