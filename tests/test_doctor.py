@@ -140,6 +140,22 @@ def test_the_configured_nodes_are_checked_by_name(tmp_path: Path) -> None:
     assert result.returncode == EXIT_CHECK_FAILED
 
 
+def test_a_configured_user_needs_the_keyring_unless_the_password_comes_from_a_variable(
+    tmp_path: Path,
+) -> None:
+    env = _bare_env(tmp_path) | NO_KEYRING | {"NODE_PASSWORD": "p"}
+    config = tmp_path / "config.toml"
+    with ThreadedSimNode(auth="basic", username="u", password="p", wallet_interval=None) as node:
+        config.write_text(f'[[node]]\nname = "Shop"\nurl = "{node.url}"\nuser = "u"\n')
+        kept = _lines(_doctor(env, "--config", str(config)).stdout)
+        given = _lines(
+            _doctor(env, "--config", str(config), "--password-env", "NODE_PASSWORD").stdout
+        )
+    assert kept["desktop: keyring"].startswith("FAIL no keyring backend"), kept
+    assert given["desktop: keyring"].startswith("warn no keyring backend"), given
+    assert given["node Shop: credentials"] == "ok the node accepted user u", given
+
+
 def test_no_configured_node_says_how_to_add_one(tmp_path: Path) -> None:
     result = _doctor(_bare_env(tmp_path), "--config", str(tmp_path / "none.toml"))
     assert result.returncode == EXIT_CHECK_FAILED

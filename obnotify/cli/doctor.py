@@ -68,7 +68,7 @@ async def _one_node(options: DoctorOptions) -> _NodeReport:
 
 
 async def _settings_nodes(options: DoctorOptions) -> _NodeReport:
-    from obnotify.desktop.secrets import load_password
+    from obnotify.desktop.secrets import resolve_password
     from obnotify.node.config import parse_node_url
     from obnotify.settings import load_settings
 
@@ -77,15 +77,17 @@ async def _settings_nodes(options: DoctorOptions) -> _NodeReport:
     sections = [
         (SETTINGS, [Check(SETTINGS, True, warning, warning=True) for warning in settings.warnings])
     ]
+    env_var = options.connection.password_env
     needed = False
     for entry in settings.enabled_nodes:
         user = entry.in_use().user
-        needed = needed or bool(user)
+        # As the app does: --password-env gives every node its password, else the keyring.
+        needed = needed or bool(user and not env_var)
         try:
             base_url = parse_node_url(entry.url)[0]
         except ConfigError:
             base_url = ""
-        password = load_password(base_url, user) if base_url and user else ""
+        password = resolve_password(base_url, user, env_var=env_var) if base_url else ""
         checks = await check_config(functools.partial(entry.node_config, password))
         sections.append((f"node {entry.name or entry.url}", checks))
     if not settings.enabled_nodes:
