@@ -659,11 +659,9 @@ def run_app(options: AppOptions) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from obnotify.cli.handover import node_fields, not_handed_on, option_problem
     from obnotify.resources import APP_ICON_SVG
     from obnotify.settings_file import tray_style_of
     from obnotify.ui.main_thread_gc import MainThreadCollector
-    from obnotify.ui.single_instance import SHOW, claim, instance_name, node_request
     from obnotify.ui.tray import Tray
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
@@ -675,32 +673,11 @@ def run_app(options: AppOptions) -> int:
     app.setQuitOnLastWindowClosed(False)
     # Before any worker thread: a collection there could delete a Qt object off Qt's thread.
     MainThreadCollector(parent=app)
-    # Before the icon: a second start hands its node on, or shows the running app's window,
-    # and leaves no icon. Wrong options are told as a start alone tells them.
-    problem = option_problem(options)
-    name = instance_name()
-    instance: SingleInstance | None = None
-    if name is None:
-        _say(
-            "no private folder for the socket that keeps obnotify to one app: this one runs "
-            "without it"
-        )
-    else:
-        request = None if problem else node_request(node_fields(options)) if options.node else SHOW
-        claimed = claim(name, request)
-        if isinstance(claimed, str):
-            if problem:
-                _say(problem)
-                return EXIT_BAD_SETTINGS
-            _say(claimed or "obnotify is already running: it was asked to show its window.", "")
-            if ignored := not_handed_on(options):
-                _say(
-                    f"not taken by the running app: {', '.join(ignored)} (quit it and start "
-                    "obnotify again to use them)"
-                )
-            return 0
-        instance = claimed
-        _FRONT.listen(instance)
+    # Before the icon: a later start hands its node on, or shows the running app's window,
+    # and leaves no icon.
+    instance = _one_app(options)
+    if isinstance(instance, int):
+        return instance
     # The icon before anything else: it is what tells the user the app has started.
     first_tray = Tray() if Tray.available() else None
     if first_tray is not None:
@@ -723,6 +700,41 @@ def run_app(options: AppOptions) -> int:
             if instance is not None:
                 instance.close()
         return result
+
+
+def _one_app(options: AppOptions) -> SingleInstance | int | None:
+    """Become the one app of this user, or hand ``options`` to the one running.
+
+    Returns this app's end of the socket; or, when another app runs, the exit status of
+    this start, once it has said on stderr what happened (wrong options are told as a start
+    alone tells them, and handed to no one); or None where no private socket can be had.
+    """
+    from obnotify.cli.handover import node_fields, not_handed_on, option_problem
+    from obnotify.ui.single_instance import SHOW, claim, instance_name, node_request
+
+    problem = option_problem(options)
+    name = instance_name()
+    if name is None:
+        _say(
+            "no private folder for the socket that keeps obnotify to one app: this one runs "
+            "without it"
+        )
+        return None
+    request = None if problem else node_request(node_fields(options)) if options.node else SHOW
+    claimed = claim(name, request)
+    if not isinstance(claimed, str):
+        _FRONT.listen(claimed)
+        return claimed
+    if problem:
+        _say(problem)
+        return EXIT_BAD_SETTINGS
+    _say(claimed or "obnotify is already running: it was asked to show its window.", "")
+    if ignored := not_handed_on(options):
+        _say(
+            f"not taken by the running app: {', '.join(ignored)} (quit it and start obnotify "
+            "again to use them)"
+        )
+    return 0
 
 
 def _say(text: str, prefix: str = "obnotify: ") -> None:
