@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from obnotify.ui.help import HelpWindow
     from obnotify.ui.node_controller import NodeController
     from obnotify.ui.settings_window import SettingsWindow
+    from obnotify.ui.single_instance import NodeHandler, SingleInstance
     from obnotify.ui.toasts import ToastRouter
     from obnotify.ui.tray import Tray
     from obnotify.ui.tray_board import TrayBoard
@@ -77,6 +78,9 @@ def _setup_logging(verbose: bool) -> Path:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # At DEBUG websockets logs every handshake header, the password's Authorization among them.
     logging.getLogger("websockets").setLevel(logging.INFO)
+    # At DEBUG qasync logs every call handed to a thread with its arguments and result: a
+    # password typed in the welcome, one read from the keyring, whole thumbnails.
+    logging.getLogger("qasync").setLevel(logging.INFO)
     return path
 
 
@@ -267,8 +271,9 @@ async def _watch_nodes(
 
     from obnotify.desktop.notifier import DesktopNotifierBackend
     from obnotify.node.config import ConfigError
-    from obnotify.settings import EXAMPLE, load_settings
+    from obnotify.settings import EXAMPLE, default_config_path, load_settings
     from obnotify.store import StoreError
+    from obnotify.ui.node_offer import NodeOffer
     from obnotify.ui.toasts import ToastRouter
 
     try:
@@ -309,6 +314,14 @@ async def _watch_nodes(
     changes: asyncio.Queue[Settings] = asyncio.Queue()
     settings_window = _SettingsSlot(settings.path, changes.put_nowait)
     room = _Room(options, toasts, ob_handler, quit_event, settings_window)
+    _FRONT.offer_nodes(
+        NodeOffer(
+            settings.path or default_config_path(),
+            "--demo" if options.demo else f"--node {options.node}" if options.node else "",
+            changes.put_nowait,
+            _FRONT.bring_forward,
+        )
+    )
     tray_available = first_tray is not None
     window_shown = False
     while True:
@@ -610,6 +623,17 @@ class _Front:
     def __init__(self) -> None:
         self._controllers: list[NodeController] = []
         self._asked = False
+        self._instance: SingleInstance | None = None
+
+    def listen(self, instance: SingleInstance) -> None:
+        """Answer the later starts that ``instance`` hears of."""
+        self._instance = instance
+        instance.activated.connect(self.bring_forward)
+
+    def offer_nodes(self, offer: NodeHandler) -> None:
+        """What to do with a node a later start was given, now that the nodes can change."""
+        if self._instance is not None:
+            self._instance.on_node = offer
 
     def watching(self, controllers: list[NodeController]) -> None:
         """The nodes now watched, first node first (none while they are closed)."""
@@ -659,7 +683,6 @@ def run_app(options: AppOptions) -> int:
     from obnotify.resources import APP_ICON_SVG
     from obnotify.settings_file import tray_style_of
     from obnotify.ui.main_thread_gc import MainThreadCollector
-    from obnotify.ui.single_instance import claim, instance_name
     from obnotify.ui.tray import Tray
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
@@ -671,11 +694,11 @@ def run_app(options: AppOptions) -> int:
     app.setQuitOnLastWindowClosed(False)
     # Before any worker thread: a collection there could delete a Qt object off Qt's thread.
     MainThreadCollector(parent=app)
-    # Before the icon: a second start shows the running app's window and leaves no icon.
-    instance = claim(instance_name())
-    if instance is None:
-        return 0
-    instance.activated.connect(_FRONT.bring_forward)
+    # Before the icon: a later start hands its node on, or shows the running app's window,
+    # and leaves no icon.
+    instance = _one_app(options)
+    if isinstance(instance, int):
+        return instance
     # The icon before anything else: it is what tells the user the app has started.
     first_tray = Tray() if Tray.available() else None
     if first_tray is not None:
@@ -695,5 +718,47 @@ def run_app(options: AppOptions) -> int:
         try:
             result: int = runner.run(_main(app, options, first_tray))
         finally:
-            instance.close()
+            if instance is not None:
+                instance.close()
         return result
+
+
+def _one_app(options: AppOptions) -> SingleInstance | int | None:
+    """Become the one app of this user, or hand ``options`` to the one running.
+
+    Returns this app's end of the socket; or, when another app runs, the exit status of
+    this start, once it has said on stderr what happened (wrong options are told as a start
+    alone tells them, and handed to no one); or None where no private socket can be had.
+    """
+    from obnotify.cli.handover import node_fields, not_handed_on, option_problem
+    from obnotify.ui.single_instance import SHOW, claim, instance_name, node_request
+
+    problem = option_problem(options)
+    name = instance_name()
+    if name is None:
+        _say(
+            "no private folder for the socket that keeps obnotify to one app: this one runs "
+            "without it"
+        )
+        return None
+    request = None if problem else node_request(node_fields(options)) if options.node else SHOW
+    claimed = claim(name, request)
+    if not isinstance(claimed, str):
+        _FRONT.listen(claimed)
+        return claimed
+    if problem:
+        _say(problem)
+        return EXIT_BAD_SETTINGS
+    _say(claimed or "obnotify is already running: it was asked to show its window.", "")
+    if ignored := not_handed_on(options):
+        _say(
+            f"not taken by the running app: {', '.join(ignored)} (quit it and start obnotify "
+            "again to use them)"
+        )
+    return 0
+
+
+def _say(text: str, prefix: str = "obnotify: ") -> None:
+    """A line on stderr for the one who typed the command (a windowed build has no stderr)."""
+    if sys.stderr is not None:
+        print(prefix + text, file=sys.stderr)

@@ -1,8 +1,9 @@
 """``obnotify doctor``: every configured node and the desktop, one line per check.
 
 For the user whose tray shows a red icon, or no icon, or no toasts: each line
-says what was checked and, when it failed, what to do. The exit status is 1 when
-any check failed, so a script (or a support request) can tell at once.
+says what was checked and, when it failed or warns, what to do. The exit status is
+1 when any check failed (a warning does not count), so a script (or a support
+request) can tell at once.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import functools
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final
 
@@ -22,58 +24,86 @@ from obnotify.node.config import ConfigError
 __all__ = ["EXIT_CHECK_FAILED", "doctor_exit_status", "format_check", "run_doctor"]
 
 EXIT_CHECK_FAILED: Final = 1
-"""At least one check failed."""
-_NO_NODES: Final = (
-    "no node is configured: add a [[node]] to {path}, or run obnotify doctor --node URL"
-)
+"""At least one check failed (a warning does not count)."""
+SETTINGS: Final = "settings"
+_NO_NODES: Final = "add a [[node]] to {path}, or run obnotify doctor --node URL"
 
 
 def format_check(section: str, check: Check) -> str:
-    """One line: the verdict, where, what was found and, for a failure, what to do."""
-    verdict = "skip" if check.skipped else "ok" if check.ok else "FAIL"
-    line = f"{verdict:<4}  {section}: {check.name}: {printable(check.message, 500)}"
-    if not check.ok and check.fix:
+    """One line: the level, where, what was found and, unless it passed, what to do.
+
+    A check named as its section (the settings file's own lines) says that label once.
+    """
+    verdict = "skip" if check.skipped else "warn" if check.warning else "ok" if check.ok else "FAIL"
+    where = section if check.name == section else f"{section}: {check.name}"
+    line = f"{verdict:<4}  {where}: {printable(check.message, 500)}"
+    if (check.warning or not check.ok) and check.fix:
         line += f" -> {check.fix}"
     return line
 
 
 def doctor_exit_status(checks: Iterable[Check]) -> int:
-    """0 when every check passed or was skipped, else :data:`EXIT_CHECK_FAILED`."""
+    """0 when every check passed, was skipped or warned, else :data:`EXIT_CHECK_FAILED`."""
     return 0 if all(check.ok for check in checks) else EXIT_CHECK_FAILED
 
 
-async def _node_checks(options: DoctorOptions) -> list[tuple[str, list[Check]]]:
-    from obnotify.desktop.secrets import load_password, resolve_password
+@dataclass(frozen=True, slots=True)
+class _NodeReport:
+    """The nodes' sections, and whether any of them keeps its password in the keyring."""
+
+    sections: list[tuple[str, list[Check]]]
+    keyring_needed: bool
+
+
+async def _one_node(options: DoctorOptions) -> _NodeReport:
+    from obnotify.desktop.secrets import resolve_password
+    from obnotify.node.config import parse_node_url
+
+    conn = options.connection
+    base_url = parse_node_url(options.node)[0]
+    password = resolve_password(base_url, conn.user, env_var=conn.password_env)
+    node = options.node
+    checks = await check_config(lambda: conn.node_config(node, password))
+    return _NodeReport([(f"node {node}", checks)], bool(conn.user and not conn.password_env))
+
+
+async def _settings_nodes(options: DoctorOptions) -> _NodeReport:
+    from obnotify.desktop.secrets import resolve_password
     from obnotify.node.config import parse_node_url
     from obnotify.settings import load_settings
 
-    if options.node:
-        conn = options.connection
-        base_url = parse_node_url(options.node)[0]
-        password = resolve_password(base_url, conn.user, env_var=conn.password_env)
-        node = options.node
-        return [(f"node {node}", await check_config(lambda: conn.node_config(node, password)))]
     settings = load_settings(Path(options.config).expanduser() if options.config else None)
-    results = []
+    # The file's own lines first: an unknown key may be why a setting seems to do nothing.
+    sections = [
+        (SETTINGS, [Check(SETTINGS, True, warning, warning=True) for warning in settings.warnings])
+    ]
+    env_var = options.connection.password_env
+    needed = False
     for entry in settings.enabled_nodes:
         user = entry.in_use().user
+        # As the app does: --password-env gives every node its password, else the keyring.
+        needed = needed or bool(user and not env_var)
         try:
             base_url = parse_node_url(entry.url)[0]
         except ConfigError:
             base_url = ""
-        password = load_password(base_url, user) if base_url and user else ""
+        password = resolve_password(base_url, user, env_var=env_var) if base_url else ""
         checks = await check_config(functools.partial(entry.node_config, password))
-        results.append((f"node {entry.name or entry.url}", checks))
-    if not results:
-        missing = Check("settings", False, "no node", _NO_NODES.format(path=settings.path))
-        results.append(("settings", [missing]))
-    return results
+        sections.append((f"node {entry.name or entry.url}", checks))
+    if not settings.enabled_nodes:
+        missing = Check(
+            SETTINGS, False, "no node is configured", _NO_NODES.format(path=settings.path)
+        )
+        sections[0][1].append(missing)
+    return _NodeReport(sections, needed)
 
 
 async def _all_checks(options: DoctorOptions) -> list[tuple[str, list[Check]]]:
     from obnotify.desktop.probe import check_desktop
 
-    return [*await _node_checks(options), ("desktop", await check_desktop())]
+    nodes = await (_one_node(options) if options.node else _settings_nodes(options))
+    desktop = await check_desktop(keyring_needed=nodes.keyring_needed)
+    return [*nodes.sections, ("desktop", desktop)]
 
 
 def run_doctor(options: DoctorOptions, out: IO[str] | None = None) -> int:

@@ -278,7 +278,8 @@ def _add_doctor_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         "address, that the host answers, TLS, the credentials and the notifications API; then "
         "the desktop: a notification server, a tray host and a keyring. A failed check says "
         "what to do.",
-        epilog="exit status: 0 when nothing failed, 1 when a check failed, "
+        epilog="exit status: 0 when nothing failed (a warning does not count), 1 when a check "
+        "failed, "
         f"{EXIT_BAD_OPTIONS} when an option is wrong",
     )
     p.add_argument("--node", metavar="URL", default="", help="check this node instead")

@@ -84,6 +84,17 @@ class JsonLinePrinter:
 
     def on_new_event(self, new: NewEvent) -> None:
         record = toast_record(new.event, new.toast)
+        if new.toast is None:
+            # No toast (a first start's history, a quiet event): its words are still the
+            # row's, as the window shows them, so every line says what happened.
+            row = new.row
+            record |= {
+                "title": row.title,
+                "body": row.body,
+                "image": row.image,
+                "urgency": row.urgency,
+                "route": row.route,
+            }
         record["source"] = new.source.value
         record["imagePath"] = str(new.image_path) if new.image_path else ""
         self._print(record)

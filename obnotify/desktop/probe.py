@@ -132,6 +132,13 @@ async def check_tray_host() -> Check:
     """A panel that shows tray icons: an XEmbed system tray or a StatusNotifier watcher."""
     if not sys.platform.startswith("linux"):
         return Check(TRAY, True, f"not checked on {sys.platform}", skipped=True)
+    if not any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY")):
+        return Check(
+            TRAY,
+            False,
+            "no display (DISPLAY and WAYLAND_DISPLAY are unset): no window or icon can be shown",
+            "run obnotify doctor inside your desktop session",
+        )
     found = [
         what
         for what, present in (
@@ -150,8 +157,12 @@ async def check_tray_host() -> Check:
     )
 
 
-def check_keyring() -> Check:
-    """The backend passwords are kept in; the fail and null backends keep none."""
+def check_keyring(needed: bool) -> Check:
+    """The backend passwords are kept in; the fail and null backends keep none.
+
+    Having none fails only when ``needed`` (a node logs in with a password the keyring is to
+    hold); otherwise it is a warning, for the day a node with a password is added.
+    """
     import keyring
     from keyring.backends import fail, null
 
@@ -160,14 +171,20 @@ def check_keyring() -> Check:
     if isinstance(backend, fail.Keyring | null.Keyring):
         return Check(
             KEYRING,
-            False,
-            "no keyring backend: passwords cannot be kept",
+            not needed,
+            "no keyring backend: passwords cannot be kept"
+            + ("" if needed else " (no node checked here needs one)"),
             "install and unlock a keyring (GNOME Keyring, KWallet or KeePassXC's Secret Service), "
             "or pass the password with --password-env",
+            warning=not needed,
         )
     return Check(KEYRING, True, name)
 
 
-async def check_desktop() -> list[Check]:
-    """Every desktop check, in order."""
-    return [await check_notification_server(), await check_tray_host(), check_keyring()]
+async def check_desktop(*, keyring_needed: bool) -> list[Check]:
+    """Every desktop check, in order; ``keyring_needed`` as :func:`check_keyring` takes it."""
+    return [
+        await check_notification_server(),
+        await check_tray_host(),
+        check_keyring(keyring_needed),
+    ]

@@ -41,6 +41,9 @@ class Check:
     fix: str = ""
     skipped: bool = False
     """Not run (not applicable, or an earlier step failed); ``ok`` is True so it never fails."""
+    warning: bool = False
+    """Passed with a reservation worth reading, ``fix`` saying what would lift it; ``ok`` is
+    True so it never fails (no keyring, while no node needs one)."""
 
 
 def _passed(name: str, message: str) -> Check:

@@ -584,6 +584,50 @@ def test_a_typed_password_goes_to_the_keyring_and_into_no_file(
     assert SECRET_PASSWORD not in output and forms["basic-auth token"].decode() not in output
 
 
+def test_the_debug_log_holds_no_password_typed_in_the_welcome(
+    fresh_desktop: DesktopSession, tmp_path: Path
+) -> None:
+    """A first start with the debug log on: the address, the user and the password typed in
+    the welcome, then Watch. The password reaches the node and no line of the log."""
+    desktop = fresh_desktop
+    user = "u"
+    home = tmp_path / "home"
+    home.mkdir()
+    env = _app_env(tmp_path)
+    (Path(env["XDG_CONFIG_HOME"]) / "obnotify" / "config.toml").unlink()
+    with ThreadedSimNode(
+        auth="basic", username=user, password=SECRET_PASSWORD, wallet_interval=None
+    ) as node:
+        env |= {
+            "HOME": str(home),
+            "OBNOTIFY_DEBUG": "1",
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        }
+        proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
+        welcome = wait_until(
+            lambda: _alive(desktop, proc) and _visible_windows(desktop, proc.pid, "^Welcome"),
+            20,
+            message="the welcome window",
+        )
+        desktop.run(["xdotool", "windowfocus", "--sync", str(welcome[0])])
+        # Address, user, password, then Watch (after the cookie file and Test connection).
+        for text in (node.url, user, SECRET_PASSWORD):
+            desktop.run(["xdotool", "type", "--delay", "20", text])
+            desktop.run(["xdotool", "key", "Tab"])
+        desktop.run(["xdotool", "key", "Tab", "Tab", "space"])
+        node.wait_until(lambda: _polled(node), 20)
+        wait_until(
+            lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc), 20, message="icon"
+        )
+        proc.terminate()
+        proc.wait(timeout=scaled(15))
+    log_text = (Path(env["XDG_STATE_HOME"]) / "obnotify" / "log" / "obnotify.log").read_bytes()
+    assert b"DEBUG" in log_text, "the debug log was written"
+    for form, data in _secret_forms(user, SECRET_PASSWORD).items():
+        assert data not in log_text, f"the password ({form}) is in the debug log"
+    assert SECRET_PASSWORD not in desktop.output_of(proc)
+
+
 @pytest.mark.parametrize(
     ("args", "config", "says"),
     [

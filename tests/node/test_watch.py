@@ -120,6 +120,23 @@ def test_watch_prints_states_and_events(tmp_path: Path) -> None:
             watch.stop()
 
 
+def test_a_first_start_prints_the_nodes_history_rendered(tmp_path: Path) -> None:
+    """The history a first start brings is context, not news, but every line says what it was."""
+    with ThreadedSimNode(wallet_interval=None) as node:
+        old = node.store_notification(
+            node.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Blue mug", price=5)
+        )
+        watch = Watch(node.url, tmp_path)
+        try:
+            event = watch.until(lambda r: r.get("id") == old)
+        finally:
+            watch.stop()
+    assert event["source"] == "history" and event["toast"] is False
+    assert event["title"].startswith("New order from"), event
+    assert event["body"].startswith("Blue mug"), event
+    assert event["urgency"] and event["route"].startswith("ob://transactions/sales"), event
+
+
 def test_watch_auth_failed_and_bad_options(tmp_path: Path) -> None:
     with ThreadedSimNode(
         auth="basic", username="u", password="right", wallet_interval=None
