@@ -96,9 +96,9 @@ def test_full_file(tmp_path: Path) -> None:
         ("[general]\nhistory_limit = 1000000000000\n", "from 1 to 10000000, not 1000000000000"),
         (
             "[notifications]\nburst_limit = 3e9\n",
-            "burst_limit must be a whole number from 1 to 100",
+            "burst_limit must be a whole number from 1 to 100000",
         ),
-        ("[notifications]\nburst_limit = 3000000000\n", "from 1 to 100, not 3000000000"),
+        ("[notifications]\nburst_limit = 3000000000\n", "from 1 to 100000, not 3000000000"),
         # A time zone cannot be compared with the computer's clock.
         ("[notifications]\nquiet_hours = '22:00Z-07:00Z'\n", "local time, no time zone"),
         ("[notifications]\nquiet_hours = '22:00+05:00-07:00'\n", "local time, no time zone"),

@@ -170,7 +170,7 @@ def test_settings_opened_over_a_file_broken_since_the_start_says_what_to_fix(
         ("node = 5\n", "[node] must be one or more [[node]] tables"),
         ("[general]\ntray_style = " + "[" * 5000 + "]" * 5000 + "\n", "nested more than"),
         ("[general]\nhistory_limit = 1000000000000\n", "from 1 to 10000000"),
-        ("[notifications]\nburst_limit = 3e9\n", "from 1 to 100"),
+        ("[notifications]\nburst_limit = 3e9\n", "from 1 to 100000"),
         ('[[node]]\nname = "Shop\nurl = "http://n"\n', 'line 2 (name = "Shop): a quote'),
         ("[[node]]\nurl = 'http://u:secret@127.0.0.1:4002'\n", "password is asked for"),
         ("#" * 2_000_000 + "\n", "larger than 1024 KiB"),
