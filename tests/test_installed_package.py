@@ -1,4 +1,4 @@
-"""The .deb as a user gets it: built from the PyInstaller bundle, installed with apt, run from
+"""The .deb as a user gets it: built as packaging/README.md says, installed with apt, run from
 the launcher it puts on PATH in a real desktop, used from its tray menu (About, Help, Start at
 login, whose entry then starts it as a desktop session does), and removed without a trace.
 
@@ -18,9 +18,7 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -28,6 +26,7 @@ from typing import IO
 import pytest
 from desktop_entry import entry_value, exec_argv
 from desktop_session import DesktopSession, on_ci, scaled, wait_until
+from tray_menu import opened_window, pick_from_tray_menu, shown_windows
 
 from obnotify import APP_ID, APP_NAME
 from obnotify.ui.help import GUIDE_FILE
@@ -35,14 +34,27 @@ from obnotify.ui.help import GUIDE_FILE
 pytestmark = [pytest.mark.slow, pytest.mark.desktop, pytest.mark.timeout(1500)]
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC = ROOT / "packaging" / "obnotify.spec"
+README = ROOT / "packaging" / "README.md"
+BUNDLE_SECTION = "## The bundle"
+README_VENV = "/tmp/pkgvenv"
+"""The README's virtualenv, which the test puts in its own folder instead."""
+NOT_COPIED = (
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".*_cache",
+    "artifacts",
+)
 BUILD_DEB = ROOT / "packaging" / "build-deb"
 PACKAGE = "obnotify"
 BUNDLE_DIR = Path("/opt/obnotify")
 SHARE = Path("/usr/share")
 SHARE_DIRS = ("applications", "icons/hicolor", "metainfo", "doc")
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-BUILD_TIMEOUT = 300
+BUILD_TIMEOUT = 600
 APT_TIMEOUT = 300
 DPKG_LOCK_WAIT = 240
 """Seconds apt waits for another apt or dpkg to let go of the dpkg lock."""
@@ -76,41 +88,27 @@ def _installed() -> bool:
     return result.stdout.strip() == "install ok installed"
 
 
-def _requirements() -> list[str]:
-    """What the bundle is built from besides obnotify's source: its dependencies and
-    PyInstaller (the `packaging` extra). obnotify itself comes from this tree through
-    PYTHONPATH, so the build leaves no build/ or egg-info in it."""
-    with (ROOT / "pyproject.toml").open("rb") as file:
-        project = tomllib.load(file)["project"]
-    return [*project["dependencies"], *project["optional-dependencies"]["packaging"]]
+def _documented_build() -> str:
+    """The commands packaging/README.md gives for the bundle: the first sh block of its section."""
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"```sh\n(.*?)```", text[text.index(BUNDLE_SECTION) :], re.DOTALL)
+    assert block is not None, f"no sh block under {BUNDLE_SECTION!r} in {README}"
+    return block[1]
 
 
 def _build_deb(work: Path) -> Path:
-    """The .deb of this tree, built in a throwaway virtualenv under `work`."""
-    venv = work / "venv"
-    _check([sys.executable, "-m", "venv", str(venv)], BUILD_TIMEOUT)
-    _check([str(venv / "bin" / "pip"), "install", "-q", *_requirements()], BUILD_TIMEOUT)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYINSTALLER_CONFIG_DIR": str(work / "cache")}
-    dist = work / "dist"
-    _check(
-        [
-            str(venv / "bin" / "pyinstaller"),
-            "--noconfirm",
-            "--clean",
-            "--log-level",
-            "WARN",
-            "--distpath",
-            str(dist),
-            "--workpath",
-            str(work / "build"),
-            str(SPEC),
-        ],
-        BUILD_TIMEOUT,
-        env=env,
-        cwd=work,
-    )
-    bundle = dist / PACKAGE
-    deb = Path(_check([str(BUILD_DEB), str(bundle), str(dist)], BUILD_TIMEOUT).strip())
+    """The .deb of this tree, built by the commands packaging/README.md gives, as a user types
+    them on Debian (its PATH, a copy of the checkout, the virtualenv under `work`)."""
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_COPIED))
+    script = _documented_build().replace(README_VENV, str(work / "venv"))
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")
+    }
+    env |= {"PATH": SYSTEM_PATH, "PYINSTALLER_CONFIG_DIR": str(work / "cache")}
+    _check(["bash", "-euo", "pipefail", "-c", script], BUILD_TIMEOUT, env=env, cwd=source)
+    bundle = source / "dist" / PACKAGE
+    deb = Path(_check([str(BUILD_DEB), str(bundle), str(work)], BUILD_TIMEOUT).strip())
     bundle_bytes = int(_check(["du", "-sb", str(bundle)], 60).split()[0])
     print(f"bundle {bundle_bytes / 1e6:.1f} MB, {deb.name} {deb.stat().st_size / 1e6:.1f} MB")
     return deb
@@ -246,41 +244,6 @@ def _owner(library: Path) -> str:
     return "(no package)"
 
 
-MENU_ATTEMPTS = 3
-
-
-def _shown_windows(desktop: DesktopSession, pid: int) -> set[int]:
-    """The windows of a process on screen, menus included; its tray icon is not one."""
-    result = desktop.run(
-        ["xdotool", "search", "--all", "--onlyvisible", "--pid", str(pid)], check=False
-    )
-    shown = {int(word) for word in result.stdout.split() if word.isdigit()}
-    return shown - set(desktop.tray_clients())
-
-
-def _pick_from_tray_menu(desktop: DesktopSession, pid: int, icon: int, *keys: str) -> set[int]:
-    """Open the icon's menu with a right click and pick an entry with its keys, as a user does;
-    returns the windows that were on screen before, to tell what the entry opens."""
-    before = _shown_windows(desktop, pid)
-    for attempt in range(1, MENU_ATTEMPTS + 1):
-        desktop.run(["xdotool", "mousemove", "--window", str(icon), "4", "4", "click", "3"])
-        try:
-            menu = wait_until(lambda: _shown_windows(desktop, pid) - before, 5, message="menu")
-            break
-        except AssertionError:
-            if attempt == MENU_ATTEMPTS:
-                raise
-    desktop.run(["xdotool", "key", "--delay", "100", *keys])
-    wait_until(lambda: not menu & _shown_windows(desktop, pid), 10, message="the menu to close")
-    return before
-
-
-def _opened(desktop: DesktopSession, pid: int, before: set[int], what: str) -> int:
-    return wait_until(
-        lambda: next(iter(_shown_windows(desktop, pid) - before), None), 10, message=what
-    )
-
-
 def _first_heading(markdown: str) -> str:
     return next(line[2:].strip() for line in markdown.splitlines() if line.startswith("# "))
 
@@ -354,18 +317,18 @@ def test_the_installed_package_shows_a_toast_and_a_tray_icon_and_leaves_nothing(
     }
     assert undeclared == {}, "libraries the .deb's Depends do not bring"
 
-    before = _pick_from_tray_menu(desktop, proc.pid, icon, "a")
-    about = _opened(desktop, proc.pid, before, "the About box from the tray menu")
+    before = pick_from_tray_menu(desktop, proc.pid, icon, "a")
+    about = opened_window(desktop, proc.pid, before, "the About box from the tray menu")
     assert desktop.run(["xdotool", "getwindowname", str(about)]).stdout.strip() == "About obnotify"
     desktop.screenshot(artifacts_dir / "about.png", about)
     desktop.run(["xdotool", "windowfocus", "--sync", str(about), "key", "Escape"])
-    wait_until(lambda: about not in _shown_windows(desktop, proc.pid), 10, message="About closed")
+    wait_until(lambda: about not in shown_windows(desktop, proc.pid), 10, message="About closed")
 
     # The guide the bundle carries: the file beside the package, as in the source tree.
     guide = BUNDLE_DIR / "_internal" / GUIDE_FILE.relative_to(ROOT)
     heading = _first_heading(guide.read_text(encoding="utf-8"))
-    before = _pick_from_tray_menu(desktop, proc.pid, icon, "h")
-    help_window = _opened(desktop, proc.pid, before, "the Help window from the tray menu")
+    before = pick_from_tray_menu(desktop, proc.pid, icon, "h")
+    help_window = opened_window(desktop, proc.pid, before, "the Help window from the tray menu")
     shown = wait_until(
         lambda: _copied_text(desktop, help_window).strip(), 10, message="Help's text copied"
     )
@@ -375,13 +338,13 @@ def test_the_installed_package_shows_a_toast_and_a_tray_icon_and_leaves_nothing(
     entry = Path(env["XDG_CONFIG_HOME"]) / "autostart" / f"{APP_ID}.desktop"
     assert not entry.exists()
 
-    _pick_from_tray_menu(desktop, proc.pid, icon, "l")
+    pick_from_tray_menu(desktop, proc.pid, icon, "l")
     wait_until(entry.exists, 10, message="the entry of Start at login, ticked in the tray menu")
     text = entry.read_text(encoding="utf-8")
     assert exec_argv(text) == [str(BUNDLE_DIR / PACKAGE), "--demo", "--demo-delay", "0.3"]
 
     # Quit from the menu (its last entry), then start the entry as GNOME's session does.
-    _pick_from_tray_menu(desktop, proc.pid, icon, "Up", "Return")
+    pick_from_tray_menu(desktop, proc.pid, icon, "Up", "Return")
     proc.wait(timeout=scaled(20))
     assert proc.returncode == 0, desktop.output_of(proc)[-4000:]
     login = desktop.spawn(["gio", "launch", str(entry)], env=env, name="login")
