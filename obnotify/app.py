@@ -25,7 +25,7 @@ from obnotify.cli.options import AppOptions
 if TYPE_CHECKING:
     import asyncio
 
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from obnotify.demo.node import SimNode
     from obnotify.node.config import NodeConfig
@@ -427,6 +427,8 @@ class _Room:
         and with no node enabled it keeps the settings in reach."""
         self._help: HelpWindow | None = None
         """The guide's window once opened; closing it only hides it."""
+        self._about: QMessageBox | None = None
+        """The About box once opened; closing it only hides it."""
 
     def show_help(self) -> None:
         """One help window for the run: asking again brings it forward."""
@@ -440,6 +442,7 @@ class _Room:
             self._board.tray.set_style(style)
 
     def show_about(self) -> None:
+        """One About box for the run: asking again brings it forward."""
         import platformdirs
 
         from obnotify.settings import default_config_path
@@ -447,7 +450,9 @@ class _Room:
 
         config = Path(self.options.config) if self.options.config else default_config_path()
         log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-        show_about(config, self.options.connection.data_path(), log_dir / "obnotify.log")
+        self._about = show_about(
+            config, self.options.connection.data_path(), log_dir / "obnotify.log", self._about
+        )
 
     def set_autostart(self, enabled: bool) -> None:
         """Start at login as the settings now say, and tick the tray menus to match."""
@@ -455,10 +460,8 @@ class _Room:
 
         if not autostart.supported():
             return
-        # The login start watches what this start does: the same settings file.
-        autostart.set_enabled(
-            enabled, ("--config", self.options.config) if self.options.config else ()
-        )
+        # The login start watches what this start does, the same way.
+        autostart.set_enabled(enabled, autostart.login_args(self.options))
         if self._board is not None:
             self._board.tray.set_autostart(True, autostart.is_enabled())
 
@@ -544,7 +547,7 @@ class _Room:
         tray.about_requested.connect(self.show_about)
         tray.help_requested.connect(self.show_help)
         tray.set_autostart(autostart.supported(), autostart.is_enabled())
-        tray.autostart_toggled.connect(autostart.set_enabled)
+        tray.autostart_toggled.connect(self.set_autostart)
         return board
 
 

@@ -6,12 +6,23 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from obnotify import APP_ID
 
-__all__ = ["autostart_path", "is_enabled", "set_enabled", "supported"]
+if TYPE_CHECKING:
+    from obnotify.cli.options import AppOptions
+
+__all__ = [
+    "autostart_path",
+    "is_enabled",
+    "launch_command",
+    "login_args",
+    "set_enabled",
+    "supported",
+]
 
 
 def supported(platform: str = sys.platform) -> bool:
@@ -28,29 +39,73 @@ def autostart_path() -> Path:
     )
 
 
+def launch_command(executable: str | None = None, frozen: bool | None = None) -> list[str]:
+    """How to start this very installation again.
+
+    A frozen bundle (PyInstaller) is its own program and takes the app's options
+    directly; anywhere else the program is a Python interpreter, the virtualenv's or
+    pipx's own, which must be told to run obnotify.
+
+    Args:
+        executable: The running program; ``sys.executable`` when None.
+        frozen: Whether it is a bundle; ``sys.frozen`` when None.
+    """
+    program = sys.executable if executable is None else executable
+    bundled = getattr(sys, "frozen", False) if frozen is None else frozen
+    return [program] if bundled else [program, "-m", "obnotify"]
+
+
+def login_args(options: AppOptions) -> list[str]:
+    """The options that make a login start watch what this start watches, the same way.
+
+    Paths are made absolute: a login start runs from another folder.
+    """
+    connection = options.connection
+    args: list[str] = []
+    if options.demo:
+        args += ["--demo", "--demo-delay", f"{options.demo_delay:g}"]
+    if options.node:
+        args += ["--node", options.node]
+    for flag, value, is_path in (
+        ("--config", options.config, True),
+        ("--user", connection.user, False),
+        ("--password-env", connection.password_env, False),
+        ("--cookie-file", connection.cookie_file, True),
+        ("--ca", connection.ca, True),
+        ("--pin", connection.pin, False),
+        ("--proxy", connection.proxy, False),
+        ("--data-dir", connection.data_dir, True),
+    ):
+        if value:
+            args += [flag, str(Path(value).expanduser().absolute()) if is_path else value]
+    if connection.allow_insecure_auth:
+        args.append("--allow-insecure-auth")
+    return args
+
+
 def _quoted(arg: str) -> str:
-    """One Exec argument, quoted as the Desktop Entry spec says (and ``%`` doubled)."""
+    """One Exec argument as a desktop entry holds it.
+
+    The Desktop Entry spec quotes an argument (a backslash before ``"``, `````, ``$`` and
+    ``\\``; ``%`` doubled), then escapes the value as every string (``\\`` doubled).
+    systemd's autostart generator rejects an entry that skips the second step.
+    """
     for char in ("\\", '"', "`", "$"):
         arg = arg.replace(char, "\\" + char)
-    return '"' + arg.replace("%", "%%") + '"'
+    return ('"' + arg.replace("%", "%%") + '"').replace("\\", "\\\\")
 
 
-def _exec_line(args: Sequence[str] = ()) -> str:
-    """This very interpreter, so a virtualenv install starts the same way at login.
-
-    ``args`` are the options the app runs with now (e.g. ``--config PATH``), so the
-    login start watches the same nodes; none means the settings file's nodes.
-    """
-    return " ".join([_quoted(sys.executable), "-m", "obnotify", *map(_quoted, args)])
-
-
-def _entry(args: Sequence[str] = ()) -> str:
+def _entry(command: Sequence[str]) -> str:
+    """The entry; ``TryExec`` makes the desktop ignore it once the program is removed
+    (an uninstalled package or a deleted virtualenv), as the autostart spec says."""
+    program = command[0].replace("\\", "\\\\")
     return (
         "[Desktop Entry]\n"
         "Type=Application\n"
         "Name=obnotify\n"
         "Comment=Desktop notifications for your OpenBazaar node\n"
-        f"Exec={_exec_line(args)}\n"
+        f"Exec={' '.join(map(_quoted, command))}\n"
+        f"TryExec={program}\n"
         f"Icon={APP_ID}\n"
         "Terminal=false\n"
         "X-GNOME-Autostart-enabled=true\n"
@@ -67,7 +122,8 @@ def set_enabled(enabled: bool, args: Sequence[str] = ()) -> None:
 
     Args:
         enabled: Start at login, or not.
-        args: Command-line options to start with, after ``-m obnotify``.
+        args: The app's options to start with (:func:`login_args`), after the program
+            (:func:`launch_command`).
     """
     path = autostart_path()
     if not enabled:
@@ -75,5 +131,5 @@ def set_enabled(enabled: bool, args: Sequence[str] = ()) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".desktop.part")
-    partial.write_text(_entry(args), encoding="utf-8")
+    partial.write_text(_entry([*launch_command(), *args]), encoding="utf-8")
     os.replace(partial, path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from obnotify import __version__
 
@@ -28,12 +28,19 @@ def about_text(config: Path, data: Path, log: Path) -> str:
     )
 
 
-def show_about(config: Path, data: Path, log: Path, parent: QWidget | None = None) -> QMessageBox:
-    """Open the box without blocking the loop; it is deleted once closed."""
-    box = QMessageBox(QMessageBox.Icon.Information, "About obnotify", about_text(config, data, log))
-    box.setParent(parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+def show_about(config: Path, data: Path, log: Path, box: QMessageBox | None = None) -> QMessageBox:
+    """Bring the box forward without blocking the loop, making it the first time.
+
+    Keep what it returns: a box nothing holds is collected, and vanishes, at once.
+    Closing only hides it, so asking again shows the same box.
+    """
+    if box is None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information, "About obnotify", about_text(config, data, log)
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     box.open()
+    box.raise_()
+    box.activateWindow()
     return box
