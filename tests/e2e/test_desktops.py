@@ -1,0 +1,228 @@
+"""The app on the desktops its users run: GNOME Shell, xfce, KDE Plasma (tests/real_desktops.py).
+
+Each test starts the real shell, runs the app as a process against the simulated node, and
+asserts what a user of that desktop sees, read through the shell's own interfaces: the tray item
+its host registered, the toast the shell holds (source name, title, picture, buttons), and the
+node and the window reached when the shell invokes the toast's actions.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from desktop_session import on_ci, wait_until
+from real_desktops import (
+    GnomeShell,
+    RealDesktop,
+    gnome_missing,
+)
+
+from e2e.test_app import _app_env, _polled, _thumbnail_is
+from obnotify import APP_NAME
+from obnotify.demo.images import draw_picture
+from obnotify.demo.scenario import PEERS
+from obnotify.demo.threaded import ThreadedSimNode
+
+pytestmark = pytest.mark.desktop
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "resources" / "screenshots"
+BUYER = PEERS["dmitri"].peer_id
+ALICE = PEERS["alice"]
+ORDER_TITLE = "New order from @dvolkov"
+BANNER_AREA = (0, 0, 1280, 150)
+"""The top of the screen: the top bar with the tray icon, and a banner under it (top centre)."""
+
+
+def _session(
+    start: Callable[[Path], RealDesktop], missing: list[str], name: str, root: Path
+) -> Iterator[RealDesktop]:
+    """Start a desktop for one test, skipping (failing on CI) when its packages are not here."""
+    if missing:
+        reason = f"{name} is not installed: {', '.join(missing)} (packaging/prepare installs it)"
+        if on_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    session = start(root)
+    print(f"{name} started in {session.start_seconds:.2f} s")
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+@pytest.fixture
+def gnome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealDesktop]:
+    """A fresh GNOME Shell for each test: its message tray holds toasts of earlier apps."""
+    yield from _session(
+        GnomeShell.start, gnome_missing(), "GNOME Shell", tmp_path_factory.mktemp("gnome")
+    )
+
+
+def _alive(desktop: RealDesktop, proc: subprocess.Popen[bytes]) -> bool:
+    if proc.poll() is not None:
+        raise AssertionError(
+            f"obnotify exited with {proc.returncode}:\n{desktop.output_of(proc)[-4000:]}"
+        )
+    return True
+
+
+def _start_app(
+    desktop: RealDesktop, tmp_path: Path, node: ThreadedSimNode, **env: str
+) -> subprocess.Popen[bytes]:
+    proc = desktop.spawn(
+        [sys.executable, "-m", "obnotify", "--node", node.url],
+        env={**_app_env(tmp_path), **env},
+        name="obnotify",
+    )
+    node.wait_until(lambda: _alive(desktop, proc) and _polled(node), 30)
+    return proc
+
+
+def _order(
+    node: ThreadedSimNode, title: str, picture: str | None = None, buyer: str = BUYER
+) -> str:
+    thumbnail = {"tiny": picture, "small": picture} if picture else None
+    return node.notify(
+        node.frames.order(
+            buyer_id=buyer,
+            buyer_handle="dvolkov",
+            title=title,
+            price=2_500_000,
+            thumbnail=thumbnail,
+        )
+    )
+
+
+def _notifications_of(gnome: GnomeShell, source: str) -> list[dict[str, Any]]:
+    return [n for s in gnome.message_tray() if s["title"] == source for n in s["notifications"]]
+
+
+def _unread_rows(tmp_path: Path) -> list[tuple[str, int]]:
+    """(title, read) of every history row, read from the app's file as another process would."""
+    path = next((tmp_path / "data").glob("obnotify/nodes/*.sqlite3"), None)
+    if path is None:
+        return []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return [
+            (str(t), int(r)) for t, r in db.execute("SELECT title, read FROM history ORDER BY id")
+        ]
+
+
+def test_gnome_shell_shows_the_toast_and_its_buttons_reach_the_node_and_the_window(
+    gnome: GnomeShell, tmp_path: Path, artifacts_dir: Path
+) -> None:
+    monitor = gnome.monitor()
+    with ThreadedSimNode(wallet_interval=None) as node:
+        node.add_profile(ALICE.peer_id, ALICE.profile())
+        started = time.monotonic()
+        proc = _start_app(gnome, tmp_path, node)
+        item = wait_until(
+            lambda: _alive(gnome, proc) and gnome.tray_item_of(proc.pid),
+            30,
+            message=lambda: f"the app's tray item; registered: {gnome.tray_items()}",
+        )
+        print(f"start to tray item: {time.monotonic() - started:.2f} s")
+        assert "obnotify" in gnome.tray_tooltip(item)
+
+        picture = node.add_image(draw_picture("walnut chess set", 240, "W"))
+        nid = _order(node, "Walnut chess set", picture)
+        shown = wait_until(
+            lambda: _alive(gnome, proc) and _notifications_of(gnome, APP_NAME),
+            30,
+            message=lambda: (
+                f"a notification from {APP_NAME!r}; the tray holds {gnome.message_tray()}"
+            ),
+        )
+        (toast,) = shown
+        assert toast["title"] == ORDER_TITLE
+        assert toast["body"].startswith("Walnut chess set: 0.025 BTC")
+        assert toast["icon"] and _thumbnail_is(toast["icon"], picture), toast
+        assert "Mark as read" in toast["actions"]
+        (call,) = monitor.notify_calls()
+        assert call["app_name"] == APP_NAME
+
+        wait_until(
+            lambda: gnome.banner() and gnome.banner()["title"] == ORDER_TITLE,
+            10,
+            message="the order's banner",
+        )
+        shot = gnome.shell_screenshot(artifacts_dir / "gnome-banner.png", BANNER_AREA)
+        if os.environ.get("OBNOTIFY_UPDATE_SCREENSHOTS"):
+            shutil.copy(shot, SCREENSHOTS / "toast-gnome.png")
+
+        # "Mark as read" pressed on the banner reaches the node.
+        wait_until(
+            lambda: _alive(gnome, proc) and gnome.click_banner(ORDER_TITLE, "Mark as read"),
+            15,
+            message=lambda: f"the banner's Mark as read button; banner: {gnome.banner()}",
+        )
+        node.wait_until(lambda: nid in node.read_ids, 10)
+        assert [action for _id, action in monitor.signals("ActionInvoked")] == ["mark-read"]
+
+        # A click on a chat's banner opens the window.
+        node.push(
+            node.frames.message(peer_id=ALICE.peer_id, text="Is the walnut set still available?")
+        )
+        wait_until(
+            lambda: _alive(gnome, proc) and gnome.click_banner("Alice Moreau"),
+            30,
+            message=lambda: f"the chat's banner; banner: {gnome.banner()}",
+        )
+        titles = wait_until(
+            lambda: (
+                _alive(gnome, proc)
+                and [t for t in gnome.window_titles(proc.pid) if t.startswith("obnotify —")]
+            ),
+            15,
+            message="the window",
+        )
+        assert titles
+
+
+def test_gnome_closes_older_toasts_and_the_window_keeps_them_unread(
+    gnome: GnomeShell, tmp_path: Path
+) -> None:
+    """GNOME Shell keeps three notifications per app and closes the older ones unseen
+    (NotificationClosed, reason 1, "expired"). A toast the server closed was not read: its row
+    stays unread in the window and the tray, and the app neither loses nor shows it again."""
+    monitor = gnome.monitor()
+    titles = [f"Lamp number {n}" for n in range(1, 6)]
+    with ThreadedSimNode(wallet_interval=None) as node:
+        proc = _start_app(gnome, tmp_path, node)
+        item = wait_until(
+            lambda: _alive(gnome, proc) and gnome.tray_item_of(proc.pid), 30, message="tray item"
+        )
+        for title in titles:
+            _order(node, title, buyer=f"Qm{title.replace(' ', '')}")
+        wait_until(
+            lambda: _alive(gnome, proc) and len(monitor.signals("NotificationClosed")) >= 2,
+            60,
+            message=lambda: (
+                f"GNOME to close the older toasts; Notify calls: {monitor.notify_calls()}"
+            ),
+        )
+        closed = monitor.signals("NotificationClosed")
+        assert [reason for _id, reason in closed] == [1, 1], "closed by the server, as expired"
+        held = _notifications_of(gnome, APP_NAME)
+        assert len(held) == 3
+        rows = wait_until(
+            lambda: len(_unread_rows(tmp_path)) == len(titles) and _unread_rows(tmp_path),
+            10,
+            message="five rows",
+        )
+        assert [read for _title, read in rows] == [0] * len(titles), "closed is not read"
+        assert f"{len(titles)} unread" in gnome.tray_tooltip(item)
+        assert not node.read_ids, "the node heard of no read"
+        bodies = Counter(call["body"].split(":")[0] for call in monitor.notify_calls())
+        assert bodies == Counter(titles), "each toast once: none lost, none shown again"
