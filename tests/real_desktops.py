@@ -554,3 +554,109 @@ class GnomeShell(RealDesktop):
         if not ok:
             raise RuntimeError(f"GNOME Shell took no screenshot to {path}")
         return path
+
+
+_XFCONF_CHANNEL = """<?xml version="1.0" encoding="UTF-8"?>
+<channel name="{name}" version="1.0">
+{properties}
+</channel>
+"""
+_PANEL_PROPERTIES = """  <property name="configver" type="int" value="2"/>
+  <property name="panels" type="array">
+    <value type="int" value="1"/>
+    <property name="panel-1" type="empty">
+      <property name="position" type="string" value="p=6;x=0;y=0"/>
+      <property name="length" type="uint" value="100"/>
+      <property name="position-locked" type="bool" value="true"/>
+      <property name="size" type="uint" value="32"/>
+      <property name="plugin-ids" type="array">
+        <value type="int" value="1"/>
+      </property>
+    </property>
+  </property>
+  <property name="plugins" type="empty">
+    <property name="plugin-1" type="string" value="systray"/>
+  </property>"""
+"""One panel along the top holding only the systray, the StatusNotifierItem host."""
+_NOTIFYD_PROPERTIES = """  <property name="notification-log" type="bool" value="true"/>
+  <property name="log-level" type="uint" value="1"/>
+  <property name="log-level-apps" type="uint" value="0"/>
+  <property name="expire-timeout" type="int" value="60"/>"""
+"""Every toast kept in xfce4-notifyd's log (what it showed), and on screen for a minute."""
+
+
+class XfceDesktop(RealDesktop):
+    """xfce4-notifyd and an xfce4-panel whose systray hosts StatusNotifierItems, on Xvfb, with no
+    window manager (the panel is told not to wait for one)."""
+
+    @classmethod
+    def start(cls, root: Path | None = None) -> XfceDesktop:
+        assert root is not None, "an xfce session keeps its files in a folder given to it"
+        root.mkdir(parents=True, exist_ok=True)
+        session = cls(root, remove_root=False)
+        try:
+            session._start_xfce()
+        except BaseException:
+            session.stop()
+            raise
+        return session
+
+    def _start_xfce(self) -> None:
+        started = time.monotonic()
+        self._start_xvfb()
+        display = self.display
+        self.env = self._private_env()
+        self.display = display
+        self.env |= {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "XDG_CURRENT_DESKTOP": "XFCE"}
+        channels = Path(self.env["XDG_CONFIG_HOME"]) / "xfce4" / "xfconf" / "xfce-perchannel-xml"
+        channels.mkdir(parents=True, exist_ok=True)
+        for name, properties in (
+            ("xfce4-panel", _PANEL_PROPERTIES),
+            ("xfce4-notifyd", _NOTIFYD_PROPERTIES),
+        ):
+            (channels / f"{name}.xml").write_text(
+                _XFCONF_CHANNEL.format(name=name, properties=properties)
+            )
+        self._start_buses()
+        notifyd = self._launch("xfce4-notifyd", [str(XFCE_NOTIFYD)])
+        self._wait_for_names(notifyd, [NOTIFICATIONS], 30)
+        panel = self._launch("xfce4-panel", ["xfce4-panel", "--disable-wm-check"])
+        self._wait_for_names(panel, [WATCHER], 30)
+        self.start_seconds = time.monotonic() - started
+
+    def shown(self) -> list[dict[str, str]]:
+        """Every toast xfce4-notifyd showed, from its log: app_name, summary, body, app_icon (the
+        picture), action-id-N and action-label-N.
+
+        xfce4-notifyd files a toast carrying the ``desktop-entry`` hint under that entry's id
+        in its log (app_name there is not what the app sent); its toasts show no app name.
+        """
+        path = Path(self.env["XDG_CACHE_HOME"]) / "xfce4" / "notifyd" / "log"
+        text = path.read_text(errors="replace") if path.exists() else ""
+        entries: list[dict[str, str]] = []
+        for line in text.splitlines():
+            if line.startswith("["):
+                entries.append({})
+            elif "=" in line and entries:
+                key, _, value = line.partition("=")
+                entries[-1][key] = value
+        return entries
+
+    def toast_windows(self) -> list[int]:
+        """The X windows of the toasts on screen."""
+        found = self.run(
+            ["xdotool", "search", "--onlyvisible", "--class", "xfce4-notifyd"], check=False
+        )
+        return [int(word) for word in found.stdout.split() if word.isdigit()]
+
+    def click_last_button(self, window: int) -> None:
+        """Click a toast's rightmost button, as a user does (xfce4-notifyd right-aligns them
+        along the bottom, 31 pixels above the edge)."""
+        geometry = self.run(["xdotool", "getwindowgeometry", "--shell", str(window)]).stdout
+        size = dict(line.split("=", 1) for line in geometry.split())
+        x, y = int(size["WIDTH"]) - 60, int(size["HEIGHT"]) - 31
+        self.run(["xdotool", "mousemove", "--window", str(window), str(x), str(y), "click", "1"])
+
+    def click_tray_icon(self) -> None:
+        """Click the first icon of the panel's systray, at the panel's left end."""
+        self.run(["xdotool", "mousemove", "12", "16", "click", "1"])

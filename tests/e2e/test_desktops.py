@@ -24,7 +24,9 @@ from desktop_session import on_ci, wait_until
 from real_desktops import (
     GnomeShell,
     RealDesktop,
+    XfceDesktop,
     gnome_missing,
+    xfce_missing,
 )
 
 from e2e.test_app import _app_env, _polled, _thumbnail_is
@@ -67,6 +69,12 @@ def gnome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealDesktop]:
     yield from _session(
         GnomeShell.start, gnome_missing(), "GNOME Shell", tmp_path_factory.mktemp("gnome")
     )
+
+
+@pytest.fixture
+def xfce(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealDesktop]:
+    """xfce4-notifyd and xfce4-panel on a fresh Xvfb for each test."""
+    yield from _session(XfceDesktop.start, xfce_missing(), "xfce", tmp_path_factory.mktemp("xfce"))
 
 
 def _alive(desktop: RealDesktop, proc: subprocess.Popen[bytes]) -> bool:
@@ -226,3 +234,42 @@ def test_gnome_closes_older_toasts_and_the_window_keeps_them_unread(
         assert not node.read_ids, "the node heard of no read"
         bodies = Counter(call["body"].split(":")[0] for call in monitor.notify_calls())
         assert bodies == Counter(titles), "each toast once: none lost, none shown again"
+
+
+def test_xfce_shows_the_toast_and_its_button_and_tray_icon_reach_the_node_and_the_window(
+    xfce: XfceDesktop, tmp_path: Path, artifacts_dir: Path
+) -> None:
+    """xfce4-notifyd draws no default action (a click on a toast closes it): the window opens
+    from the tray icon, the second StatusNotifierItem host here."""
+    monitor = xfce.monitor()
+    with ThreadedSimNode(wallet_interval=None) as node:
+        proc = _start_app(xfce, tmp_path, node)
+        item = wait_until(
+            lambda: _alive(xfce, proc) and xfce.tray_item_of(proc.pid),
+            30,
+            message=lambda: f"the app's tray item; registered: {xfce.tray_items()}",
+        )
+        picture = node.add_image(draw_picture("walnut chess set", 240, "W"))
+        nid = _order(node, "Walnut chess set", picture)
+        (toast,) = wait_until(
+            lambda: _alive(xfce, proc) and xfce.shown(), 30, message="the order's toast"
+        )
+        assert toast["summary"] == ORDER_TITLE
+        assert toast["body"].startswith("Walnut chess set: 0.025 BTC")
+        assert _thumbnail_is(toast["app_icon"].removeprefix("file://"), picture), toast
+        assert (toast["action-id-0"], toast["action-label-0"]) == ("mark-read", "Mark as read")
+        assert "action-id-1" not in toast, "Mark as read is the toast's only button"
+        assert [call["app_name"] for call in monitor.notify_calls()] == [APP_NAME]
+        (window,) = wait_until(xfce.toast_windows, 10, message="the toast on screen")
+        xfce.screenshot(artifacts_dir / "xfce-toast.png")
+
+        xfce.click_last_button(window)
+        node.wait_until(lambda: nid in node.read_ids, 10)
+        wait_until(
+            lambda: "unread" not in xfce.tray_tooltip(item), 10, message="the tray to count it read"
+        )
+
+        xfce.click_tray_icon()
+        wait_until(
+            lambda: _alive(xfce, proc) and xfce.find_windows("obnotify —"), 15, message="the window"
+        )
