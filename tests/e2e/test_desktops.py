@@ -45,8 +45,8 @@ SCREENSHOTS = ROOT / "resources" / "screenshots"
 BUYER = PEERS["dmitri"].peer_id
 ALICE = PEERS["alice"]
 ORDER_TITLE = "New order from @dvolkov"
-BANNER_AREA = (0, 0, 1280, 150)
-"""The top of the screen: the top bar with the tray icon, and a banner under it (top centre)."""
+BANNER_AREA = (340, 0, 600, 130)
+"""The top centre of the screen, where GNOME Shell draws a banner under the top bar."""
 
 
 def _session(
