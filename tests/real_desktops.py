@@ -23,7 +23,6 @@ Debian 12, as root, without systemd):
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from collections.abc import Mapping, Sequence
@@ -35,7 +34,6 @@ from desktop_session import (
     SCREEN_HEIGHT,
     SCREEN_WIDTH,
     DesktopSession,
-    _read_line,
     _tail,
     wait_until,
 )
@@ -171,26 +169,17 @@ class RealDesktop(DesktopSession):
 
     def _start_bus(self, name: str) -> str:
         """A bus with the standard session configuration, activation included; its address."""
-        read_fd, write_fd = os.pipe()
-        try:
-            service = self._launch(
-                name,
-                [
-                    "dbus-daemon",
-                    "--session",
-                    "--nofork",
-                    "--nopidfile",
-                    f"--print-address={write_fd}",
-                ],
-                pass_fds=[write_fd],
-            )
-            os.close(write_fd)
-            write_fd = -1
-            return _read_line(read_fd, service, 20)
-        finally:
-            os.close(read_fd)
-            if write_fd >= 0:
-                os.close(write_fd)
+        _service, address = self._launch_reporting(
+            name,
+            lambda fd: [
+                "dbus-daemon",
+                "--session",
+                "--nofork",
+                "--nopidfile",
+                f"--print-address={fd}",
+            ],
+        )
+        return address
 
     def _start_buses(self) -> None:
         self.dbus_address = self._start_bus("dbus")
@@ -325,6 +314,7 @@ class BusMonitor:
                 "--json=short",
                 "monitor",
                 f"--match=interface='{NOTIFICATIONS}'",
+                f"--match=type='method_return',sender='{self._server}'",
             ],
             name="busctl-monitor",
         )
@@ -352,9 +342,16 @@ class BusMonitor:
         return found
 
     def notify_calls(self) -> list[dict[str, Any]]:
-        """Every Notify call: app_name, summary, body, actions and hints."""
+        """Every Notify call: app_name, summary, body, actions, hints, and the id the server
+        answered with ("id", None until it has answered)."""
         calls = []
-        for message in self.messages():
+        messages = self.messages()
+        answers = {
+            message.get("reply_cookie"): message["payload"]["data"][0]
+            for message in messages
+            if message.get("type") == "method_return" and message["payload"]["data"]
+        }
+        for message in messages:
             if (
                 message.get("type") == "method_call"
                 and message.get("member") == "Notify"
@@ -372,10 +369,18 @@ class BusMonitor:
                         "actions": actions,
                         "hints": hints,
                         "timeout": timeout,
-                        "cookie": message.get("cookie"),
+                        "id": answers.get(message.get("cookie")),
                     }
                 )
         return calls
+
+    def answered(self, summary: str) -> bool:
+        """Whether the server has answered the Notify call of the toast titled `summary`.
+
+        desktop-notifier learns the toast's id from that answer, and ignores an action on an
+        id it does not know yet: a test that clicks sooner than a person could must wait.
+        """
+        return any(c["summary"] == summary and c["id"] is not None for c in self.notify_calls())
 
     def signals(self, member: str) -> list[list[Any]]:
         """The arguments of every signal `member` (NotificationClosed, ActionInvoked) seen."""
@@ -515,14 +520,27 @@ class GnomeShell(RealDesktop):
             )
         )
 
-    def window_titles(self, pid: int) -> list[str]:
-        """Titles of the windows of process `pid` that the shell shows."""
-        return list(
-            self.shell_eval(
-                f"global.get_window_actors().map(a => a.meta_window)"
-                f".filter(w => w.get_pid() === {pid} && !w.minimized).map(w => w.get_title())"
+    def top_bar_icons(self) -> list[str]:
+        """The tray items the AppIndicator extension shows in the top bar ("name@path")."""
+        prefix = "appindicator-"
+        return [
+            key.removeprefix(prefix)
+            for key in self.shell_eval(
+                "Object.entries(Main.panel.statusArea)"
+                ".filter(([key, actor]) => actor.visible).map(([key]) => key)"
             )
-        )
+            if key.startswith(prefix)
+        ]
+
+    def windows(self) -> list[tuple[int, str]]:
+        """(process, title) of every window the shell shows."""
+        return [
+            (int(pid), str(title))
+            for pid, title in self.shell_eval(
+                "global.get_window_actors().map(a => a.meta_window)"
+                ".filter(w => !w.minimized).map(w => [w.get_pid(), w.get_title()])"
+            )
+        ]
 
     def shell_screenshot(self, path: Path, area: tuple[int, int, int, int] | None = None) -> Path:
         """The screen as GNOME Shell draws it (org.gnome.Shell.Screenshot), or an area of it."""

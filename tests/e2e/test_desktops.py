@@ -154,16 +154,18 @@ def test_gnome_shell_shows_the_toast_and_its_buttons_reach_the_node_and_the_wind
         print(f"start to tray item: {time.monotonic() - started:.2f} s")
         assert "obnotify" in gnome.tray_tooltip(item)
 
+        service, path = item
+        assert f"{service}@{path}" in gnome.top_bar_icons(), "the icon is in the top bar"
+
         picture = node.add_image(draw_picture("walnut chess set", 240, "W"))
         nid = _order(node, "Walnut chess set", picture)
-        shown = wait_until(
-            lambda: _alive(gnome, proc) and _notifications_of(gnome, APP_NAME),
+        sources = wait_until(
+            lambda: _alive(gnome, proc) and [s for s in gnome.message_tray() if s["notifications"]],
             30,
-            message=lambda: (
-                f"a notification from {APP_NAME!r}; the tray holds {gnome.message_tray()}"
-            ),
+            message="a notification in GNOME's message tray",
         )
-        (toast,) = shown
+        assert [source["title"] for source in sources] == [APP_NAME], "the name GNOME shows"
+        (toast,) = sources[0]["notifications"]
         assert toast["title"] == ORDER_TITLE
         assert toast["body"].startswith("Walnut chess set: 0.025 BTC")
         assert toast["icon"] and _thumbnail_is(toast["icon"], picture), toast
@@ -172,7 +174,7 @@ def test_gnome_shell_shows_the_toast_and_its_buttons_reach_the_node_and_the_wind
         assert call["app_name"] == APP_NAME
 
         wait_until(
-            lambda: gnome.banner() and gnome.banner()["title"] == ORDER_TITLE,
+            lambda: (banner := gnome.banner()) and banner["title"] == ORDER_TITLE,
             10,
             message="the order's banner",
         )
@@ -181,6 +183,7 @@ def test_gnome_shell_shows_the_toast_and_its_buttons_reach_the_node_and_the_wind
             shutil.copy(shot, SCREENSHOTS / "toast-gnome.png")
 
         # "Mark as read" pressed on the banner reaches the node.
+        wait_until(lambda: monitor.answered(ORDER_TITLE), 10, message="the toast's id")
         wait_until(
             lambda: _alive(gnome, proc) and gnome.click_banner(ORDER_TITLE, "Mark as read"),
             15,
@@ -193,20 +196,26 @@ def test_gnome_shell_shows_the_toast_and_its_buttons_reach_the_node_and_the_wind
         node.push(
             node.frames.message(peer_id=ALICE.peer_id, text="Is the walnut set still available?")
         )
+        wait_until(lambda: monitor.answered("Alice Moreau"), 30, message="the chat's toast id")
         wait_until(
             lambda: _alive(gnome, proc) and gnome.click_banner("Alice Moreau"),
             30,
             message=lambda: f"the chat's banner; banner: {gnome.banner()}",
         )
-        titles = wait_until(
+        wait_until(
             lambda: (
                 _alive(gnome, proc)
-                and [t for t in gnome.window_titles(proc.pid) if t.startswith("obnotify —")]
+                and any(
+                    pid == proc.pid and title.startswith("obnotify —")
+                    for pid, title in gnome.windows()
+                )
             ),
             15,
-            message="the window",
+            message=lambda: (
+                f"the window; the shell shows {gnome.windows()}, app {proc.pid}; "
+                f"actions invoked: {monitor.signals('ActionInvoked')}\n{gnome.output_of(proc)[-3000:]}"
+            ),
         )
-        assert titles
 
 
 def test_gnome_closes_older_toasts_and_the_window_keeps_them_unread(
@@ -274,6 +283,7 @@ def test_xfce_shows_the_toast_and_its_button_and_tray_icon_reach_the_node_and_th
         (window,) = wait_until(xfce.toast_windows, 10, message="the toast on screen")
         xfce.screenshot(artifacts_dir / "xfce-toast.png")
 
+        wait_until(lambda: monitor.answered(ORDER_TITLE), 10, message="the toast's id")
         xfce.click_last_button(window)
         node.wait_until(lambda: nid in node.read_ids, 10)
         wait_until(
@@ -314,6 +324,8 @@ def test_kde_plasma_shows_the_toast_and_its_button_reaches_the_node(
         image = call["hints"]["image-path"]["data"].removeprefix("file://")
         assert _thumbnail_is(image, picture)
         assert plasma.name_owner_pid(NOTIFICATIONS) == plasma.shell_pid
+
+        wait_until(lambda: monitor.answered(ORDER_TITLE), 10, message="the toast's id")
 
         def press_mark_as_read() -> bool:
             # The popup slides in: a click before it stands lands on the desktop, harmlessly.
