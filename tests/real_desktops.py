@@ -14,7 +14,7 @@ Debian 12, as root, without systemd):
   pointer of the shell's own moves now and then; as root it first posts a "privileged user"
   notification, which is dropped.
 - xfce: xfce4-panel waits 5 s for a window manager unless told not to, and asks which layout to
-  use unless told to take the default one, whose systray is a StatusNotifierItem host.
+  use unless it finds one: it gets one panel holding only its systray, a StatusNotifierItem host.
 - KDE Plasma 5.27: `/usr/bin/kwin_wayland` carries a file capability that a container refuses
   (a plain copy has none), plasmashell aborts without qtwayland5 and unless kactivitymanagerd is
   already on the bus.
@@ -27,7 +27,7 @@ import shutil
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from desktop_session import (
     REQUIRED_TOOLS,
@@ -155,6 +155,23 @@ class RealDesktop(DesktopSession):
 
     start_seconds = 0.0
 
+    @classmethod
+    def start(cls, root: Path | None = None) -> Self:
+        """Start the desktop, its files (logs included) kept in `root`."""
+        assert root is not None, "a desktop keeps its files in a folder given to it"
+        root.mkdir(parents=True, exist_ok=True)
+        session = cls(root, remove_root=False)
+        try:
+            session._start_desktop()
+        except BaseException:
+            session.stop()
+            raise
+        return session
+
+    def _start_desktop(self) -> None:
+        """Start every part, each ready before the next, and set `start_seconds`."""
+        raise NotImplementedError
+
     def _private_env(self) -> dict[str, str]:
         """The developer's environment without their desktop, with a home of this session's."""
         self.display = ""
@@ -198,36 +215,18 @@ class RealDesktop(DesktopSession):
         *args: str,
     ) -> list[Any]:
         """Call a method on the session bus and return its reply's values."""
-        command = [
-            "busctl",
-            f"--address={self.dbus_address}",
-            "--json=short",
-            "call",
-            destination,
-            path,
-            interface,
-            member,
-        ]
-        if signature:
-            command += [signature, *args]
-        output = self.run(command).stdout
-        return list(json.loads(output)["data"]) if output.strip() else []
+        typed = [signature, *args] if signature else []
+        answer = self._busctl("call", destination, path, interface, member, *typed)
+        return list(answer) if answer is not None else []
 
     def bus_property(self, destination: str, path: str, interface: str, name: str) -> Any:
         """A D-Bus property's value (as busctl's JSON gives it)."""
-        output = self.run(
-            [
-                "busctl",
-                f"--address={self.dbus_address}",
-                "--json=short",
-                "get-property",
-                destination,
-                path,
-                interface,
-                name,
-            ]
-        ).stdout
-        return json.loads(output)["data"]
+        return self._busctl("get-property", destination, path, interface, name)
+
+    def _busctl(self, *args: str) -> Any:
+        """busctl on the session bus: the data of its JSON answer, None when it printed none."""
+        output = self.run(["busctl", f"--address={self.dbus_address}", "--json=short", *args])
+        return json.loads(output.stdout)["data"] if output.stdout.strip() else None
 
     def name_owner_pid(self, name: str) -> int | None:
         """The process that owns a bus name, or None when nobody does."""
@@ -306,7 +305,6 @@ class BusMonitor:
             "s",
             NOTIFICATIONS,
         )
-        self._log = desktop.logs / f"monitor-{time.monotonic_ns()}.jsonl"
         self._process = desktop.spawn(
             [
                 "busctl",
@@ -318,10 +316,7 @@ class BusMonitor:
             ],
             name="busctl-monitor",
         )
-        self._path = desktop.logs / f"spawn-{len(desktop._spawned) - 1}-busctl-monitor.log"
-        wait_until(
-            lambda: self._path.exists() and self._ready(), 10, message="busctl monitor to start"
-        )
+        wait_until(self._ready, 10, message="busctl monitor to start")
 
     def _ready(self) -> bool:
         # busctl prints nothing until the first message; a call of our own proves it listens.
@@ -333,7 +328,7 @@ class BusMonitor:
     def messages(self) -> list[dict[str, Any]]:
         """Every message seen so far, as busctl describes it (type, member, payload...)."""
         found = []
-        for line in self._path.read_text(errors="replace").splitlines():
+        for line in self._desktop.output_of(self._process).splitlines():
             if line.startswith("{"):
                 try:
                     found.append(json.loads(line))
@@ -397,19 +392,7 @@ class GnomeShell(RealDesktop):
     """GNOME Shell 43 on Wayland with no screen (`--headless --virtual-monitor`), the AppIndicator
     extension as the tray host, and Xwayland for X11 clients."""
 
-    @classmethod
-    def start(cls, root: Path | None = None) -> GnomeShell:
-        assert root is not None, "a GNOME session keeps its files in a folder given to it"
-        root.mkdir(parents=True, exist_ok=True)
-        session = cls(root, remove_root=False)
-        try:
-            session._start_shell()
-        except BaseException:
-            session.stop()
-            raise
-        return session
-
-    def _start_shell(self) -> None:
+    def _start_desktop(self) -> None:
         self.env = self._private_env()
         self._start_buses()
         extension = (
@@ -464,6 +447,7 @@ class GnomeShell(RealDesktop):
         self.shell_eval(KEEP_USER_ACTIVE)
         self.start_seconds = time.monotonic() - started
         self.display = str(self.shell_eval("imports.gi.GLib.getenv('DISPLAY')") or "")
+        # Qt picks Wayland, as on a user's GNOME; Xwayland is there for X11 clients.
         self.env |= {
             "WAYLAND_DISPLAY": "wayland-0",
             "XDG_SESSION_TYPE": "wayland",
@@ -607,19 +591,7 @@ class XfceDesktop(RealDesktop):
     """xfce4-notifyd and an xfce4-panel whose systray hosts StatusNotifierItems, on Xvfb, with no
     window manager (the panel is told not to wait for one)."""
 
-    @classmethod
-    def start(cls, root: Path | None = None) -> XfceDesktop:
-        assert root is not None, "an xfce session keeps its files in a folder given to it"
-        root.mkdir(parents=True, exist_ok=True)
-        session = cls(root, remove_root=False)
-        try:
-            session._start_xfce()
-        except BaseException:
-            session.stop()
-            raise
-        return session
-
-    def _start_xfce(self) -> None:
+    def _start_desktop(self) -> None:
         started = time.monotonic()
         self._start_xvfb()
         display = self.display
@@ -685,19 +657,7 @@ class PlasmaDesktop(RealDesktop):
     and clicks reach it), plasmashell for the toasts and the tray, kded5 for the
     StatusNotifierWatcher. Apps started with `spawn` run on Wayland."""
 
-    @classmethod
-    def start(cls, root: Path | None = None) -> PlasmaDesktop:
-        assert root is not None, "a Plasma session keeps its files in a folder given to it"
-        root.mkdir(parents=True, exist_ok=True)
-        session = cls(root, remove_root=False)
-        try:
-            session._start_plasma()
-        except BaseException:
-            session.stop()
-            raise
-        return session
-
-    def _start_plasma(self) -> None:
+    def _start_desktop(self) -> None:
         started = time.monotonic()
         self._start_xvfb()
         display = self.display
