@@ -86,16 +86,17 @@ KEEP_USER_ACTIVE = """(() => {
     const seat = Clutter.get_default_backend().get_default_seat();
     const pointer = seat.create_virtual_device(Clutter.InputDeviceType.POINTER_DEVICE);
     pointer.notify_absolute_motion(GLib.get_monotonic_time(), 1000, 700);
+    global._obnotifyPointer = pointer;
     let step = 1;
-    global._obnotifyPointer = GLib.timeout_add(GLib.PRIORITY_DEFAULT, 500, () => {
+    GLib.timeout_add(GLib.PRIORITY_DEFAULT, 500, () => {
         pointer.notify_relative_motion(GLib.get_monotonic_time(), step, 0);
         step = -step;
         return true;
     });
     return true;
 })()"""
-"""A virtual pointer that moves every 500 ms: with an idle user GNOME keeps the first banner up
-and queues the rest, which no test of several toasts could wait out."""
+"""A virtual pointer (`global._obnotifyPointer`) that moves a pixel every 500 ms: with an idle
+user GNOME keeps the first banner up and queues the rest, as no user at work sees them."""
 
 _NOTIFICATION_FIELDS = """n => ({
     title: n.title,
@@ -483,26 +484,48 @@ class GnomeShell(RealDesktop):
         value = self.shell_eval(BANNER)
         return dict(value) if value else None
 
+    def point_at_banner(self, title: str, button: str | None = None) -> bool:
+        """Rest the pointer on the banner titled `title` (on its button labelled `button`), as a
+        person does before a click; True once it hovers there.
+
+        GNOME keeps a hovered banner up, where it would take it down after 4 s, and shows its
+        buttons only then.
+        """
+        return bool(self.shell_eval(self._on_banner(title, button, "false", "true")))
+
     def click_banner(self, title: str, button: str | None = None) -> bool:
         """Click the banner titled `title`, on its button labelled `button` or on its body (the
-        default action), as a user does; False when no such banner is on screen now."""
-        target = (
-            f"(b._buttonBox ? b._buttonBox.get_children() : []).find(c => c.label === {json.dumps(button)})"
-            if button is not None
-            else "b"
-        )
+        default action), once the pointer rests there (`point_at_banner`); False until then."""
         return bool(
             self.shell_eval(
-                f"""(() => {{
-                const b = Main.messageTray._banner, n = Main.messageTray._notification;
-                if (!b || !n || n.title !== {json.dumps(title)}) return false;
-                const target = {target};
-                if (!target) return false;
-                target.emit('clicked', 1);
-                return true;
-            }})()"""
+                self._on_banner(title, button, "false", "target.emit('clicked', 1) || true")
             )
         )
+
+    @staticmethod
+    def _on_banner(title: str, button: str | None, moving: str, hovered: str) -> str:
+        """JavaScript that finds the banner's target (a button or the banner), moves the pointer
+        onto it and yields `moving`, or yields `hovered` once the pointer is there."""
+        target = (
+            "(banner._buttonBox ? banner._buttonBox.get_children() : [])"
+            f".find(c => c.label === {json.dumps(button)})"
+            if button is not None
+            else "banner"
+        )
+        return f"""(() => {{
+            const banner = Main.messageTray._banner, shown = Main.messageTray._notification;
+            if (!banner || !shown || shown.title !== {json.dumps(title)}) return false;
+            const target = {target};
+            if (!target) return false;
+            if (target.hover) return {hovered};
+            // A banner shows its buttons once hovered: the pointer goes to the banner first.
+            const spot = target.mapped ? target : banner;
+            const [x, y] = spot.get_transformed_position();
+            const [width, height] = spot.get_transformed_size();
+            global._obnotifyPointer.notify_absolute_motion(
+                imports.gi.GLib.get_monotonic_time(), x + width / 2, y + height / 2);
+            return {moving};
+        }})()"""
 
     def top_bar_icons(self) -> list[str]:
         """The tray items the AppIndicator extension shows in the top bar ("name@path")."""

@@ -46,7 +46,7 @@ SCREENSHOTS = ROOT / "resources" / "screenshots"
 BUYER = PEERS["dmitri"].peer_id
 ALICE = PEERS["alice"]
 ORDER_TITLE = "New order from @dvolkov"
-BANNER_AREA = (340, 0, 600, 130)
+BANNER_AREA = (340, 0, 600, 170)
 """The top centre of the screen, where GNOME Shell draws a banner under the top bar."""
 
 
@@ -179,6 +179,13 @@ def test_gnome_shell_shows_the_toast_and_its_buttons_reach_the_node_and_the_wind
             10,
             message="the order's banner",
         )
+        # The pointer rests on its button, as a person's before the click: GNOME shows the
+        # buttons of a hovered banner.
+        wait_until(
+            lambda: gnome.point_at_banner(ORDER_TITLE, "Mark as read"),
+            10,
+            message=lambda: f"the pointer on the banner's button; banner: {gnome.banner()}",
+        )
         shot = gnome.shell_screenshot(artifacts_dir / "gnome-banner.png", BANNER_AREA)
         if os.environ.get("OBNOTIFY_UPDATE_SCREENSHOTS"):
             shutil.copy(shot, SCREENSHOTS / "toast-gnome.png")
@@ -199,7 +206,10 @@ def test_gnome_shell_shows_the_toast_and_its_buttons_reach_the_node_and_the_wind
         )
         wait_until(lambda: monitor.answered("Alice Moreau"), 30, message="the chat's toast id")
         wait_until(
-            lambda: _alive(gnome, proc) and gnome.click_banner("Alice Moreau"),
+            lambda: (
+                _alive(gnome, proc)
+                and (gnome.point_at_banner("Alice Moreau") and gnome.click_banner("Alice Moreau"))
+            ),
             30,
             message=lambda: f"the chat's banner; banner: {gnome.banner()}",
         )
