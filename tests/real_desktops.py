@@ -741,3 +741,11 @@ class PlasmaDesktop(RealDesktop):
             message=lambda: f"plasmashell's tray to register\n{_tail(shell.log_path)}",
         )
         self.start_seconds = time.monotonic() - started
+
+    def window_titles(self, query: str) -> list[str]:
+        """Titles of the windows kwin shows whose title holds `query` (KWin's window search,
+        the one KRunner offers)."""
+        (matches,) = self.bus_call(
+            "org.kde.KWin", "/WindowsRunner", "org.kde.krunner1", "Match", "s", query
+        )
+        return [str(match[1]) for match in matches]

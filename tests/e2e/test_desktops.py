@@ -310,10 +310,35 @@ def test_xfce_shows_the_toast_and_its_button_and_tray_icon_reach_the_node_and_th
 MARK_AS_READ_ON_PLASMA = (1190, 701)
 """Where Plasma 5.27 draws the order toast's "Mark as read" button on a 1280x800 screen: its
 popups stand at the bottom right, above the panel, their buttons right-aligned at the bottom."""
+TITLE_ON_PLASMA = (1000, 634)
+"""Where the same popup draws its title: a click there is a click on the toast."""
+
+
+def _button_drawn(plasma: PlasmaDesktop, shot: Path) -> bool:
+    """Whether Plasma's popup stands with its Mark as read button drawn (the wallpaper there is
+    dark, the button light); the screen is kept in `shot`."""
+    plasma.screenshot(shot)
+    with Image.open(shot) as image:
+        return min(image.convert("RGB").getpixel(MARK_AS_READ_ON_PLASMA)) > 200
+
+
+def _click_on_popup(plasma: PlasmaDesktop, spot: tuple[int, int], shot: Path) -> None:
+    """Click a spot of Plasma's popup once it stands, as a person would: the pointer moves onto
+    it first (a surface that appears under a still pointer gets no pointer until it moves)."""
+    x, y = spot
+    nudge = [0]
+
+    def pointed() -> bool:
+        nudge[0] ^= 1
+        plasma.run(["xdotool", "mousemove", str(x + nudge[0]), str(y)])
+        return _button_drawn(plasma, shot)
+
+    wait_until(pointed, 15, interval=0.3, message="Plasma's popup")
+    plasma.run(["xdotool", "mousemove", str(x), str(y), "click", "1"])
 
 
 @pytest.mark.slow
-def test_kde_plasma_shows_the_toast_and_its_button_reaches_the_node(
+def test_kde_plasma_shows_the_toast_and_its_button_and_click_reach_the_node_and_the_window(
     plasma: PlasmaDesktop, tmp_path: Path, artifacts_dir: Path
 ) -> None:
     monitor = plasma.monitor()
@@ -337,20 +362,27 @@ def test_kde_plasma_shows_the_toast_and_its_button_reaches_the_node(
         assert plasma.name_owner_pid(NOTIFICATIONS) == plasma.shell_pid
 
         wait_until(lambda: monitor.answered(ORDER_TITLE), 10, message="the toast's id")
-
-        shot = artifacts_dir / "plasma-toast.png"
-        x, y = MARK_AS_READ_ON_PLASMA
-
-        def button_drawn() -> bool:
-            # The pointer rests where the button comes, as a person's would before the click
-            # (kwin in a window takes a click only where the pointer has entered). The
-            # wallpaper there is dark; the popup's button is light.
-            plasma.run(["xdotool", "mousemove", str(x), str(y)])
-            plasma.screenshot(shot)
-            with Image.open(shot) as image:
-                return _alive(plasma, proc) and min(image.convert("RGB").getpixel((x, y))) > 200
-
-        wait_until(button_drawn, 15, interval=0.3, message="Plasma's popup on screen")
-        plasma.run(["xdotool", "click", "1"])
+        _click_on_popup(plasma, MARK_AS_READ_ON_PLASMA, artifacts_dir / "plasma-toast.png")
         node.wait_until(lambda: nid in node.read_ids, 10)
         assert [action for _id, action in monitor.signals("ActionInvoked")] == ["mark-read"]
+
+        # A second order, drawn alike once the first popup has gone; a click on it opens the window.
+        later = artifacts_dir / "plasma-second-toast.png"
+        wait_until(lambda: not _button_drawn(plasma, later), 10, message="the first popup gone")
+        _order(node, "Walnut chess set", picture, buyer=f"{BUYER[:-1]}z")
+        wait_until(
+            lambda: len([c for c in monitor.notify_calls() if c["id"] is not None]) == 2,
+            30,
+            message="the second toast's id",
+        )
+        _click_on_popup(plasma, TITLE_ON_PLASMA, later)
+        wait_until(
+            lambda: (
+                _alive(plasma, proc)
+                and any(
+                    title.startswith("obnotify —") for title in plasma.window_titles("obnotify")
+                )
+            ),
+            15,
+            message=lambda: f"the window; actions: {monitor.signals('ActionInvoked')}",
+        )
