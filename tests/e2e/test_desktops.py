@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from desktop_session import on_ci, wait_until
@@ -33,13 +33,15 @@ from real_desktops import (
     xfce_missing,
 )
 
-from e2e.test_app import _app_env, _polled, _thumbnail_is
+from e2e.test_app import _alive, _app_env, _polled, _thumbnail_is
 from obnotify import APP_NAME
 from obnotify.demo.images import draw_picture
 from obnotify.demo.scenario import PEERS
 from obnotify.demo.threaded import ThreadedSimNode
 
 pytestmark = pytest.mark.desktop
+
+Desktop = TypeVar("Desktop", bound=RealDesktop)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "resources" / "screenshots"
@@ -51,11 +53,11 @@ BANNER_AREA = (340, 0, 600, 170)
 
 
 def _session(
-    start: Callable[[Path], RealDesktop], missing: list[str], name: str, root: Path
-) -> Iterator[RealDesktop]:
+    start: Callable[[Path], Desktop], missing: list[str], name: str, root: Path
+) -> Iterator[Desktop]:
     """Start a desktop for one test, skipping (failing on CI) when its packages are not here."""
     if missing:
-        reason = f"{name} is not installed: {', '.join(missing)} (packaging/prepare installs it)"
+        reason = f"{name} is not installed: {', '.join(missing)} (tests/run installs it)"
         if on_ci():
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
@@ -68,7 +70,7 @@ def _session(
 
 
 @pytest.fixture
-def gnome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealDesktop]:
+def gnome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GnomeShell]:
     """A fresh GNOME Shell for each test: its message tray holds toasts of earlier apps."""
     yield from _session(
         GnomeShell.start, gnome_missing(), "GNOME Shell", tmp_path_factory.mktemp("gnome")
@@ -76,33 +78,26 @@ def gnome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealDesktop]:
 
 
 @pytest.fixture
-def xfce(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealDesktop]:
+def xfce(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XfceDesktop]:
     """xfce4-notifyd and xfce4-panel on a fresh Xvfb for each test."""
     yield from _session(XfceDesktop.start, xfce_missing(), "xfce", tmp_path_factory.mktemp("xfce"))
 
 
 @pytest.fixture
-def plasma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealDesktop]:
+def plasma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlasmaDesktop]:
     """A fresh KDE Plasma session for each test."""
     yield from _session(
         PlasmaDesktop.start, plasma_missing(), "KDE Plasma", tmp_path_factory.mktemp("plasma")
     )
 
 
-def _alive(desktop: RealDesktop, proc: subprocess.Popen[bytes]) -> bool:
-    if proc.poll() is not None:
-        raise AssertionError(
-            f"obnotify exited with {proc.returncode}:\n{desktop.output_of(proc)[-4000:]}"
-        )
-    return True
-
-
 def _start_app(
-    desktop: RealDesktop, tmp_path: Path, node: ThreadedSimNode, **env: str
+    desktop: RealDesktop, tmp_path: Path, node: ThreadedSimNode
 ) -> subprocess.Popen[bytes]:
+    """The app watching `node`, started as a user of the desktop starts it."""
     proc = desktop.spawn(
         [sys.executable, "-m", "obnotify", "--node", node.url],
-        env={**_app_env(tmp_path), **env},
+        env=_app_env(tmp_path),
         name="obnotify",
     )
     node.wait_until(lambda: _alive(desktop, proc) and _polled(node), 30)
@@ -128,7 +123,7 @@ def _notifications_of(gnome: GnomeShell, source: str) -> list[dict[str, Any]]:
     return [n for s in gnome.message_tray() if s["title"] == source for n in s["notifications"]]
 
 
-def _unread_rows(tmp_path: Path) -> list[tuple[str, int]]:
+def _history_rows(tmp_path: Path) -> list[tuple[str, int]]:
     """(title, read) of every history row, read from the app's file as another process would."""
     path = next((tmp_path / "data").glob("obnotify/nodes/*.sqlite3"), None)
     if path is None:
@@ -253,10 +248,12 @@ def test_gnome_closes_older_toasts_and_the_window_keeps_them_unread(
         )
         closed = monitor.signals("NotificationClosed")
         assert [reason for _id, reason in closed] == [1, 1], "closed by the server, as expired"
-        held = _notifications_of(gnome, APP_NAME)
-        assert len(held) == 3
+        sent = monitor.notify_calls()
+        assert [nid for nid, _reason in closed] == [call["id"] for call in sent[:2]], "the oldest"
+        held = [toast["body"].split(":")[0] for toast in _notifications_of(gnome, APP_NAME)]
+        assert held == titles[-3:], "GNOME holds the newest three"
         rows = wait_until(
-            lambda: len(_unread_rows(tmp_path)) == len(titles) and _unread_rows(tmp_path),
+            lambda: len(_history_rows(tmp_path)) == len(titles) and _history_rows(tmp_path),
             10,
             message="five rows",
         )
