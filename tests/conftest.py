@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from desktop_session import DesktopSession, missing_tools, on_ci
+from real_desktops import gnome_missing, plasma_missing, xfce_missing
 
 # Qt widgets made in this process (pytest-qt) never need a screen; without a display Qt would
 # abort the whole run, and on a developer's desktop test windows would pop up.
@@ -21,13 +22,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def pytest_report_header(config: pytest.Config) -> list[str]:
     """Say up front whether desktop tests can run, so a skip is never a surprise."""
-    missing = missing_tools()
-    if not missing:
-        return "desktop session: all tools present"
-    verdict = "desktop tests will FAIL (CI)" if on_ci() else "desktop tests will be skipped"
-    return f"desktop session: missing {', '.join(missing)}; {verdict}"
+    verdict = "their tests will FAIL (CI)" if on_ci() else "their tests will be skipped"
+    lines = []
+    for name, missing in (
+        ("desktop session", missing_tools()),
+        ("GNOME Shell", gnome_missing()),
+        ("xfce", xfce_missing()),
+        ("KDE Plasma", plasma_missing()),
+    ):
+        state = f"missing {', '.join(missing)}; {verdict}" if missing else "all tools present"
+        lines.append(f"{name}: {state}")
+    return lines
 
 
 @pytest.fixture(scope="session")

@@ -240,31 +240,38 @@ class DesktopSession:
         self._services.append(service)
         return service
 
-    def _start_xvfb(self) -> None:
+    def _launch_reporting(
+        self, name: str, command: Callable[[int], Sequence[str]]
+    ) -> tuple[_Service, str]:
+        """Start a program that says it is ready by writing a line to a file descriptor it is
+        handed (`command` makes its command line from the descriptor's number), and return it
+        with that line: Xvfb's display number, dbus-daemon's address."""
         read_fd, write_fd = os.pipe()
         try:
-            service = self._launch(
-                "xvfb",
-                [
-                    "Xvfb",
-                    "-displayfd",
-                    str(write_fd),
-                    "-screen",
-                    "0",
-                    f"{SCREEN_WIDTH}x{SCREEN_HEIGHT}x24",
-                    "-nolisten",
-                    "tcp",
-                    "-noreset",
-                ],
-                pass_fds=[write_fd],
-            )
+            service = self._launch(name, command(write_fd), pass_fds=[write_fd])
             os.close(write_fd)
             write_fd = -1
-            number = _read_line(read_fd, service, scaled(20))
+            return service, _read_line(read_fd, service, scaled(20))
         finally:
             os.close(read_fd)
             if write_fd >= 0:
                 os.close(write_fd)
+
+    def _start_xvfb(self) -> None:
+        service, number = self._launch_reporting(
+            "xvfb",
+            lambda fd: [
+                "Xvfb",
+                "-displayfd",
+                str(fd),
+                "-screen",
+                "0",
+                f"{SCREEN_WIDTH}x{SCREEN_HEIGHT}x24",
+                "-nolisten",
+                "tcp",
+                "-noreset",
+            ],
+        )
         self.display = f":{number}"
         self.env = self._base_env()
         wait_until(
@@ -318,26 +325,16 @@ class DesktopSession:
             "  </policy>\n"
             "</busconfig>\n"
         )
-        read_fd, write_fd = os.pipe()
-        try:
-            service = self._launch(
-                "dbus",
-                [
-                    "dbus-daemon",
-                    f"--config-file={config}",
-                    "--nofork",
-                    "--nopidfile",
-                    f"--print-address={write_fd}",
-                ],
-                pass_fds=[write_fd],
-            )
-            os.close(write_fd)
-            write_fd = -1
-            self.dbus_address = _read_line(read_fd, service, scaled(20))
-        finally:
-            os.close(read_fd)
-            if write_fd >= 0:
-                os.close(write_fd)
+        _service, self.dbus_address = self._launch_reporting(
+            "dbus",
+            lambda fd: [
+                "dbus-daemon",
+                f"--config-file={config}",
+                "--nofork",
+                "--nopidfile",
+                f"--print-address={fd}",
+            ],
+        )
         self.env["DBUS_SESSION_BUS_ADDRESS"] = self.dbus_address
 
     def _start_dunst(self) -> None:
