@@ -36,6 +36,8 @@ only bounds what a server that stopped answering can pile up.
 """
 ON_SCREEN_LIMIT: Final = 256
 """Toasts remembered for their answers, newest kept: no server keeps more on screen."""
+EARLY_LIMIT: Final = 64
+"""Answers kept for toasts whose id is not known yet, at most."""
 
 
 class ToastTarget(Protocol):
@@ -109,6 +111,9 @@ class ToastSender:
         """Toasts shown, by id, oldest first, for their answers."""
         self._by_row: dict[tuple[str, int], str] = {}
         """The toast on screen for a node's row, to take it down once the row is read."""
+        self._early: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
+        """Answers that came before the server's reply naming their toast was read:
+        (kind, argument) by toast id, kept while toasts are in flight."""
         self._tasks: set[asyncio.Task[None]] = set()
         self.shown = 0
         """Toasts the server took, for the log and the tests."""
@@ -149,29 +154,41 @@ class ToastSender:
     # ToastAnswers ------------------------------------------------------------------
 
     def clicked(self, toast_id: str) -> None:
-        found = self._answered(toast_id)
-        if found is not None:
-            target, shown = found
-            target.toast_clicked(shown.row)
+        self._answer(toast_id, "clicked", "")
 
     def pressed(self, toast_id: str, action: str) -> None:
-        found = self._answered(toast_id)
-        if found is not None and (row := found[1].row) is not None:
-            found[0].toast_pressed(action, row, found[1].rowids)
+        self._answer(toast_id, "pressed", action)
 
     def replied(self, toast_id: str, text: str) -> None:
-        found = self._answered(toast_id)
-        if found is not None and (row := found[1].row) is not None:
-            found[0].toast_replied(text, row)
+        self._answer(toast_id, "replied", text)
 
-    def _answered(self, toast_id: str) -> tuple[ToastTarget, _OnScreen] | None:
-        """The node and rows of a toast the user answered; None for another app's toast
-        (some servers report every app's actions) or a node no longer watched."""
+    def _answer(self, toast_id: str, kind: str, argument: str) -> None:
+        """Hand an answer to the node of its toast.
+
+        An id not known is another app's toast (some servers report every app's
+        actions), a node no longer watched, or one of ours whose id the notifier
+        has not handed back yet: the server's signal can be read before its reply
+        to the call that showed the toast. While toasts are in flight it is kept,
+        and handed on once the id is known.
+        """
         shown = self._on_screen.get(toast_id)
         if shown is None:
-            return None
+            if self._in_flight:
+                self._early.setdefault(toast_id, []).append((kind, argument))
+                while len(self._early) > EARLY_LIMIT:
+                    self._early.popitem(last=False)
+            return
         target = self._targets.get(shown.node)
-        return (target, shown) if target is not None else None
+        if target is None:
+            return
+        if kind == "clicked":
+            target.toast_clicked(shown.row)
+        elif shown.row is None:
+            return
+        elif kind == "pressed":
+            target.toast_pressed(argument, shown.row, shown.rowids)
+        else:
+            target.toast_replied(argument, shown.row)
 
     # Sending -----------------------------------------------------------------------
 
@@ -205,6 +222,11 @@ class ToastSender:
             self._remember(toast_id, out)
         if out.ticket is not None:
             self._report(out.ticket, toast_id is not None)
+        if toast_id is not None:
+            for kind, argument in self._early.pop(toast_id, ()):
+                self._answer(toast_id, kind, argument)
+        if not self._in_flight:
+            self._early.clear()
         self._send_waiting()
 
     def _remember(self, toast_id: str, out: Outgoing) -> None:

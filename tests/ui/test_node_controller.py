@@ -324,6 +324,26 @@ def test_a_toast_whose_row_is_read_in_the_window_is_taken_down(
     in_loop(qapp, body)
 
 
+def test_an_answer_read_before_the_servers_reply_still_reaches_the_node(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    """A bus can deliver the server's action signal before its reply to the Notify call."""
+    answer = asyncio.Event()
+    desk, node = one_node(tmp_path, Desk(notifier=RecordingNotifier(answer=answer)))
+
+    async def body() -> None:
+        node.controller.start()
+        node.event()
+        await until(lambda: bool(desk.notifier.shown), "the toast on screen, unanswered")
+        desk.notifier.shown[0].press("mark-read")
+        assert node.store.unread_count() == 1, "not known yet"
+        answer.set()
+        await until(lambda: node.store.unread_count() == 0, "the button's answer handed on")
+        node.controller.stop()
+
+    in_loop(qapp, body)
+
+
 def test_answers_to_toasts_that_are_not_ours_are_ignored(
     qapp: QApplication, tmp_path: Path
 ) -> None:
