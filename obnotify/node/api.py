@@ -12,6 +12,7 @@ import logging
 import ssl
 from collections.abc import Generator
 from typing import Any, Final
+from urllib.parse import quote
 
 import httpx
 import msgspec
@@ -139,6 +140,16 @@ def _failure(where: str, exc: httpx.HTTPError) -> ApiError:
     return ApiError(f"{where}: {type(exc).__name__}{': ' if detail else ''}{detail}")
 
 
+def _path_id(value: str) -> str:
+    """An id as one percent-encoded path segment, or ``""`` for one that is not an id.
+
+    Ids come from the node: one that is not an id (``..``, ``a/b``, a query) must not
+    choose the endpoint it is sent to.
+    """
+    checked = safe_id(value)
+    return quote(checked, safe="") if checked else ""
+
+
 def _check_status(where: str, response: httpx.Response) -> None:
     code = response.status_code
     if code in (401, 403):
@@ -226,7 +237,7 @@ class NodeApi:
         return page
 
     async def mark_notification_read(self, notification_id: str) -> None:
-        nid = safe_id(notification_id)
+        nid = _path_id(notification_id)
         if nid:
             await self._call("POST", f"/ob/marknotificationasread/{nid}")
 
@@ -243,11 +254,11 @@ class NodeApi:
         )
 
     async def profile(self, peer_id: str) -> Profile | None:
-        pid = safe_id(peer_id)
+        pid = _path_id(peer_id)
         if not pid:
             return None
         body = await self._call("GET", f"/ob/profile/{pid}", params={"usecache": "true"})
-        decoded = decode_profile(body, pid)
+        decoded = decode_profile(body, peer_id)
         return None if isinstance(decoded, DecodeError) else decoded
 
     async def balances(self) -> WalletBalances | None:
@@ -268,7 +279,7 @@ class NodeApi:
         return mid if isinstance(mid, str) else ""
 
     async def mark_chat_read(self, peer_id: str, subject: str = "") -> None:
-        pid = safe_id(peer_id)
+        pid = _path_id(peer_id)
         if pid:
             params = {"subject": subject} if subject else {}
             await self._call("POST", f"/ob/markchatasread/{pid}", params=params)
@@ -286,7 +297,7 @@ class NodeApi:
     ) -> list[tuple[ChatMessage, str]]:
         """The newest messages with a peer (of one order's chat when ``subject`` is given),
         newest first, each with its raw JSON; ``offset_id`` pages to older ones."""
-        pid = safe_id(peer_id)
+        pid = _path_id(peer_id)
         if not pid:
             return []
         params: dict[str, str | int] = {"limit": limit}
