@@ -227,6 +227,10 @@ class SimNode:
         self.redirect_to = ""
         """A base URL (``http://host:port``) every request, socket or REST, is redirected to
         with a 302 to the same path there (``ws://`` for the socket)."""
+        self.drip_interval = 0.0
+        """Seconds between the bytes of every REST answer, which are spaces and never end
+        while this is set: a node (or a path to it) that keeps a request alive forever.
+        0 answers as usual."""
         self.greeting: list[Mapping[str, Any]] = []
         """Frames pushed to each client as soon as its socket is open."""
         self.images_in_flight = 0
@@ -551,6 +555,8 @@ class SimNode:
             return _forbidden()
         if self.rest_broken:
             return web.Response(status=500, text="<html>internal error</html>")
+        if self.drip_interval > 0:
+            return await self._drip(request)
         response = await self._route(request)
         if self.padding > 0 and isinstance(response, web.Response) and _is_json(response):
             return await self._padded(request, response)
@@ -591,6 +597,18 @@ class SimNode:
                 await stream.write(filler[:left])
                 left -= len(filler)
             await stream.write(body[1:])
+            await stream.write_eof()
+        return stream
+
+    async def _drip(self, request: web.Request) -> web.StreamResponse:
+        """A 200 whose body comes one space per ``drip_interval`` until the fault is lifted."""
+        stream = web.StreamResponse(headers={"Content-Type": "application/json"})
+        stream.enable_chunked_encoding()
+        await stream.prepare(request)
+        with contextlib.suppress(ConnectionError):
+            while self.drip_interval > 0:
+                await stream.write(b" ")
+                await asyncio.sleep(self.drip_interval)
             await stream.write_eof()
         return stream
 

@@ -8,6 +8,7 @@ up the calls that catch up.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 from collections.abc import Generator
@@ -16,6 +17,7 @@ from urllib.parse import quote
 
 import httpx
 import msgspec
+import socksio
 
 from obnotify.core.conversation import ChatLine, conversation
 from obnotify.core.decode import (
@@ -36,6 +38,7 @@ __all__ = [
     "MAX_PAGE_BYTES",
     "MAX_RECORD_BYTES",
     "PICTURE_CONNECTIONS",
+    "REQUEST_DEADLINE",
     "ApiError",
     "AuthFailed",
     "NodeApi",
@@ -46,6 +49,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 TIMEOUT: Final = httpx.Timeout(15.0, connect=10.0)
+REQUEST_DEADLINE: Final = 30.0
+"""Seconds one call may take from connecting to the last byte of its answer. A read timeout
+alone never ends an answer that drips a byte at a time; a real node answers in well under
+a second (pictures, which can take minutes, have a client and a deadline of their own)."""
 
 _MIB: Final = 1024 * 1024
 MAX_PAGE_BYTES: Final = 8 * _MIB
@@ -130,7 +137,10 @@ def _tls_cause(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
-def _failure(where: str, exc: httpx.HTTPError) -> ApiError:
+def _failure(where: str, exc: httpx.HTTPError | socksio.SOCKSError) -> ApiError:
+    if isinstance(exc, socksio.SOCKSError):
+        # httpx passes a proxy's malformed answer on as it is, outside its own errors.
+        return ApiError(f"{where}: the proxy answered outside SOCKS5 ({exc})")
     tls = _tls_cause(exc)
     if isinstance(tls, PinMismatch):
         return TlsPinMismatch(f"{where}: {describe_tls_error(tls)}")
@@ -190,10 +200,18 @@ class NodeApi:
     Args:
         config: The node; read again on every request, so a new password takes effect.
         client: The client for API calls, made from ``config`` when not given.
+        deadline: Seconds each call may take in all; :data:`REQUEST_DEADLINE` when not given.
     """
 
-    def __init__(self, config: NodeConfig, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        config: NodeConfig,
+        client: httpx.AsyncClient | None = None,
+        *,
+        deadline: float | None = None,
+    ) -> None:
         self.config = config
+        self.deadline = REQUEST_DEADLINE if deadline is None else deadline
         auth = _NodeAuth(self)
         self.client = client or make_client(config, auth=auth)
         self.pictures = make_client(
@@ -216,10 +234,16 @@ class NodeApi:
         """The body of a successful answer, read within ``max_bytes``."""
         where = f"{method} {path.split('?')[0]}"
         try:
-            async with self.client.stream(method, path, **kwargs) as response:
-                _check_status(where, response)
-                return await _read_capped(where, response, max_bytes)
-        except httpx.HTTPError as exc:
+            async with asyncio.timeout(self.deadline):
+                async with self.client.stream(method, path, **kwargs) as response:
+                    _check_status(where, response)
+                    return await _read_capped(where, response, max_bytes)
+        except TimeoutError as exc:
+            raise ApiError(
+                f"{where}: no whole answer within {self.deadline:g} s: the node, or something "
+                "between, is too slow"
+            ) from exc
+        except (httpx.HTTPError, socksio.SOCKSError) as exc:
             raise _failure(where, exc) from exc
 
     async def notifications(self, *, limit: int = 50, offset_id: str = "") -> NotificationPage:
