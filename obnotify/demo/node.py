@@ -227,6 +227,8 @@ class SimNode:
         self.redirect_to = ""
         """A base URL (``http://host:port``) every request, socket or REST, is redirected to
         with a 302 to the same path there (``ws://`` for the socket)."""
+        self.failing_subjects: set[str] = set()
+        """Order ids whose chat (``GET /ob/chatmessages/PEER?subject=ID``) is answered with 500."""
         self.drip_interval = 0.0
         """Seconds between the bytes of every REST answer, which are spaces and never end
         while this is set: a node (or a path to it) that keeps a request alive forever.
@@ -807,6 +809,8 @@ class SimNode:
         return _json(self.chat.conversations())
 
     async def _get_chat_messages(self, request: web.Request, peer_id: str) -> web.StreamResponse:
+        if request.query.get("subject", "") in self.failing_subjects:
+            return _error(500, "order chat unavailable")
         messages = self.chat.messages(
             peer_id,
             subject=request.query.get("subject", ""),

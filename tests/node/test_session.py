@@ -575,8 +575,9 @@ def test_a_failed_catch_up_is_retried_while_connected_and_said(tmp_path: Path) -
         await until(lambda: any("catch-up failed" in d for _, d in rec.states), what="said")
         assert rec.state is ConnState.CONNECTED
         connections = node.connections_accepted
+        assert rec.catch_ups == [0, 0], "the summary is not held back by the failure"
         node.rest_broken = False
-        await until(lambda: len(rec.catch_ups) == 2, what="caught up on a later try")
+        await until(lambda: len(rec.catch_ups) == 3, what="caught up on a later try")
         assert node.connections_accepted == connections, "retried on the same connection"
         await _stop(session, task)
         await node.stop()
@@ -585,6 +586,7 @@ def test_a_failed_catch_up_is_retried_while_connected_and_said(tmp_path: Path) -
 
     rec, missed = run(scenario())
     assert [n.row.event_id for n in rec.new] == missed
+    assert rec.catch_ups == [0, 0, 1]
     assert rec.states[-2] == (ConnState.CONNECTED, ""), "the failure is no longer shown"
 
 
@@ -684,3 +686,42 @@ def test_marking_a_chat_row_read_marks_its_conversation_read_on_the_node(
     assert read == [True, True]
     assert store.unread_count() == 0
     store.close()
+
+
+def test_a_failing_order_chat_holds_back_nothing_else_of_a_catch_up(tmp_path: Path) -> None:
+    async def scenario() -> tuple[Recorder, list[str], list[str], str]:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        session.retry = Backoff(initial=0.05, maximum=0.2)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="connected")
+        broken, working = (
+            node.frames.order(buyer_id=BUYER, buyer_handle="ann", title=title, price=5)
+            for title in ("Lamp", "Mug")
+        )
+        for frame in (broken, working):
+            await node.notify(frame)
+        await until(lambda: len(rec.new) == 2, what="the orders")
+        await node.stop()
+        follow = node.store_notification(node.frames.follow(peer_id=BUYER))
+        late, prompt = (
+            node.add_chat_message({"peerId": BUYER, "subject": frame["orderId"], "message": text})
+            for frame, text in ((broken, "Still there?"), (working, "Shipped?"))
+        )
+        node.failing_subjects = {broken["orderId"]}
+        await node.start()
+        await until(lambda: len(rec.catch_ups) == 2, what="the summary")
+        first = [n.row.event_id for n in rec.new[2:]]
+        node.failing_subjects = set()
+        await until(lambda: len(rec.catch_ups) == 3, what="the failed part, tried again")
+        await _stop(session, task)
+        await node.stop()
+        store.close()
+        return rec, first, [follow, prompt.message_id], late.message_id
+
+    rec, first, expected, late = run(scenario())
+    assert sorted(first) == sorted(expected), "the summary came with what the other parts found"
+    assert rec.catch_ups[1:] == [2, 1]
+    assert [n.row.event_id for n in rec.new[4:]] == [late]

@@ -108,7 +108,7 @@ def test_a_catch_up_stuck_on_a_dripping_answer_is_tried_again(tmp_path: Path) ->
             task = asyncio.create_task(session.run())
             await until(lambda: any("catch-up failed" in d for _, d in rec.states), what="said")
             node.drip_interval = 0
-            await until(lambda: rec.catch_ups, what="caught up on a later try")
+            await until(lambda: len(rec.catch_ups) == 2, what="caught up on a later try")
             session.stop()
             await asyncio.wait_for(task, 10)
             store.close()
@@ -116,6 +116,7 @@ def test_a_catch_up_stuck_on_a_dripping_answer_is_tried_again(tmp_path: Path) ->
 
     rec, missed = run(scenario(), timeout=60)
     assert [n.row.event_id for n in rec.new] == [missed]
+    assert rec.catch_ups == [0, 1]
     assert rec.state is ConnState.STOPPED
 
 
