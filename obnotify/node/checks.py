@@ -13,16 +13,13 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
-from urllib.parse import urlsplit
 
 from obnotify.node.api import ApiError, AuthFailed, NodeApi
 from obnotify.node.config import DEFAULT_PORT, ConfigError, NodeConfig
+from obnotify.node.reach import CONNECT_TIMEOUT, open_stream, port_of
 from obnotify.node.tls import describe_tls_error
 
 __all__ = ["CONNECT_TIMEOUT", "Check", "check_config", "check_node"]
-
-CONNECT_TIMEOUT: Final = 5.0
-"""Seconds a TCP connect or TLS handshake may take before the host counts as not answering."""
 
 ADDRESS: Final = "address"
 HOST: Final = "host answers"
@@ -55,41 +52,11 @@ def _skipped(name: str, message: str) -> Check:
     return Check(name, True, message, skipped=True)
 
 
-def _port(config: NodeConfig) -> int:
-    return urlsplit(config.base_url).port or DEFAULT_PORT
-
-
-async def _open(
-    config: NodeConfig, ctx: ssl.SSLContext | None = None
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """A connection to the node, through its proxy if it has one, in TLS when ``ctx`` is given."""
-    host, port = config.host, _port(config)
-    tls: dict[str, object] = (
-        {"ssl": ctx, "server_hostname": host, "ssl_handshake_timeout": CONNECT_TIMEOUT}
-        if ctx is not None
-        else {}
-    )
-    if not config.proxy:
-        return await asyncio.open_connection(host, port, **tls)  # type: ignore[arg-type]
-    from python_socks import ProxyError, ProxyTimeoutError
-    from python_socks.async_.asyncio import Proxy
-
-    try:
-        # python-socks names no socks5h; rdns=True is what the h means.
-        proxy = Proxy.from_url(config.proxy.replace("socks5h://", "socks5://", 1), rdns=True)
-        sock = await proxy.connect(host, port, timeout=CONNECT_TIMEOUT)
-    except ProxyTimeoutError as exc:
-        raise TimeoutError from exc
-    except ProxyError as exc:
-        raise ConnectionRefusedError(f"the proxy {config.proxy} says: {exc}") from exc
-    return await asyncio.open_connection(sock=sock, **tls)  # type: ignore[arg-type]
-
-
 async def _check_host(config: NodeConfig) -> Check:
-    host, port = config.host, _port(config)
+    host, port = config.host, port_of(config)
     where = f"{host}:{port}" + (f" through {config.proxy}" if config.proxy else "")
     try:
-        _, writer = await asyncio.wait_for(_open(config), CONNECT_TIMEOUT * 2)
+        _, writer = await asyncio.wait_for(open_stream(config), CONNECT_TIMEOUT * 2)
     except TimeoutError:
         return _failed(
             HOST,
@@ -140,7 +107,7 @@ async def _check_tls(config: NodeConfig) -> Check:
     except ConfigError as exc:
         return _failed(TLS, str(exc), "point the CA file at the node's PEM certificate authority")
     try:
-        _, writer = await asyncio.wait_for(_open(config, ctx), CONNECT_TIMEOUT * 3)
+        _, writer = await asyncio.wait_for(open_stream(config, ctx), CONNECT_TIMEOUT * 3)
     except ssl.SSLError as exc:
         what, fix = _split_advice(describe_tls_error(exc))
         return _failed(TLS, what, fix or "check the node's certificate and SSL settings")
