@@ -245,6 +245,9 @@ class SimNode:
         """Requests to ``/ws``, refused or not."""
         self.connections_accepted = 0
         """Socket handshakes that succeeded (including ``accept_and_drop`` ones)."""
+        self.credentials_seen = 0
+        """Requests, REST or socket, that came with an ``Authorization`` header or the auth
+        cookie, whether the node wanted them or not."""
         self.requests: list[tuple[str, str]] = []
         """Every HTTP request except ``/ws`` handshakes, refused or not: (method, path+query)."""
         self.client_messages: list[bytes] = []
@@ -547,6 +550,8 @@ class SimNode:
         )
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        if "Authorization" in request.headers or COOKIE_NAME in request.cookies:
+            self.credentials_seen += 1
         if request.path == "/ws":
             return await self._socket(request)
         self.requests.append((request.method, request.path_qs))

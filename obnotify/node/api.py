@@ -32,6 +32,7 @@ from obnotify.core.events import ChatMessage, DecodeError, Profile, WalletBalanc
 from obnotify.core.ids import safe_id
 from obnotify.core.text import printable
 from obnotify.node.config import NodeConfig
+from obnotify.node.guard import REFUSED, SecretGate
 from obnotify.node.tls import PinMismatch, describe_tls_error
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "NodeApi",
     "ResponseTooLarge",
     "TlsPinMismatch",
+    "UnprovenNode",
 ]
 
 log = logging.getLogger(__name__)
@@ -78,45 +80,61 @@ class TlsPinMismatch(ApiError):
     """The node's certificate does not match the pinned fingerprint; nothing was sent."""
 
 
+class UnprovenNode(ApiError):
+    """The node asked for credentials, but nothing proves it is the node: none were sent."""
+
+
 class ResponseTooLarge(ApiError):
     """The answer grew past its limit while it streamed; the rest was never read."""
 
 
 class _NodeAuth(httpx.Auth):
-    """The credentials of the API's current settings, on every request of both clients.
+    """The credentials of the API's current settings, on the requests of both clients
+    that the node asked them for (:mod:`obnotify.node.guard`).
 
-    Read per request, so a corrected password reaches picture downloads too.
+    Read per request, so a corrected password reaches picture downloads too. Until the
+    node has refused a request without them, each request goes without them first.
     """
 
     def __init__(self, api: NodeApi) -> None:
         self._api = api
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers.update(self._api.config.auth_headers())
+        config, gate = self._api.config, self._api.gate
+        headers = config.auth_headers()
+        if not headers:
+            yield request
+            return
+        if not gate.asked:
+            response = yield request
+            if response.status_code not in REFUSED:
+                return
+            gate.asked = True
+        problem = gate.problem(config)
+        if problem:
+            raise UnprovenNode(f"{request.method} {request.url.path}: {problem}")
+        request.headers.update(headers)
         yield request
 
 
 def make_client(
     config: NodeConfig,
     *,
-    auth: httpx.Auth | None = None,
+    auth: httpx.Auth,
     limits: httpx.Limits | None = None,
 ) -> httpx.AsyncClient:
     """An HTTP client for one node; ``trust_env`` off so no proxy but the node's own sees them.
 
-    Without ``auth`` the credentials go as default headers. Answers are asked for
-    uncompressed: a compressed body can expand far past its limit in one read.
+    Answers are asked for uncompressed: a compressed body can expand far past its
+    limit in one read.
     """
     # A plain-http node needs no certificate store: a context that trusts nothing costs
     # nothing to build (the system store would be loaded into each client otherwise), and
     # with redirects refused no TLS connection is ever made with it.
     ctx = config.ssl_context() or ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    headers = {"Accept-Encoding": "identity"}
-    if auth is None:
-        headers |= config.auth_headers()
     return httpx.AsyncClient(
         base_url=config.base_url,
-        headers=headers,
+        headers={"Accept-Encoding": "identity"},
         auth=auth,
         verify=ctx,
         timeout=TIMEOUT,
@@ -162,7 +180,7 @@ def _path_id(value: str) -> str:
 
 def _check_status(where: str, response: httpx.Response) -> None:
     code = response.status_code
-    if code in (401, 403):
+    if code in REFUSED:
         raise AuthFailed(f"{where}: {code}")
     if 300 <= code < 400:
         location = printable(response.headers.get("Location", ""), _ERROR_CHARS)
@@ -201,6 +219,7 @@ class NodeApi:
         config: The node; read again on every request, so a new password takes effect.
         client: The client for API calls, made from ``config`` when not given.
         deadline: Seconds each call may take in all; :data:`REQUEST_DEADLINE` when not given.
+        gate: Whether the node asked for credentials, shared with the node's socket.
     """
 
     def __init__(
@@ -209,8 +228,10 @@ class NodeApi:
         client: httpx.AsyncClient | None = None,
         *,
         deadline: float | None = None,
+        gate: SecretGate | None = None,
     ) -> None:
         self.config = config
+        self.gate = gate or SecretGate()
         self.deadline = REQUEST_DEADLINE if deadline is None else deadline
         auth = _NodeAuth(self)
         self.client = client or make_client(config, auth=auth)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from obnotify.node.api import ApiError, AuthFailed, NodeApi
+from obnotify.node.api import ApiError, AuthFailed, NodeApi, UnprovenNode
 from obnotify.node.config import DEFAULT_PORT, ConfigError, NodeConfig
 from obnotify.node.reach import CONNECT_TIMEOUT, open_stream, port_of
 from obnotify.node.tls import describe_tls_error
@@ -129,12 +129,37 @@ def _credentials_used(config: NodeConfig) -> str:
     return "the auth cookie" if config.cookie else "no credentials"
 
 
+def _credentials_verdict(config: NodeConfig, api: NodeApi) -> Check:
+    """What the node made of the credentials, once it answered: "accepted" only when it
+    had refused a request without them (they are sent only then)."""
+    used = _credentials_used(config)
+    if api.gate.asked:
+        return _passed(CREDENTIALS, f"the node accepted {used}")
+    if used == "no credentials":
+        return _passed(CREDENTIALS, "the node asks for none")
+    return _failed(
+        CREDENTIALS,
+        f"the node did not ask for credentials, so {used} was not sent: this may not be "
+        "your node, or its authentication is off",
+        "check the address; if your node runs without authentication, remove the credentials",
+    )
+
+
 async def _check_api(config: NodeConfig) -> tuple[Check, Check]:
     """The credentials and the notifications API, from one ``GET /ob/notifications?limit=1``."""
     used = _credentials_used(config)
     api = NodeApi(config)
     try:
         page = await api.notifications(limit=1)
+    except UnprovenNode as exc:
+        return (
+            _failed(
+                CREDENTIALS,
+                str(exc).partition(": ")[2],
+                "stop what else listens on that port and start your node there",
+            ),
+            _skipped(API, "not checked: the credentials were not sent"),
+        )
     except AuthFailed:
         fix = (
             "check the user name and password (the node's config: JSON-API Username), or the "
@@ -149,7 +174,7 @@ async def _check_api(config: NodeConfig) -> tuple[Check, Check]:
     except ApiError as exc:
         if "HTTP " in str(exc) or "undecodable" in str(exc) or "redirect" in str(exc):
             return (
-                _passed(CREDENTIALS, f"the node accepted {used}"),
+                _credentials_verdict(config, api),
                 _failed(
                     API,
                     f"the node answered, but not as an OpenBazaar API: {exc}",
@@ -166,10 +191,7 @@ async def _check_api(config: NodeConfig) -> tuple[Check, Check]:
         )
     finally:
         await api.aclose()
-    return (
-        _passed(CREDENTIALS, f"the node accepted {used}"),
-        _passed(API, f"answers (unread: {page.unread})"),
-    )
+    return (_credentials_verdict(config, api), _passed(API, f"answers (unread: {page.unread})"))
 
 
 async def check_node(config: NodeConfig) -> list[Check]:

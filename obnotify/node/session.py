@@ -192,6 +192,7 @@ class NodeSession:
             on_frame=self._on_frame,
             on_state=self._on_state,
             on_connected=self._on_connected,
+            gate=self.api.gate,
             **(link_options or {}),
         )
         self._arrived: deque[_Arrival | _CaughtUp] = deque()

@@ -25,7 +25,7 @@ from obnotify.node.session import NodeSession
 from obnotify.store import Store
 
 from .test_proxy import Socks5Server
-from .test_session import BUYER, FAST, Recorder, run, until
+from .test_session import BUYER, FAST, Recorder, attempts, run, until
 
 DRIP = 0.2
 """Seconds between the bytes of a dripping answer: well inside any read timeout."""
@@ -131,14 +131,7 @@ def test_a_lying_socks_proxy_is_an_api_error_everywhere(tmp_path: Path) -> None:
             finally:
                 await api.aclose()
             checks = await check_node(config)
-            rec = Recorder()
-            store = Store(tmp_path / "node.sqlite3")
-            session = NodeSession(config, store, rec, link_options=dict(FAST))
-            task = asyncio.create_task(session.run())
-            await until(lambda: session.link.attempts >= 3, what="three attempts")
-            session.stop()
-            await asyncio.wait_for(task, 10)
-            store.close()
+            rec = await attempts(config, tmp_path, 3)
             return (
                 str(caught.value),
                 [(c.name, c.ok, c.message) for c in checks],
