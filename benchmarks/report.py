@@ -35,6 +35,7 @@ ORDER = (
     "decode_render",
     "store_queries",
     "soak",
+    "keyring_lag",
 )
 """The benchmarks in the order ``benchmarks/run`` runs them and the document lists them."""
 LIBRARIES = (

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from obnotify.core.policy import Delivery, NotificationSettings, delivery
 from obnotify.core.render import Category
 from obnotify.core.text import printable
-from obnotify.desktop.secrets import save_password
+from obnotify.desktop.secrets import keep_password, save_password
 from obnotify.node.checks import CREDENTIALS, Check, check_node
 from obnotify.node.config import ConfigError, NodeConfig, parse_node_url
 from obnotify.node.reach import fetch_fingerprint
@@ -310,13 +310,13 @@ class NodeEditor(QDialog):
                 checks = await self._checker(config)
             except (OSError, ValueError, RuntimeError) as exc:
                 checks = [Check("test", False, f"could not run: {exc}", "see the log")]
-            self._show_checks((config, checks))
+            self._show_checks(checks)
+            await self._keep_accepted_password(config, checks)
 
         self._checking = asyncio.ensure_future(work())
         return self._checking
 
-    def _show_checks(self, result: tuple[NodeConfig, list[Check]]) -> None:
-        config, checks = result
+    def _show_checks(self, checks: list[Check]) -> None:
         self.checks = checks
         self.test.setEnabled(True)
         lines = []
@@ -327,10 +327,13 @@ class NodeEditor(QDialog):
                 line += f"\n    Fix: {printable(check.fix)}"
             lines.append(line)
         self.results.setText("\n".join(lines))
+
+    async def _keep_accepted_password(self, config: NodeConfig, checks: list[Check]) -> None:
+        """The keyring may wait for an unlock, or never answer: the window does not wait."""
         accepted = any(c.name == CREDENTIALS and c.ok for c in checks)
         if accepted and config.username and config.password:
-            self.password_kept = self._keep_password(
-                config.base_url, config.username, config.password
+            self.password_kept = await keep_password(
+                config.base_url, config.username, config.password, save=self._keep_password
             )
             _say(
                 self.keyring_note,
