@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import emit, figure, method, rss_mib, say
-from soak import BUYER, STALL, Listener, Sent, _held_by_client, deliver, lost_figure, rows_by_kind
+from soak import BUYER, STALL, Listener, Sent, _held_by_client, deliver, lost_figures, rows_by_kind
 
 from obnotify.demo.node import SimNode
 from obnotify.demo.threaded import ThreadedSimNode
@@ -145,21 +145,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="obnotify-bench-") as tmp:
         result = asyncio.run(soak(args, Path(tmp)))
     say(str(result))
-    recorded, delivered = result["recorded"], result["delivered"]
     offline = result["offline_s"]
     memory = result["memory_per_minute"]
     settled = memory[min(1, len(memory) - 1)][1]
     growth = memory[-1][1] - settled
     figures = [
-        lost_figure(
-            "notifications",
-            result["notifications"],
-            recorded.get("notification", 0),
-            delivered.get("notification", 0),
-        ),
-        lost_figure(
-            "chats", result["chats"], recorded.get("message", 0), delivered.get("message", 0)
-        ),
+        *lost_figures(result),
         figure(
             "flap soak: events handed on twice",
             result["delivered_twice"],
