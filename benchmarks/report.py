@@ -36,6 +36,8 @@ ORDER = (
     "decode_render",
     "store_queries",
     "soak",
+    "keyring_lag",
+    "flap_soak",
 )
 """The benchmarks in the order ``benchmarks/run`` runs them and the document lists them."""
 LIBRARIES = (

@@ -187,6 +187,22 @@ def lost_figure(kind: str, tally: dict[str, int], recorded: int, delivered: int)
     )
 
 
+def lost_figures(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Notifications and chats lost: sent against recorded, with how many were handed on."""
+    recorded, delivered = result["recorded"], result["delivered"]
+    return [
+        lost_figure(
+            "notifications",
+            result["notifications"],
+            recorded.get("notification", 0),
+            delivered.get("notification", 0),
+        ),
+        lost_figure(
+            "chats", result["chats"], recorded.get("message", 0), delivered.get("message", 0)
+        ),
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=EVENTS, help="order notifications to send")
@@ -199,17 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="obnotify-bench-") as tmp:
         result = asyncio.run(soak(args, Path(tmp)))
     say(str(result))
-    recorded, delivered = result["recorded"], result["delivered"]
     figures = [
-        lost_figure(
-            "notifications",
-            result["notifications"],
-            recorded.get("notification", 0),
-            delivered.get("notification", 0),
-        ),
-        lost_figure(
-            "chats", result["chats"], recorded.get("message", 0), delivered.get("message", 0)
-        ),
+        *lost_figures(result),
         figure(
             "soak: events handed on twice",
             result["delivered_twice"],

@@ -173,7 +173,8 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-insecure-auth",
         action="store_true",
-        help="allow sending the password over plain ws:// to a host that is not loopback",
+        help="allow sending the password over plain ws:// to a host that is not loopback, "
+        "or to a node on this computer that another user runs",
     )
     parser.add_argument(
         "--proxy",

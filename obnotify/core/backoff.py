@@ -1,4 +1,10 @@
-"""The reconnect schedule: exponential backoff with jitter, pure and seeded for tests."""
+"""The reconnect schedule: exponential backoff with jitter, pure and seeded for tests.
+
+Long waits are for a node that keeps refusing. A connection that worked says the
+node is there: when it drops, the next attempt comes after the first, short delay
+(jittered, so that many clients of one node do not return at the same instant),
+however long the node had been away before.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,9 @@ from typing import Final
 
 __all__ = ["Backoff"]
 
-STABLE_AFTER: Final = 60.0
-"""A connection that lived this long was healthy: the next failure starts the schedule over."""
+STABLE_AFTER: Final = 10.0
+"""A connection that lived this long worked: the next attempt starts the schedule over. One
+that drops sooner (a node that accepts and closes at once) keeps it climbing."""
 
 
 @dataclass
@@ -36,7 +43,7 @@ class Backoff:
         return max(self.initial / 2, base * (1 + rng.uniform(-self.jitter, self.jitter)))
 
     def connection_ended(self, lived: float) -> None:
-        """Start over after a connection that was stable; keep climbing after one that was not."""
+        """Start over after a connection that worked; keep climbing after one that did not."""
         if lived >= self.stable_after:
             self.attempt = 0
 

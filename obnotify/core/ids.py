@@ -32,8 +32,12 @@ def is_peer_id(value: str) -> bool:
 
 
 def safe_id(value: str) -> str:
-    """``value`` if it can go into a route or URL query unquoted, else ``""``."""
-    return value if _SAFE.fullmatch(value) else ""
+    """``value`` if it can go into a route or URL query unquoted, else ``""``.
+
+    Dots alone (``.``, ``..``) are refused: in a URL path they are not a name but a
+    step up, and ``/ob/marknotificationasread/..`` would reach ``/ob``.
+    """
+    return value if _SAFE.fullmatch(value) and value.strip(".") else ""
 
 
 def short_id(value: str, keep: int = 8) -> str:

@@ -227,6 +227,12 @@ class SimNode:
         self.redirect_to = ""
         """A base URL (``http://host:port``) every request, socket or REST, is redirected to
         with a 302 to the same path there (``ws://`` for the socket)."""
+        self.failing_subjects: set[str] = set()
+        """Order ids whose chat (``GET /ob/chatmessages/PEER?subject=ID``) is answered with 500."""
+        self.drip_interval = 0.0
+        """Seconds between the bytes of every REST answer, which are spaces and never end
+        while this is set: a node (or a path to it) that keeps a request alive forever.
+        0 answers as usual."""
         self.greeting: list[Mapping[str, Any]] = []
         """Frames pushed to each client as soon as its socket is open."""
         self.images_in_flight = 0
@@ -239,6 +245,9 @@ class SimNode:
         """Requests to ``/ws``, refused or not."""
         self.connections_accepted = 0
         """Socket handshakes that succeeded (including ``accept_and_drop`` ones)."""
+        self.credentials_seen = 0
+        """Requests, REST or socket, that came with an ``Authorization`` header or the auth
+        cookie, whether the node wanted them or not."""
         self.requests: list[tuple[str, str]] = []
         """Every HTTP request except ``/ws`` handshakes, refused or not: (method, path+query)."""
         self.client_messages: list[bytes] = []
@@ -544,6 +553,8 @@ class SimNode:
         )
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        if "Authorization" in request.headers or COOKIE_NAME in request.cookies:
+            self.credentials_seen += 1
         if request.path == "/ws":
             return await self._socket(request)
         self.requests.append((request.method, request.path_qs))
@@ -554,6 +565,8 @@ class SimNode:
             return _forbidden()
         if self.rest_broken:
             return web.Response(status=500, text="<html>internal error</html>")
+        if self.drip_interval > 0:
+            return await self._drip(request)
         response = await self._route(request)
         if self.padding > 0 and isinstance(response, web.Response) and _is_json(response):
             return await self._padded(request, response)
@@ -594,6 +607,18 @@ class SimNode:
                 await stream.write(filler[:left])
                 left -= len(filler)
             await stream.write(body[1:])
+            await stream.write_eof()
+        return stream
+
+    async def _drip(self, request: web.Request) -> web.StreamResponse:
+        """A 200 whose body comes one space per ``drip_interval`` until the fault is lifted."""
+        stream = web.StreamResponse(headers={"Content-Type": "application/json"})
+        stream.enable_chunked_encoding()
+        await stream.prepare(request)
+        with contextlib.suppress(ConnectionError):
+            while self.drip_interval > 0:
+                await stream.write(b" ")
+                await asyncio.sleep(self.drip_interval)
             await stream.write_eof()
         return stream
 
@@ -793,6 +818,8 @@ class SimNode:
         return _json(self.chat.conversations())
 
     async def _get_chat_messages(self, request: web.Request, peer_id: str) -> web.StreamResponse:
+        if request.query.get("subject", "") in self.failing_subjects:
+            return _error(500, "order chat unavailable")
         messages = self.chat.messages(
             peer_id,
             subject=request.query.get("subject", ""),

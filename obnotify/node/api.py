@@ -8,13 +8,16 @@ up the calls that catch up.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 from collections.abc import Generator
 from typing import Any, Final
+from urllib.parse import quote
 
 import httpx
 import msgspec
+import socksio
 
 from obnotify.core.conversation import ChatLine, conversation
 from obnotify.core.decode import (
@@ -29,22 +32,29 @@ from obnotify.core.events import ChatMessage, DecodeError, Profile, WalletBalanc
 from obnotify.core.ids import safe_id
 from obnotify.core.text import printable
 from obnotify.node.config import NodeConfig
+from obnotify.node.guard import REFUSED, SecretGate
 from obnotify.node.tls import PinMismatch, describe_tls_error
 
 __all__ = [
     "MAX_PAGE_BYTES",
     "MAX_RECORD_BYTES",
     "PICTURE_CONNECTIONS",
+    "REQUEST_DEADLINE",
     "ApiError",
     "AuthFailed",
     "NodeApi",
     "ResponseTooLarge",
     "TlsPinMismatch",
+    "UnprovenNode",
 ]
 
 log = logging.getLogger(__name__)
 
 TIMEOUT: Final = httpx.Timeout(15.0, connect=10.0)
+REQUEST_DEADLINE: Final = 30.0
+"""Seconds one call may take from connecting to the last byte of its answer. A read timeout
+alone never ends an answer that drips a byte at a time; a real node answers in well under
+a second (pictures, which can take minutes, have a client and a deadline of their own)."""
 
 _MIB: Final = 1024 * 1024
 MAX_PAGE_BYTES: Final = 8 * _MIB
@@ -70,45 +80,61 @@ class TlsPinMismatch(ApiError):
     """The node's certificate does not match the pinned fingerprint; nothing was sent."""
 
 
+class UnprovenNode(ApiError):
+    """The node asked for credentials, but nothing proves it is the node: none were sent."""
+
+
 class ResponseTooLarge(ApiError):
     """The answer grew past its limit while it streamed; the rest was never read."""
 
 
 class _NodeAuth(httpx.Auth):
-    """The credentials of the API's current settings, on every request of both clients.
+    """The credentials of the API's current settings, on the requests of both clients
+    that the node asked them for (:mod:`obnotify.node.guard`).
 
-    Read per request, so a corrected password reaches picture downloads too.
+    Read per request, so a corrected password reaches picture downloads too. Until the
+    node has refused a request without them, each request goes without them first.
     """
 
     def __init__(self, api: NodeApi) -> None:
         self._api = api
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers.update(self._api.config.auth_headers())
+        config, gate = self._api.config, self._api.gate
+        headers = config.auth_headers()
+        if not headers:
+            yield request
+            return
+        if not gate.asked:
+            response = yield request
+            if response.status_code not in REFUSED:
+                return
+            gate.asked = True
+        problem = gate.problem(config)
+        if problem:
+            raise UnprovenNode(f"{request.method} {request.url.path}: {problem}")
+        request.headers.update(headers)
         yield request
 
 
 def make_client(
     config: NodeConfig,
     *,
-    auth: httpx.Auth | None = None,
+    auth: httpx.Auth,
     limits: httpx.Limits | None = None,
 ) -> httpx.AsyncClient:
     """An HTTP client for one node; ``trust_env`` off so no proxy but the node's own sees them.
 
-    Without ``auth`` the credentials go as default headers. Answers are asked for
-    uncompressed: a compressed body can expand far past its limit in one read.
+    Answers are asked for uncompressed: a compressed body can expand far past its
+    limit in one read.
     """
     # A plain-http node needs no certificate store: a context that trusts nothing costs
     # nothing to build (the system store would be loaded into each client otherwise), and
     # with redirects refused no TLS connection is ever made with it.
     ctx = config.ssl_context() or ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    headers = {"Accept-Encoding": "identity"}
-    if auth is None:
-        headers |= config.auth_headers()
     return httpx.AsyncClient(
         base_url=config.base_url,
-        headers=headers,
+        headers={"Accept-Encoding": "identity"},
         auth=auth,
         verify=ctx,
         timeout=TIMEOUT,
@@ -129,7 +155,10 @@ def _tls_cause(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
-def _failure(where: str, exc: httpx.HTTPError) -> ApiError:
+def _failure(where: str, exc: httpx.HTTPError | socksio.SOCKSError) -> ApiError:
+    if isinstance(exc, socksio.SOCKSError):
+        # httpx passes a proxy's malformed answer on as it is, outside its own errors.
+        return ApiError(f"{where}: the proxy answered outside SOCKS5 ({exc})")
     tls = _tls_cause(exc)
     if isinstance(tls, PinMismatch):
         return TlsPinMismatch(f"{where}: {describe_tls_error(tls)}")
@@ -139,9 +168,19 @@ def _failure(where: str, exc: httpx.HTTPError) -> ApiError:
     return ApiError(f"{where}: {type(exc).__name__}{': ' if detail else ''}{detail}")
 
 
+def _path_id(value: str) -> str:
+    """An id as one percent-encoded path segment, or ``""`` for one that is not an id.
+
+    Ids come from the node: one that is not an id (``..``, ``a/b``, a query) must not
+    choose the endpoint it is sent to.
+    """
+    checked = safe_id(value)
+    return quote(checked, safe="") if checked else ""
+
+
 def _check_status(where: str, response: httpx.Response) -> None:
     code = response.status_code
-    if code in (401, 403):
+    if code in REFUSED:
         raise AuthFailed(f"{where}: {code}")
     if 300 <= code < 400:
         location = printable(response.headers.get("Location", ""), _ERROR_CHARS)
@@ -179,10 +218,21 @@ class NodeApi:
     Args:
         config: The node; read again on every request, so a new password takes effect.
         client: The client for API calls, made from ``config`` when not given.
+        deadline: Seconds each call may take in all; :data:`REQUEST_DEADLINE` when not given.
+        gate: Whether the node asked for credentials, shared with the node's socket.
     """
 
-    def __init__(self, config: NodeConfig, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        config: NodeConfig,
+        client: httpx.AsyncClient | None = None,
+        *,
+        deadline: float | None = None,
+        gate: SecretGate | None = None,
+    ) -> None:
         self.config = config
+        self.gate = gate or SecretGate()
+        self.deadline = REQUEST_DEADLINE if deadline is None else deadline
         auth = _NodeAuth(self)
         self.client = client or make_client(config, auth=auth)
         self.pictures = make_client(
@@ -205,10 +255,16 @@ class NodeApi:
         """The body of a successful answer, read within ``max_bytes``."""
         where = f"{method} {path.split('?')[0]}"
         try:
-            async with self.client.stream(method, path, **kwargs) as response:
-                _check_status(where, response)
-                return await _read_capped(where, response, max_bytes)
-        except httpx.HTTPError as exc:
+            async with asyncio.timeout(self.deadline):
+                async with self.client.stream(method, path, **kwargs) as response:
+                    _check_status(where, response)
+                    return await _read_capped(where, response, max_bytes)
+        except TimeoutError as exc:
+            raise ApiError(
+                f"{where}: no whole answer within {self.deadline:g} s: the node, or something "
+                "between, is too slow"
+            ) from exc
+        except (httpx.HTTPError, socksio.SOCKSError) as exc:
             raise _failure(where, exc) from exc
 
     async def notifications(self, *, limit: int = 50, offset_id: str = "") -> NotificationPage:
@@ -226,7 +282,7 @@ class NodeApi:
         return page
 
     async def mark_notification_read(self, notification_id: str) -> None:
-        nid = safe_id(notification_id)
+        nid = _path_id(notification_id)
         if nid:
             await self._call("POST", f"/ob/marknotificationasread/{nid}")
 
@@ -243,11 +299,11 @@ class NodeApi:
         )
 
     async def profile(self, peer_id: str) -> Profile | None:
-        pid = safe_id(peer_id)
+        pid = _path_id(peer_id)
         if not pid:
             return None
         body = await self._call("GET", f"/ob/profile/{pid}", params={"usecache": "true"})
-        decoded = decode_profile(body, pid)
+        decoded = decode_profile(body, peer_id)
         return None if isinstance(decoded, DecodeError) else decoded
 
     async def balances(self) -> WalletBalances | None:
@@ -268,7 +324,7 @@ class NodeApi:
         return mid if isinstance(mid, str) else ""
 
     async def mark_chat_read(self, peer_id: str, subject: str = "") -> None:
-        pid = safe_id(peer_id)
+        pid = _path_id(peer_id)
         if pid:
             params = {"subject": subject} if subject else {}
             await self._call("POST", f"/ob/markchatasread/{pid}", params=params)
@@ -286,7 +342,7 @@ class NodeApi:
     ) -> list[tuple[ChatMessage, str]]:
         """The newest messages with a peer (of one order's chat when ``subject`` is given),
         newest first, each with its raw JSON; ``offset_id`` pages to older ones."""
-        pid = safe_id(peer_id)
+        pid = _path_id(peer_id)
         if not pid:
             return []
         params: dict[str, str | int] = {"limit": limit}

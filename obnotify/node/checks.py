@@ -13,16 +13,13 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
-from urllib.parse import urlsplit
 
-from obnotify.node.api import ApiError, AuthFailed, NodeApi
+from obnotify.node.api import ApiError, AuthFailed, NodeApi, UnprovenNode
 from obnotify.node.config import DEFAULT_PORT, ConfigError, NodeConfig
+from obnotify.node.reach import CONNECT_TIMEOUT, open_stream, port_of
 from obnotify.node.tls import describe_tls_error
 
 __all__ = ["CONNECT_TIMEOUT", "Check", "check_config", "check_node"]
-
-CONNECT_TIMEOUT: Final = 5.0
-"""Seconds a TCP connect or TLS handshake may take before the host counts as not answering."""
 
 ADDRESS: Final = "address"
 HOST: Final = "host answers"
@@ -58,41 +55,11 @@ def _skipped(name: str, message: str) -> Check:
     return Check(name, True, message, skipped=True)
 
 
-def _port(config: NodeConfig) -> int:
-    return urlsplit(config.base_url).port or DEFAULT_PORT
-
-
-async def _open(
-    config: NodeConfig, ctx: ssl.SSLContext | None = None
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """A connection to the node, through its proxy if it has one, in TLS when ``ctx`` is given."""
-    host, port = config.host, _port(config)
-    tls: dict[str, object] = (
-        {"ssl": ctx, "server_hostname": host, "ssl_handshake_timeout": CONNECT_TIMEOUT}
-        if ctx is not None
-        else {}
-    )
-    if not config.proxy:
-        return await asyncio.open_connection(host, port, **tls)  # type: ignore[arg-type]
-    from python_socks import ProxyError, ProxyTimeoutError
-    from python_socks.async_.asyncio import Proxy
-
-    try:
-        # python-socks names no socks5h; rdns=True is what the h means.
-        proxy = Proxy.from_url(config.proxy.replace("socks5h://", "socks5://", 1), rdns=True)
-        sock = await proxy.connect(host, port, timeout=CONNECT_TIMEOUT)
-    except ProxyTimeoutError as exc:
-        raise TimeoutError from exc
-    except ProxyError as exc:
-        raise ConnectionRefusedError(f"the proxy {config.proxy} says: {exc}") from exc
-    return await asyncio.open_connection(sock=sock, **tls)  # type: ignore[arg-type]
-
-
 async def _check_host(config: NodeConfig) -> Check:
-    host, port = config.host, _port(config)
+    host, port = config.host, port_of(config)
     where = f"{host}:{port}" + (f" through {config.proxy}" if config.proxy else "")
     try:
-        _, writer = await asyncio.wait_for(_open(config), CONNECT_TIMEOUT * 2)
+        _, writer = await asyncio.wait_for(open_stream(config), CONNECT_TIMEOUT * 2)
     except TimeoutError:
         return _failed(
             HOST,
@@ -143,7 +110,7 @@ async def _check_tls(config: NodeConfig) -> Check:
     except ConfigError as exc:
         return _failed(TLS, str(exc), "point the CA file at the node's PEM certificate authority")
     try:
-        _, writer = await asyncio.wait_for(_open(config, ctx), CONNECT_TIMEOUT * 3)
+        _, writer = await asyncio.wait_for(open_stream(config, ctx), CONNECT_TIMEOUT * 3)
     except ssl.SSLError as exc:
         what, fix = _split_advice(describe_tls_error(exc))
         return _failed(TLS, what, fix or "check the node's certificate and SSL settings")
@@ -165,12 +132,37 @@ def _credentials_used(config: NodeConfig) -> str:
     return "the auth cookie" if config.cookie else "no credentials"
 
 
+def _credentials_verdict(config: NodeConfig, api: NodeApi) -> Check:
+    """What the node made of the credentials, once it answered: "accepted" only when it
+    had refused a request without them (they are sent only then)."""
+    used = _credentials_used(config)
+    if api.gate.asked:
+        return _passed(CREDENTIALS, f"the node accepted {used}")
+    if used == "no credentials":
+        return _passed(CREDENTIALS, "the node asks for none")
+    return _failed(
+        CREDENTIALS,
+        f"the node did not ask for credentials, so {used} was not sent: this may not be "
+        "your node, or its authentication is off",
+        "check the address; if your node runs without authentication, remove the credentials",
+    )
+
+
 async def _check_api(config: NodeConfig) -> tuple[Check, Check]:
     """The credentials and the notifications API, from one ``GET /ob/notifications?limit=1``."""
     used = _credentials_used(config)
     api = NodeApi(config)
     try:
         page = await api.notifications(limit=1)
+    except UnprovenNode as exc:
+        return (
+            _failed(
+                CREDENTIALS,
+                str(exc).partition(": ")[2],
+                "stop what else listens on that port and start your node there",
+            ),
+            _skipped(API, "not checked: the credentials were not sent"),
+        )
     except AuthFailed:
         fix = (
             "check the user name and password (the node's config: JSON-API Username), or the "
@@ -185,7 +177,7 @@ async def _check_api(config: NodeConfig) -> tuple[Check, Check]:
     except ApiError as exc:
         if "HTTP " in str(exc) or "undecodable" in str(exc) or "redirect" in str(exc):
             return (
-                _passed(CREDENTIALS, f"the node accepted {used}"),
+                _credentials_verdict(config, api),
                 _failed(
                     API,
                     f"the node answered, but not as an OpenBazaar API: {exc}",
@@ -202,10 +194,7 @@ async def _check_api(config: NodeConfig) -> tuple[Check, Check]:
         )
     finally:
         await api.aclose()
-    return (
-        _passed(CREDENTIALS, f"the node accepted {used}"),
-        _passed(API, f"answers (unread: {page.unread})"),
-    )
+    return (_credentials_verdict(config, api), _passed(API, f"answers (unread: {page.unread})"))
 
 
 async def check_node(config: NodeConfig) -> list[Check]:

@@ -18,6 +18,7 @@ __all__ = [
     "COOKIE_NAME",
     "ConfigError",
     "NodeConfig",
+    "is_loopback",
     "parse_node_url",
     "parse_proxy",
     "read_cookie_file",
@@ -102,7 +103,8 @@ class NodeConfig:
         return ctx
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this computer: ``localhost`` or a loopback address."""
     if host == "localhost":
         return True
     try:
@@ -113,7 +115,7 @@ def _is_loopback(host: str) -> bool:
 
 def _looks_like_host(host: str) -> bool:
     """An IP address, ``localhost`` or a dotted name: what a bare address is expected to be."""
-    if _is_loopback(host) or "." in host:
+    if is_loopback(host) or "." in host:
         return True
     try:
         ipaddress.ip_address(host)
@@ -256,7 +258,7 @@ def make_config(
             "socks5://127.0.0.1:9050 (Tor's own)."
         )
     secret = "password" if username or password else "auth cookie" if cookie else ""
-    if secret and not config.tls and not _is_loopback(config.host) and not allow_insecure_auth:
+    if secret and not config.tls and not is_loopback(config.host) and not allow_insecure_auth:
         # The cookie opens the node as fully as the password does: the same rule for both.
         raise ConfigError(
             f"Refusing to send your {secret} unencrypted to {config.host}: use https:// with the "

@@ -22,6 +22,7 @@ from obnotify.core.backoff import Backoff
 from obnotify.core.connection import ConnState
 from obnotify.core.text import printable
 from obnotify.node.config import NodeConfig
+from obnotify.node.guard import REFUSED, SecretGate
 from obnotify.node.tls import describe_tls_error
 
 __all__ = ["MAX_MESSAGE_BYTES", "ConnState", "NodeLink"]
@@ -61,8 +62,11 @@ class NodeLink:
         backoff: Backoff | None = None,
         ping_interval: float = PING_INTERVAL,
         ping_timeout: float = PING_TIMEOUT,
+        gate: SecretGate | None = None,
     ) -> None:
         self.config = config
+        self.gate = gate or SecretGate()
+        """Whether the node asked for the credentials; shared with the node's REST client."""
         self._on_frame = on_frame
         self._on_state = on_state
         self._on_connected = on_connected
@@ -131,14 +135,21 @@ class NodeLink:
     async def run(self) -> None:
         """Connect and reconnect until :meth:`stop`."""
         ssl_context = self.config.ssl_context()
+        asked_now = False
         while not self._stopping:
             self._set_state(ConnState.CONNECTING)
             self.attempts += 1
             opened_at: float | None = None
+            # Whatever answers after an outage is asked afresh, without the credentials.
+            self.gate.asked = asked_now
+            asked_now = False
+            headers = self.config.auth_headers() if self.gate.asked else {}
             try:
+                if headers and (problem := self.gate.problem(self.config)):
+                    raise _Unproven(problem)
                 async with _ConnectWithoutRedirects(
                     self.config.ws_url,
-                    additional_headers=self.config.auth_headers(),
+                    additional_headers=headers,
                     ssl=ssl_context,
                     proxy=self.config.proxy or None,
                     open_timeout=OPEN_TIMEOUT,
@@ -157,7 +168,11 @@ class NodeLink:
                     self._set_state(ConnState.UNREACHABLE, "the node closed the connection")
             except InvalidStatus as exc:
                 code = exc.response.status_code
-                if code in (401, 403):
+                if code in REFUSED and not headers and self.config.auth_headers():
+                    # The node asked: now, and only now, the credentials go.
+                    asked_now = True
+                    continue
+                if code in REFUSED:
                     self._set_state(
                         ConnState.AUTH_FAILED,
                         "the node refused the credentials (HTTP 403): check the user name and "
@@ -166,7 +181,7 @@ class NodeLink:
                     await self._wait(None)
                     continue
                 self._set_state(ConnState.UNREACHABLE, f"handshake refused: HTTP {code}")
-            except _Redirected as exc:
+            except (_Redirected, _Unproven) as exc:
                 self._set_state(ConnState.UNREACHABLE, str(exc))
             except ssl.SSLError as exc:
                 self._set_state(ConnState.TLS_FAILED, describe_tls_error(exc))
@@ -203,6 +218,10 @@ class NodeLink:
                 connected_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await connected_task
+
+
+class _Unproven(Exception):
+    """The node asked for credentials, but nothing proves it is the node: none were sent."""
 
 
 class _Redirected(InvalidHandshake):

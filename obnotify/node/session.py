@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypedDict
@@ -118,6 +119,15 @@ class _Arrival:
 
 
 @dataclass(frozen=True, slots=True)
+class _Part:
+    """One part of a catch-up after a try: how many events it brought, or why it failed."""
+
+    run: Callable[[], Awaitable[int]]
+    missed: int = 0
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class _CaughtUp:
     """A place in the delivery queue: everything queued before it belongs to one catch-up."""
 
@@ -184,6 +194,7 @@ class NodeSession:
             on_frame=self._on_frame,
             on_state=self._on_state,
             on_connected=self._on_connected,
+            gate=self.api.gate,
             **(link_options or {}),
         )
         self._arrived: deque[_Arrival | _CaughtUp] = deque()
@@ -511,30 +522,53 @@ class NodeSession:
         except ApiError as exc:
             log.info("no balances: %s", exc)
         first_start = self.store.get_state(FIRST_START_DONE) is None
-        missed = 0
-        failed = False
+        chat_source = Source.HISTORY if first_start else Source.CATCH_UP
         self.retry.reset()
-        while True:
-            try:
-                missed += await self.catch_up()
-                missed += await self.catch_up_chat(
-                    Source.HISTORY if first_start else Source.CATCH_UP
+        # The parts of a catch-up ask the node independently: one that fails is tried again
+        # on its own, and the summary of what the others found is not held back for it.
+        notifications, chat = await asyncio.gather(
+            self._catch_up_part(self._catch_up_notifications),
+            self._catch_up_part(functools.partial(self.catch_up_direct_chat, chat_source)),
+        )
+        order_chats = await asyncio.gather(
+            *(
+                self._catch_up_part(
+                    functools.partial(self._catch_up_order_chat, peer, order, chat_source)
                 )
-                break
-            except ApiError as exc:
-                # The socket works but the API does not: say so, and keep trying while
-                # connected rather than only on the next connection.
-                delay = self.retry.next_delay()
-                log.warning("catch-up failed, again in %.0f s: %s", delay, exc)
-                self._tell_state(
-                    ConnState.CONNECTED, f"catch-up failed ({exc}); trying again in {delay:.0f} s"
-                )
-                failed = True
-                await asyncio.sleep(delay)
-        if failed:
-            self._tell_state(ConnState.CONNECTED, "")
+                for peer, order in self._recent_orders()
+            )
+        )
+        parts = [notifications, chat, *order_chats]
+        self._arrive(_CaughtUp(sum(p.missed for p in parts)))
+        failed = [p for p in parts if p.error]
+        while failed:
+            delay = self.retry.next_delay()
+            problems = "; ".join(sorted({p.error for p in failed}))
+            log.warning("catch-up failed, again in %.0f s: %s", delay, problems)
+            self._tell_state(
+                ConnState.CONNECTED, f"catch-up failed ({problems}); trying again in {delay:.0f} s"
+            )
+            await asyncio.sleep(delay)
+            failed = list(await asyncio.gather(*(self._catch_up_part(p.run) for p in failed)))
+            missed = sum(p.missed for p in failed)
+            if missed:
+                self._arrive(_CaughtUp(missed))
+            failed = [p for p in failed if p.error]
+            if not failed:
+                self._tell_state(ConnState.CONNECTED, "")
+
+    async def _catch_up_part(self, run: Callable[[], Awaitable[int]]) -> _Part:
+        """One part of a catch-up, run once: what it found, or why it failed."""
+        try:
+            return _Part(run, missed=await run())
+        except ApiError as exc:
+            return _Part(run, error=str(exc))
+
+    async def _catch_up_notifications(self) -> int:
+        missed = await self.catch_up()
+        # Live notifications move the cursor only once the node's history was read up to it.
         self._caught_up = True
-        self._arrive(_CaughtUp(missed))
+        return missed
 
     async def catch_up(self) -> int:
         """Page the node's notifications back to the saved cursor; returns how many were new."""
@@ -568,21 +602,22 @@ class NodeSession:
             self.history.write(self.store.set_cursor, scan.next_cursor)
         return missed
 
-    async def catch_up_chat(self, source: Source) -> int:
-        """Unread chat that came while no socket was open; returns how many were new.
+    async def catch_up_direct_chat(self, source: Source) -> int:
+        """Unread direct chat that came while no socket was open; returns how many were new.
 
         Chat is push-only on the socket, so without this a message sent while the
-        app was down would never be seen. Direct conversations are listed by the
-        node; order chat is asked for the orders of recent history.
+        app was down would never be seen. The node lists direct conversations;
+        order chat is asked for order by order (:meth:`_catch_up_order_chat`).
         """
         missed = 0
         conversations = [(p, n) for p, n in await self.api.chat_conversations() if n > 0]
         for peer_id, unread in conversations[:MAX_CHAT_CONVERSATIONS]:
             missed += self._ingest_chat(await self._read_chat(peer_id, unread=unread), source)
-        for peer_id, order_id in self._recent_orders():
-            messages = await self._read_chat(peer_id, subject=order_id)
-            missed += self._ingest_chat(messages, source)
         return missed
+
+    async def _catch_up_order_chat(self, peer_id: str, order_id: str, source: Source) -> int:
+        """Unread chat of one recent order; the node lists no order conversations."""
+        return self._ingest_chat(await self._read_chat(peer_id, subject=order_id), source)
 
     async def _read_chat(
         self, peer_id: str, *, unread: int = 0, subject: str = ""

@@ -30,7 +30,7 @@ from obnotify.core.render import Category
 from obnotify.core.routes import chat_target
 from obnotify.core.texts import person
 from obnotify.core.tray_state import NodeStatus
-from obnotify.desktop.secrets import save_password
+from obnotify.desktop.secrets import keep_password
 from obnotify.node.api import ApiError
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import HistoryRow
@@ -142,7 +142,8 @@ class NodeController(QObject):
         self.detail = detail
         self.window.set_connection(state, detail)
         if state is ConnState.CONNECTED and self._untried_password:
-            self._keep_accepted_password()
+            password, self._untried_password = self._untried_password, ""
+            self._spawn(self._keep_accepted_password(password))
         if state is ConnState.CONNECTED:
             self.outage_timer.stop()
             self._tell_outage(self.outage.connected())
@@ -191,10 +192,10 @@ class NodeController(QObject):
         """Put a typed password in the keyring once the node accepts it, not before."""
         self._untried_password = password
 
-    def _keep_accepted_password(self) -> None:
-        password, self._untried_password = self._untried_password, ""
+    async def _keep_accepted_password(self, password: str) -> None:
+        """In the keyring, off the loop: a keyring waiting for an unlock must not freeze the app."""
         config = self.session.config
-        if not save_password(config.base_url, config.username, password):
+        if not await keep_password(config.base_url, config.username, password):
             log.warning("no keyring: the password is kept for this run only")
             self.window.set_connection(
                 self.state, "no keyring here: the password is kept for this run only"

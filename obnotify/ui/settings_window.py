@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import ssl
-import threading
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -46,10 +43,10 @@ from PySide6.QtWidgets import (
 from obnotify.core.policy import Delivery, NotificationSettings, delivery
 from obnotify.core.render import Category
 from obnotify.core.text import printable
-from obnotify.desktop.secrets import save_password
+from obnotify.desktop.secrets import keep_password, save_password
 from obnotify.node.checks import CREDENTIALS, Check, check_node
 from obnotify.node.config import ConfigError, NodeConfig, parse_node_url
-from obnotify.node.tls import fingerprint
+from obnotify.node.reach import fetch_fingerprint
 from obnotify.settings import (
     BURST_LIMITS,
     HISTORY_LIMITS,
@@ -60,7 +57,7 @@ from obnotify.settings import (
     save_settings,
 )
 
-__all__ = ["Checker", "NodeEditor", "SettingsWindow", "fetch_fingerprint"]
+__all__ = ["Checker", "NodeEditor", "SettingsWindow"]
 
 Checker = Callable[[NodeConfig], Coroutine[Any, Any, list[Check]]]
 """Runs the doctor's checks for one node: :func:`obnotify.node.checks.check_node`."""
@@ -93,19 +90,6 @@ _TRAY_LABELS: Final = {
 _ERROR_STYLE: Final = "color: #c0392b;"
 
 
-def fetch_fingerprint(url: str, timeout: float = 10.0) -> str:
-    """The SHA-256 fingerprint of the certificate an ``https`` node presents, unverified.
-
-    Blocking: call it from a thread. The user decides whether to trust what is shown.
-    """
-    base_url, _ = parse_node_url(url)
-    parts = urlsplit(base_url)
-    if parts.scheme != "https":
-        raise ConfigError("Only an https:// node has a certificate to trust.")
-    pem = ssl.get_server_certificate((parts.hostname or "", parts.port or 443), timeout=timeout)
-    return fingerprint(ssl.PEM_cert_to_DER_cert(pem))
-
-
 def _error_label() -> QLabel:
     label = QLabel()
     label.setStyleSheet(_ERROR_STYLE)
@@ -131,12 +115,6 @@ def _choose(box: QComboBox, value: str) -> None:
     box.setCurrentIndex(max(0, box.findData(value)))
 
 
-class _Relay(QObject):
-    """Carries a worker thread's result to the GUI thread (a queued signal)."""
-
-    fingerprinted = Signal(str, str)
-
-
 class NodeEditor(QDialog):
     """One node's settings, with "Test connection" and "Trust this certificate"."""
 
@@ -153,11 +131,10 @@ class NodeEditor(QDialog):
         self.setModal(False)
         self._checker = checker
         self._keep_password = keep_password
-        self._relay = _Relay(self)
-        self._relay.fingerprinted.connect(self._show_fingerprint)
         self.checks: list[Check] = []
         """The last test's results."""
         self._checking: asyncio.Task[None] | None = None
+        self._fetching: asyncio.Task[None] | None = None
         """The test running now; kept so it is not collected before it ends."""
         self.password_kept = False
         entry = entry or NodeEntry(url="")
@@ -335,13 +312,13 @@ class NodeEditor(QDialog):
                 checks = await self._checker(config)
             except (OSError, ValueError, RuntimeError) as exc:
                 checks = [Check("test", False, f"could not run: {exc}", "see the log")]
-            self._show_checks((config, checks))
+            self._show_checks(checks)
+            await self._keep_accepted_password(config, checks)
 
         self._checking = asyncio.ensure_future(work())
         return self._checking
 
-    def _show_checks(self, result: tuple[NodeConfig, list[Check]]) -> None:
-        config, checks = result
+    def _show_checks(self, checks: list[Check]) -> None:
         self.checks = checks
         self.test.setEnabled(True)
         lines = []
@@ -352,10 +329,13 @@ class NodeEditor(QDialog):
                 line += f"\n    Fix: {printable(check.fix)}"
             lines.append(line)
         self.results.setText("\n".join(lines))
+
+    async def _keep_accepted_password(self, config: NodeConfig, checks: list[Check]) -> None:
+        """The keyring may wait for an unlock, or never answer: the window does not wait."""
         accepted = any(c.name == CREDENTIALS and c.ok for c in checks)
         if accepted and config.username and config.password:
-            self.password_kept = self._keep_password(
-                config.base_url, config.username, config.password
+            self.password_kept = await keep_password(
+                config.base_url, config.username, config.password, save=self._keep_password
             )
             _say(
                 self.keyring_note,
@@ -365,17 +345,19 @@ class NodeEditor(QDialog):
                 "ask for it at each start. Install a keyring (GNOME Keyring, KWallet) to keep it.",
             )
 
-    def _fetch_certificate(self) -> None:
-        url, relay = self.url.text().strip(), self._relay
+    def _fetch_certificate(self) -> asyncio.Task[None]:
+        """Fetch on the app's loop, through the node's proxy as every connection to it."""
+        url, proxy = self.url.text().strip(), self.proxy.text().strip()
 
-        def work() -> None:
+        async def work() -> None:
             try:
-                relay.fingerprinted.emit(fetch_fingerprint(url), "")
+                self._show_fingerprint(await fetch_fingerprint(url, proxy), "")
             except (OSError, ConfigError, ValueError) as exc:
-                relay.fingerprinted.emit("", f"Could not fetch the certificate: {exc}")
+                self._show_fingerprint("", f"Could not fetch the certificate: {exc}")
 
         self.fetch.setEnabled(False)
-        threading.Thread(target=work, name="fetch-certificate", daemon=True).start()
+        self._fetching = asyncio.ensure_future(work())
+        return self._fetching
 
     def _show_fingerprint(self, pin: str, problem: str) -> None:
         self.fetch.setEnabled(True)

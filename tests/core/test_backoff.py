@@ -39,3 +39,45 @@ def test_a_stable_connection_starts_over() -> None:
         backoff.next_delay()
     backoff.connection_ended(lived=61.0)
     assert backoff.next_delay() <= 1.25
+
+
+def _flapping_outages(backoff: Backoff, *, minutes: int, down: float) -> list[float]:
+    """Seconds offline after each outage of a node that is down ``down`` s every minute.
+
+    A fake clock drives the schedule as the link does: an attempt while the node is
+    down fails at once and takes the next delay; a connection lasts until the next
+    outage and then tells the schedule how long it lived.
+    """
+    outages = [(60.0 * m + 30.0, 60.0 * m + 30.0 + down) for m in range(minutes)]
+
+    def up(t: float) -> bool:
+        return not any(start <= t < end for start, end in outages)
+
+    offline: list[float] = []
+    now = 0.0
+    for start, _end in outages:
+        if now > start:
+            continue  # still offline from the last outage, which counts the time
+        connected_at, now = now, start
+        backoff.connection_ended(lived=now - connected_at)
+        dropped = now
+        while True:
+            now += backoff.next_delay()
+            if up(now):
+                break
+        offline.append(now - dropped)
+    return offline
+
+
+def test_a_node_that_flaps_is_offline_no_longer_each_time() -> None:
+    offline = _flapping_outages(Backoff(rng=random.Random(5)), minutes=15, down=2.0)
+    assert len(offline) == 15, "every outage ended before the next one"
+    assert max(offline) <= 2.0 + 1.25 + 2.5, offline
+
+
+def test_a_node_that_keeps_refusing_still_gets_long_waits() -> None:
+    backoff = Backoff(rng=random.Random(6))
+    backoff.connection_ended(lived=30.0)
+    delays = [backoff.next_delay() for _ in range(10)]
+    assert delays[0] <= 1.25
+    assert delays[-1] >= 60 * 0.75

@@ -257,7 +257,7 @@ def test_ids() -> None:
     assert is_peer_id("QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT")
     assert not is_peer_id("QmeVMcgX")
     assert safe_id("0xabc-1.2:3_") == "0xabc-1.2:3_"
-    for bad in ("", "a b", "a/b", "a?b", "a&b", "a\nb", "x" * 201):
+    for bad in ("", ".", "..", "...", "a b", "a/b", "a?b", "a&b", "a\nb", "x" * 201):
         assert safe_id(bad) == ""
     assert short_id("QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT") == "QmeVMcgX…KhNnT"
     assert short_id("Qmo") == "Qmo"

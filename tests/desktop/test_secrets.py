@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import keyring
@@ -130,3 +131,26 @@ def test_no_keyring_is_no_password_not_a_crash(use_keyring: None, backend: type)
     assert resolve_password(NODE, "alice", environ={}, prompt=prompt) == "typed"
     if backend is fail.Keyring:
         assert not save_password(NODE, "alice", "s3cret")
+
+
+class SilentKeyring(MemoryKeyring):
+    """A keyring whose look-ups wait for :attr:`release`, as one waiting for an unlock."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.release.wait(10)
+        return super().get_password(service, username)
+
+
+def test_a_keyring_that_does_not_answer_in_time_gives_no_password(use_keyring: None) -> None:
+    silent = SilentKeyring()
+    silent.entries[("obnotify", f"alice@{NODE}")] = "s3cret"
+    keyring.set_keyring(silent)
+    try:
+        assert load_password(NODE, "alice", deadline=0.2) == ""
+    finally:
+        silent.release.set()
+    assert load_password(NODE, "alice", deadline=5) == "s3cret"

@@ -17,7 +17,7 @@ from obnotify.core.backoff import Backoff
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.policy import Source
 from obnotify.demo.node import SimNode
-from obnotify.node.config import make_config
+from obnotify.node.config import NodeConfig, make_config
 from obnotify.node.link import ConnState
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import Store
@@ -108,6 +108,19 @@ def _session(
     return session, store
 
 
+async def attempts(config: NodeConfig, tmp_path: Path, count: int) -> Recorder:
+    """Run a session until its link has tried ``count`` times; what it was told."""
+    rec = Recorder()
+    store = Store(tmp_path / "node.sqlite3")
+    session = NodeSession(config, store, rec, link_options=dict(FAST))
+    task = asyncio.create_task(session.run())
+    await until(lambda: session.link.attempts >= count, what=f"{count} attempts")
+    session.stop()
+    await asyncio.wait_for(task, 10)
+    store.close()
+    return rec
+
+
 async def _stop(session: NodeSession, task: asyncio.Task[None]) -> None:
     session.stop()
     await asyncio.wait_for(task, 10)
@@ -179,8 +192,8 @@ def test_wrong_password_stops_at_auth_failed(tmp_path: Path) -> None:
         return elapsed, attempts, rec
 
     elapsed, attempts, rec = run(scenario())
-    print(f"auth-failed after {elapsed * 1000:.0f} ms, {attempts} handshake in 2 s")
-    assert attempts == 1
+    print(f"auth-failed after {elapsed * 1000:.0f} ms, {attempts} handshakes in 2 s")
+    assert attempts == 2, "one without the credentials, refused, then one with them"
     assert "403" in rec.states[-2][1] or "403" in next(
         d for s, d in rec.states if s is ConnState.AUTH_FAILED
     )
@@ -576,8 +589,9 @@ def test_a_failed_catch_up_is_retried_while_connected_and_said(tmp_path: Path) -
         await until(lambda: any("catch-up failed" in d for _, d in rec.states), what="said")
         assert rec.state is ConnState.CONNECTED
         connections = node.connections_accepted
+        assert rec.catch_ups == [0, 0], "the summary is not held back by the failure"
         node.rest_broken = False
-        await until(lambda: len(rec.catch_ups) == 2, what="caught up on a later try")
+        await until(lambda: len(rec.catch_ups) == 3, what="caught up on a later try")
         assert node.connections_accepted == connections, "retried on the same connection"
         await _stop(session, task)
         await node.stop()
@@ -586,6 +600,7 @@ def test_a_failed_catch_up_is_retried_while_connected_and_said(tmp_path: Path) -
 
     rec, missed = run(scenario())
     assert [n.row.event_id for n in rec.new] == missed
+    assert rec.catch_ups == [0, 0, 1]
     assert rec.states[-2] == (ConnState.CONNECTED, ""), "the failure is no longer shown"
 
 
@@ -718,3 +733,42 @@ def test_a_listener_that_raises_does_not_end_delivery(
     assert failed == 1 and pending, "counted, and left to hand on again at the next start"
     assert any("events 1 not shown (TypeError)" in detail for _, detail in rec.states)
     assert "can't compare offset-naive" in caplog.text, "the failure is logged with its cause"
+
+
+def test_a_failing_order_chat_holds_back_nothing_else_of_a_catch_up(tmp_path: Path) -> None:
+    async def scenario() -> tuple[Recorder, list[str], list[str], str]:
+        node = SimNode(wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec)
+        session.retry = Backoff(initial=0.05, maximum=0.2)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="connected")
+        broken, working = (
+            node.frames.order(buyer_id=BUYER, buyer_handle="ann", title=title, price=5)
+            for title in ("Lamp", "Mug")
+        )
+        for frame in (broken, working):
+            await node.notify(frame)
+        await until(lambda: len(rec.new) == 2, what="the orders")
+        await node.stop()
+        follow = node.store_notification(node.frames.follow(peer_id=BUYER))
+        late, prompt = (
+            node.add_chat_message({"peerId": BUYER, "subject": frame["orderId"], "message": text})
+            for frame, text in ((broken, "Still there?"), (working, "Shipped?"))
+        )
+        node.failing_subjects = {broken["orderId"]}
+        await node.start()
+        await until(lambda: len(rec.catch_ups) == 2, what="the summary")
+        first = [n.row.event_id for n in rec.new[2:]]
+        node.failing_subjects = set()
+        await until(lambda: len(rec.catch_ups) == 3, what="the failed part, tried again")
+        await _stop(session, task)
+        await node.stop()
+        store.close()
+        return rec, first, [follow, prompt.message_id], late.message_id
+
+    rec, first, expected, late = run(scenario())
+    assert sorted(first) == sorted(expected), "the summary came with what the other parts found"
+    assert rec.catch_ups[1:] == [2, 1]
+    assert [n.row.event_id for n in rec.new[4:]] == [late]

@@ -6,23 +6,27 @@ from pathlib import Path
 
 import pytest
 
-from obnotify.demo import ThreadedSimNode
+from obnotify.demo.node import SimNode
 from obnotify.node.config import ConfigError, make_config
+from obnotify.node.reach import fetch_fingerprint
 from obnotify.node.tls import fingerprint
-from obnotify.ui.settings_window import fetch_fingerprint
 
 from .conftest import ServerContext
+from .test_session import run
 
 
 def test_the_fetched_fingerprint_pins_the_node(
     certs: dict[str, Path], server_context: ServerContext
 ) -> None:
-    with ThreadedSimNode(wallet_interval=None, ssl_context=server_context("impostor")) as node:
-        pin = fetch_fingerprint(node.url)
-        assert pin == fingerprint(certs["impostor-der"].read_bytes())
-        assert make_config(node.url, pin=pin).pin_sha256
+    async def scenario() -> tuple[str, str]:
+        async with SimNode(wallet_interval=None, ssl_context=server_context("impostor")) as node:
+            return await fetch_fingerprint(node.url), node.url
+
+    pin, url = run(scenario())
+    assert pin == fingerprint(certs["impostor-der"].read_bytes())
+    assert make_config(url, pin=pin).pin_sha256
 
 
 def test_a_plain_http_node_has_no_certificate() -> None:
     with pytest.raises(ConfigError, match="Only an https:// node"):
-        fetch_fingerprint("http://127.0.0.1:4002")
+        run(fetch_fingerprint("http://127.0.0.1:4002"))

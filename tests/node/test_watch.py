@@ -153,7 +153,7 @@ def test_watch_auth_failed_and_bad_options(tmp_path: Path) -> None:
         assert status == 3, stderr
         assert "auth-failed" in stderr
         assert "wrong" not in stderr
-        assert node.handshake_attempts == 1
+        assert node.handshake_attempts == 2, "asked without the credentials, then with them"
         right = Watch(
             node.url, tmp_path, "--user", "u", "--password-env", "OBN_PW", env={"OBN_PW": "right"}
         )
