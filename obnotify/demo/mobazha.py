@@ -286,7 +286,12 @@ def scenario() -> list[tuple[str, str, dict[str, Any]]]:
         (
             "a stale order",
             "order.stale_warning",
-            {"orderID": other, "state": "AWAITING_SHIPMENT", "stuckFor": "72h0m0s", "title": _TITLE},
+            {
+                "orderID": other,
+                "state": "AWAITING_SHIPMENT",
+                "stuckFor": "72h0m0s",
+                "title": _TITLE,
+            },
         ),
         (
             "money arrives",
