@@ -155,11 +155,9 @@ class MobazhaSimNode(SimNode):
         return [(method, re.compile(pattern), handler) for method, pattern, handler in table]
 
     async def _route(self, request: web.Request) -> web.StreamResponse:
-        for method, pattern, handler in self._routes:
-            match = pattern.fullmatch(request.path)
-            if match and request.method == method:
-                return await handler(request, *match.groups())
-        return _failure(404, "Not Found")
+        response = await super()._route(request)
+        # No route of this node answers 404 itself: that is the OB-shaped "no such route".
+        return _failure(404, "Not Found") if response.status == 404 else response
 
     def _unread(self) -> int:
         return sum(1 for row in self.events if not row.read)

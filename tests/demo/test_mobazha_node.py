@@ -8,9 +8,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from obnotify.core.decode import NotificationPage
@@ -19,6 +18,7 @@ from obnotify.core.mobazha import decode_mobazha_frame, decode_mobazha_page, sta
 from obnotify.demo.mobazha import MobazhaSimNode, play, scenario
 
 from .helpers import DEADLINE, async_test, recv_text
+from .test_node import client, rest
 
 TOKEN = "mbz_demo1_" + "s" * 32
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -35,18 +35,6 @@ async def running(**kwargs: Any) -> AsyncIterator[MobazhaSimNode]:
         yield node
     finally:
         await node.stop()
-
-
-@asynccontextmanager
-async def client(node: MobazhaSimNode, **kwargs: Any) -> AsyncIterator[ClientConnection]:
-    before = node.clients
-    async with connect(node.ws_url, open_timeout=DEADLINE, **kwargs) as ws:
-        await node.wait_until(lambda: node.clients > before, DEADLINE)
-        yield ws
-
-
-def rest(node: MobazhaSimNode, **kwargs: Any) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=node.url, timeout=DEADLINE, **kwargs)
 
 
 @async_test
