@@ -121,7 +121,17 @@ def _config(options: WatchOptions) -> NodeConfig:
         env_var=connection.password_env,
         prompt=terminal_prompt,
     )
-    return connection.node_config(options.url, password)
+    return connection.node_config(options.url, password, _token(options))
+
+
+def _token(options: WatchOptions) -> str:
+    """A Mobazha node's API token; OB nodes take none, so the keyring is not asked for one."""
+    connection = options.connection
+    if connection.kind == "ob" and not connection.token_env:
+        return ""
+    from obnotify.desktop.tokens import resolve_token
+
+    return resolve_token(parse_node_url(options.url)[0], env_var=connection.token_env)
 
 
 async def _watch(options: WatchOptions, config: NodeConfig) -> int:

@@ -24,6 +24,7 @@ from obnotify.core.decode import (
     _error,
     _text,
     decode_balances,
+    decode_frame,
 )
 from obnotify.core.events import (
     ChatMessage,
@@ -44,6 +45,7 @@ __all__ = [
     "EVENT_TYPES",
     "MOBAZHA_TYPES",
     "QUIET_EVENTS",
+    "decode_either_frame",
     "decode_mobazha_frame",
     "decode_mobazha_page",
     "stable_id",
@@ -438,6 +440,31 @@ def decode_mobazha_frame(
         return _error(str(exc), data)
     except (RecursionError, UnicodeError, ValueError, OverflowError, TypeError) as exc:
         return _error(f"{type(exc).__name__}: {exc}", data)
+
+
+_MOBAZHA_KEYS: Final = frozenset({"type", "partialPaymentReceived", "shoppingCart"})
+_MOBAZHA_WALLET_KEYS: Final = frozenset({"transaction", "block"})
+
+
+def decode_either_frame(
+    data: bytes | str, *, max_size: int = MAX_FRAME_BYTES
+) -> Event | DecodeError:
+    """A frame of a node whose kind is not known yet, read by its shape.
+
+    Mobazha's frames say ``type`` at the top, or wrap a wallet transaction in
+    ``transaction``; OB's never do. Balances and publishing status look alike in both.
+    """
+    try:
+        obj = _any.decode(data) if len(data) <= max_size else None
+    except (msgspec.DecodeError, RecursionError, UnicodeError, ValueError):
+        obj = None
+    if isinstance(obj, dict):
+        wallet = obj.get("wallet")
+        if _MOBAZHA_KEYS & obj.keys() or (
+            isinstance(wallet, dict) and _MOBAZHA_WALLET_KEYS & wallet.keys()
+        ):
+            return decode_mobazha_frame(data, max_size=max_size)
+    return decode_frame(data, max_size=max_size)
 
 
 def decode_mobazha_page(data: bytes | str) -> NotificationPage | DecodeError:

@@ -51,6 +51,7 @@ from obnotify.core.events import (
     event_key,
     event_kind,
 )
+from obnotify.core.mobazha import decode_either_frame, decode_mobazha_frame
 from obnotify.core.policy import Source
 from obnotify.core.render import RenderContext, Toast, category, rendering
 from obnotify.core.routes import chat_target
@@ -58,6 +59,7 @@ from obnotify.node.api import ApiError, AuthFailed, NodeApi
 from obnotify.node.config import NodeConfig
 from obnotify.node.history import SessionHistory
 from obnotify.node.link import ConnState, NodeLink
+from obnotify.node.mobazha import MobazhaApi, api_for, detect_kind
 from obnotify.node.profiles import ProfileDirectory
 from obnotify.store import HistoryRow
 
@@ -170,7 +172,7 @@ class NodeSession:
         self.store = store
         self.listener: SessionListener = listener or NullListener()
         """Told of everything; may be set after construction, before :meth:`run`."""
-        self.api = api or NodeApi(config)
+        self.api = api or api_for(config)
         self.thumbnails = thumbnails
         self.profiles = ProfileDirectory(self.api, store)
         self.counters = FrameCounters()
@@ -194,6 +196,8 @@ class NodeSession:
         self._caught_up = False
         self._known_txids: set[str] = set()
         self.balances: WalletBalances | None = None
+        self.kind = config.kind
+        """``ob`` or ``mobazha`` once known; ``auto`` until a connection has found out."""
 
     async def run(self) -> None:
         """Run until cancelled or :meth:`stop`."""
@@ -271,7 +275,7 @@ class NodeSession:
     async def _on_frame(self, frame: str | bytes) -> None:
         await self._give_way()
         self.counters.frames += 1
-        event = decode_frame(frame)
+        event = _DECODERS[self.kind](frame)
         if isinstance(event, DecodeError):
             self.counters.bad += 1
             if _worth_logging(self.counters.bad):
@@ -350,7 +354,12 @@ class NodeSession:
         read = read or (isinstance(event, ChatMessage) and (event.read or event.outgoing))
         # Rendered now when nothing is to be waited for (the peer is known, or there
         # is none), else once the lookup is done: either way once.
-        waits = bool(peer_id) and source is not Source.HISTORY and self.profiles.wanted(peer_id)
+        waits = (
+            bool(peer_id)
+            and source is not Source.HISTORY
+            and self.kind != "mobazha"
+            and self.profiles.wanted(peer_id)
+        )
         rendered = None if waits else self._render(event, confirmation=confirmation)
         # What the row holds, as recorded and as handed on.
         fields: dict[str, Any] = {
@@ -479,7 +488,18 @@ class NodeSession:
 
     # Catch-up ---------------------------------------------------------------
 
+    async def _find_kind(self) -> None:
+        """Ask a node of unknown kind once which it is; a Mobazha node is then read as one."""
+        if self.kind != "auto":
+            return
+        self.kind = await detect_kind(self.api)
+        log.info("the node at %s is a %s node", self.config.display_name, self.kind)
+        if self.kind == "mobazha" and not isinstance(self.api, MobazhaApi):
+            self.api = MobazhaApi(self.config, shared=self.api)
+
     async def _on_connected(self) -> None:
+        with contextlib.suppress(ApiError):
+            await self._find_kind()
         try:
             balances = await self.api.balances()
             if balances is not None:
@@ -494,6 +514,7 @@ class NodeSession:
         self.retry.reset()
         while True:
             try:
+                await self._find_kind()
                 missed += await self.catch_up()
                 missed += await self.catch_up_chat(
                     Source.HISTORY if first_start else Source.CATCH_UP
@@ -634,6 +655,14 @@ def _texts(entry: Toast | None) -> _Texts:
         route=entry.route,
         urgency=entry.urgency.value,
     )
+
+
+_DECODERS: Final = {
+    "ob": decode_frame,
+    "mobazha": decode_mobazha_frame,
+    "auto": decode_either_frame,
+}
+"""How frames are read, by the node's kind."""
 
 
 def _worth_logging(count: int) -> bool:
