@@ -25,7 +25,7 @@ from tomlkit.items import AoT, Table
 
 from obnotify.core.policy import BURST_LIMIT, Delivery, NotificationSettings, QuietHours
 from obnotify.core.render import Category
-from obnotify.node.config import ConfigError, NodeConfig, make_config
+from obnotify.node.config import KINDS, ConfigError, NodeConfig, make_config
 from obnotify.settings_file import default_config_path
 
 __all__ = [
@@ -54,6 +54,7 @@ EXAMPLE = """\
 # name = "My store"               # shown in the tray menu and the window
 # url = "http://127.0.0.1:4002"   # http(s)://host:port of the node's API
 # enabled = true
+# kind = "ob"                     # "ob", "mobazha" (its API token: keyring or --token-env) or "auto"
 # auth = "basic"                  # "none", "basic" (user; password in the keyring) or "cookie"
 # user = "alice"
 # cookie_file = "~/.openbazaar/.cookie"
@@ -93,6 +94,7 @@ _NODE_KEYS: Final = (
     "pin",
     "proxy",
     "allow_insecure_auth",
+    "kind",
 )
 _NOTIFICATION_KEYS: Final = (
     "privacy",
@@ -130,6 +132,8 @@ class NodeEntry:
     pin: str = ""
     proxy: str = ""
     allow_insecure_auth: bool = False
+    kind: str = "ob"
+    """``ob``, ``mobazha`` or ``auto`` (asked at connect); a Mobazha token is kept in the keyring."""
 
     def __post_init__(self) -> None:
         if not self.auth:
@@ -152,7 +156,7 @@ class NodeEntry:
             pin=self.pin if self.tls == "pin" else "",
         )
 
-    def node_config(self, password: str) -> NodeConfig:
+    def node_config(self, password: str, token: str = "") -> NodeConfig:
         """The node to open for this entry, with only its chosen auth and TLS, and ``password``.
 
         The app, and the settings window's checks, open a node the same way.
@@ -171,6 +175,8 @@ class NodeEntry:
             allow_insecure_auth=entry.allow_insecure_auth,
             name=entry.name,
             proxy=entry.proxy,
+            kind=entry.kind,
+            token=token,
         )
 
 
@@ -270,7 +276,9 @@ def _node(table: Mapping[str, Any], where: str) -> NodeEntry:
         pin=pin,
         proxy=_text(table, "proxy", where),
         allow_insecure_auth=_flag(table, "allow_insecure_auth", False, where),
+        kind=_text(table, "kind", where) or "ob",
     )
+    _choice(entry.kind, KINDS, "kind", where)
     _choice(entry.auth, AUTH_KINDS, "auth", where)
     _choice(entry.tls, TLS_KINDS, "tls", where)
     return entry
@@ -396,6 +404,7 @@ def _node_table(table: Table, entry: NodeEntry) -> None:
             del table[key]
     _put(table, "tls", entry.tls, "system")
     _put(table, "allow_insecure_auth", entry.allow_insecure_auth, False)
+    _put(table, "kind", entry.kind, "ob")
 
 
 def _section(doc: Any, key: str) -> Any:
