@@ -183,7 +183,12 @@ async def _start_demo(delay: float, kind: str = "ob") -> tuple[SimNode, asyncio.
     from obnotify.demo.node import SimNode
 
     if kind == "mobazha":
-        return await _start_mobazha_demo(delay)
+        from obnotify.demo import mobazha
+
+        mobazha_node = mobazha.MobazhaSimNode(wallet_interval=15.0)
+        mobazha.seed(mobazha_node)
+        await mobazha_node.start()
+        return mobazha_node, asyncio.create_task(mobazha.play_when_watched(mobazha_node, delay))
     node = SimNode(wallet_interval=15.0)
     scenario.seed(node)
     await node.start()
@@ -191,23 +196,6 @@ async def _start_demo(delay: float, kind: str = "ob") -> tuple[SimNode, asyncio.
     async def play() -> None:
         await node.wait_for_clients(1, timeout=3600)
         await scenario.play(node, delay)
-
-    return node, asyncio.create_task(play())
-
-
-async def _start_mobazha_demo(delay: float) -> tuple[SimNode, asyncio.Task[None]]:
-    """``--demo --kind mobazha``: the simulated node speaking Mobazha."""
-    import asyncio
-
-    from obnotify.demo import mobazha
-
-    node = mobazha.MobazhaSimNode(wallet_interval=15.0)
-    mobazha.seed(node)
-    await node.start()
-
-    async def play() -> None:
-        await node.wait_for_clients(1, timeout=3600)
-        await mobazha.play(node, delay)
 
     return node, asyncio.create_task(play())
 

@@ -38,7 +38,15 @@ from obnotify.demo.mobazha_frames import (
 from obnotify.demo.node import Handler, SimNode
 from obnotify.demo.sanitize import sanitize_value
 
-__all__ = ["DEFAULT_PORT", "MobazhaSimNode", "StoredEvent", "play", "scenario"]
+__all__ = [
+    "DEFAULT_PORT",
+    "MobazhaSimNode",
+    "StoredEvent",
+    "play",
+    "play_when_watched",
+    "scenario",
+    "seed",
+]
 
 DEFAULT_PORT: Final = 5102
 """A Mobazha node's gateway port (``internal/repo/config.go``)."""
@@ -332,3 +340,9 @@ async def play(
             await node.push(body)
         else:
             await node.emit(kind, **body)
+
+
+async def play_when_watched(node: MobazhaSimNode, delay: float) -> None:
+    """``obnotify --demo --kind mobazha``: the scenario, once the app's socket is open."""
+    await node.wait_for_clients(1, timeout=3600)
+    await play(node, delay)
