@@ -71,3 +71,38 @@ def test_the_mobazha_demo(fresh_desktop: DesktopSession, tmp_path: Path) -> None
     wait_until(lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc), 30, message="icon")
     for summary in ("New order from Alice", "Partial payment", "@alice", "Order needs attention"):
         _wait_toast(desktop, proc, summary)
+
+
+def test_first_run_finds_the_mobazha_node_here_and_one_key_watches_it(
+    fresh_desktop: DesktopSession, tmp_path: Path
+) -> None:
+    desktop = fresh_desktop
+    home = tmp_path / "home"
+    (home / ".mobazha").mkdir(parents=True)
+    env = {**_app_env(tmp_path), "HOME": str(home)}
+    config = Path(env["XDG_CONFIG_HOME"]) / "obnotify" / "config.toml"
+    config.unlink()
+    with ThreadedSimNode(node_type=MobazhaSimNode, wallet_interval=None) as node:
+        (home / ".mobazha" / "mobazha.conf").write_text(
+            f"[Application Options]\ngatewayaddr = /ip4/127.0.0.1/tcp/{node.port}\n",
+            encoding="utf-8",
+        )
+        proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
+        welcome = wait_until(
+            lambda: (
+                _alive(desktop, proc)
+                and [
+                    w
+                    for w in desktop.find_windows("Welcome to obnotify")
+                    if desktop.window_pid(w) == proc.pid
+                ]
+            ),
+            20,
+            message="the welcome window",
+        )
+        desktop.run(["xdotool", "windowfocus", "--sync", str(welcome[0])])
+        desktop.run(["xdotool", "key", "Return"])
+        node.wait_until(lambda: _asked(node), 20)
+        node.emit("order.funded", orderID="QmOrder1", buyerName="Alice", buyerID=ALICE)
+        _wait_toast(desktop, proc, "Order funded by Alice")
+        assert 'kind = "mobazha"' in config.read_text(encoding="utf-8"), "the next start knows it"
