@@ -145,12 +145,10 @@ def _entry_config(
 
 def _token(url: str, kind: str, env_var: str) -> str:
     """A Mobazha node's API token (``--token-env``, else the keyring); OB nodes take none."""
-    if kind == "ob":
-        return ""
-    from obnotify.desktop.tokens import resolve_token
+    from obnotify.desktop.tokens import token_for
     from obnotify.node.config import parse_node_url
 
-    return resolve_token(parse_node_url(url)[0], env_var=env_var)
+    return token_for(parse_node_url(url)[0], kind, env_var)
 
 
 def _node_configs(options: AppOptions, settings: Settings, demo_url: str) -> list[NodeConfig]:

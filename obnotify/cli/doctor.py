@@ -44,6 +44,7 @@ def doctor_exit_status(checks: Iterable[Check]) -> int:
 
 async def _node_checks(options: DoctorOptions) -> list[tuple[str, list[Check]]]:
     from obnotify.desktop.secrets import load_password, resolve_password
+    from obnotify.desktop.tokens import token_for
     from obnotify.node.config import parse_node_url
     from obnotify.settings import load_settings
 
@@ -51,8 +52,11 @@ async def _node_checks(options: DoctorOptions) -> list[tuple[str, list[Check]]]:
         conn = options.connection
         base_url = parse_node_url(options.node)[0]
         password = resolve_password(base_url, conn.user, env_var=conn.password_env)
+        token = token_for(base_url, conn.kind, conn.token_env)
         node = options.node
-        return [(f"node {node}", await check_config(lambda: conn.node_config(node, password)))]
+        return [
+            (f"node {node}", await check_config(lambda: conn.node_config(node, password, token)))
+        ]
     settings = load_settings(Path(options.config).expanduser() if options.config else None)
     results = []
     for entry in settings.enabled_nodes:
@@ -62,7 +66,8 @@ async def _node_checks(options: DoctorOptions) -> list[tuple[str, list[Check]]]:
         except ConfigError:
             base_url = ""
         password = load_password(base_url, user) if base_url and user else ""
-        checks = await check_config(functools.partial(entry.node_config, password))
+        token = token_for(base_url, entry.kind, options.connection.token_env) if base_url else ""
+        checks = await check_config(functools.partial(entry.node_config, password, token))
         results.append((f"node {entry.name or entry.url}", checks))
     if not results:
         missing = Check("settings", False, "no node", _NO_NODES.format(path=settings.path))

@@ -14,7 +14,7 @@ from typing import Final
 from obnotify.desktop.secrets import PasswordLoader, load_password, save_password
 from obnotify.node.config import ConfigError
 
-__all__ = ["TOKEN_USER", "resolve_token", "save_token"]
+__all__ = ["TOKEN_USER", "resolve_token", "save_token", "token_for"]
 
 TOKEN_USER: Final = ":token"
 """The keyring user of a node's token: basic auth splits at the first colon, so no real
@@ -44,3 +44,11 @@ def resolve_token(
 def save_token(base_url: str, token: str) -> bool:
     """Keep a node's token in the OS keyring; False when there is no keyring."""
     return save_password(base_url, TOKEN_USER, token)
+
+
+def token_for(base_url: str, kind: str, env_var: str = "") -> str:
+    """The token a node of ``kind`` is opened with: none for an OB node, whose API has no
+    tokens (so the keyring is not even asked); else :func:`resolve_token`."""
+    if kind == "ob":
+        return ""
+    return resolve_token(base_url, env_var=env_var)
