@@ -21,6 +21,7 @@ from obnotify.settings import NodeEntry
 from obnotify.ui.settings_window import NodeEditor
 
 from .loop import in_loop
+from .test_settings_window import _checked
 
 TOKEN = "mbz_ui_" + "w" * 32
 
@@ -54,12 +55,6 @@ def test_the_kind_and_the_token_go_to_the_entry_and_the_keyring(
     assert all(c.ok for c in editor.checks if c.name in (CREDENTIALS, API)), editor.results.text()
     assert kept == [(node.url, TOKEN_USER, TOKEN)]
     assert editor.entry().kind == "mobazha"
-
-
-async def _checked(editor: NodeEditor) -> None:
-    checking = editor.run_checks()
-    assert checking is not None, editor.results.text()
-    await checking
 
 
 def test_the_checks_find_a_mobazha_node_by_themselves(node: ThreadedSimNode) -> None:
