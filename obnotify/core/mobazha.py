@@ -32,6 +32,7 @@ from obnotify.core.events import (
     Event,
     Notification,
     NotificationType,
+    Profile,
     PublishStatus,
     Thumbnail,
     Typing,
@@ -45,9 +46,12 @@ __all__ = [
     "EVENT_TYPES",
     "MOBAZHA_TYPES",
     "QUIET_EVENTS",
+    "MobazhaRoom",
     "decode_either_frame",
     "decode_mobazha_frame",
+    "decode_mobazha_messages",
     "decode_mobazha_page",
+    "decode_mobazha_rooms",
     "stable_id",
 ]
 
@@ -507,3 +511,106 @@ def decode_mobazha_page(data: bytes | str) -> NotificationPage | DecodeError:
             )
         )
     return NotificationPage(items=tuple(items), errors=tuple(errors), unread=listing.unread)
+
+
+class MobazhaRoom(msgspec.Struct, frozen=True, kw_only=True):
+    """A Matrix chat room as ``GET /v1/chat/rooms`` lists it."""
+
+    room_id: str
+    unread: int = 0
+    members: tuple[Profile, ...] = ()
+    """Who is in it, by Matrix id, with the name each chose: senders are named by these."""
+
+
+class _MemberWire(msgspec.Struct):
+    userId: str = ""
+    displayName: str = ""
+
+
+class _RoomWire(msgspec.Struct):
+    roomId: str = ""
+    unreadCount: int = 0
+    members: list[_MemberWire] | None = None
+
+
+class _RoomsWire(msgspec.Struct):
+    data: list[_RoomWire] | None = None
+
+
+class _MessageWire(msgspec.Struct):
+    id: str = ""
+    sender: str = ""
+    content: str = ""
+    msgType: str = ""
+    timestamp: str = ""
+    metadata: dict[str, str] | None = None
+
+
+class _MessagesData(msgspec.Struct):
+    messages: list[msgspec.Raw] | None = None
+    end: str = ""
+
+
+class _MessagesWire(msgspec.Struct):
+    data: _MessagesData | None = None
+
+
+_rooms_decoder = msgspec.json.Decoder(_RoomsWire)
+_messages_decoder = msgspec.json.Decoder(_MessagesWire)
+_message_item = msgspec.json.Decoder(_MessageWire)
+
+
+def decode_mobazha_rooms(data: bytes | str) -> list[MobazhaRoom] | DecodeError:
+    """``GET /v1/chat/rooms``: each room with its unread count and members."""
+    try:
+        rooms = _rooms_decoder.decode(data).data or []
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError) as exc:
+        return _error(str(exc), data)
+    return [
+        MobazhaRoom(
+            room_id=room.roomId[:TEXT_LIMIT],
+            unread=max(0, room.unreadCount),
+            members=tuple(
+                Profile(peer_id=m.userId[:TEXT_LIMIT], name=_text(m.displayName, 100))
+                for m in room.members or []
+                if m.userId
+            ),
+        )
+        for room in rooms
+        if room.roomId
+    ]
+
+
+def decode_mobazha_messages(
+    data: bytes | str, *, own_user: str, unread: int
+) -> tuple[list[tuple[ChatMessage, str]], str] | DecodeError:
+    """``GET /v1/chat/rooms/ID/messages`` (newest first) and the token of the older page.
+
+    The node counts a room's unread messages but marks none: the newest ``unread``
+    of the others' messages are the unread ones. Ours (sent as ``own_user``) are
+    outgoing. A message the node could not decrypt is left out: the same id comes
+    again once it can.
+    """
+    try:
+        page = _messages_decoder.decode(data).data or _MessagesData()
+        out: list[tuple[ChatMessage, str]] = []
+        left = unread
+        for raw in page.messages or []:
+            m = _message_item.decode(raw)
+            if not m.id or (m.metadata or {}).get("decryptionFailed") == "true":
+                continue
+            outgoing = bool(own_user) and m.sender == own_user
+            message = ChatMessage(
+                id=m.id[:TEXT_LIMIT],
+                peer_id=m.sender[:TEXT_LIMIT],
+                text=strip_markup(m.content[: MESSAGE_LIMIT * 8])[:MESSAGE_LIMIT],
+                outgoing=outgoing,
+                read=outgoing or left <= 0,
+                timestamp=m.timestamp[:64],
+            )
+            if not outgoing:
+                left -= 1
+            out.append((message, bytes(raw).decode("utf-8", "replace")))
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError) as exc:
+        return _error(str(exc), data)
+    return out, page.end[:TEXT_LIMIT]

@@ -112,6 +112,14 @@ class MobazhaSimNode(SimNode):
         between pages, as the node's ``timestamp <`` paging drops them)."""
         self.mobazha_balances: dict[str, tuple[int, int, int]] = {}
         """(confirmed, unconfirmed, height) per coin, for ``walletUpdate``."""
+        self.matrix_user = "@shop:mobazha.local"
+        """The node's own Matrix id (``GET /v1/chat/status``)."""
+        self.chat_enabled = True
+        """False: the chat routes answer 503, as a node whose Matrix service is off."""
+        self.rooms: dict[str, dict[str, Any]] = {}
+        """Matrix rooms by id: ``members`` ({user id: display name}) and ``unread``."""
+        self.room_messages: dict[str, list[dict[str, Any]]] = {}
+        """Each room's messages, oldest first, as ``MatrixMessage`` marshals them."""
 
     @property
     def auth_required(self) -> bool:
@@ -159,6 +167,9 @@ class MobazhaSimNode(SimNode):
             ("POST", r"/v1/notifications/read/?", self._read_all),
             ("POST", r"/v1/notifications/([^/]+)/read/?", self._read_one),
             ("GET", r"/healthz", self._healthz),
+            ("GET", r"/v1/chat/rooms/?", self._chat_rooms),
+            ("GET", r"/v1/chat/status/?", self._chat_status),
+            ("GET", r"/v1/chat/rooms/([^/]+)/messages/?", self._chat_messages),
         ]
         return [(method, re.compile(pattern), handler) for method, pattern, handler in table]
 
@@ -220,6 +231,74 @@ class MobazhaSimNode(SimNode):
 
     async def _healthz(self, request: web.Request) -> web.StreamResponse:
         return web.Response(text="ok", content_type="text/plain")
+
+    # Chat -------------------------------------------------------------------
+
+    def add_room(self, room_id: str, members: Mapping[str, str]) -> None:
+        """A room with its members ({Matrix id: display name}); the node's own user is added."""
+        self.rooms[room_id] = {"members": {self.matrix_user: "Shop", **members}, "unread": 0}
+        self.room_messages.setdefault(room_id, [])
+
+    def add_room_message(
+        self, room_id: str, sender: str, content: str, *, when: datetime | None = None
+    ) -> dict[str, Any]:
+        """Store a message as if it came while no client listened; another's counts unread."""
+        frame = chat_frame(
+            f"${random_token(12)}", sender, content, when=when or datetime.now(UTC), room=room_id
+        )
+        message: dict[str, Any] = frame["data"]
+        self.room_messages[room_id].append(message)
+        if sender != self.matrix_user:
+            self.rooms[room_id]["unread"] += 1
+        self._bump()
+        return message
+
+    async def say(self, room_id: str, sender: str, content: str) -> dict[str, Any]:
+        """A message arriving now: stored, and pushed unless it is the node's own."""
+        message = self.add_room_message(room_id, sender, content)
+        if sender != self.matrix_user:
+            await self.push({"type": "chat.message", "data": message})
+        return message
+
+    def _chat_off(self) -> web.Response | None:
+        return None if self.chat_enabled else _failure(503, "matrix chat service not available")
+
+    async def _chat_rooms(self, request: web.Request) -> web.StreamResponse:
+        off = self._chat_off()
+        if off is not None:
+            return off
+        rooms = [
+            {
+                "roomId": room_id,
+                "name": "",
+                "roomType": "direct",
+                "isDirect": True,
+                "members": [
+                    {"userId": user, "displayName": name, "membership": "join"}
+                    for user, name in room["members"].items()
+                ],
+                "unreadCount": room["unread"],
+                "encrypted": True,
+            }
+            for room_id, room in self.rooms.items()
+        ]
+        return _envelope(rooms)
+
+    async def _chat_status(self, request: web.Request) -> web.StreamResponse:
+        if not self.chat_enabled:
+            return _envelope({"connected": False, "syncRunning": False})
+        return _envelope({"connected": True, "userId": self.matrix_user, "syncRunning": True})
+
+    async def _chat_messages(self, request: web.Request, room_id: str) -> web.StreamResponse:
+        off = self._chat_off()
+        if off is not None:
+            return off
+        newest_first = self.room_messages.get(room_id, [])[::-1]
+        limit = int(request.query.get("limit", "50") or 50)
+        start = int(request.query.get("before", "t0")[1:] or 0)
+        page = newest_first[start : start + limit]
+        end = f"t{start + len(page)}" if start + len(page) < len(newest_first) else ""
+        return _envelope({"messages": page, "end": end})
 
     # Events -----------------------------------------------------------------
 

@@ -10,7 +10,8 @@ its socket.
 from __future__ import annotations
 
 import logging
-from typing import Final
+from typing import Any, Final
+from urllib.parse import quote
 
 import httpx
 import msgspec
@@ -19,7 +20,12 @@ from obnotify.core.conversation import ChatLine
 from obnotify.core.decode import NotificationPage, StoredNotification
 from obnotify.core.events import ChatMessage, DecodeError, Profile, WalletBalances
 from obnotify.core.ids import safe_id
-from obnotify.core.mobazha import decode_mobazha_page
+from obnotify.core.mobazha import (
+    MobazhaRoom,
+    decode_mobazha_messages,
+    decode_mobazha_page,
+    decode_mobazha_rooms,
+)
 from obnotify.node.api import MAX_PAGE_BYTES, ApiError, NodeApi
 from obnotify.node.config import NodeConfig
 
@@ -31,6 +37,8 @@ PROBE_PATH: Final = "/v1/notifications/count"
 """A route every Mobazha node answers and an OB node does not (404)."""
 
 _NOT_STORED: Final = "partial:"
+_NO_CHAT: Final = ("HTTP 404", "HTTP 503")
+"""What a node without Matrix chat answers its chat routes."""
 """Ids the decoder makes for pushed-only events: the node has no record to mark read."""
 
 
@@ -51,6 +59,12 @@ class MobazhaApi(NodeApi):
         *,
         shared: NodeApi | None = None,
     ) -> None:
+        self._own_user = ""
+        self._rooms: dict[str, MobazhaRoom] = {}
+        self._left: dict[str, int] = {}
+        """Unread messages of each room not yet read back."""
+        self._ends: dict[tuple[str, str], str] = {}
+        """(room, oldest message id of a page) -> the token of the page before it."""
         if shared is None:
             super().__init__(config, client)
             self._shared: NodeApi = self
@@ -104,13 +118,61 @@ class MobazhaApi(NodeApi):
     async def balances(self) -> WalletBalances | None:
         return None
 
+    async def _chat_answer(self, path: str, **kwargs: Any) -> bytes | None:
+        """A chat route's answer, or None where the node runs no chat (404, 503)."""
+        try:
+            return await self._call("GET", path, max_bytes=MAX_PAGE_BYTES, **kwargs)
+        except ApiError as exc:
+            if str(exc).endswith(_NO_CHAT):
+                log.info("no chat on this node: %s", exc)
+                return None
+            raise
+
     async def chat_conversations(self) -> list[tuple[str, int]]:
-        return []
+        """(room id, unread count) of every Matrix room; names of their members are kept
+        for :meth:`matrix_profiles`."""
+        body = await self._chat_answer("/v1/chat/rooms")
+        if body is None:
+            return []
+        rooms = decode_mobazha_rooms(body)
+        if isinstance(rooms, DecodeError):
+            raise ApiError(f"GET /v1/chat/rooms: undecodable answer: {rooms.reason}")
+        status = await self._chat_answer("/v1/chat/status")
+        self._own_user = _own_user(status) if status is not None else ""
+        self._rooms = {room.room_id: room for room in rooms}
+        self._left = {room.room_id: room.unread for room in rooms}
+        return [(room.room_id, room.unread) for room in rooms]
+
+    def matrix_profiles(self) -> list[Profile]:
+        """The members of the rooms listed last, named as they chose."""
+        return [member for room in self._rooms.values() for member in room.members if member.name]
 
     async def chat_messages(
         self, peer_id: str, *, limit: int, subject: str = "", offset_id: str = ""
     ) -> list[tuple[ChatMessage, str]]:
-        return []
+        """A room's newest messages (``peer_id`` is its id), newest first; ``offset_id``
+        pages to older ones with the token the page that ended there gave."""
+        token = self._ends.get((peer_id, offset_id), "") if offset_id else ""
+        if subject or peer_id not in self._rooms or (offset_id and not token):
+            return []
+        params: dict[str, str | int] = {"limit": limit}
+        if token:
+            params["before"] = token
+        body = await self._chat_answer(
+            f"/v1/chat/rooms/{quote(peer_id, safe='')}/messages", params=params
+        )
+        if body is None:
+            return []
+        left = self._left.get(peer_id, 0)
+        decoded = decode_mobazha_messages(body, own_user=self._own_user, unread=left)
+        if isinstance(decoded, DecodeError):
+            raise ApiError(f"GET /v1/chat/rooms/…/messages: undecodable answer: {decoded.reason}")
+        messages, end = decoded
+        messages = messages[:limit]
+        self._left[peer_id] = left - sum(1 for m, _raw in messages if not m.outgoing)
+        if messages and end:
+            self._ends[(peer_id, messages[-1][0].id)] = end
+        return messages
 
     async def chat_conversation(
         self, peer_id: str, subject: str = "", *, limit: int
@@ -139,6 +201,17 @@ def _without_trailing_ties(items: tuple[StoredNotification, ...]) -> tuple[Store
     while end > 0 and items[end - 1].timestamp == last:
         end -= 1
     return items[:end] if end else items
+
+
+def _own_user(status: bytes) -> str:
+    """Our Matrix id from ``GET /v1/chat/status``, or ``""``."""
+    try:
+        answer = msgspec.json.decode(status)
+    except msgspec.DecodeError:
+        return ""
+    data = answer.get("data") if isinstance(answer, dict) else None
+    user = data.get("userId") if isinstance(data, dict) else None
+    return user if isinstance(user, str) else ""
 
 
 def api_for(config: NodeConfig) -> NodeApi:

@@ -576,6 +576,12 @@ class NodeSession:
         """
         missed = 0
         conversations = [(p, n) for p, n in await self.api.chat_conversations() if n > 0]
+        if isinstance(self.api, MobazhaApi):
+            # Matrix senders are named by the rooms' members, as the node lists them.
+            for profile in self.api.matrix_profiles():
+                self.profiles.on_reply(
+                    ProfileReply(request_id="", peer_id=profile.peer_id, profile=profile)
+                )
         for peer_id, unread in conversations[:MAX_CHAT_CONVERSATIONS]:
             missed += self._ingest_chat(await self._read_chat(peer_id, unread=unread), source)
         for peer_id, order_id in self._recent_orders():

@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from obnotify.core.decode import NotificationPage
 from obnotify.core.events import DecodeError
-from obnotify.core.mobazha import EVENT_TYPES, decode_mobazha_frame, decode_mobazha_page
+from obnotify.core.mobazha import (
+    EVENT_TYPES,
+    decode_mobazha_frame,
+    decode_mobazha_messages,
+    decode_mobazha_page,
+    decode_mobazha_rooms,
+)
 
 from .test_properties import check_event, json_values, scalars
 
@@ -24,7 +30,8 @@ FIELD_KEYS = (
     "fundingTotal", "coinType", "thumbnail", "tiny", "small", "reason", "state", "stuckFor",
     "daysRemaining", "collectionID", "paidAmount", "remainingAmount", "transactionID", "value",
     "CurrencyCode", "blockInfo", "id", "sender", "content", "msgType", "timestamp", "roomId",
-    "notifications", "read", "unread",
+    "notifications", "read", "unread", "messages", "end", "roomId", "unreadCount", "members",
+    "userId", "displayName", "metadata",
 )  # fmt: skip
 shaped_scalars = (
     scalars
@@ -74,8 +81,16 @@ def test_any_fields_in_a_notification_never_crash(fields: dict[str, Any]) -> Non
 @settings(max_examples=150)
 @given(json_values | shaped)
 def test_any_json_never_crashes(value: Any) -> None:
-    check_event(decode_mobazha_frame(json.dumps(value)))
-    assert isinstance(decode_mobazha_page(json.dumps(value)), NotificationPage | DecodeError)
+    text = json.dumps(value)
+    check_event(decode_mobazha_frame(text))
+    assert isinstance(decode_mobazha_page(text), NotificationPage | DecodeError)
+    assert isinstance(decode_mobazha_rooms(text), list | DecodeError)
+    messages = decode_mobazha_messages(
+        json.dumps({"data": {"messages": [value]}}), own_user="", unread=1
+    )
+    if not isinstance(messages, DecodeError):
+        for message, _raw in messages[0]:
+            check_event(message)
 
 
 @settings(max_examples=150)

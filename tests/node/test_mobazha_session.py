@@ -185,3 +185,65 @@ def test_partial_payments_and_chat_arrive_once(tmp_path: Path) -> None:
     rec = run(scenario())
     titles = [n.toast.title for n in rec.new if n.toast]
     assert titles == ["Partial payment", "@alice"]
+
+
+def test_chat_sent_while_away_is_caught_up_once_and_named(tmp_path: Path) -> None:
+    """Two unread messages among older read ones and our own reply: the two, once, by name."""
+    room = "!r1:mobazha.local"
+    alice = "@alice:mobazha.org"
+
+    async def scenario() -> tuple[Recorder, list[str], int]:
+        node = MobazhaSimNode(wallet_interval=None)
+        node.add_room(room, {alice: "Alice Liddell"})
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec, token="")
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="first catch-up")
+        await node.stop()
+        for text in ("old one", "old two"):
+            node.add_room_message(room, alice, text)
+        node.rooms[room]["unread"] = 0  # read in Mobazha itself
+        node.add_room_message(room, node.matrix_user, "our reply")
+        missed = [node.add_room_message(room, alice, t)["id"] for t in ("Still there?", "Hello?")]
+        await node.start()
+        await until(lambda: len(rec.catch_ups) == 2, what="second catch-up")
+        await until(lambda: len(rec.new) == 2, what="unread chat delivered")
+        # Back again: nothing new, nothing twice.
+        await node.stop()
+        await node.start()
+        await until(lambda: len(rec.catch_ups) == 3, what="third catch-up")
+        await node.say(room, alice, "Live now")
+        await until(lambda: len(rec.new) == 3, what="live chat")
+        await _stop(session, task)
+        await node.stop()
+        store.close()
+        return rec, missed, rec.catch_ups[2]
+
+    rec, missed, third = run(scenario())
+    assert [n.row.event_id for n in rec.new[:2]] == missed
+    assert all(n.source is Source.CATCH_UP for n in rec.new[:2])
+    assert [(n.toast.title, n.toast.body) for n in rec.new if n.toast] == [
+        ("Alice Liddell", "Still there?"),
+        ("Alice Liddell", "Hello?"),
+        ("Alice Liddell", "Live now"),
+    ]
+    assert third == 0
+
+
+def test_a_node_without_chat_is_caught_up_all_the_same(tmp_path: Path) -> None:
+    async def scenario() -> Recorder:
+        node = MobazhaSimNode(wallet_interval=None)
+        node.chat_enabled = False
+        await node.start()
+        rec = Recorder()
+        session, store = _session(node, tmp_path, rec, token="")
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="caught up without chat")
+        await _stop(session, task)
+        await node.stop()
+        store.close()
+        return rec
+
+    rec = run(scenario())
+    assert rec.catch_ups == [0]
