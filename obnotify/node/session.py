@@ -249,7 +249,14 @@ class NodeSession:
 
     def update_password(self, password: str) -> None:
         """Use a new password from now on and try again at once (after an auth failure)."""
-        self.config = dataclasses.replace(self.config, password=password)
+        self._reconnect_as(dataclasses.replace(self.config, password=password))
+
+    def update_token(self, token: str) -> None:
+        """Use a new API token (a Mobazha node) from now on and try again at once."""
+        self._reconnect_as(dataclasses.replace(self.config, token=token))
+
+    def _reconnect_as(self, config: NodeConfig) -> None:
+        self.config = config
         self.link.config = self.config
         self.api.config = self.config
         self.link.retry_now()

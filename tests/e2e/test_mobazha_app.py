@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
 from desktop_session import DesktopSession, wait_until
+from file_keyring import KEYRING_FILE_VARIABLE, stored_entries
 
+from obnotify import APP_NAME
 from obnotify.demo.mobazha import MobazhaSimNode
 from obnotify.demo.threaded import ThreadedSimNode
+from obnotify.desktop.tokens import TOKEN_USER
 
-from .test_app import BUYER, _alive, _app_env, _launch, _polled, _tray_icon_of, _wait_toast
+from .test_app import (
+    BUYER,
+    ROOT,
+    _alive,
+    _app_env,
+    _launch,
+    _polled,
+    _tray_icon_of,
+    _visible_windows,
+    _wait_toast,
+)
 
 pytestmark = pytest.mark.desktop
 
@@ -106,3 +120,44 @@ def test_first_run_finds_the_mobazha_node_here_and_one_key_watches_it(
         node.emit("order.funded", orderID="QmOrder1", buyerName="Alice", buyerID=ALICE)
         _wait_toast(desktop, proc, "Order funded by Alice")
         assert 'kind = "mobazha"' in config.read_text(encoding="utf-8"), "the next start knows it"
+
+
+def test_a_refused_token_is_asked_for_and_kept_in_the_keyring(
+    fresh_desktop: DesktopSession, tmp_path: Path
+) -> None:
+    """A Mobazha node without its token: the app asks, and keeps the accepted one in the keyring."""
+    desktop = fresh_desktop
+    keyring_file = tmp_path / "keyring" / "entries.json"
+    keyring_file.parent.mkdir()
+    env = _app_env(tmp_path)
+    settings = Path(env["XDG_CONFIG_HOME"]) / "obnotify" / "config.toml"
+    with ThreadedSimNode(node_type=MobazhaSimNode, token=TOKEN, wallet_interval=None) as node:
+        settings.write_text(
+            settings.read_text(encoding="utf-8")
+            + f'[[node]]\nname = "Mobazha"\nurl = "{node.url}"\nkind = "mobazha"\n',
+            encoding="utf-8",
+        )
+        env |= {
+            "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
+            KEYRING_FILE_VARIABLE: str(keyring_file),
+            "PYTHONPATH": os.pathsep.join(
+                part for part in (str(ROOT / "tests"), desktop.env.get("PYTHONPATH")) if part
+            ),
+        }
+        proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
+        dialog = wait_until(
+            lambda: _alive(desktop, proc) and _visible_windows(desktop, proc.pid, "^obnotify$"),
+            30,
+            message="the token dialog",
+        )
+        desktop.run(["xdotool", "windowfocus", "--sync", str(dialog[0])])
+        desktop.run(["xdotool", "type", "--delay", "10", TOKEN])
+        desktop.run(["xdotool", "key", "Return"])
+        node.wait_until(lambda: _asked(node), 20)
+        kept = wait_until(
+            lambda: _alive(desktop, proc) and stored_entries(keyring_file),
+            10,
+            message="the accepted token in the keyring",
+        )
+        assert kept == {APP_NAME: {f"{TOKEN_USER}@{node.url}": TOKEN}}
+        assert TOKEN not in settings.read_text(encoding="utf-8")
