@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import pytest
 from desktop_session import DesktopSession, wait_until
-from file_keyring import KEYRING_FILE_VARIABLE, stored_entries
+from file_keyring import stored_entries
 
 from obnotify import APP_NAME
 from obnotify.demo.mobazha import MobazhaSimNode
@@ -17,14 +16,14 @@ from obnotify.desktop.tokens import TOKEN_USER
 
 from .test_app import (
     BUYER,
-    ROOT,
     _alive,
     _app_env,
     _launch,
     _polled,
     _tray_icon_of,
-    _visible_windows,
     _wait_toast,
+    answer_dialog,
+    file_keyring_env,
 )
 
 pytestmark = pytest.mark.desktop
@@ -137,22 +136,9 @@ def test_a_refused_token_is_asked_for_and_kept_in_the_keyring(
             + f'[[node]]\nname = "Mobazha"\nurl = "{node.url}"\nkind = "mobazha"\n',
             encoding="utf-8",
         )
-        env |= {
-            "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
-            KEYRING_FILE_VARIABLE: str(keyring_file),
-            "PYTHONPATH": os.pathsep.join(
-                part for part in (str(ROOT / "tests"), desktop.env.get("PYTHONPATH")) if part
-            ),
-        }
+        env |= file_keyring_env(desktop, keyring_file)
         proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
-        dialog = wait_until(
-            lambda: _alive(desktop, proc) and _visible_windows(desktop, proc.pid, "^obnotify$"),
-            30,
-            message="the token dialog",
-        )
-        desktop.run(["xdotool", "windowfocus", "--sync", str(dialog[0])])
-        desktop.run(["xdotool", "type", "--delay", "10", TOKEN])
-        desktop.run(["xdotool", "key", "Return"])
+        answer_dialog(desktop, proc, TOKEN, "the token dialog")
         node.wait_until(lambda: _asked(node), 20)
         kept = wait_until(
             lambda: _alive(desktop, proc) and stored_entries(keyring_file),
