@@ -62,7 +62,8 @@ exit status:
 An unreachable node is retried for as long as watch runs.
 
 The password for --user comes from the variable named by --password-env, else the
-OS keyring, else a prompt on the terminal."""
+OS keyring, else a prompt on the terminal. A Mobazha node's API token (--kind mobazha
+or auto) comes from the variable named by --token-env, else the OS keyring."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from obnotify.core.events import NotificationType as T
 from obnotify.core.mobazha import (
     EVENT_TYPES,
     QUIET_EVENTS,
+    decode_either_frame,
     decode_mobazha_frame,
     decode_mobazha_page,
     stable_id,
@@ -45,6 +46,7 @@ from obnotify.demo.mobazha_frames import (
     wallet_update_frame,
 )
 
+from .frames import V014
 from .mobazha_examples import ALICE, EXAMPLES, ORDER, THUMB, frame_text, registry_events
 
 WHEN = datetime(2026, 7, 24, 10, 0, 0, tzinfo=UTC)
@@ -473,3 +475,12 @@ def test_names_and_roles_come_from_the_frame() -> None:
     toast = render(funded)
     assert toast is not None and toast.route == SALES and toast.image == THUMB["small"]
     assert render(decoded("order.auto_completed")).route == EITHER  # type: ignore[union-attr]
+
+
+def test_a_node_of_unknown_kind_is_read_by_the_shape_of_its_frames() -> None:
+    mobazha = decode_either_frame(frame_text("order.funded"))
+    assert isinstance(mobazha, Notification) and mobazha.type is T.ORDER_FUNDED
+    ob = decode_either_frame(V014["order"])
+    assert isinstance(ob, Notification) and ob.type is T.ORDER
+    received = decode_either_frame(gojson.dumps(PUSH_ONLY_FRAMES["wallet.tx_received"]))
+    assert isinstance(received, WalletTx) and received.txid == "ab" * 32

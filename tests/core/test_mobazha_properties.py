@@ -12,6 +12,7 @@ from obnotify.core.decode import NotificationPage
 from obnotify.core.events import DecodeError
 from obnotify.core.mobazha import (
     EVENT_TYPES,
+    decode_either_frame,
     decode_mobazha_frame,
     decode_mobazha_messages,
     decode_mobazha_page,
@@ -63,6 +64,7 @@ def test_frame_shaped_input_never_crashes(value: dict[str, Any]) -> None:
     text = json.dumps(value)
     check_event(decode_mobazha_frame(text))
     check_event(decode_mobazha_frame(text.encode()))
+    check_event(decode_either_frame(text))
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -97,6 +99,7 @@ def test_any_json_never_crashes(value: Any) -> None:
 @given(st.binary(max_size=200) | st.text(max_size=200))
 def test_any_bytes_never_crash(data: bytes | str) -> None:
     check_event(decode_mobazha_frame(data))
+    check_event(decode_either_frame(data))
 
 
 def test_oversized_frames_are_refused_unread() -> None:
