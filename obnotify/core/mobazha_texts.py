@@ -100,7 +100,8 @@ MOBAZHA_TEXTS: Final[dict[str, Texts]] = {
     "order.funded": _funded,
     "order.payment_received": lambda n, who, ref: (
         "Payment received",
-        (f"{n.amount.format()} received" if n.amount else "The payment arrived") + f" for {ref}.",
+        (f"Your payment of {n.amount.format()}" if n.amount else "Your payment")
+        + f" for {ref} arrived. The seller can ship it now.",
     ),
     "order.rated": lambda n, who, ref: (
         "Order rated",

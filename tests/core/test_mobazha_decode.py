@@ -71,7 +71,7 @@ GOLDEN: dict[str, Golden] = {
     ),
     "order.payment_received": (
         "Payment received",
-        "0.0025 BTC received for order QmbMY8sG…kWFAZ.",
+        "Your payment of 0.0025 BTC for order QmbMY8sG…kWFAZ arrived. The seller can ship it now.",
         U.NORMAL,
         "ob://transactions/purchases?orderId=QmbMY8sGzmGiCTCqw7G6JfBQGkXaCm3jeBo9KA1MYkWFAZ",
     ),
