@@ -136,9 +136,22 @@ def _password(url: str, user: str, env_var: str) -> str:
     return resolve_password(parse_node_url(url)[0], user, env_var=env_var)
 
 
-def _entry_config(entry: NodeEntry, password_env: str, password: str = "") -> NodeConfig:
+def _entry_config(
+    entry: NodeEntry, password_env: str, password: str = "", token_env: str = ""
+) -> NodeConfig:
     """A settings entry as a node to open; ``password`` is one just typed, else it is looked up."""
-    return entry.node_config(password or _password(entry.url, entry.in_use().user, password_env))
+    return entry.node_config(
+        password or _password(entry.url, entry.in_use().user, password_env),
+        _token(entry.url, entry.kind, token_env),
+    )
+
+
+def _token(url: str, kind: str, env_var: str) -> str:
+    """A Mobazha node's API token (``--token-env``, else the keyring); OB nodes take none."""
+    from obnotify.desktop.tokens import token_for
+    from obnotify.node.config import parse_node_url
+
+    return token_for(parse_node_url(url)[0], kind, env_var)
 
 
 def _node_configs(options: AppOptions, settings: Settings, demo_url: str) -> list[NodeConfig]:
@@ -149,20 +162,34 @@ def _node_configs(options: AppOptions, settings: Settings, demo_url: str) -> lis
     from obnotify.node.config import make_config
 
     if demo_url:
+        kind = options.connection.kind
+        if kind == "mobazha":
+            return [make_config(demo_url, name="Demo store", store_key="demo-mobazha", kind=kind)]
         return [make_config(demo_url, name="Demo store", store_key="demo")]
     connection = options.connection
     if options.node:
         password = _password(options.node, connection.user, connection.password_env)
-        return [connection.node_config(options.node, password)]
-    return [_entry_config(entry, connection.password_env) for entry in settings.enabled_nodes]
+        token = _token(options.node, connection.kind, connection.token_env)
+        return [connection.node_config(options.node, password, token)]
+    return [
+        _entry_config(entry, connection.password_env, token_env=connection.token_env)
+        for entry in settings.enabled_nodes
+    ]
 
 
-async def _start_demo(delay: float) -> tuple[SimNode, asyncio.Task[None]]:
+async def _start_demo(delay: float, kind: str = "ob") -> tuple[SimNode, asyncio.Task[None]]:
     import asyncio
 
     from obnotify.demo import scenario
     from obnotify.demo.node import SimNode
 
+    if kind == "mobazha":
+        from obnotify.demo import mobazha
+
+        mobazha_node = mobazha.MobazhaSimNode(wallet_interval=15.0)
+        mobazha.seed(mobazha_node)
+        await mobazha_node.start()
+        return mobazha_node, asyncio.create_task(mobazha.play_when_watched(mobazha_node, delay))
     node = SimNode(wallet_interval=15.0)
     scenario.seed(node)
     await node.start()
@@ -222,7 +249,8 @@ async def _main(app: QApplication, options: AppOptions, first_tray: Tray | None)
     app.aboutToQuit.connect(quit_event.set)
     _quit_on_signals(quit_event)
     probe = lag_probe.start_from_env()
-    demo = await _start_demo(options.demo_delay) if options.demo else None
+    kind = options.connection.kind
+    demo = await _start_demo(options.demo_delay, kind) if options.demo else None
     try:
         result = await _watch_nodes(
             app, options, first_tray, demo[0].url if demo else "", quit_event

@@ -65,6 +65,8 @@ BURST_LIMITS: Final = (1, 100_000)
 the most is a way to turn summaries off (the benchmarks measure each toast that way)."""
 AuthKind = Literal["none", "basic", "cookie"]
 TlsKind = Literal["system", "ca", "pin"]
+NodeKind = Literal["ob", "mobazha", "auto"]
+"""The protocol a node speaks (:data:`obnotify.node.config.KINDS`); "auto" asks the node."""
 TrayStyleName = Literal["colour", "mono-light", "mono-dark"]
 AUTH_KINDS: Final = get_args(AuthKind)
 TLS_KINDS: Final = get_args(TlsKind)
@@ -80,6 +82,7 @@ EXAMPLE = """\
 # name = "My store"               # shown in the tray menu and the window
 # url = "http://127.0.0.1:4002"   # http(s)://host:port of the node's API
 # enabled = true
+# kind = "ob"                     # "ob", "mobazha" (its API token: keyring or --token-env) or "auto"
 # auth = "basic"                  # "none", "basic" (user; password in the keyring) or "cookie"
 # user = "alice"
 # cookie_file = "~/.openbazaar/.cookie"
@@ -130,6 +133,8 @@ class NodeEntry:
     pin: str = ""
     proxy: str = ""
     allow_insecure_auth: bool = False
+    kind: str = "ob"
+    """``ob``, ``mobazha`` or ``auto`` (asked at connect); a Mobazha token is kept in the keyring."""
 
     def __post_init__(self) -> None:
         if not self.auth:
@@ -152,7 +157,7 @@ class NodeEntry:
             pin=self.pin if self.tls == "pin" else "",
         )
 
-    def node_config(self, password: str) -> NodeConfig:
+    def node_config(self, password: str, token: str = "") -> NodeConfig:
         """The node to open for this entry, with only its chosen auth and TLS, and ``password``.
 
         The app, and the settings window's checks, open a node the same way.
@@ -171,6 +176,8 @@ class NodeEntry:
             allow_insecure_auth=entry.allow_insecure_auth,
             name=entry.name,
             proxy=entry.proxy,
+            kind=entry.kind,
+            token=token,
         )
 
 
@@ -211,6 +218,7 @@ class _NodeTable(msgspec.Struct):
     pin: str = ""
     proxy: str = ""
     allow_insecure_auth: bool = False
+    kind: NodeKind = "ob"
 
 
 class _NotificationsTable(msgspec.Struct):
@@ -607,6 +615,7 @@ def _node_table(table: Table, entry: NodeEntry) -> None:
             del table[key]
     _put(table, "tls", entry.tls, "system")
     _put(table, "allow_insecure_auth", entry.allow_insecure_auth, False)
+    _put(table, "kind", entry.kind, "ob")
 
 
 def _section(doc: Any, key: str) -> Any:

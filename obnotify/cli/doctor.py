@@ -57,18 +57,21 @@ class _NodeReport:
 
 async def _one_node(options: DoctorOptions) -> _NodeReport:
     from obnotify.desktop.secrets import resolve_password
+    from obnotify.desktop.tokens import token_for
     from obnotify.node.config import parse_node_url
 
     conn = options.connection
     base_url = parse_node_url(options.node)[0]
     password = resolve_password(base_url, conn.user, env_var=conn.password_env)
+    token = token_for(base_url, conn.kind, conn.token_env)
     node = options.node
-    checks = await check_config(lambda: conn.node_config(node, password))
+    checks = await check_config(lambda: conn.node_config(node, password, token))
     return _NodeReport([(f"node {node}", checks)], bool(conn.user and not conn.password_env))
 
 
 async def _settings_nodes(options: DoctorOptions) -> _NodeReport:
     from obnotify.desktop.secrets import resolve_password
+    from obnotify.desktop.tokens import token_for
     from obnotify.node.config import parse_node_url
     from obnotify.settings import load_settings
 
@@ -88,7 +91,8 @@ async def _settings_nodes(options: DoctorOptions) -> _NodeReport:
         except ConfigError:
             base_url = ""
         password = resolve_password(base_url, user, env_var=env_var) if base_url else ""
-        checks = await check_config(functools.partial(entry.node_config, password))
+        token = token_for(base_url, entry.kind, options.connection.token_env) if base_url else ""
+        checks = await check_config(functools.partial(entry.node_config, password, token))
         sections.append((f"node {entry.name or entry.url}", checks))
     if not settings.enabled_nodes:
         missing = Check(

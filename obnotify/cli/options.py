@@ -62,7 +62,8 @@ exit status:
 An unreachable node is retried for as long as watch runs.
 
 The password for --user comes from the variable named by --password-env, else the
-OS keyring, else a prompt on the terminal."""
+OS keyring, else a prompt on the terminal. A Mobazha node's API token (--kind mobazha
+or auto) comes from the variable named by --token-env, else the OS keyring."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +80,12 @@ class ConnectionOptions:
     data_dir: str = ""
     proxy: str = ""
     """``--proxy``: the SOCKS5 proxy to reach the node through."""
+    kind: str = "ob"
+    """``--kind``: ``ob``, ``mobazha``, or ``auto`` to ask the node at connect."""
+    token_env: str = ""
+    """``--token-env``: the variable that holds a Mobazha API token, never the token."""
 
-    def node_config(self, url: str, password: str) -> NodeConfig:
+    def node_config(self, url: str, password: str, token: str = "") -> NodeConfig:
         """A validated config for ``url``; raises ConfigError with what to fix."""
         from obnotify.node.config import make_config
 
@@ -93,6 +98,8 @@ class ConnectionOptions:
             pin=self.pin,
             allow_insecure_auth=self.allow_insecure_auth,
             proxy=self.proxy,
+            kind=self.kind,
+            token=token,
         )
 
     def data_path(self) -> Path:
@@ -184,6 +191,18 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         "needed for a .onion)",
     )
     parser.add_argument(
+        "--kind",
+        choices=("ob", "mobazha", "auto"),
+        default="ob",
+        help="what the node is: an OB Go server (default), a Mobazha node, or auto to ask it",
+    )
+    parser.add_argument(
+        "--token-env",
+        default="",
+        metavar="VAR",
+        help="environment variable holding a Mobazha API token (mbz_...), sent as a Bearer",
+    )
+    parser.add_argument(
         "--data-dir",
         default="",
         metavar="DIR",
@@ -201,6 +220,8 @@ def _connection(args: argparse.Namespace) -> ConnectionOptions:
         allow_insecure_auth=args.allow_insecure_auth,
         data_dir=args.data_dir,
         proxy=args.proxy,
+        kind=args.kind,
+        token_env=args.token_env,
     )
 
 

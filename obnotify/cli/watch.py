@@ -125,14 +125,15 @@ def terminal_prompt(base_url: str, user: str) -> str:
 
 
 def _config(options: WatchOptions) -> NodeConfig:
+    from obnotify.desktop.tokens import token_for
+
     connection = options.connection
+    base_url = parse_node_url(options.url)[0]
     password = resolve_password(
-        parse_node_url(options.url)[0],
-        connection.user,
-        env_var=connection.password_env,
-        prompt=terminal_prompt,
+        base_url, connection.user, env_var=connection.password_env, prompt=terminal_prompt
     )
-    return connection.node_config(options.url, password)
+    token = token_for(base_url, connection.kind, connection.token_env)
+    return connection.node_config(options.url, password, token)
 
 
 async def _watch(options: WatchOptions, config: NodeConfig) -> int:

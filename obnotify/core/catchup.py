@@ -38,6 +38,7 @@ _STORED_TYPES: Final = frozenset(NotificationType) - {
     NotificationType.UNKNOWN,
     NotificationType.MODERATOR_ADD,
     NotificationType.MODERATOR_REMOVE,
+    NotificationType.PARTIAL_PAYMENT,
 }
 """Types the node keeps in ``/ob/notifications``: only these can serve as the catch-up cursor."""
 

@@ -63,6 +63,20 @@ class NotificationType(enum.StrEnum):
     UNFOLLOW = "unfollow"
     MODERATOR_ADD = "moderatorAdd"
     MODERATOR_REMOVE = "moderatorRemove"
+    # Kinds only a Mobazha node sends, under its own event names.
+    ORDER_FUNDED = "order.funded"
+    ORDER_RATED = "order.rated"
+    ORDER_EXPIRED = "order.expired"
+    STALE_WARNING = "order.stale_warning"
+    AUTO_COMPLETED = "order.auto_completed"
+    AUTO_CANCELLED = "order.auto_cancelled"
+    PROTECTION_REMINDER = "order.protection_reminder"
+    CASE_OPEN = "dispute.case_open"
+    AFTER_SALE_DISPUTE = "dispute.after_sale_opened"
+    PAYMENT_LOCKED = "payment.locked"
+    PAYMENT_EXPIRED = "payment.expired"
+    PAYMENT_CANCELLED = "payment.cancelled"
+    PARTIAL_PAYMENT = "payment.partial"
     UNKNOWN = "unknown"
 
 
@@ -120,6 +134,12 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
     disputee_handle: str = ""
     fields: tuple[tuple[str, str], ...] = ()
     """For a type this version does not know: its scalar fields, so it can still be shown."""
+    peer_name: str = ""
+    """The other person's display name, where the node sends one (Mobazha) instead of a handle."""
+    due: Amount | None = None
+    """A partial payment: what is still to pay (``amount`` is what was paid)."""
+    detail: str = ""
+    """A Mobazha reason, state or count the text names: ``shipment_overdue``, ``3``."""
 
 
 class ChatMessage(msgspec.Struct, frozen=True, kw_only=True):

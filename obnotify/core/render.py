@@ -25,8 +25,14 @@ from obnotify.core.events import (
 )
 from obnotify.core.events import NotificationType as T
 from obnotify.core.ids import is_ipfs_hash, safe_id, short_id
+from obnotify.core.mobazha_texts import (
+    MOBAZHA_CRITICAL,
+    MOBAZHA_DISPUTES,
+    MOBAZHA_ROLES,
+    MOBAZHA_TEXTS,
+)
 from obnotify.core.text import clip, one_line
-from obnotify.core.texts import humanize_duration, person, plural
+from obnotify.core.texts import NAME_LIMIT, humanize_duration, person, plural
 
 __all__ = [
     "Category",
@@ -141,6 +147,8 @@ def role_of(n: Notification, own_peer_id: str = "") -> Role:
         return Role.BUYER
     if n.type in _MODERATOR:
         return Role.MODERATOR
+    if n.type in MOBAZHA_ROLES:
+        return MOBAZHA_ROLES[n.type]
     if n.type in (T.DISPUTE_OPEN, T.DISPUTE_CLOSE, T.DISPUTE_ACCEPTED):
         if own_peer_id and n.buyer_id:
             return Role.BUYER if own_peer_id == n.buyer_id else Role.SELLER
@@ -154,7 +162,7 @@ def role_of(n: Notification, own_peer_id: str = "") -> Role:
 def category(event: Event | DecodeError) -> Category:
     """The filter group of an event."""
     if isinstance(event, Notification):
-        if event.type in _DISPUTES:
+        if event.type in _DISPUTES or event.type in MOBAZHA_DISPUTES:
             return Category.DISPUTES
         if event.type in (T.FOLLOW, T.UNFOLLOW):
             return Category.FOLLOWERS
@@ -335,12 +343,14 @@ def _finish(title: str, body: str) -> tuple[str, str]:
 
 def _notification(n: Notification, ctx: RenderContext) -> Toast:
     role = role_of(n, ctx.own_peer_id)
-    who = person(n.peer_id, n.peer_handle, ctx.peers)
+    who = clip(one_line(n.peer_name), NAME_LIMIT) or person(n.peer_id, n.peer_handle, ctx.peers)
     ref = _order_ref(n)
     image, image_kind = n.thumbnail.best(), "thumbnail"
     route = _order_route(role, n.order_id)
-    urgency = Urgency.CRITICAL if n.type in _CRITICAL else Urgency.NORMAL
-    if n.type in _ORDER_TEXTS:
+    urgency = Urgency.CRITICAL if n.type in _CRITICAL | MOBAZHA_CRITICAL else Urgency.NORMAL
+    if n.raw_type in MOBAZHA_TEXTS and n.type is not T.UNKNOWN:
+        title, body = MOBAZHA_TEXTS[n.raw_type](n, who, ref)
+    elif n.type in _ORDER_TEXTS:
         title, body = _ORDER_TEXTS[n.type](n, who, ref)
     elif n.type in _EXPIRY:
         title, body = _expiry_texts(n, ref)

@@ -9,7 +9,7 @@ from obnotify.core.events import Profile
 from obnotify.core.ids import short_id
 from obnotify.core.text import clip, one_line
 
-__all__ = ["humanize_duration", "person", "plural"]
+__all__ = ["NAME_LIMIT", "humanize_duration", "person", "plural"]
 
 NAME_LIMIT: Final = 40
 
@@ -39,6 +39,10 @@ def person(peer_id: str, handle: str, peers: Mapping[str, Profile]) -> str:
     if cleaned:
         return "@" + cleaned
     profile = peers.get(peer_id) if peer_id else None
+    local = _clean_name(peer_id[1:].partition(":")[0]) if peer_id.startswith("@") else ""
+    if profile is None and local and ":" in peer_id:
+        # A Matrix user id (Mobazha chat): its local part is the name people chose.
+        return "@" + local
     if profile is not None:
         if profile.name and _clean_name(profile.name):
             return _clean_name(profile.name)

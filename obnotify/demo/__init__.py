@@ -4,7 +4,9 @@
 behaves like a real openbazaar-go node, quirks included;
 :class:`ThreadedSimNode` runs it in a background thread with blocking calls;
 :class:`FrameFactory` builds every frame in either server generation;
-:mod:`obnotify.demo.scenario` seeds a node and plays every event kind.
+:mod:`obnotify.demo.scenario` seeds a node and plays every event kind;
+:class:`obnotify.demo.mobazha.MobazhaSimNode` speaks Mobazha instead
+(``obnotify --demo --kind mobazha``).
 """
 
 from __future__ import annotations

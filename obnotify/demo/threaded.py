@@ -33,14 +33,21 @@ _OWN_ATTRIBUTES: Final = frozenset({"node", "timeout", "_loop", "_thread"})
 class ThreadedSimNode:
     """A :class:`SimNode` running in a daemon thread; the same API, blocking.
 
-    Takes the same arguments as :class:`SimNode`. Attribute reads and writes
+    Takes the same arguments as :class:`SimNode`, and ``node_type`` to run a subclass
+    (:class:`obnotify.demo.mobazha.MobazhaSimNode`). Attribute reads and writes
     that are not defined here go to the node (``refuse_all``,
     ``handshake_attempts``, ``requests``...), and its other methods are carried
     over to its loop, async ones awaited there. Use it as a context manager:
     ``with ThreadedSimNode(auth="cookie") as node: ...``.
     """
 
-    def __init__(self, *args: Any, timeout: float = DEFAULT_TIMEOUT, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        timeout: float = DEFAULT_TIMEOUT,
+        node_type: type[SimNode] = SimNode,
+        **kwargs: Any,
+    ) -> None:
         self.timeout = timeout
         """Seconds each blocking call may take."""
         self._loop = asyncio.new_event_loop()
@@ -49,7 +56,7 @@ class ThreadedSimNode:
         )
         self._thread.start()
         try:
-            self.node: SimNode = self._call_sync(lambda: SimNode(*args, **kwargs))
+            self.node: SimNode = self._call_sync(lambda: node_type(*args, **kwargs))
         except BaseException:
             self._end_thread()
             raise

@@ -16,6 +16,7 @@ from typing import Final
 
 from obnotify.node.api import ApiError, AuthFailed, NodeApi, UnprovenNode
 from obnotify.node.config import DEFAULT_PORT, ConfigError, NodeConfig
+from obnotify.node.mobazha import MobazhaApi, api_for, detect_kind
 from obnotify.node.reach import CONNECT_TIMEOUT, open_stream, port_of
 from obnotify.node.tls import describe_tls_error
 
@@ -127,6 +128,8 @@ async def _check_tls(config: NodeConfig) -> Check:
 
 
 def _credentials_used(config: NodeConfig) -> str:
+    if config.token:
+        return "the API token"
     if config.username or config.password:
         return f"user {config.username}"
     return "the auth cookie" if config.cookie else "no credentials"
@@ -151,8 +154,10 @@ def _credentials_verdict(config: NodeConfig, api: NodeApi) -> Check:
 async def _check_api(config: NodeConfig) -> tuple[Check, Check]:
     """The credentials and the notifications API, from one ``GET /ob/notifications?limit=1``."""
     used = _credentials_used(config)
-    api = NodeApi(config)
+    api = api_for(config)
     try:
+        if config.kind == "auto" and await detect_kind(api) == "mobazha":
+            api = MobazhaApi(config, shared=api)
         page = await api.notifications(limit=1)
     except UnprovenNode as exc:
         return (

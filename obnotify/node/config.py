@@ -25,6 +25,9 @@ __all__ = [
 ]
 
 COOKIE_NAME: Final = "OpenBazaar_Auth_Cookie"
+MOBAZHA_COOKIE_NAME: Final = "Mobazha_Auth_Cookie"
+KINDS: Final = ("ob", "mobazha", "auto")
+"""What a node is: an OB Go server, a Mobazha node, or to be found out at connect."""
 DEFAULT_PORT: Final = 4002
 _PIN: Final = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -54,6 +57,10 @@ class NodeConfig:
     """Names the node's history instead of its host and port (the demo, whose port is random)."""
     proxy: str = ""
     """``socks5h://host:port`` every connection to the node goes through (Tor for a .onion)."""
+    kind: str = "ob"
+    """One of :data:`KINDS`: which protocol the node speaks."""
+    token: str = field(default="", repr=False)
+    """A Mobazha API token (``mbz_...``), sent as a Bearer before any other credential."""
 
     @property
     def host(self) -> str:
@@ -76,12 +83,15 @@ class NodeConfig:
         return self.name or f"{parts.hostname}:{parts.port}"
 
     def auth_headers(self) -> dict[str, str]:
-        """Headers for the handshake and every REST call: basic auth wins, as on the node."""
+        """Headers for the handshake and every REST call: a token, else basic auth, as on the node."""
+        if self.token:
+            return {"Authorization": f"Bearer {self.token}"}
         if self.username or self.password:
             token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
             return {"Authorization": f"Basic {token}"}
         if self.cookie:
-            return {"Cookie": f"{COOKIE_NAME}={self.cookie}"}
+            name = MOBAZHA_COOKIE_NAME if self.kind == "mobazha" else COOKIE_NAME
+            return {"Cookie": f"{name}={self.cookie}"}
         return {}
 
     def ssl_context(self) -> ssl.SSLContext | None:
@@ -226,8 +236,15 @@ def make_config(
     name: str = "",
     store_key: str = "",
     proxy: str = "",
+    kind: str = "ob",
+    token: str = "",
 ) -> NodeConfig:
     """Validate user settings into a :class:`NodeConfig`."""
+    if kind not in KINDS:
+        raise ConfigError(f"Unknown node kind {kind!r}: use one of {', '.join(KINDS)}.")
+    token = token.strip()
+    if token and (not token.isprintable() or " " in token):
+        raise ConfigError("The API token has spaces or control characters: copy it again as shown.")
     base_url, ws_url = parse_node_url(url)
     if cookie_file and not cookie:
         cookie = read_cookie_file(cookie_file)
@@ -251,13 +268,23 @@ def make_config(
         name=name,
         store_key=store_key,
         proxy=parse_proxy(proxy),
+        kind=kind,
+        token=token,
     )
     if config.host.endswith(".onion") and not config.proxy:
         raise ConfigError(
             f"{config.host} is a Tor address: give a SOCKS5 proxy for it, for example "
             "socks5://127.0.0.1:9050 (Tor's own)."
         )
-    secret = "password" if username or password else "auth cookie" if cookie else ""
+    secret = (
+        "API token"
+        if token
+        else "password"
+        if username or password
+        else "auth cookie"
+        if cookie
+        else ""
+    )
     if secret and not config.tls and not is_loopback(config.host) and not allow_insecure_auth:
         # The cookie opens the node as fully as the password does: the same rule for both.
         raise ConfigError(

@@ -13,6 +13,7 @@ from obnotify.core.backoff import Backoff
 from obnotify.desktop.thumbnails import ThumbnailCache
 from obnotify.node.api import NodeApi
 from obnotify.node.config import NodeConfig
+from obnotify.node.mobazha import api_for
 from obnotify.node.session import NodeSession, SessionListener
 from obnotify.store import Store
 
@@ -76,7 +77,7 @@ def open_node(
     new_store = not path.exists()
     store = Store(path, history_cap=history_cap)
     try:
-        api = NodeApi(config)
+        api = api_for(config)
         thumbnails = ThumbnailCache(cache_dir / "thumbnails", api.pictures)
     except BaseException:
         store.close()

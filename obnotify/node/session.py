@@ -53,6 +53,7 @@ from obnotify.core.events import (
     event_key,
     event_kind,
 )
+from obnotify.core.mobazha import decode_either_frame, decode_mobazha_frame
 from obnotify.core.policy import Source
 from obnotify.core.render import RenderContext, Toast, category, rendering
 from obnotify.core.routes import chat_target
@@ -60,6 +61,7 @@ from obnotify.node.api import ApiError, AuthFailed, NodeApi
 from obnotify.node.config import NodeConfig
 from obnotify.node.history import SessionHistory
 from obnotify.node.link import ConnState, NodeLink
+from obnotify.node.mobazha import MobazhaApi, api_for, detect_kind
 from obnotify.node.profiles import ProfileDirectory
 from obnotify.store import HistoryRow
 
@@ -183,7 +185,7 @@ class NodeSession:
         self.store = store
         self.listener: SessionListener = listener or NullListener()
         """Told of everything; may be set after construction, before :meth:`run`."""
-        self.api = api or NodeApi(config)
+        self.api = api or api_for(config)
         self.thumbnails = thumbnails
         self.profiles = ProfileDirectory(self.api, store)
         self.counters = FrameCounters()
@@ -210,6 +212,8 @@ class NodeSession:
         """Why events could not be handed on, for the node's state; empty while all went well."""
         self._known_txids: set[str] = set()
         self.balances: WalletBalances | None = None
+        self.kind = config.kind
+        """``ob`` or ``mobazha`` once known; ``auto`` until a connection has found out."""
 
     async def run(self) -> None:
         """Run until cancelled or :meth:`stop`."""
@@ -261,7 +265,14 @@ class NodeSession:
 
     def update_password(self, password: str) -> None:
         """Use a new password from now on and try again at once (after an auth failure)."""
-        self.config = dataclasses.replace(self.config, password=password)
+        self._reconnect_as(dataclasses.replace(self.config, password=password))
+
+    def update_token(self, token: str) -> None:
+        """Use a new API token (a Mobazha node) from now on and try again at once."""
+        self._reconnect_as(dataclasses.replace(self.config, token=token))
+
+    def _reconnect_as(self, config: NodeConfig) -> None:
+        self.config = config
         self.link.config = self.config
         self.api.config = self.config
         self.link.retry_now()
@@ -289,7 +300,7 @@ class NodeSession:
     async def _on_frame(self, frame: str | bytes) -> None:
         await self._give_way()
         self.counters.frames += 1
-        event = decode_frame(frame)
+        event = _DECODERS[self.kind](frame)
         if isinstance(event, DecodeError):
             self.counters.bad += 1
             if _worth_logging(self.counters.bad):
@@ -368,7 +379,12 @@ class NodeSession:
         read = read or (isinstance(event, ChatMessage) and (event.read or event.outgoing))
         # Rendered now when nothing is to be waited for (the peer is known, or there
         # is none), else once the lookup is done: either way once.
-        waits = bool(peer_id) and source is not Source.HISTORY and self.profiles.wanted(peer_id)
+        waits = (
+            bool(peer_id)
+            and source is not Source.HISTORY
+            and self.kind != "mobazha"
+            and self.profiles.wanted(peer_id)
+        )
         rendered = None if waits else self._render(event, confirmation=confirmation)
         # What the row holds, as recorded and as handed on.
         fields: dict[str, Any] = {
@@ -512,7 +528,18 @@ class NodeSession:
 
     # Catch-up ---------------------------------------------------------------
 
+    async def _find_kind(self) -> None:
+        """Ask a node of unknown kind once which it is; a Mobazha node is then read as one."""
+        if self.kind != "auto":
+            return
+        self.kind = await detect_kind(self.api)
+        log.info("the node at %s is a %s node", self.config.display_name, self.kind)
+        if self.kind == "mobazha" and not isinstance(self.api, MobazhaApi):
+            self.api = MobazhaApi(self.config, shared=self.api)
+
     async def _on_connected(self) -> None:
+        with contextlib.suppress(ApiError):
+            await self._find_kind()
         try:
             balances = await self.api.balances()
             if balances is not None:
@@ -565,6 +592,8 @@ class NodeSession:
             return _Part(run, error=str(exc))
 
     async def _catch_up_notifications(self) -> int:
+        # A node whose kind could not be asked at connect is asked again with this part.
+        await self._find_kind()
         missed = await self.catch_up()
         # Live notifications move the cursor only once the node's history was read up to it.
         self._caught_up = True
@@ -611,6 +640,12 @@ class NodeSession:
         """
         missed = 0
         conversations = [(p, n) for p, n in await self.api.chat_conversations() if n > 0]
+        if isinstance(self.api, MobazhaApi):
+            # Matrix senders are named by the rooms' members, as the node lists them.
+            for profile in self.api.matrix_profiles():
+                self.profiles.on_reply(
+                    ProfileReply(request_id="", peer_id=profile.peer_id, profile=profile)
+                )
         for peer_id, unread in conversations[:MAX_CHAT_CONVERSATIONS]:
             missed += self._ingest_chat(await self._read_chat(peer_id, unread=unread), source)
         return missed
@@ -691,6 +726,14 @@ def _texts(entry: Toast | None) -> _Texts:
         route=entry.route,
         urgency=entry.urgency.value,
     )
+
+
+_DECODERS: Final = {
+    "ob": decode_frame,
+    "mobazha": decode_mobazha_frame,
+    "auto": decode_either_frame,
+}
+"""How frames are read, by the node's kind."""
 
 
 def _worth_logging(count: int) -> bool:

@@ -31,6 +31,7 @@ from obnotify.core.routes import chat_target
 from obnotify.core.texts import person
 from obnotify.core.tray_state import NodeStatus
 from obnotify.desktop.secrets import keep_password
+from obnotify.desktop.tokens import TOKEN_USER
 from obnotify.node.api import ApiError
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import HistoryRow
@@ -152,7 +153,7 @@ class NodeController(QObject):
                 self.outage_timer.start()
             self.on_outage_tick()
         self._refresh_tray()
-        if state is ConnState.AUTH_FAILED and self.session.config.username:
+        if state is ConnState.AUTH_FAILED and (self.session.config.username or self._wants_token):
             self.ask_password()
 
     def on_outage_tick(self) -> None:
@@ -165,15 +166,25 @@ class NodeController(QObject):
             return
         self.toasts.news(self.node, outage_toast(news, self.display_name, self.detail))
 
+    @property
+    def _wants_token(self) -> bool:
+        """A Mobazha node without a user logs in with an API token, asked for like a password."""
+        config = self.session.config
+        return "mobazha" in (config.kind, self.session.kind) and not config.username
+
     def ask_password(self) -> None:
-        """Ask for the node's password (non-modal: the loop keeps running) and keep it in the keyring."""
+        """Ask for the node's password, or a Mobazha node's API token (non-modal: the loop
+        keeps running), and keep it in the keyring once the node accepts it."""
         if self.password_dialog is not None:
             return
         config = self.session.config
         dialog = QInputDialog(self.window.dialog_parent())
         dialog.setWindowTitle("obnotify")
         dialog.setLabelText(
-            f"{config.display_name} refused the password for {config.username}.\n"
+            f"{config.display_name} refused its API token.\n"
+            "Enter an API token made in Mobazha (mbz_…; notifications:read is enough):"
+            if self._wants_token
+            else f"{config.display_name} refused the password for {config.username}.\n"
             "Enter the password set in the node's config (API > Username/Password):"
         )
         dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
@@ -183,10 +194,15 @@ class NodeController(QObject):
         dialog.open()
 
     def on_password_entered(self, password: str) -> None:
+        if self._wants_token:
+            password = password.strip()
         if not password:
             return
         self.keep_password_when_accepted(password)
-        self.session.update_password(password)
+        if self._wants_token:
+            self.session.update_token(password)
+        else:
+            self.session.update_password(password)
 
     def keep_password_when_accepted(self, password: str) -> None:
         """Put a typed password in the keyring once the node accepts it, not before."""
@@ -195,7 +211,8 @@ class NodeController(QObject):
     async def _keep_accepted_password(self, password: str) -> None:
         """In the keyring, off the loop: a keyring waiting for an unlock must not freeze the app."""
         config = self.session.config
-        if not await keep_password(config.base_url, config.username, password):
+        user = TOKEN_USER if self._wants_token else config.username
+        if not await keep_password(config.base_url, user, password):
             log.warning("no keyring: the password is kept for this run only")
             self.window.set_connection(
                 self.state, "no keyring here: the password is kept for this run only"

@@ -44,6 +44,7 @@ from obnotify.core.policy import Delivery, NotificationSettings, delivery
 from obnotify.core.render import Category
 from obnotify.core.text import printable
 from obnotify.desktop.secrets import keep_password, save_password
+from obnotify.desktop.tokens import TOKEN_USER
 from obnotify.node.checks import CREDENTIALS, Check, check_node
 from obnotify.node.config import ConfigError, NodeConfig, parse_node_url
 from obnotify.node.reach import fetch_fingerprint
@@ -62,6 +63,11 @@ __all__ = ["Checker", "NodeEditor", "SettingsWindow"]
 Checker = Callable[[NodeConfig], Coroutine[Any, Any, list[Check]]]
 """Runs the doctor's checks for one node: :func:`obnotify.node.checks.check_node`."""
 
+_KINDS: Final = (
+    ("ob", "OB Go server (OpenBazaar)"),
+    ("mobazha", "Mobazha"),
+    ("auto", "Find out when connecting"),
+)
 _AUTH: Final = (("none", "No login"), ("basic", "User and password"), ("cookie", "Cookie file"))
 _TLS: Final = (
     ("system", "The system's certificates"),
@@ -149,6 +155,13 @@ class NodeEditor(QDialog):
         form.addRow("Name", self.name)
         form.addRow("Address", self.url)
         form.addRow("", self.url_error)
+        self.kind = _combo(_KINDS)
+        _choose(self.kind, entry.kind)
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("mbz_… — kept in the keyring once the node accepts it")
+        form.addRow("Server", self.kind)
+        form.addRow("API token", self.token)
 
         self.auth = _combo(_AUTH)
         _choose(self.auth, entry.auth)
@@ -209,6 +222,8 @@ class NodeEditor(QDialog):
         layout.addWidget(buttons)
         self.auth.currentIndexChanged.connect(self._show_fields)
         self.tls.currentIndexChanged.connect(self._show_fields)
+        self.kind.currentIndexChanged.connect(self._show_fields)
+        self._form = form
         self._rows = {
             "basic": (form, (self.user, self.password)),
             "cookie": (form, (cookie_row,)),
@@ -237,6 +252,7 @@ class NodeEditor(QDialog):
 
     def _show_fields(self) -> None:
         auth, tls = self.auth.currentData(), self.tls.currentData()
+        self._form.setRowVisible(self.token, self.kind.currentData() != "ob")
         for key, (form, widgets) in self._rows.items():
             for widget in widgets:
                 form.setRowVisible(widget, key in (auth, tls))
@@ -254,6 +270,7 @@ class NodeEditor(QDialog):
             ca=self.ca.text().strip(),
             pin=self.pin.text().strip(),
             proxy=self.proxy.text().strip(),
+            kind=str(self.kind.currentData()),
         )
 
     def validate(self) -> NodeConfig | None:
@@ -287,7 +304,8 @@ class NodeEditor(QDialog):
         if not ok:
             return None
         try:
-            return entry.node_config(self.password.text())
+            token = self.token.text().strip() if entry.kind != "ob" else ""
+            return entry.node_config(self.password.text(), token)
         except ConfigError as exc:
             if "proxy" in str(exc).lower():
                 _say(self.proxy_error, str(exc))
@@ -333,6 +351,8 @@ class NodeEditor(QDialog):
     async def _keep_accepted_password(self, config: NodeConfig, checks: list[Check]) -> None:
         """The keyring may wait for an unlock, or never answer: the window does not wait."""
         accepted = any(c.name == CREDENTIALS and c.ok for c in checks)
+        if accepted and config.token:
+            await keep_password(config.base_url, TOKEN_USER, config.token, save=self._keep_password)
         if accepted and config.username and config.password:
             self.password_kept = await keep_password(
                 config.base_url, config.username, config.password, save=self._keep_password

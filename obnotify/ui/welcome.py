@@ -56,6 +56,7 @@ def candidate_entry(candidate: Candidate) -> NodeEntry:
         cookie_file=candidate.cookie_file,
         ca=candidate.ca,
         pin=candidate.pin,
+        kind=candidate.kind,
     )
 
 

@@ -475,6 +475,31 @@ def test_a_refused_password_is_asked_for_without_blocking(
 SECRET_PASSWORD = "pw-7f3a-unique-secret"
 
 
+def file_keyring_env(desktop: DesktopSession, keyring_file: Path) -> dict[str, str]:
+    """Variables that give the app a keyring kept in one file, outside every folder it writes."""
+    return {
+        "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
+        KEYRING_FILE_VARIABLE: str(keyring_file),
+        "PYTHONPATH": os.pathsep.join(
+            part for part in (str(ROOT / "tests"), desktop.env.get("PYTHONPATH")) if part
+        ),
+    }
+
+
+def answer_dialog(
+    desktop: DesktopSession, proc: subprocess.Popen[bytes], text: str, what: str
+) -> None:
+    """Type ``text`` into the app's dialog once it shows, and press Return."""
+    dialog = wait_until(
+        lambda: _alive(desktop, proc) and _visible_windows(desktop, proc.pid, "^obnotify$"),
+        20,
+        message=what,
+    )
+    desktop.run(["xdotool", "windowfocus", "--sync", str(dialog[0])])
+    desktop.run(["xdotool", "type", "--delay", "20", text])
+    desktop.run(["xdotool", "key", "Return"])
+
+
 def _secret_forms(user: str, password: str) -> dict[str, bytes]:
     """The password as it could land in a file: as typed, as the Authorization header's token,
     and as UTF-16 (Qt's own strings)."""
@@ -531,24 +556,13 @@ def test_a_typed_password_goes_to_the_keyring_and_into_no_file(
             "HOME": str(home),
             "XDG_RUNTIME_DIR": str(runtime),
             "OBNOTIFY_DEBUG": "1",
-            "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
-            KEYRING_FILE_VARIABLE: str(keyring_file),
-            "PYTHONPATH": os.pathsep.join(
-                part for part in (str(ROOT / "tests"), desktop.env.get("PYTHONPATH")) if part
-            ),
+            **file_keyring_env(desktop, keyring_file),
         }
         proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
         icon = wait_until(
             lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc), 30, message="icon"
         )[0]
-        dialog = wait_until(
-            lambda: _alive(desktop, proc) and _visible_windows(desktop, proc.pid, "^obnotify$"),
-            20,
-            message="the password dialog",
-        )
-        desktop.run(["xdotool", "windowfocus", "--sync", str(dialog[0])])
-        desktop.run(["xdotool", "type", "--delay", "20", SECRET_PASSWORD])
-        desktop.run(["xdotool", "key", "Return"])
+        answer_dialog(desktop, proc, SECRET_PASSWORD, "the password dialog")
         node.wait_until(lambda: _polled(node), 20)
         kept = wait_until(
             lambda: _alive(desktop, proc) and stored_entries(keyring_file),
