@@ -300,7 +300,7 @@ async def _watch_nodes(
                 new = await _next_settings(quit_event, changes)
                 if new is None:
                     break
-                toasts.dispatcher.settings = new.notifications
+                toasts.apply_settings(new.notifications)
                 if new.start_at_login != settings.start_at_login:
                     room.set_autostart(new.start_at_login)
                 room.set_tray_style(new.tray_style)

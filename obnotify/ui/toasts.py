@@ -63,6 +63,8 @@ class ToastRouter(QObject):
 
     pause_changed = Signal()
     """The app-wide pause began, moved or ended: read :attr:`paused_until` and redraw."""
+    settings_changed = Signal()
+    """New notification settings are in force: what counts as unread may have changed."""
 
     def __init__(
         self,
@@ -91,7 +93,7 @@ class ToastRouter(QObject):
         (of ``node``, which may be paused on its own)."""
         ends = [end for end in (self.paused_until, self.node_paused_until(node)) if end]
         return hushed(
-            self.dispatcher.settings,
+            self.settings,
             urgency,
             now=self._clock().wall,
             paused_until=max(ends) if ends else None,
@@ -105,6 +107,16 @@ class ToastRouter(QObject):
         """When the pause of ``node`` alone ends, as the tray says it; None when it has none."""
         until = self.node_paused_until(node)
         return pause_end_text(until, self._clock().wall) if until is not None else None
+
+    @property
+    def settings(self) -> NotificationSettings:
+        """The user's notification settings now in force."""
+        return self.dispatcher.settings
+
+    def apply_settings(self, settings: NotificationSettings) -> None:
+        """Put newly saved notification settings in force, and tell whoever draws from them."""
+        self.dispatcher.settings = settings
+        self.settings_changed.emit()
 
     @property
     def paused_until(self) -> datetime | None:
