@@ -45,7 +45,6 @@ from PySide6.QtWidgets import (
 
 from obnotify.core.policy import Delivery, NotificationSettings, delivery
 from obnotify.core.render import Category
-from obnotify.core.text import printable
 from obnotify.desktop.secrets import save_password
 from obnotify.node.checks import CREDENTIALS, Check, check_node
 from obnotify.node.config import ConfigError, NodeConfig, parse_node_url
@@ -57,6 +56,14 @@ from obnotify.settings import (
     parse_quiet_hours,
     save_settings,
 )
+from obnotify.ui.form_parts import (
+    TLS_CHOICES,
+    check_lines,
+    choose,
+    combo,
+    error_label,
+    say,
+)
 
 __all__ = ["Checker", "NodeEditor", "SettingsWindow", "fetch_fingerprint"]
 
@@ -64,11 +71,6 @@ Checker = Callable[[NodeConfig], Coroutine[Any, Any, list[Check]]]
 """Runs the doctor's checks for one node: :func:`obnotify.node.checks.check_node`."""
 
 _AUTH: Final = (("none", "No login"), ("basic", "User and password"), ("cookie", "Cookie file"))
-_TLS: Final = (
-    ("system", "The system's certificates"),
-    ("ca", "A CA file"),
-    ("pin", "Trust this certificate"),
-)
 _DELIVERY: Final = (
     (Delivery.TOAST, "Toast"),
     (Delivery.HISTORY, "History only"),
@@ -88,7 +90,6 @@ _TRAY_LABELS: Final = {
     "mono-light": "Monochrome, for light panels",
     "mono-dark": "Monochrome, for dark panels",
 }
-_ERROR_STYLE: Final = "color: #c0392b;"
 
 
 def fetch_fingerprint(url: str, timeout: float = 10.0) -> str:
@@ -102,31 +103,6 @@ def fetch_fingerprint(url: str, timeout: float = 10.0) -> str:
         raise ConfigError("Only an https:// node has a certificate to trust.")
     pem = ssl.get_server_certificate((parts.hostname or "", parts.port or 443), timeout=timeout)
     return fingerprint(ssl.PEM_cert_to_DER_cert(pem))
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(_ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.hide()
-    return label
-
-
-def _say(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
-
-
-def _combo(choices: tuple[tuple[str, str], ...]) -> QComboBox:
-    box = QComboBox()
-    for value, text in choices:
-        box.addItem(text, value)
-    return box
-
-
-def _choose(box: QComboBox, value: str) -> None:
-    box.setCurrentIndex(max(0, box.findData(value)))
 
 
 class _Relay(QObject):
@@ -166,28 +142,28 @@ class NodeEditor(QDialog):
         self.name.setPlaceholderText("My store")
         self.url = QLineEdit(entry.url)
         self.url.setPlaceholderText("http://127.0.0.1:4002")
-        self.url_error = _error_label()
+        self.url_error = error_label()
         form.addRow("Name", self.name)
         form.addRow("Address", self.url)
         form.addRow("", self.url_error)
 
-        self.auth = _combo(_AUTH)
-        _choose(self.auth, entry.auth)
+        self.auth = combo(_AUTH)
+        choose(self.auth, entry.auth)
         self.user = QLineEdit(entry.user)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("kept in the keyring once the node accepts it")
         self.cookie_file = QLineEdit(entry.cookie_file)
         cookie_row = self._with_browse(self.cookie_file, "Cookie file")
-        self.auth_error = _error_label()
+        self.auth_error = error_label()
         form.addRow("Login", self.auth)
         form.addRow("User", self.user)
         form.addRow("Password", self.password)
         form.addRow("Cookie file", cookie_row)
         form.addRow("", self.auth_error)
 
-        self.tls = _combo(_TLS)
-        _choose(self.tls, entry.tls)
+        self.tls = combo(TLS_CHOICES)
+        choose(self.tls, entry.tls)
         self.ca = QLineEdit(entry.ca)
         ca_row = self._with_browse(self.ca, "CA certificate")
         self.pin = QLineEdit(entry.pin)
@@ -199,7 +175,7 @@ class NodeEditor(QDialog):
         pin_box = QWidget()
         pin_box.setLayout(pin_row)
         pin_row.setContentsMargins(0, 0, 0, 0)
-        self.tls_error = _error_label()
+        self.tls_error = error_label()
         form.addRow("TLS", self.tls)
         form.addRow("CA file", ca_row)
         form.addRow("SHA-256", pin_box)
@@ -207,7 +183,7 @@ class NodeEditor(QDialog):
 
         self.proxy = QLineEdit(entry.proxy)
         self.proxy.setPlaceholderText("socks5://127.0.0.1:9050 (e.g. Tor, for a .onion)")
-        self.proxy_error = _error_label()
+        self.proxy_error = error_label()
         form.addRow("Proxy", self.proxy)
         form.addRow("", self.proxy_error)
 
@@ -216,7 +192,7 @@ class NodeEditor(QDialog):
         self.results = QLabel()
         self.results.setTextFormat(Qt.TextFormat.PlainText)
         self.results.setWordWrap(True)
-        self.keyring_note = _error_label()
+        self.keyring_note = error_label()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -280,30 +256,28 @@ class NodeEditor(QDialog):
     def validate(self) -> NodeConfig | None:
         """The node's connection settings, or None with a message by each field to fix."""
         for label in (self.url_error, self.auth_error, self.tls_error, self.proxy_error):
-            _say(label, "")
+            say(label, "")
         entry = self.entry().in_use()
         ok = True
         try:
             parse_node_url(entry.url)
         except ConfigError as exc:
-            _say(self.url_error, str(exc))
+            say(self.url_error, str(exc))
             ok = False
         if entry.auth == "basic" and not entry.user:
-            _say(self.auth_error, "Give the user name of the node's API (its config: Username).")
+            say(self.auth_error, "Give the user name of the node's API (its config: Username).")
             ok = False
         if entry.auth == "cookie" and not Path(entry.cookie_file).expanduser().is_file():
-            _say(self.auth_error, "Choose the node's .cookie file (in its data folder).")
+            say(self.auth_error, "Choose the node's .cookie file (in its data folder).")
             ok = False
         if entry.tls == "ca" and not Path(entry.ca).expanduser().is_file():
-            _say(self.tls_error, "Choose the CA certificate file; this one does not exist.")
+            say(self.tls_error, "Choose the CA certificate file; this one does not exist.")
             ok = False
         if entry.tls == "pin" and not entry.pin:
-            _say(
-                self.tls_error, "Press Fetch certificate, and compare the SHA-256 with the node's."
-            )
+            say(self.tls_error, "Press Fetch certificate, and compare the SHA-256 with the node's.")
             ok = False
         if entry.proxy and not entry.proxy.startswith(("socks5://", "socks5h://")):
-            _say(self.proxy_error, "A proxy looks like socks5://127.0.0.1:9050.")
+            say(self.proxy_error, "A proxy looks like socks5://127.0.0.1:9050.")
             ok = False
         if not ok:
             return None
@@ -311,9 +285,9 @@ class NodeEditor(QDialog):
             return entry.node_config(self.password.text())
         except ConfigError as exc:
             if "proxy" in str(exc).lower():
-                _say(self.proxy_error, str(exc))
+                say(self.proxy_error, str(exc))
             else:
-                _say(self.auth_error if entry.auth == "cookie" else self.tls_error, str(exc))
+                say(self.auth_error if entry.auth == "cookie" else self.tls_error, str(exc))
             return None
 
     def run_checks(self) -> asyncio.Task[None] | None:
@@ -342,20 +316,13 @@ class NodeEditor(QDialog):
         config, checks = result
         self.checks = checks
         self.test.setEnabled(True)
-        lines = []
-        for check in checks:
-            mark = "–" if getattr(check, "skipped", False) else "✓" if check.ok else "✗"
-            line = f"{mark} {check.name}: {printable(check.message)}"
-            if not check.ok and check.fix:
-                line += f"\n    Fix: {printable(check.fix)}"
-            lines.append(line)
-        self.results.setText("\n".join(lines))
+        self.results.setText("\n".join(check_lines(checks)))
         accepted = any(c.name == CREDENTIALS and c.ok for c in checks)
         if accepted and config.username and config.password:
             self.password_kept = self._keep_password(
                 config.base_url, config.username, config.password
             )
-            _say(
+            say(
                 self.keyring_note,
                 ""
                 if self.password_kept
@@ -379,9 +346,9 @@ class NodeEditor(QDialog):
         self.fetch.setEnabled(True)
         if pin:
             self.pin.setText(pin)
-            _say(self.tls_error, "")
+            say(self.tls_error, "")
         else:
-            _say(self.tls_error, problem)
+            say(self.tls_error, problem)
 
     def _accept(self) -> None:
         if self.validate() is not None:
@@ -415,9 +382,9 @@ class SettingsWindow(QWidget):
         self.tabs.addTab(self._nodes_tab(), "Nodes")
         self.tabs.addTab(self._notifications_tab(settings.notifications), "Notifications")
         self.tabs.addTab(self._general_tab(settings), "General")
-        self.problem = _error_label()
+        self.problem = error_label()
         for warning in settings.warnings:
-            _say(self.problem, (self.problem.text() + "\n" + warning).strip())
+            say(self.problem, (self.problem.text() + "\n" + warning).strip())
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
         )
@@ -512,8 +479,8 @@ class SettingsWindow(QWidget):
         self.delivery: dict[Category, QComboBox] = {}
         self.sound: dict[Category, QCheckBox] = {}
         for i, category in enumerate(Category, start=1):
-            box = _combo(tuple((d.value, text) for d, text in _DELIVERY))
-            _choose(box, delivery(n, category).value)
+            box = combo(tuple((d.value, text) for d, text in _DELIVERY))
+            choose(box, delivery(n, category).value)
             sound = QCheckBox()
             sound.setChecked(category not in n.silent)
             grid.addWidget(QLabel(_CATEGORY_LABELS[category]), i, 0)
@@ -532,7 +499,7 @@ class SettingsWindow(QWidget):
             f"{hours.start:%H:%M}-{hours.end:%H:%M}" if hours is not None else ""
         )
         self.quiet_hours.setPlaceholderText("22:00-07:00 (only critical toasts then)")
-        self.quiet_error = _error_label()
+        self.quiet_error = error_label()
         self.burst = QSpinBox()
         self.burst.setRange(1, 100)
         self.burst.setValue(n.burst_limit)
@@ -556,8 +523,8 @@ class SettingsWindow(QWidget):
         self.history_limit.setRange(100, 10_000_000)
         self.history_limit.setSingleStep(1000)
         self.history_limit.setValue(settings.history_limit)
-        self.tray_style = _combo(tuple((s, _TRAY_LABELS[s]) for s in TRAY_STYLES))
-        _choose(self.tray_style, settings.tray_style)
+        self.tray_style = combo(tuple((s, _TRAY_LABELS[s]) for s in TRAY_STYLES))
+        choose(self.tray_style, settings.tray_style)
         form = QFormLayout()
         form.addRow(self.start_at_login)
         form.addRow("Events kept per node", self.history_limit)
@@ -571,10 +538,10 @@ class SettingsWindow(QWidget):
         try:
             quiet = parse_quiet_hours(self.quiet_hours.text().strip(), "Quiet hours")
         except ConfigError as exc:
-            _say(self.quiet_error, str(exc))
+            say(self.quiet_error, str(exc))
             self.tabs.setCurrentIndex(1)
             return None
-        _say(self.quiet_error, "")
+        say(self.quiet_error, "")
         modes = {c: Delivery(str(box.currentData())) for c, box in self.delivery.items()}
         notifications = dataclasses.replace(
             self._settings.notifications,
@@ -605,9 +572,9 @@ class SettingsWindow(QWidget):
         try:
             path = save_settings(settings, self._path)
         except OSError as exc:
-            _say(self.problem, f"Could not save {self._path}: {exc.strerror}. Check the folder.")
+            say(self.problem, f"Could not save {self._path}: {exc.strerror}. Check the folder.")
             return None
-        _say(self.problem, "")
+        say(self.problem, "")
         self._settings = dataclasses.replace(settings, path=path)
         self.saved.emit(self._settings)
         return self._settings
