@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import Final
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from obnotify.core.text import printable
 from obnotify.node.checks import Check
 
-__all__ = ["TLS_CHOICES", "check_lines", "choose", "combo", "error_label", "say"]
+__all__ = ["TLS_CHOICES", "check_lines", "choose", "combo", "error_label", "grow_to_fit", "say"]
 
 TLS_CHOICES: Final = (
     ("system", "The system's certificates"),
@@ -60,3 +60,18 @@ def combo(choices: tuple[tuple[str, str], ...]) -> QComboBox:
 def choose(box: QComboBox, value: str) -> None:
     """Select ``value`` in a :func:`combo` (the first choice when it is not one)."""
     box.setCurrentIndex(max(0, box.findData(value)))
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Make ``window`` tall enough for its wrapped lines (errors, results) at its width.
+
+    A window's minimum height does not follow what its wrapped labels need once text
+    is put in them; without this they are squeezed and their lines cut.
+    """
+    layout = window.layout()
+    if layout is None:
+        return
+    layout.activate()
+    needed = layout.totalHeightForWidth(window.width())
+    if needed > window.height():
+        window.resize(window.width(), needed)

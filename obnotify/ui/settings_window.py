@@ -22,7 +22,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -62,6 +63,7 @@ from obnotify.ui.form_parts import (
     choose,
     combo,
     error_label,
+    grow_to_fit,
     say,
 )
 
@@ -152,7 +154,8 @@ class NodeEditor(QDialog):
         self.user = QLineEdit(entry.user)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("kept in the keyring once the node accepts it")
+        self.password.setPlaceholderText("kept in the keyring")
+        self.password.setToolTip("Kept in the keyring once the node accepts it, never in a file")
         self.cookie_file = QLineEdit(entry.cookie_file)
         cookie_row = self._with_browse(self.cookie_file, "Cookie file")
         self.auth_error = error_label()
@@ -182,7 +185,8 @@ class NodeEditor(QDialog):
         form.addRow("", self.tls_error)
 
         self.proxy = QLineEdit(entry.proxy)
-        self.proxy.setPlaceholderText("socks5://127.0.0.1:9050 (e.g. Tor, for a .onion)")
+        self.proxy.setPlaceholderText("socks5://127.0.0.1:9050")
+        self.proxy.setToolTip("A SOCKS5 proxy such as Tor, which a .onion node needs")
         self.proxy_error = error_label()
         form.addRow("Proxy", self.proxy)
         form.addRow("", self.proxy_error)
@@ -280,6 +284,7 @@ class NodeEditor(QDialog):
             say(self.proxy_error, "A proxy looks like socks5://127.0.0.1:9050.")
             ok = False
         if not ok:
+            grow_to_fit(self)
             return None
         try:
             return entry.node_config(self.password.text())
@@ -288,6 +293,7 @@ class NodeEditor(QDialog):
                 say(self.proxy_error, str(exc))
             else:
                 say(self.auth_error if entry.auth == "cookie" else self.tls_error, str(exc))
+            grow_to_fit(self)
             return None
 
     def run_checks(self) -> asyncio.Task[None] | None:
@@ -317,6 +323,7 @@ class NodeEditor(QDialog):
         self.checks = checks
         self.test.setEnabled(True)
         self.results.setText("\n".join(check_lines(checks)))
+        grow_to_fit(self)
         accepted = any(c.name == CREDENTIALS and c.ok for c in checks)
         if accepted and config.username and config.password:
             self.password_kept = self._keep_password(
@@ -378,6 +385,10 @@ class SettingsWindow(QWidget):
         self._keep_password = keep_password
         self._nodes = list(settings.nodes)
         self.editor: NodeEditor | None = None
+        self.close_question: QMessageBox | None = None
+        """Asks whether to save, while it is open."""
+        self._closing = False
+        """The user chose to close (saved or discarded): close without asking again."""
         self.tabs = QTabWidget()
         self.tabs.addTab(self._nodes_tab(), "Nodes")
         self.tabs.addTab(self._notifications_tab(settings.notifications), "Notifications")
@@ -498,7 +509,8 @@ class SettingsWindow(QWidget):
         self.quiet_hours = QLineEdit(
             f"{hours.start:%H:%M}-{hours.end:%H:%M}" if hours is not None else ""
         )
-        self.quiet_hours.setPlaceholderText("22:00-07:00 (only critical toasts then)")
+        self.quiet_hours.setPlaceholderText("22:00-07:00")
+        self.quiet_hours.setToolTip("Only critical toasts show between these times")
         self.quiet_error = error_label()
         self.burst = QSpinBox()
         self.burst.setRange(1, 100)
@@ -533,15 +545,22 @@ class SettingsWindow(QWidget):
         tab.setLayout(form)
         return tab
 
-    def settings(self) -> Settings | None:
-        """The settings as shown, or None with a message by the field to fix."""
+    def settings(self, *, report: bool = True) -> Settings | None:
+        """The settings as shown, or None with a message by the field to fix
+        (None alone when not ``report``)."""
         try:
             quiet = parse_quiet_hours(self.quiet_hours.text().strip(), "Quiet hours")
-        except ConfigError as exc:
-            say(self.quiet_error, str(exc))
-            self.tabs.setCurrentIndex(1)
+        except ConfigError:
+            if report:
+                say(
+                    self.quiet_error,
+                    'Quiet hours: give the start and the end as "22:00-07:00", '
+                    f"not {self.quiet_hours.text().strip()!r}.",
+                )
+                self.tabs.setCurrentIndex(1)
             return None
-        say(self.quiet_error, "")
+        if report:
+            say(self.quiet_error, "")
         modes = {c: Delivery(str(box.currentData())) for c, box in self.delivery.items()}
         notifications = dataclasses.replace(
             self._settings.notifications,
@@ -563,6 +582,49 @@ class SettingsWindow(QWidget):
             warnings=(),
             path=self._path,
         )
+
+    def unsaved(self) -> bool:
+        """Whether what is shown differs from what was last saved (or cannot be saved)."""
+        shown = self.settings(report=False)
+        saved = dataclasses.replace(self._settings, warnings=(), path=self._path)
+        return shown is None or shown != saved
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Close, but ask first when there are changes not saved: Save, Discard or Cancel.
+
+        The question is non-modal (``open()``): a nested event loop would stall the app's.
+        """
+        if self._closing or not self.unsaved():
+            self._closing = False
+            super().closeEvent(event)
+            return
+        event.ignore()
+        if self.close_question is not None:
+            self.close_question.raise_()
+            return
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            "obnotify — Settings",
+            "Save the changes to the settings before closing?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        question.setDefaultButton(QMessageBox.StandardButton.Save)
+        question.finished.connect(self.on_close_question_finished)
+        self.close_question = question
+        question.open()
+
+    def on_close_question_finished(self, answer: int) -> None:
+        question, self.close_question = self.close_question, None
+        if question is not None:
+            question.deleteLater()
+        if answer == QMessageBox.StandardButton.Save and self.save() is None:
+            return
+        if answer in (QMessageBox.StandardButton.Save, QMessageBox.StandardButton.Discard):
+            self._closing = True
+            self.close()
 
     def save(self) -> Settings | None:
         """Write the file and emit :attr:`saved`; a problem is shown, nothing is written."""

@@ -33,7 +33,14 @@ from obnotify.node.checks import Check, check_config
 from obnotify.node.config import ConfigError, parse_node_url
 from obnotify.node.discover import Candidate
 from obnotify.settings import NodeEntry
-from obnotify.ui.form_parts import TLS_CHOICES, check_lines, combo, error_label, say
+from obnotify.ui.form_parts import (
+    TLS_CHOICES,
+    check_lines,
+    combo,
+    error_label,
+    grow_to_fit,
+    say,
+)
 from obnotify.ui.settings_window import fetch_fingerprint
 
 __all__ = ["Tester", "WelcomeWindow", "candidate_entry"]
@@ -85,7 +92,6 @@ class WelcomeWindow(QWidget):
         self._task: asyncio.Task[None] | None = None
         """The test or the certificate fetch running now; kept so it is not collected."""
         layout = QVBoxLayout(self)
-        self._layout = layout
         intro = QLabel(
             "obnotify shows your OpenBazaar node's orders, chat and payments as desktop "
             "notifications. Choose the node to watch."
@@ -206,10 +212,7 @@ class WelcomeWindow(QWidget):
         """Show the results whole: the window grows to the height their lines need."""
         self.results.setText(text)
         self.results.setVisible(bool(text))
-        self._layout.activate()
-        needed = self._layout.totalHeightForWidth(self.width())
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        grow_to_fit(self)
 
     def _show_tls_fields(self) -> None:
         tls = self.tls.currentData()
