@@ -43,3 +43,8 @@ def run_app(
     """The app watching the nodes of ``config`` on the running loop, until ``quit_event``."""
     options = app_options(qapp, tmp_path, config)
     return asyncio.ensure_future(app._watch_nodes(qapp, options, tray, "", quit_event))
+
+
+def write_one_node(settings_file: Path, url: str, more: str = "") -> None:
+    """A settings file that watches one node, "Shop" at ``url``, with ``more`` TOML after."""
+    settings_file.write_text(f'[[node]]\nname = "Shop"\nurl = "{url}"\n\n{more}', encoding="utf-8")

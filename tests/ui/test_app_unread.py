@@ -14,7 +14,7 @@ from obnotify.ui.tray import Tray
 from obnotify.ui.window import MainWindow
 
 from .loop import in_loop, until
-from .running_app import APP_ON_OFFSCREEN, run_app, shown_settings_window
+from .running_app import APP_ON_OFFSCREEN, run_app, shown_settings_window, write_one_node
 
 PEER = "QmFollowerPeer000000000000000000000000000000000"
 
@@ -29,11 +29,7 @@ def test_a_category_turned_off_is_not_in_the_unread_badge(
     qtbot: QtBot, qapp: QApplication, tmp_path: Path, settings_file: Path
 ) -> None:
     with ThreadedSimNode(wallet_interval=None) as shop:
-        settings_file.write_text(
-            f'[[node]]\nname = "Shop"\nurl = "{shop.url}"\n\n'
-            '[notifications.delivery]\nfollowers = "off"\n',
-            encoding="utf-8",
-        )
+        write_one_node(settings_file, shop.url, '[notifications.delivery]\nfollowers = "off"\n')
         tray = Tray()
 
         async def body() -> int:

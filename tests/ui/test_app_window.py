@@ -18,7 +18,7 @@ from obnotify.ui.tray import Tray
 from obnotify.ui.window import MainWindow
 
 from .loop import in_loop, until
-from .running_app import APP_ON_OFFSCREEN, run_app
+from .running_app import APP_ON_OFFSCREEN, run_app, write_one_node
 
 ROOT = Path(__file__).resolve().parents[2]
 BUYER = "QmBuyerPeer00000000000000000000000000000000000"
@@ -53,7 +53,7 @@ def test_the_window_gives_the_list_and_a_chat_room_and_the_row_aimed_at_stays_pu
     qtbot: QtBot, qapp: QApplication, tmp_path: Path, settings_file: Path
 ) -> None:
     with ThreadedSimNode(wallet_interval=None) as shop:
-        settings_file.write_text(f'[[node]]\nname = "Shop"\nurl = "{shop.url}"\n', encoding="utf-8")
+        write_one_node(settings_file, shop.url)
         tray = Tray()
 
         async def body() -> int:

@@ -16,7 +16,7 @@ from obnotify.ui.tray import Tray
 from obnotify.ui.welcome import WelcomeWindow
 
 from .loop import in_loop, until
-from .running_app import APP_ON_OFFSCREEN, run_app, shown_settings_window
+from .running_app import APP_ON_OFFSCREEN, run_app, shown_settings_window, write_one_node
 
 
 def _cut_placeholders(window: QWidget) -> list[str]:
@@ -89,7 +89,7 @@ def test_close_asks_before_it_drops_unsaved_changes(
     qtbot: QtBot, qapp: QApplication, tmp_path: Path, settings_file: Path
 ) -> None:
     with ThreadedSimNode(wallet_interval=None) as shop:
-        settings_file.write_text(f'[[node]]\nname = "Shop"\nurl = "{shop.url}"\n', encoding="utf-8")
+        write_one_node(settings_file, shop.url)
         tray = Tray()
 
         async def body() -> int:
