@@ -356,6 +356,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._fit_detail()
         self.model.tick()
         self.tick_timer.start()
 
@@ -387,6 +388,7 @@ class MainWindow(QMainWindow):
         kept = self.model.index_of(self._kept, max_pages=0) if self._kept is not None else None
         if kept is None or not kept.isValid():
             self.detail.show_row(None)
+            self._fit_detail()
             return
         self.view.selectRow(kept.row())
         self.view.scroll_to(self._kept_scroll)
@@ -426,6 +428,7 @@ class MainWindow(QMainWindow):
         row = self.model.row_at(rows[0]) if rows else None
         if row is None:
             self.detail.show_row(None)
+            self._fit_detail()
             return
         detail, picture = self._describe(row) if self._describe is not None else (None, None)
         self.detail.show_row(row, unread=self.model.is_unread(row), detail=detail, picture=picture)
@@ -438,7 +441,13 @@ class MainWindow(QMainWindow):
         total = list_height + pane_height
         least_list = self.view.verticalHeader().defaultSectionSize() * LEAST_LIST_ROWS
         wanted = min(self.detail.wanted_height(), total - least_list)
-        if total <= 0 or pane_height >= wanted:
+        if total <= 0 or wanted <= 0:
+            return
+        if self.detail.row is None:
+            # The one-line hint: everything else is the list's.
+            self.splitter.setSizes([total - wanted, wanted])
+            return
+        if pane_height >= wanted:
             return
         self.splitter.setSizes([total - wanted, wanted])
         current = self.view.currentIndex()

@@ -79,6 +79,9 @@ def test_the_window_gives_the_list_and_a_chat_room_and_the_row_aimed_at_stays_pu
             detail, view = window.detail, window.view
             assert detail.height() < 3 * detail.fontMetrics().lineSpacing(), "an empty pane"
             assert view.height() > 6 * detail.height()
+            assert view.geometry().bottom() + detail.height() + 8 >= window.splitter.height(), (
+                "room left empty under the hint"
+            )
 
             # A click on the chat (the first event, at the bottom): the conversation shows its messages whole.
             chat = window.model.rowCount() - 1
