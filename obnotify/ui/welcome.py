@@ -137,6 +137,8 @@ class WelcomeWindow(QWidget):
         form.addRow("User", self.user)
         form.addRow("Password", self.password)
         form.addRow("Cookie file", self.cookie_file)
+        self.cookie_error = error_label()
+        form.addRow("", self.cookie_error)
 
         self.tls = combo(TLS_CHOICES)
         """How an https:// node's certificate is trusted: the system's, a CA file, or a pin."""
@@ -229,13 +231,16 @@ class WelcomeWindow(QWidget):
 
     def _valid(self) -> bool:
         """Whether the form can be tested or watched; if not, each field says what to fix."""
-        say(self.url_error, "")
-        say(self.tls_error, "")
+        for label in (self.url_error, self.cookie_error, self.tls_error):
+            say(label, "")
         candidate = self.typed()
         try:
             parse_node_url(candidate.url)
         except ConfigError as exc:
             say(self.url_error, str(exc))
+            return False
+        if candidate.cookie_file and not Path(candidate.cookie_file).expanduser().is_file():
+            say(self.cookie_error, "Choose the node's .cookie file (in its data folder).")
             return False
         tls = self.tls.currentData()
         if tls == "ca" and not Path(candidate.ca).expanduser().is_file():
