@@ -645,9 +645,25 @@ class Store:
         """Set one event's read flag either way (the window's "mark unread")."""
         self._db.execute("UPDATE history SET read = ? WHERE key = ?", (int(read), key))
 
-    def unread_count(self) -> int:
-        """Unread rows, for the tray badge (a partial index keeps this cheap)."""
-        return self._scalar("SELECT count(*) FROM history INDEXED BY history_unread WHERE read = 0")
+    def unread_count(self, categories: Collection[str] | None = None) -> int:
+        """Unread rows, for the tray badge (a partial index keeps this cheap).
+
+        Args:
+            categories: Count only these categories (what the user has not turned off);
+                None counts every one.
+        """
+        if categories is None:
+            return self._scalar(
+                "SELECT count(*) FROM history INDEXED BY history_unread WHERE read = 0"
+            )
+        names = sorted({str(c) for c in categories})
+        if not names:
+            return 0
+        return self._scalar(
+            "SELECT count(*) FROM history INDEXED BY history_unread "
+            f"WHERE read = 0 AND category IN ({', '.join('?' * len(names))})",
+            tuple(names),
+        )
 
     def _where(
         self, categories: Collection[str] | None, search: str

@@ -29,7 +29,7 @@ from desktop_session import DesktopSession, on_ci, scaled, wait_until
 from tray_menu import opened_window, pick_from_tray_menu, shown_windows
 
 from obnotify import APP_ID, APP_NAME
-from obnotify.ui.help import GUIDE_FILE
+from obnotify.ui.help import USER_GUIDE
 
 pytestmark = [pytest.mark.slow, pytest.mark.desktop, pytest.mark.timeout(1500)]
 
@@ -325,7 +325,7 @@ def test_the_installed_package_shows_a_toast_and_a_tray_icon_and_leaves_nothing(
     wait_until(lambda: about not in shown_windows(desktop, proc.pid), 10, message="About closed")
 
     # The guide the bundle carries: the file beside the package, as in the source tree.
-    guide = BUNDLE_DIR / "_internal" / GUIDE_FILE.relative_to(ROOT)
+    guide = BUNDLE_DIR / "_internal" / USER_GUIDE.relative_to(ROOT)
     heading = _first_heading(guide.read_text(encoding="utf-8"))
     before = pick_from_tray_menu(desktop, proc.pid, icon, "h")
     help_window = opened_window(desktop, proc.pid, before, "the Help window from the tray menu")

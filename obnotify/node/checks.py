@@ -75,7 +75,9 @@ async def _check_host(config: NodeConfig) -> Check:
     except ConnectionRefusedError as exc:
         return _failed(
             HOST,
-            f"nothing listens on {where}" + (f" ({exc})" if exc.args else ""),
+            # The system's words ("[Errno 111] Connect call failed") add nothing to these;
+            # a proxy's refusal says why it refused.
+            f"nothing listens on {where}" + (f" ({exc})" if exc.errno is None and exc.args else ""),
             f"start the node, or check the port (the node's API port is {DEFAULT_PORT} unless "
             "its config says otherwise)",
         )

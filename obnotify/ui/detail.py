@@ -1,8 +1,10 @@
 """The pane under the activity list: the selected event in full, its conversation, a reply box.
 
 What it shows comes from :func:`obnotify.core.details.detail_of`; the pane only
-lays it out, as plain text. It keeps one height whatever is selected, so the
-list above never jumps: long content scrolls inside it.
+lays it out, as plain text. With nothing selected it is one line high, so the
+list has the room; a selected event asks for the height it reads best at
+(:meth:`DetailPane.wanted_height`), and the window gives it that once and then
+keeps the height the user drags it to: long content scrolls inside it.
 
 The reply goes to the peer and order named in the row's route, checked again
 by ``chat_target``; the pane only says what the user typed and where it goes.
@@ -44,11 +46,19 @@ from obnotify.core.routes import ChatTarget
 from obnotify.ui.history import HistoryRowLike, row_category
 from obnotify.ui.icons import category_icon
 
-__all__ = ["PANE_LINES", "PICTURE_SIZE", "DetailPane", "FieldGrid"]
+__all__ = ["CHAT_LINES", "PANE_LINES", "PICTURE_SIZE", "DetailPane", "FieldGrid"]
 
 PICTURE_SIZE: Final = 56
 PANE_LINES: Final = 15
-"""The pane's fixed height in lines of text: room for an order's fields or a short chat."""
+"""The height an event asks for, in lines of text: room for an order's fields."""
+CHAT_LINES: Final = 21
+"""The height a chat message asks for, in lines: its ids, a reply box and some ten lines of
+the conversation."""
+QWIDGETSIZE_MAX: Final = (1 << 24) - 1
+"""Qt's "no maximum" for a widget's size, which PySide6 does not export."""
+MIN_LINES: Final = 7
+"""The least a shown event may be squeezed to: its heading and a few lines under it."""
+PANE_MARGINS: Final = (10, 8, 10, 8)
 EMPTY_TEXT: Final = "Select an event to see it in full."
 LOADING_TEXT: Final = "Loading the conversation…"
 REPLY_LIMIT: Final = 4000
@@ -237,11 +247,8 @@ class DetailPane(QFrame):
         self._page = page
 
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(10, 8, 10, 8)
+        outer.setContentsMargins(*PANE_MARGINS)
         outer.addWidget(self._stack)
-        # One height for every row, chat or not: the list above keeps its place.
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.setFixedHeight(self.fontMetrics().lineSpacing() * PANE_LINES + 16)
         self.show_row(None)
 
     def _info_page(self, parent: QWidget) -> QWidget:
@@ -273,7 +280,8 @@ class DetailPane(QFrame):
         self.conversation.setWordWrap(True)
         self.conversation.setUniformItemSizes(False)
         self.conversation.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.conversation.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        # By message, not by pixel: the top message shown is always whole, never a cut line.
+        self.conversation.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerItem)
         self.conversation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.conversation.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.conversation.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -316,6 +324,16 @@ class DetailPane(QFrame):
         """What is shown of the row, or None."""
         return self._detail
 
+    def wanted_height(self) -> int:
+        """The height the shown event reads best at; with nothing shown, the hint's one line."""
+        if self._row is None:
+            return self._lines_high(1)
+        return self._lines_high(CHAT_LINES if self.chat is not None else PANE_LINES)
+
+    def _lines_high(self, lines: int) -> int:
+        top, bottom = PANE_MARGINS[1], PANE_MARGINS[3]
+        return self.fontMetrics().lineSpacing() * lines + top + bottom + 2 * self.frameWidth()
+
     @property
     def chat(self) -> ChatTarget | None:
         """Where a reply would go, when the shown row is a chat message."""
@@ -343,10 +361,13 @@ class DetailPane(QFrame):
         if row is None:
             self._detail = None
             self._stack.setCurrentWidget(self.empty)
+            self.setFixedHeight(self.wanted_height())
             return
         shown = detail if detail is not None else detail_of(row)
         self._detail = shown
         self._stack.setCurrentWidget(self._page)
+        self.setMinimumHeight(self._lines_high(MIN_LINES))
+        self.setMaximumHeight(QWIDGETSIZE_MAX)
         self.title.setText(shown.title)
         self.meta.setText(_stamp(row.received_at))
         self._show_picture(picture)

@@ -26,6 +26,7 @@ from obnotify.core.connection import ConnState
 from obnotify.core.details import Detail, detail_of, recorded_event
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.outage import OutageNews, OutageWatch, outage_toast
+from obnotify.core.policy import counts_unread
 from obnotify.core.render import Category
 from obnotify.core.routes import chat_target
 from obnotify.core.texts import person
@@ -96,6 +97,7 @@ class NodeController(QObject):
         self.outage_timer.setInterval(OUTAGE_TICK_MS)
         self.outage_timer.timeout.connect(self.on_outage_tick)
         toasts.attach(self.node, self)
+        toasts.settings_changed.connect(self._refresh_tray)
         window.set_node_name(session.config.display_name)
         window.open_route.connect(self.open_row)
         window.reply_requested.connect(self.on_window_reply_requested)
@@ -116,6 +118,7 @@ class NodeController(QObject):
 
     def stop(self) -> None:
         self.toasts.detach(self.node)
+        self.toasts.settings_changed.disconnect(self._refresh_tray)
         if self.board is not None:
             self.board.detach(self)
         self.outage_timer.stop()
@@ -390,7 +393,10 @@ class NodeController(QObject):
 
     def _refresh_tray(self) -> None:
         """Tell the shared tray icon and the window's node list what this node is doing now."""
-        unread = self.session.store.unread_count()
+        settings = self.toasts.settings
+        unread = self.session.store.unread_count(
+            [category for category in Category if counts_unread(settings, category)]
+        )
         self.window.set_unread(unread)
         if self.board is None:
             return

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -42,7 +43,6 @@ from PySide6.QtWidgets import (
 
 from obnotify.core.policy import Delivery, NotificationSettings, delivery
 from obnotify.core.render import Category
-from obnotify.core.text import printable
 from obnotify.desktop.secrets import keep_password, save_password
 from obnotify.desktop.tokens import TOKEN_USER
 from obnotify.node.checks import CREDENTIALS, Check, check_node
@@ -57,6 +57,15 @@ from obnotify.settings import (
     parse_quiet_hours,
     save_settings,
 )
+from obnotify.ui.form_parts import (
+    TLS_CHOICES,
+    check_lines,
+    choose,
+    combo,
+    error_label,
+    grow_to_fit,
+    say,
+)
 
 __all__ = ["Checker", "NodeEditor", "SettingsWindow"]
 
@@ -69,11 +78,6 @@ _KINDS: Final = (
     ("auto", "Find out when connecting"),
 )
 _AUTH: Final = (("none", "No login"), ("basic", "User and password"), ("cookie", "Cookie file"))
-_TLS: Final = (
-    ("system", "The system's certificates"),
-    ("ca", "A CA file"),
-    ("pin", "Trust this certificate"),
-)
 _DELIVERY: Final = (
     (Delivery.TOAST, "Toast"),
     (Delivery.HISTORY, "History only"),
@@ -93,32 +97,6 @@ _TRAY_LABELS: Final = {
     "mono-light": "Monochrome, for light panels",
     "mono-dark": "Monochrome, for dark panels",
 }
-_ERROR_STYLE: Final = "color: #c0392b;"
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(_ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.hide()
-    return label
-
-
-def _say(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
-
-
-def _combo(choices: tuple[tuple[str, str], ...]) -> QComboBox:
-    box = QComboBox()
-    for value, text in choices:
-        box.addItem(text, value)
-    return box
-
-
-def _choose(box: QComboBox, value: str) -> None:
-    box.setCurrentIndex(max(0, box.findData(value)))
 
 
 class NodeEditor(QDialog):
@@ -151,35 +129,36 @@ class NodeEditor(QDialog):
         self.name.setPlaceholderText("My store")
         self.url = QLineEdit(entry.url)
         self.url.setPlaceholderText("http://127.0.0.1:4002")
-        self.url_error = _error_label()
+        self.url_error = error_label()
         form.addRow("Name", self.name)
         form.addRow("Address", self.url)
         form.addRow("", self.url_error)
-        self.kind = _combo(_KINDS)
-        _choose(self.kind, entry.kind)
+        self.kind = combo(_KINDS)
+        choose(self.kind, entry.kind)
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setPlaceholderText("mbz_… — kept in the keyring once the node accepts it")
         form.addRow("Server", self.kind)
         form.addRow("API token", self.token)
 
-        self.auth = _combo(_AUTH)
-        _choose(self.auth, entry.auth)
+        self.auth = combo(_AUTH)
+        choose(self.auth, entry.auth)
         self.user = QLineEdit(entry.user)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("kept in the keyring once the node accepts it")
+        self.password.setPlaceholderText("kept in the keyring")
+        self.password.setToolTip("Kept in the keyring once the node accepts it, never in a file")
         self.cookie_file = QLineEdit(entry.cookie_file)
         cookie_row = self._with_browse(self.cookie_file, "Cookie file")
-        self.auth_error = _error_label()
+        self.auth_error = error_label()
         form.addRow("Login", self.auth)
         form.addRow("User", self.user)
         form.addRow("Password", self.password)
         form.addRow("Cookie file", cookie_row)
         form.addRow("", self.auth_error)
 
-        self.tls = _combo(_TLS)
-        _choose(self.tls, entry.tls)
+        self.tls = combo(TLS_CHOICES)
+        choose(self.tls, entry.tls)
         self.ca = QLineEdit(entry.ca)
         ca_row = self._with_browse(self.ca, "CA certificate")
         self.pin = QLineEdit(entry.pin)
@@ -191,15 +170,16 @@ class NodeEditor(QDialog):
         pin_box = QWidget()
         pin_box.setLayout(pin_row)
         pin_row.setContentsMargins(0, 0, 0, 0)
-        self.tls_error = _error_label()
+        self.tls_error = error_label()
         form.addRow("TLS", self.tls)
         form.addRow("CA file", ca_row)
         form.addRow("SHA-256", pin_box)
         form.addRow("", self.tls_error)
 
         self.proxy = QLineEdit(entry.proxy)
-        self.proxy.setPlaceholderText("socks5://127.0.0.1:9050 (e.g. Tor, for a .onion)")
-        self.proxy_error = _error_label()
+        self.proxy.setPlaceholderText("socks5://127.0.0.1:9050")
+        self.proxy.setToolTip("A SOCKS5 proxy such as Tor, which a .onion node needs")
+        self.proxy_error = error_label()
         form.addRow("Proxy", self.proxy)
         form.addRow("", self.proxy_error)
 
@@ -208,7 +188,7 @@ class NodeEditor(QDialog):
         self.results = QLabel()
         self.results.setTextFormat(Qt.TextFormat.PlainText)
         self.results.setWordWrap(True)
-        self.keyring_note = _error_label()
+        self.keyring_note = error_label()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -276,41 +256,41 @@ class NodeEditor(QDialog):
     def validate(self) -> NodeConfig | None:
         """The node's connection settings, or None with a message by each field to fix."""
         for label in (self.url_error, self.auth_error, self.tls_error, self.proxy_error):
-            _say(label, "")
+            say(label, "")
         entry = self.entry().in_use()
         ok = True
         try:
             parse_node_url(entry.url)
         except ConfigError as exc:
-            _say(self.url_error, str(exc))
+            say(self.url_error, str(exc))
             ok = False
         if entry.auth == "basic" and not entry.user:
-            _say(self.auth_error, "Give the user name of the node's API (its config: Username).")
+            say(self.auth_error, "Give the user name of the node's API (its config: Username).")
             ok = False
         if entry.auth == "cookie" and not Path(entry.cookie_file).expanduser().is_file():
-            _say(self.auth_error, "Choose the node's .cookie file (in its data folder).")
+            say(self.auth_error, "Choose the node's .cookie file (in its data folder).")
             ok = False
         if entry.tls == "ca" and not Path(entry.ca).expanduser().is_file():
-            _say(self.tls_error, "Choose the CA certificate file; this one does not exist.")
+            say(self.tls_error, "Choose the CA certificate file; this one does not exist.")
             ok = False
         if entry.tls == "pin" and not entry.pin:
-            _say(
-                self.tls_error, "Press Fetch certificate, and compare the SHA-256 with the node's."
-            )
+            say(self.tls_error, "Press Fetch certificate, and compare the SHA-256 with the node's.")
             ok = False
         if entry.proxy and not entry.proxy.startswith(("socks5://", "socks5h://")):
-            _say(self.proxy_error, "A proxy looks like socks5://127.0.0.1:9050.")
+            say(self.proxy_error, "A proxy looks like socks5://127.0.0.1:9050.")
             ok = False
         if not ok:
+            grow_to_fit(self)
             return None
         try:
             token = self.token.text().strip() if entry.kind != "ob" else ""
             return entry.node_config(self.password.text(), token)
         except ConfigError as exc:
             if "proxy" in str(exc).lower():
-                _say(self.proxy_error, str(exc))
+                say(self.proxy_error, str(exc))
             else:
-                _say(self.auth_error if entry.auth == "cookie" else self.tls_error, str(exc))
+                say(self.auth_error if entry.auth == "cookie" else self.tls_error, str(exc))
+            grow_to_fit(self)
             return None
 
     def run_checks(self) -> asyncio.Task[None] | None:
@@ -339,14 +319,8 @@ class NodeEditor(QDialog):
     def _show_checks(self, checks: list[Check]) -> None:
         self.checks = checks
         self.test.setEnabled(True)
-        lines = []
-        for check in checks:
-            mark = "–" if getattr(check, "skipped", False) else "✓" if check.ok else "✗"
-            line = f"{mark} {check.name}: {printable(check.message)}"
-            if not check.ok and check.fix:
-                line += f"\n    Fix: {printable(check.fix)}"
-            lines.append(line)
-        self.results.setText("\n".join(lines))
+        self.results.setText("\n".join(check_lines(checks)))
+        grow_to_fit(self)
 
     async def _keep_accepted_password(self, config: NodeConfig, checks: list[Check]) -> None:
         """The keyring may wait for an unlock, or never answer: the window does not wait."""
@@ -357,7 +331,7 @@ class NodeEditor(QDialog):
             self.password_kept = await keep_password(
                 config.base_url, config.username, config.password, save=self._keep_password
             )
-            _say(
+            say(
                 self.keyring_note,
                 ""
                 if self.password_kept
@@ -383,9 +357,9 @@ class NodeEditor(QDialog):
         self.fetch.setEnabled(True)
         if pin:
             self.pin.setText(pin)
-            _say(self.tls_error, "")
+            say(self.tls_error, "")
         else:
-            _say(self.tls_error, problem)
+            say(self.tls_error, problem)
 
     def _accept(self) -> None:
         if self.validate() is not None:
@@ -415,13 +389,17 @@ class SettingsWindow(QWidget):
         self._keep_password = keep_password
         self._nodes = list(settings.nodes)
         self.editor: NodeEditor | None = None
+        self.close_question: QMessageBox | None = None
+        """Asks whether to save, while it is open."""
+        self._closing = False
+        """The user chose to close (saved or discarded): close without asking again."""
         self.tabs = QTabWidget()
         self.tabs.addTab(self._nodes_tab(), "Nodes")
         self.tabs.addTab(self._notifications_tab(settings.notifications), "Notifications")
         self.tabs.addTab(self._general_tab(settings), "General")
-        self.problem = _error_label()
+        self.problem = error_label()
         for warning in settings.warnings:
-            _say(self.problem, (self.problem.text() + "\n" + warning).strip())
+            say(self.problem, (self.problem.text() + "\n" + warning).strip())
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
         )
@@ -516,8 +494,8 @@ class SettingsWindow(QWidget):
         self.delivery: dict[Category, QComboBox] = {}
         self.sound: dict[Category, QCheckBox] = {}
         for i, category in enumerate(Category, start=1):
-            box = _combo(tuple((d.value, text) for d, text in _DELIVERY))
-            _choose(box, delivery(n, category).value)
+            box = combo(tuple((d.value, text) for d, text in _DELIVERY))
+            choose(box, delivery(n, category).value)
             sound = QCheckBox()
             sound.setChecked(category not in n.silent)
             grid.addWidget(QLabel(_CATEGORY_LABELS[category]), i, 0)
@@ -535,8 +513,9 @@ class SettingsWindow(QWidget):
         self.quiet_hours = QLineEdit(
             f"{hours.start:%H:%M}-{hours.end:%H:%M}" if hours is not None else ""
         )
-        self.quiet_hours.setPlaceholderText("22:00-07:00 (only critical toasts then)")
-        self.quiet_error = _error_label()
+        self.quiet_hours.setPlaceholderText("22:00-07:00")
+        self.quiet_hours.setToolTip("Only critical toasts show between these times")
+        self.quiet_error = error_label()
         self.burst = QSpinBox()
         self.burst.setRange(*BURST_LIMITS)
         self.burst.setValue(n.burst_limit)
@@ -560,8 +539,8 @@ class SettingsWindow(QWidget):
         self.history_limit.setRange(*HISTORY_LIMITS)
         self.history_limit.setSingleStep(1000)
         self.history_limit.setValue(settings.history_limit)
-        self.tray_style = _combo(tuple((s, _TRAY_LABELS[s]) for s in TRAY_STYLES))
-        _choose(self.tray_style, settings.tray_style)
+        self.tray_style = combo(tuple((s, _TRAY_LABELS[s]) for s in TRAY_STYLES))
+        choose(self.tray_style, settings.tray_style)
         form = QFormLayout()
         form.addRow(self.start_at_login)
         form.addRow("Events kept per node", self.history_limit)
@@ -570,15 +549,22 @@ class SettingsWindow(QWidget):
         tab.setLayout(form)
         return tab
 
-    def settings(self) -> Settings | None:
-        """The settings as shown, or None with a message by the field to fix."""
+    def settings(self, *, report: bool = True) -> Settings | None:
+        """The settings as shown, or None with a message by the field to fix
+        (None alone when not ``report``)."""
         try:
             quiet = parse_quiet_hours(self.quiet_hours.text().strip(), "Quiet hours")
-        except ConfigError as exc:
-            _say(self.quiet_error, str(exc))
-            self.tabs.setCurrentIndex(1)
+        except ConfigError:
+            if report:
+                say(
+                    self.quiet_error,
+                    'Quiet hours: give the start and the end as "22:00-07:00", in local '
+                    f"time with no time zone, not {self.quiet_hours.text().strip()!r}.",
+                )
+                self.tabs.setCurrentIndex(1)
             return None
-        _say(self.quiet_error, "")
+        if report:
+            say(self.quiet_error, "")
         modes = {c: Delivery(str(box.currentData())) for c, box in self.delivery.items()}
         notifications = dataclasses.replace(
             self._settings.notifications,
@@ -601,6 +587,49 @@ class SettingsWindow(QWidget):
             path=self._path,
         )
 
+    def unsaved(self) -> bool:
+        """Whether what is shown differs from what was last saved (or cannot be saved)."""
+        shown = self.settings(report=False)
+        saved = dataclasses.replace(self._settings, warnings=(), path=self._path)
+        return shown is None or shown != saved
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Close, but ask first when there are changes not saved: Save, Discard or Cancel.
+
+        The question is non-modal (``open()``): a nested event loop would stall the app's.
+        """
+        if self._closing or not self.unsaved():
+            self._closing = False
+            super().closeEvent(event)
+            return
+        event.ignore()
+        if self.close_question is not None:
+            self.close_question.raise_()
+            return
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            "obnotify — Settings",
+            "Save the changes to the settings before closing?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        question.setDefaultButton(QMessageBox.StandardButton.Save)
+        question.finished.connect(self.on_close_question_finished)
+        self.close_question = question
+        question.open()
+
+    def on_close_question_finished(self, answer: int) -> None:
+        question, self.close_question = self.close_question, None
+        if question is not None:
+            question.deleteLater()
+        if answer == QMessageBox.StandardButton.Save and self.save() is None:
+            return
+        if answer in (QMessageBox.StandardButton.Save, QMessageBox.StandardButton.Discard):
+            self._closing = True
+            self.close()
+
     def save(self) -> Settings | None:
         """Write the file and emit :attr:`saved`; a problem is shown, nothing is written."""
         settings = self.settings()
@@ -610,12 +639,12 @@ class SettingsWindow(QWidget):
             path = save_settings(settings, self._path)
         except ConfigError as exc:
             # The file was broken by hand since the window opened: it is left as it is.
-            _say(self.problem, str(exc))
+            say(self.problem, str(exc))
             return None
         except OSError as exc:
-            _say(self.problem, f"Could not save {self._path}: {exc.strerror}. Check the folder.")
+            say(self.problem, f"Could not save {self._path}: {exc.strerror}. Check the folder.")
             return None
-        _say(self.problem, "")
+        say(self.problem, "")
         self._settings = dataclasses.replace(settings, path=path)
         self.saved.emit(self._settings)
         return self._settings

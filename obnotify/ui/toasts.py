@@ -55,6 +55,8 @@ class ToastRouter(QObject):
 
     pause_changed = Signal()
     """The app-wide pause began, moved or ended: read :attr:`paused_until` and redraw."""
+    settings_changed = Signal()
+    """New notification settings are in force: what counts as unread may have changed."""
 
     def __init__(
         self,
@@ -86,7 +88,7 @@ class ToastRouter(QObject):
         (of ``node``, which may be paused on its own)."""
         ends = [end for end in (self.paused_until, self.node_paused_until(node)) if end]
         return hushed(
-            self.dispatcher.settings,
+            self.settings,
             urgency,
             now=self._clock().wall,
             paused_until=max(ends) if ends else None,
@@ -102,6 +104,11 @@ class ToastRouter(QObject):
         return pause_end_text(until, self._clock().wall) if until is not None else None
 
     @property
+    def settings(self) -> NotificationSettings:
+        """The user's notification settings now in force."""
+        return self.dispatcher.settings
+
+    @property
     def paused_until(self) -> datetime | None:
         """When the app-wide pause ends; None when toasts are on."""
         return self.dispatcher.paused_until
@@ -112,9 +119,11 @@ class ToastRouter(QObject):
         return pause_end_text(until, self._clock().wall) if until is not None else None
 
     def apply(self, settings: NotificationSettings) -> None:
-        """The user saved new notification settings: every toast from now on follows them."""
+        """The user saved new notification settings: every toast from now on follows them,
+        and whoever draws from them (the badge) is told."""
         self.dispatcher.settings = settings
         self._arm()
+        self.settings_changed.emit()
 
     def attach(self, node: str, target: ToastTarget) -> None:
         """Send the deliveries of ``node`` and the answers to its toasts to ``target``."""

@@ -13,13 +13,22 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelection, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QCloseEvent, QCursor, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QMainWindow,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -42,7 +51,9 @@ from obnotify.ui.status_line import StatusLine
 __all__ = ["ActivityView", "MainWindow"]
 
 DEFAULT_SIZE: Final = (760, 660)
-"""Room for eight rows of activity above the detail pane, on a 768-pixel-high screen."""
+"""Room for eight rows of activity above an order's detail, on a 768-pixel-high screen."""
+LEAST_LIST_ROWS: Final = 3
+"""Rows of activity the detail pane leaves when it takes the height it asks for."""
 NODE_LIST_EXTRA_WIDTH: Final = 180
 """The window is this much wider while it lists several nodes."""
 TICK_MS: Final = 30_000
@@ -79,6 +90,35 @@ class ActivityView(QTableView):
         horizontal.setHighlightSections(False)
         horizontal.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         horizontal.setMinimumSectionSize(60)
+
+    def rowsInserted(
+        self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int, /
+    ) -> None:
+        """Rows that arrive above the first one shown push nothing down while the user is
+        at work in the list (the pointer over it, or scrolled down): the row under the
+        pointer stays the row a click selects. At the top with the pointer elsewhere, the
+        newest rows show."""
+        bar = self.verticalScrollBar()
+        scrolled = bar.value()
+        above = start * self.verticalHeader().defaultSectionSize() <= scrolled
+        keep = above and (scrolled > 0 or self.pointer_over())
+        super().rowsInserted(parent, start, end)
+        if keep:
+            self.scroll_to(
+                scrolled + (end - start + 1) * self.verticalHeader().defaultSectionSize()
+            )
+
+    def scroll_to(self, offset: int) -> None:
+        """Scroll to ``offset`` pixels from the top, for rows just added or read again."""
+        self.updateGeometries()
+        self.verticalScrollBar().setValue(offset)
+
+    def pointer_over(self) -> bool:
+        """Whether the pointer is over the rows, where a click would select one."""
+        viewport = self.viewport()
+        return viewport.isVisible() and viewport.rect().contains(
+            viewport.mapFromGlobal(QCursor.pos())
+        )
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
@@ -163,14 +203,24 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.status_line)
         layout.addSpacing(4)
         layout.addWidget(self.filter_bar)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.detail)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, central)
+        """The list above the selected event; the user may drag the line between them."""
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        layout.addWidget(self.splitter, 1)
         outer.addLayout(layout, 1)
         self.setCentralWidget(central)
 
         self.filter_bar.filter_changed.connect(self.on_filter_changed)
         self.view.activated.connect(self.on_view_activated)
         self.view.selectionModel().selectionChanged.connect(self.on_selection_changed)
+        self._kept: int | None = None
+        """The row selected when the list was read again, selected again after."""
+        self._kept_scroll = 0
+        self.model.modelAboutToBeReset.connect(self.on_model_about_to_be_reset)
         self.model.modelReset.connect(self.on_model_reset)
         self.model.dataChanged.connect(self.on_model_data_changed)
         self.detail.open_requested.connect(self.open_route)
@@ -306,6 +356,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._fit_detail()
         self.model.tick()
         self.tick_timer.start()
 
@@ -326,8 +377,21 @@ class MainWindow(QMainWindow):
     def on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show_current()
 
+    def on_model_about_to_be_reset(self) -> None:
+        shown = self.detail.row
+        self._kept = shown.rowid if shown is not None else None
+        self._kept_scroll = self.view.verticalScrollBar().value()
+
     def on_model_reset(self) -> None:
-        self.detail.show_row(None)
+        """The list read again (a catch-up, a filter): the same row stays selected, and the
+        view where it was, when the row is still listed."""
+        kept = self.model.index_of(self._kept, max_pages=0) if self._kept is not None else None
+        if kept is None or not kept.isValid():
+            self.detail.show_row(None)
+            self._fit_detail()
+            return
+        self.view.selectRow(kept.row())
+        self.view.scroll_to(self._kept_scroll)
 
     def on_model_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         row = self.detail.row
@@ -364,6 +428,28 @@ class MainWindow(QMainWindow):
         row = self.model.row_at(rows[0]) if rows else None
         if row is None:
             self.detail.show_row(None)
+            self._fit_detail()
             return
         detail, picture = self._describe(row) if self._describe is not None else (None, None)
         self.detail.show_row(row, unread=self.model.is_unread(row), detail=detail, picture=picture)
+        self._fit_detail()
+
+    def _fit_detail(self) -> None:
+        """Give the event shown the height it asks for, once: a height the user dragged the
+        pane to since is kept, and the selected row stays in view above it."""
+        list_height, pane_height = self.splitter.sizes()
+        total = list_height + pane_height
+        least_list = self.view.verticalHeader().defaultSectionSize() * LEAST_LIST_ROWS
+        wanted = min(self.detail.wanted_height(), total - least_list)
+        if total <= 0 or wanted <= 0:
+            return
+        if self.detail.row is None:
+            # The one-line hint: everything else is the list's.
+            self.splitter.setSizes([total - wanted, wanted])
+            return
+        if pane_height >= wanted:
+            return
+        self.splitter.setSizes([total - wanted, wanted])
+        current = self.view.currentIndex()
+        if current.isValid():
+            self.view.scrollTo(current)

@@ -625,11 +625,12 @@ def test_the_debug_log_holds_no_password_typed_in_the_welcome(
             message="the welcome window",
         )
         desktop.run(["xdotool", "windowfocus", "--sync", str(welcome[0])])
-        # Address, user, password, then Watch (after the cookie file and Test connection).
+        # Address, user, password, then Watch (after the cookie file, the TLS choice and
+        # Test connection).
         for text in (node.url, user, SECRET_PASSWORD):
             desktop.run(["xdotool", "type", "--delay", "20", text])
             desktop.run(["xdotool", "key", "Tab"])
-        desktop.run(["xdotool", "key", "Tab", "Tab", "space"])
+        desktop.run(["xdotool", "key", "Tab", "Tab", "Tab", "space"])
         node.wait_until(lambda: _polled(node), 20)
         wait_until(
             lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc), 20, message="icon"

@@ -204,6 +204,18 @@ def test_read_flags_and_unread_count(tmp_path: Path) -> None:
         assert store.mark_all_read() == 0
 
 
+def test_the_unread_count_can_leave_categories_out(tmp_path: Path) -> None:
+    with Store(tmp_path / "n.sqlite3") as store:
+        record(store, "n:1", category="orders")
+        record(store, "n:2", category="followers")
+        record(store, "n:3", category="followers", read=True)
+        assert store.unread_count() == 2
+        assert store.unread_count(["orders", "chat"]) == 1
+        assert store.unread_count(["followers"]) == 1
+        assert store.unread_count([]) == 0
+        assert store.unread_count(["orders"]) == 1
+
+
 def test_recent_orders_newest_first_and_pages(tmp_path: Path) -> None:
     with Store(tmp_path / "n.sqlite3") as store:
         record(store, "n:old", received_at=10.0)
@@ -534,9 +546,10 @@ def test_query_plans_use_indexes(tmp_path: Path) -> None:
         store.count()
         store.count(categories=["chat"])
         store.unread_count()
+        store.unread_count(["orders", "chat"])
         store.known_txids()
         store._db.set_trace_callback(None)
-    assert len(statements) == 6
+    assert len(statements) == 7
     with sqlite3.connect(path) as db:
         for sql in statements:
             plan = " | ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}"))

@@ -42,6 +42,14 @@ def collect_on_qt_thread(qapp: QApplication) -> Iterator[None]:
 
 
 @pytest.fixture
+def settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where an app run in-process reads its settings; its config folder (the login entry's
+    too) is the test's own."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    return tmp_path / "config.toml"
+
+
+@pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     """An empty history store in a file of its own."""
     with Store(tmp_path / "history.sqlite3") as opened:

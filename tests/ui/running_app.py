@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
+from obnotify import app
 from obnotify.cli.options import AppOptions, ConnectionOptions
 from obnotify.ui.settings_window import SettingsWindow
+from obnotify.ui.tray import Tray
+
+APP_ON_OFFSCREEN = pytest.mark.qt_log_ignore(
+    r"systemTrayWindowChanged", r"does not support raise\(\)", r"propagateSizeHints"
+)
+"""The app's warnings of what the offscreen platform cannot do: a tray icon, raising a window."""
 
 
 def app_options(qapp: QApplication, tmp_path: Path, config: Path) -> AppOptions:
@@ -26,3 +35,16 @@ def shown_settings_window(qapp: QApplication) -> SettingsWindow:
     return next(
         w for w in qapp.topLevelWidgets() if isinstance(w, SettingsWindow) and w.isVisible()
     )
+
+
+def run_app(
+    qapp: QApplication, tmp_path: Path, config: Path, tray: Tray, quit_event: asyncio.Event
+) -> asyncio.Future[int]:
+    """The app watching the nodes of ``config`` on the running loop, until ``quit_event``."""
+    options = app_options(qapp, tmp_path, config)
+    return asyncio.ensure_future(app._watch_nodes(qapp, options, tray, "", quit_event))
+
+
+def write_one_node(settings_file: Path, url: str, more: str = "") -> None:
+    """A settings file that watches one node, "Shop" at ``url``, with ``more`` TOML after."""
+    settings_file.write_text(f'[[node]]\nname = "Shop"\nurl = "{url}"\n\n{more}', encoding="utf-8")

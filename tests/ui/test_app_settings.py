@@ -19,22 +19,18 @@ from obnotify.ui.tray import Tray
 from obnotify.ui.window import MainWindow
 
 from .loop import in_loop, until
-from .running_app import app_options, shown_settings_window
+from .running_app import APP_ON_OFFSCREEN, app_options, shown_settings_window
 
 
 def _asked_for_notifications(node: ThreadedSimNode) -> bool:
     return any(path.startswith("/ob/notifications") for _, path in node.requests)
 
 
-# A tray icon and raising a window are what the offscreen platform cannot do.
-@pytest.mark.qt_log_ignore(
-    r"systemTrayWindowChanged", r"does not support raise\(\)", r"propagateSizeHints"
-)
+@APP_ON_OFFSCREEN
 def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
-    qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, settings_file: Path
 ) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    config = tmp_path / "config.toml"
+    config = settings_file
     with (
         ThreadedSimNode(wallet_interval=None) as shop,
         ThreadedSimNode(wallet_interval=None) as home,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -16,18 +15,14 @@ from obnotify.ui.help import HelpWindow
 from obnotify.ui.tray import Tray
 
 from .loop import in_loop, until
-from .running_app import app_options, shown_settings_window
+from .running_app import APP_ON_OFFSCREEN, app_options, shown_settings_window
 
 
-# A tray icon and raising a window are what the offscreen platform cannot do.
-@pytest.mark.qt_log_ignore(
-    r"systemTrayWindowChanged", r"does not support raise\(\)", r"propagateSizeHints"
-)
+@APP_ON_OFFSCREEN
 def test_the_tray_style_applies_at_start_and_when_saved_and_help_opens(
-    qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, settings_file: Path
 ) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    config = tmp_path / "config.toml"
+    config = settings_file
     with ThreadedSimNode(wallet_interval=None) as shop:
         config.write_text(
             f'[general]\ntray_style = "mono-dark"\n\n[[node]]\nname = "Shop"\nurl = "{shop.url}"\n',

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QRadialGradient
-from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from obnotify.core.conversation import ChatLine, conversation
@@ -282,38 +282,14 @@ def test_reply_focuses_the_reply_box_of_a_chat_only(
     assert sent.args == [ALICE, ORDER, "On its way"]
 
 
-def test_one_height_whatever_is_selected(
-    qtbot: QtBot,
-    store: Store,
-    order_row: HistoryRow,
-    chat_row: HistoryRow,
-    follow_row: HistoryRow,
-    cache: ThumbnailCache,
+def test_an_event_asks_for_room_and_nothing_selected_asks_for_one_line(
+    qtbot: QtBot, store: Store, order_row: HistoryRow, chat_row: HistoryRow
 ) -> None:
-    """The list above keeps its place: the pane's geometry is the same for every row."""
-    host = QWidget()
-    qtbot.addWidget(host)
-    layout = QVBoxLayout(host)
-    above = QListWidget(host)
-    layout.addWidget(above, 1)
-    pane = DetailPane(host, now=lambda: NOW)
-    layout.addWidget(pane)
-    host.resize(*MIN_SIZE)
-    host.show()
-    qtbot.waitExposed(host)
-    long_chat = ChatMessage(id="QmLong", peer_id=ALICE, text="word " * 3000)
-    long_row = _record(store, "m:long", long_chat)
-
-    geometries = []
-    for row in (None, order_row, chat_row, follow_row, long_row, order_row):
-        if row is None:
-            pane.show_row(None)
-        else:
-            detail = _detail(store, row)
-            picture = cache.cached(detail.picture)
-            pane.show_row(row, unread=True, detail=detail, picture=picture)
-        if row is long_row:
-            pane.show_conversation(ALICE, "", conversation([long_chat] * 30))
-        QGuiApplication.processEvents()
-        geometries.append((pane.geometry(), above.geometry()))
-    assert all(g == geometries[0] for g in geometries), geometries
+    pane = make_pane(qtbot)
+    line = pane.fontMetrics().lineSpacing()
+    assert pane.wanted_height() < 3 * line and pane.maximumHeight() == pane.wanted_height()
+    pane.show_row(order_row, detail=_detail(store, order_row))
+    order_height = pane.wanted_height()
+    assert order_height >= 15 * line and pane.maximumHeight() > order_height
+    pane.show_row(chat_row, detail=_detail(store, chat_row))
+    assert pane.wanted_height() > order_height, "a conversation asks for more"

@@ -223,7 +223,7 @@ def test_quiet_hours_with_a_time_zone_are_refused(qtbot: QtBot, tmp_path: Path) 
         window.quiet_hours.setText(text)
         assert window.save() is None
         assert "no time zone" in window.quiet_error.text()
-        assert window.quiet_error.text().startswith("Quiet hours must look like")
+        assert window.quiet_error.text().startswith("Quiet hours: give the start and the end")
     assert path.read_text(encoding="utf-8") == USER_FILE
 
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from obnotify.app import EXIT_NO_NODE
 from obnotify.demo.node import SimNode
 from obnotify.node.discover import Candidate
+from obnotify.ui.tray import Tray
 from obnotify.ui.welcome import WelcomeWindow
 
 from .loop import in_loop, until
+from .running_app import APP_ON_OFFSCREEN, run_app
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +76,9 @@ def test_test_connection_shows_a_line_per_check_with_the_fix(
             return refused, window.results.text()
 
     refused, accepted = in_loop(qapp, body)
-    assert "✗ credentials: the node refused user u (HTTP 403) — check the user name" in refused
+    assert (
+        "✗ credentials: the node refused user u (HTTP 403)\n    Fix: check the user name" in refused
+    )
     assert accepted.count("✓") == 4 and "wrong" not in accepted
     with qtbot.waitSignal(window.chosen) as signal:
         window.watch_typed.click()
@@ -87,3 +96,81 @@ def test_screenshot(qtbot: QtBot) -> None:
         target = ROOT / "docs" / "screenshots" / "welcome.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         assert image.save(str(target))
+
+
+def _welcome(qapp: QApplication) -> WelcomeWindow | None:
+    shown = [w for w in qapp.topLevelWidgets() if isinstance(w, WelcomeWindow) and w.isVisible()]
+    return shown[0] if shown else None
+
+
+@APP_ON_OFFSCREEN
+def test_the_apps_welcome_shows_a_failed_test_whole_and_escape_or_quit_leave(
+    qtbot: QtBot,
+    qapp: QApplication,
+    tmp_path: Path,
+    settings_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As a new user meets it: no node yet, an address typed that nothing answers, Test."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    settings_file.write_text("# no node yet\n", encoding="utf-8")
+    seen: list[str] = []
+
+    async def body(leave: Callable[[WelcomeWindow], None]) -> int:
+        run = run_app(qapp, tmp_path, settings_file, Tray(), asyncio.Event())
+        await until(lambda: _welcome(qapp) is not None, "the welcome window")
+        window = _welcome(qapp)
+        assert window is not None
+        qtbot.keyClicks(window.url, "http://127.0.0.1:1")
+        qtbot.mouseClick(window.test_button, Qt.MouseButton.LeftButton)
+        await until(lambda: "host answers" in window.results.text(), "the test's results")
+        seen.append(window.results.text())
+        results = window.results
+        assert results.isVisible()
+        assert results.height() >= results.heightForWidth(results.width()), "lines cut off"
+        assert window.rect().contains(results.geometry()), "results outside the window"
+        if os.environ.get("OBNOTIFY_SCREENSHOTS"):
+            assert window.grab().save(str(ROOT / "docs" / "screenshots" / "welcome-test.png"))
+        leave(window)
+        return await run
+
+    escape = in_loop(qapp, lambda: body(lambda w: qtbot.keyClick(w, Qt.Key.Key_Escape)))
+    quit_ = in_loop(qapp, lambda: body(lambda w: w.quit_button.click()))
+    assert escape == quit_ == EXIT_NO_NODE
+    text = seen[0]
+    assert "✗ host answers: nothing listens on 127.0.0.1:1\n    Fix: start the node" in text
+    assert "Errno" not in text and "Connect call failed" not in text
+    assert "settings" not in text, "nothing to correct in a settings file here"
+
+
+def test_a_bad_address_or_tls_choice_is_said_by_its_field(qtbot: QtBot, tmp_path: Path) -> None:
+    window = WelcomeWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.url, "ftp://mynode")
+    window.watch_typed.click()
+    assert window.url_error.isVisible() and "ftp://mynode" in window.url_error.text()
+    window.url.setText("https://127.0.0.1:4002")
+    window.cookie_file.setText(str(tmp_path / "no.cookie"))
+    window.watch_typed.click()
+    assert ".cookie file" in window.cookie_error.text() and not window.url_error.isVisible()
+    window.cookie_file.clear()
+    window.tls.setCurrentIndex(window.tls.findData("ca"))
+    assert window.ca.isVisible() and not window.pin.isVisible()
+    qtbot.keyClicks(window.ca, str(tmp_path / "missing.crt"))
+    window.watch_typed.click()
+    assert "CA certificate file" in window.tls_error.text()
+    ca = tmp_path / "rootCA.crt"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    window.ca.setText(str(ca))
+    with qtbot.waitSignal(window.chosen) as signal:
+        window.watch_typed.click()
+    assert signal.args[0].ca == str(ca) and not signal.args[0].pin
+    window.tls.setCurrentIndex(window.tls.findData("pin"))
+    assert window.pin.isVisible() and not window.ca.isVisible()
+    window.watch_typed.click()
+    assert "Fetch certificate" in window.tls_error.text()
+    window.pin.setText("ab" * 32)
+    with qtbot.waitSignal(window.chosen) as signal:
+        window.watch_typed.click()
+    assert signal.args[0].pin == "ab" * 32 and not signal.args[0].ca
