@@ -27,10 +27,10 @@ from typing import Any
 from harness import emit, figure, method, rss_mib, say
 from soak import BUYER, STALL, Listener, Sent, _held_by_client, deliver, lost_figures, rows_by_kind
 
+from obnotify.core.connection import ConnState
 from obnotify.demo.node import SimNode
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.node.config import make_config
-from obnotify.node.link import ConnState
 from obnotify.node.session import NodeSession
 from obnotify.store import Store
 

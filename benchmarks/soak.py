@@ -30,11 +30,11 @@ from typing import Any
 from harness import emit, figure, method, rss_mib, say
 
 from obnotify.core.backoff import Backoff
+from obnotify.core.connection import ConnState
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.demo.node import SimNode
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.node.config import make_config
-from obnotify.node.link import ConnState
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import Store
 

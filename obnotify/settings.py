@@ -33,9 +33,9 @@ import tomlkit
 import tomlkit.exceptions
 from tomlkit.items import AoT, Table
 
+from obnotify.core.plain_text import printable
 from obnotify.core.policy import BURST_LIMIT, Delivery, NotificationSettings, QuietHours
 from obnotify.core.render import Category
-from obnotify.core.text import printable
 from obnotify.local_file import read_small_file
 from obnotify.node.config import ConfigError, NodeConfig, make_config, parse_node_url
 from obnotify.settings_file import default_config_path

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Final
 
 from obnotify.cli.options import EXIT_BAD_OPTIONS, DoctorOptions
-from obnotify.core.text import printable
+from obnotify.core.plain_text import printable
 from obnotify.node.checks import Check, check_config
 from obnotify.node.config import ConfigError
 

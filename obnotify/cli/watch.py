@@ -24,12 +24,12 @@ from obnotify.cli.options import (
     EXIT_TLS_FAILED,
     WatchOptions,
 )
+from obnotify.core.connection import ConnState
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.render import toast_record
 from obnotify.desktop.secrets import resolve_password
 from obnotify.node.config import ConfigError, NodeConfig, parse_node_url
 from obnotify.node.factory import open_node
-from obnotify.node.link import ConnState
 from obnotify.node.session import NewEvent
 from obnotify.settings import HISTORY_LIMIT
 from obnotify.store import StoreError

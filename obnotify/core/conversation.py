@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Final
 
 from obnotify.core.events import ChatMessage
-from obnotify.core.text import one_line, strip_markup
+from obnotify.core.plain_text import one_line, strip_markup
 
 __all__ = ["ChatLine", "chat_text", "conversation", "node_timestamp"]
 

@@ -37,7 +37,7 @@ from obnotify.core.money import (
     divisibility_from_multiplier,
     parse_base_units,
 )
-from obnotify.core.text import printable, strip_markup, unescape
+from obnotify.core.plain_text import printable, strip_markup, unescape
 
 __all__ = [
     "MAX_FRAME_BYTES",

@@ -25,10 +25,10 @@ from obnotify.core.events import (
 )
 from obnotify.core.events import NotificationType as T
 from obnotify.core.ids import is_ipfs_hash, short_id
+from obnotify.core.plain_text import clip, one_line
 from obnotify.core.render import role_of
 from obnotify.core.routes import ChatTarget, chat_target
-from obnotify.core.text import clip, one_line
-from obnotify.core.texts import humanize_duration, person, plural
+from obnotify.core.wording import humanize_duration, person, plural
 
 __all__ = [
     "Detail",

@@ -40,7 +40,7 @@ from obnotify.core.events import (
     WalletTx,
 )
 from obnotify.core.money import Amount, AmountError, divisibility_for, parse_base_units
-from obnotify.core.text import printable, strip_markup
+from obnotify.core.plain_text import printable, strip_markup
 
 __all__ = [
     "EVENT_TYPES",

@@ -12,8 +12,8 @@ from typing import Final
 
 from obnotify.core.events import Notification, Role
 from obnotify.core.events import NotificationType as T
-from obnotify.core.text import clip, one_line
-from obnotify.core.texts import humanize_duration
+from obnotify.core.plain_text import clip, one_line
+from obnotify.core.wording import humanize_duration
 
 __all__ = ["MOBAZHA_CRITICAL", "MOBAZHA_DISPUTES", "MOBAZHA_ROLES", "MOBAZHA_TEXTS"]
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Final
 
+from obnotify.core.plain_text import clip, one_line
 from obnotify.core.render import Toast, Urgency
-from obnotify.core.text import clip, one_line
 
 __all__ = ["DOWN_AFTER", "OutageNews", "OutageWatch", "outage_toast"]
 

@@ -23,9 +23,9 @@ from typing import Final, Generic, TypeVar
 from obnotify.core.events import Event, Notification, WalletTx
 from obnotify.core.events import NotificationType as T
 from obnotify.core.ids import short_id
+from obnotify.core.plain_text import clip, one_line
 from obnotify.core.render import BODY_LIMIT, Category, Toast
-from obnotify.core.text import clip, one_line
-from obnotify.core.texts import plural
+from obnotify.core.wording import plural
 
 __all__ = [
     "PAIRING_WAIT",

@@ -31,8 +31,8 @@ from obnotify.core.mobazha_texts import (
     MOBAZHA_ROLES,
     MOBAZHA_TEXTS,
 )
-from obnotify.core.text import clip, one_line
-from obnotify.core.texts import NAME_LIMIT, humanize_duration, person, plural
+from obnotify.core.plain_text import clip, one_line
+from obnotify.core.wording import NAME_LIMIT, humanize_duration, person, plural
 
 __all__ = [
     "Category",

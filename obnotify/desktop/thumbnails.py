@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Final
 import httpx
 
 from obnotify.core.ids import is_ipfs_hash
-from obnotify.core.text import printable
+from obnotify.core.plain_text import printable
 
 if TYPE_CHECKING:
     import PIL.Image

@@ -30,7 +30,7 @@ from obnotify.core.decode import (
 )
 from obnotify.core.events import ChatMessage, DecodeError, Profile, WalletBalances
 from obnotify.core.ids import safe_id
-from obnotify.core.text import printable
+from obnotify.core.plain_text import printable
 from obnotify.node.config import NodeConfig
 from obnotify.node.guard import REFUSED, SecretGate
 from obnotify.node.tls import PinMismatch, describe_tls_error

@@ -20,12 +20,12 @@ from websockets.frames import CloseCode
 
 from obnotify.core.backoff import Backoff
 from obnotify.core.connection import ConnState
-from obnotify.core.text import printable
+from obnotify.core.plain_text import printable
 from obnotify.node.config import NodeConfig
 from obnotify.node.guard import REFUSED, SecretGate
 from obnotify.node.tls import describe_tls_error
 
-__all__ = ["MAX_MESSAGE_BYTES", "ConnState", "NodeLink"]
+__all__ = ["MAX_MESSAGE_BYTES", "NodeLink"]
 
 log = logging.getLogger(__name__)
 

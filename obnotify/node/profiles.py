@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 from obnotify.core.events import Profile, ProfileReply
 from obnotify.core.ids import is_peer_id
-from obnotify.core.text import printable
+from obnotify.core.plain_text import printable
 from obnotify.node.api import ApiError, NodeApi
 from obnotify.store import StoreUnavailable
 

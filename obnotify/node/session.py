@@ -36,6 +36,7 @@ from obnotify.core.catchup import (
     moves_cursor,
     unread_incoming,
 )
+from obnotify.core.connection import ConnState
 from obnotify.core.decode import StoredNotification, decode_event, decode_frame, encode_event
 from obnotify.core.events import (
     ChatMessage,
@@ -60,7 +61,7 @@ from obnotify.core.routes import chat_target
 from obnotify.node.api import ApiError, AuthFailed, NodeApi
 from obnotify.node.config import NodeConfig
 from obnotify.node.history import SessionHistory
-from obnotify.node.link import ConnState, NodeLink
+from obnotify.node.link import NodeLink
 from obnotify.node.mobazha import MobazhaApi, api_for, detect_kind
 from obnotify.node.profiles import ProfileDirectory
 from obnotify.store import HistoryRow

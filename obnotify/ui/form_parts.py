@@ -8,7 +8,7 @@ from typing import Final
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
-from obnotify.core.text import printable
+from obnotify.core.plain_text import printable
 from obnotify.node.checks import Check
 
 __all__ = ["TLS_CHOICES", "check_lines", "choose", "combo", "error_label", "grow_to_fit", "say"]

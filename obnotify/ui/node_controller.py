@@ -29,8 +29,8 @@ from obnotify.core.outage import OutageNews, OutageWatch, outage_toast
 from obnotify.core.policy import counts_unread
 from obnotify.core.render import Category
 from obnotify.core.routes import chat_target
-from obnotify.core.texts import person
 from obnotify.core.tray_state import NodeStatus
+from obnotify.core.wording import person
 from obnotify.desktop.secrets import keep_password
 from obnotify.desktop.tokens import TOKEN_USER
 from obnotify.node.api import ApiError

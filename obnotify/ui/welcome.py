@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from obnotify.core.text import printable
+from obnotify.core.plain_text import printable
 from obnotify.node.checks import Check, check_config
 from obnotify.node.config import ConfigError, parse_node_url
 from obnotify.node.discover import Candidate

@@ -41,7 +41,7 @@ from obnotify.core.events import (
 )
 from obnotify.core.mobazha import MOBAZHA_TYPES
 from obnotify.core.money import Amount
-from obnotify.core.text import printable
+from obnotify.core.plain_text import printable
 
 from .frames import (
     ALICE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from obnotify.core.text import strip_markup
+from obnotify.core.plain_text import strip_markup
 
 
 @pytest.mark.parametrize(

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from obnotify.core.backoff import Backoff
+from obnotify.core.connection import ConnState
 from obnotify.demo.images import thumbnail_set
 from obnotify.demo.node import SimNode
 from obnotify.desktop.thumbnails import ThumbnailCache
 from obnotify.node.api import NodeApi, TlsPinMismatch
 from obnotify.node.config import ConfigError, make_config
-from obnotify.node.link import ConnState
 from obnotify.node.session import NodeSession
 from obnotify.node.tls import PinMismatch, fingerprint
 from obnotify.store import Store

@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 
 from obnotify.core.catchup import MAX_PAGES, PAGE_SIZE
+from obnotify.core.connection import ConnState
 from obnotify.demo.cid import random_cid
 from obnotify.demo.node import DEFAULT_PEER_ID, SimNode
 from obnotify.desktop.thumbnails import MAX_DOWNLOADS, MAX_PENDING, ThumbnailCache
 from obnotify.node.api import MAX_PAGE_BYTES, ApiError, NodeApi, ResponseTooLarge
 from obnotify.node.config import make_config
-from obnotify.node.link import MAX_MESSAGE_BYTES, ConnState
+from obnotify.node.link import MAX_MESSAGE_BYTES
 from obnotify.node.session import FIRST_START_DONE, NodeSession
 from obnotify.store import Store
 

@@ -7,11 +7,11 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from obnotify.core.connection import ConnState
 from obnotify.core.policy import Source
 from obnotify.demo.mobazha import MobazhaSimNode
 from obnotify.demo.node import SimNode
 from obnotify.node.config import make_config
-from obnotify.node.link import ConnState
 from obnotify.node.session import NodeSession
 from obnotify.store import Store
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from obnotify.core.connection import ConnState
 from obnotify.demo.node import SimNode
 from obnotify.node.checks import CREDENTIALS, check_node
 from obnotify.node.config import make_config
 from obnotify.node.guard import listener_uids, loopback_owner_problem
-from obnotify.node.link import ConnState
 from obnotify.node.session import NodeSession
 from obnotify.store import Store
 

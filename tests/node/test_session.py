@@ -14,11 +14,11 @@ from typing import Any, TypeVar
 import pytest
 
 from obnotify.core.backoff import Backoff
+from obnotify.core.connection import ConnState
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.policy import Source
 from obnotify.demo.node import SimNode
 from obnotify.node.config import NodeConfig, make_config
-from obnotify.node.link import ConnState
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import Store
 

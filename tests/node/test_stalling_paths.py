@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from obnotify.core.backoff import Backoff
+from obnotify.core.connection import ConnState
 from obnotify.demo.node import SimNode
 from obnotify.node import api as api_module
 from obnotify.node.api import ApiError, NodeApi
 from obnotify.node.checks import CREDENTIALS, check_node
 from obnotify.node.config import make_config
-from obnotify.node.link import ConnState
 from obnotify.node.session import NodeSession
 from obnotify.store import Store
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from desktop_session import on_ci
 
+from obnotify.core.connection import ConnState
 from obnotify.demo.node import SimNode
-from obnotify.node.link import ConnState
 from obnotify.store import Store, StoreError
 
 from .test_session import BUYER, Recorder, acking_session, run, until

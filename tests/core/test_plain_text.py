@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from obnotify.core import text
+from obnotify.core import plain_text
 from obnotify.core.ids import is_ipfs_hash, is_peer_id, safe_id, short_id
-from obnotify.core.text import clip, one_line, printable, strip_markup, unescape
+from obnotify.core.plain_text import clip, one_line, printable, strip_markup, unescape
 
 IGNORABLE_OR_BIDI = [
     (0x00AD, 0x00AD),
@@ -37,7 +37,9 @@ IGNORABLE_OR_BIDI = [
 
 def reference_one_line(value: str) -> str:
     """``one_line`` without its fast path: what it must always equal."""
-    return text._SPACE.sub(" ", text._INVISIBLE.sub(text._keep_in_emoji, value)).strip()
+    return plain_text._SPACE.sub(
+        " ", plain_text._INVISIBLE.sub(plain_text._keep_in_emoji, value)
+    ).strip()
 
 
 @pytest.mark.parametrize(
@@ -160,15 +162,17 @@ def test_one_line_fast_path_is_exact_for_every_character() -> None:
     """The fast path skips the patterns for printable text; what they touch must not pass it."""
     for code in range(sys.maxunicode + 1):
         char = chr(code)
-        if text._SPACE.match(char) or text._INVISIBLE.match(char):
-            fast = char.isprintable() and (char.isascii() or not text._SHOWN_INVISIBLE.match(char))
+        if plain_text._SPACE.match(char) or plain_text._INVISIBLE.match(char):
+            fast = char.isprintable() and (
+                char.isascii() or not plain_text._SHOWN_INVISIBLE.match(char)
+            )
             assert char == " " or not fast, hex(code)
 
 
 def test_printable_leaves_no_character_raw_that_a_terminal_would_act_on() -> None:
     for code in range(sys.maxunicode + 1):
         shown = printable(chr(code))
-        assert shown.isprintable() and not text._INVISIBLE.search(shown), hex(code)
+        assert shown.isprintable() and not plain_text._INVISIBLE.search(shown), hex(code)
 
 
 @settings(max_examples=300)
@@ -222,7 +226,7 @@ def test_printable_output_is_one_visible_line(value: str, limit: int) -> None:
     shown = printable(value, limit)
     assert len(shown) <= limit
     assert shown.isprintable()
-    assert not text._INVISIBLE.search(shown)
+    assert not plain_text._INVISIBLE.search(shown)
 
 
 @pytest.mark.parametrize(

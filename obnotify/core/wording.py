@@ -7,7 +7,7 @@ from typing import Final
 
 from obnotify.core.events import Profile
 from obnotify.core.ids import short_id
-from obnotify.core.text import clip, one_line
+from obnotify.core.plain_text import clip, one_line
 
 __all__ = ["NAME_LIMIT", "humanize_duration", "person", "plural"]
 
