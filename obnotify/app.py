@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Final
 
 from obnotify import APP_ID, APP_NAME, __version__
 from obnotify.cli.options import AppOptions
+from obnotify.desktop.platform import claim_app_id, has_display, has_ob_handler
 
 if TYPE_CHECKING:
     import asyncio
@@ -84,74 +85,24 @@ def _setup_logging(verbose: bool) -> Path:
     return path
 
 
-def _has_display() -> bool:
-    """Whether Qt can open a window here; on Linux that needs X11 or Wayland (or a chosen platform)."""
-    if not sys.platform.startswith("linux"):
-        return True
-    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
-
-
-def _claim_app_id() -> None:
-    """Give the process the app id that the installer's Start-menu shortcut declares (Windows).
-
-    Windows files the taskbar button and the toasts under a process's AppUserModelID, and shows
-    toasts only for an id that a shortcut declares; without this call the process would have one
-    derived from the executable's path, and its toasts would be dropped.
-    """
-    if sys.platform == "win32":
-        import ctypes
-
-        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(APP_ID)
-
-
-def _has_ob_handler() -> bool:
-    """Whether the system opens ``ob://`` links (the OpenBazaar app registers that scheme)."""
-    import shutil
-    import subprocess
-
-    if sys.platform != "linux" or shutil.which("xdg-mime") is None:
-        return False
-    try:
-        out = subprocess.run(
-            ["xdg-mime", "query", "default", "x-scheme-handler/ob"],
-            capture_output=True,
-            text=True,
-            timeout=3,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return bool(out.stdout.strip())
-
-
-def _password(url: str, user: str, env_var: str) -> str:
-    """The password rule of every command, with no prompt: the app must not block its loop.
-
-    A user without a password found starts without one; the node refuses it and the
-    node's controller asks in a non-modal dialog (on ``auth-failed``).
-    """
-    from obnotify.desktop.secrets import resolve_password
-    from obnotify.node.config import parse_node_url
-
-    return resolve_password(parse_node_url(url)[0], user, env_var=env_var)
-
-
 def _entry_config(
     entry: NodeEntry, password_env: str, password: str = "", token_env: str = ""
 ) -> NodeConfig:
-    """A settings entry as a node to open; ``password`` is one just typed, else it is looked up."""
-    return entry.node_config(
-        password or _password(entry.url, entry.in_use().user, password_env),
-        _token(entry.url, entry.kind, token_env),
+    """A settings entry as a node to open; ``password`` is one just typed, else it is looked up.
+
+    No prompt: the app must not block its loop. A user without a password found starts
+    without one; the node refuses it and the node's controller asks in a non-modal dialog.
+    """
+    from obnotify.desktop.credentials import credentials_for
+
+    found = credentials_for(
+        entry.url,
+        entry.in_use().user,
+        entry.kind,
+        password_env="" if password else password_env,
+        token_env=token_env,
     )
-
-
-def _token(url: str, kind: str, env_var: str) -> str:
-    """A Mobazha node's API token (``--token-env``, else the keyring); OB nodes take none."""
-    from obnotify.desktop.tokens import token_for
-    from obnotify.node.config import parse_node_url
-
-    return token_for(parse_node_url(url)[0], kind, env_var)
+    return entry.node_config(password or found.password, found.token)
 
 
 def _node_configs(options: AppOptions, settings: Settings, demo_url: str) -> list[NodeConfig]:
@@ -159,6 +110,7 @@ def _node_configs(options: AppOptions, settings: Settings, demo_url: str) -> lis
 
     Looks passwords up in the keyring, which may block: run it in a thread.
     """
+    from obnotify.desktop.credentials import credentials_for
     from obnotify.node.config import make_config
 
     if demo_url:
@@ -168,9 +120,14 @@ def _node_configs(options: AppOptions, settings: Settings, demo_url: str) -> lis
         return [make_config(demo_url, name="Demo store", store_key="demo")]
     connection = options.connection
     if options.node:
-        password = _password(options.node, connection.user, connection.password_env)
-        token = _token(options.node, connection.kind, connection.token_env)
-        return [connection.node_config(options.node, password, token)]
+        found = credentials_for(
+            options.node,
+            connection.user,
+            connection.kind,
+            password_env=connection.password_env,
+            token_env=connection.token_env,
+        )
+        return [connection.node_config(options.node, found.password, found.token)]
     return [
         _entry_config(entry, connection.password_env, token_env=connection.token_env)
         for entry in settings.enabled_nodes
@@ -336,7 +293,7 @@ async def _watch_nodes(
 
     # One dispatcher (one pause) and one notifier for every node: they share the screen.
     toasts = ToastRouter(settings.notifications, DesktopNotifierBackend())
-    ob_handler = await asyncio.to_thread(_has_ob_handler)
+    ob_handler = await asyncio.to_thread(has_ob_handler)
     if first_tray is None:
         log.warning("no system tray here: showing the window instead")
     changes: asyncio.Queue[Settings] = asyncio.Queue()
@@ -699,14 +656,14 @@ _FRONT: Final = _Front()
 
 def run_app(options: AppOptions) -> int:
     """Start the tray app; returns the exit status."""
-    if not _has_display():
+    if not has_display():
         print(
             "obnotify: no desktop session here (DISPLAY and WAYLAND_DISPLAY are unset). "
             "Run it in your desktop session, or use `obnotify watch URL` on a headless machine.",
             file=sys.stderr,
         )
         return EXIT_NO_DESKTOP
-    _claim_app_id()
+    claim_app_id()
     os.environ.setdefault("QT_API", "pyside6")
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication

@@ -56,23 +56,19 @@ class _NodeReport:
 
 
 async def _one_node(options: DoctorOptions) -> _NodeReport:
-    from obnotify.desktop.secrets import resolve_password
-    from obnotify.desktop.tokens import token_for
-    from obnotify.node.config import parse_node_url
+    from obnotify.desktop.credentials import credentials_for
 
     conn = options.connection
-    base_url = parse_node_url(options.node)[0]
-    password = resolve_password(base_url, conn.user, env_var=conn.password_env)
-    token = token_for(base_url, conn.kind, conn.token_env)
     node = options.node
-    checks = await check_config(lambda: conn.node_config(node, password, token))
+    found = credentials_for(
+        node, conn.user, conn.kind, password_env=conn.password_env, token_env=conn.token_env
+    )
+    checks = await check_config(lambda: conn.node_config(node, found.password, found.token))
     return _NodeReport([(f"node {node}", checks)], bool(conn.user and not conn.password_env))
 
 
 async def _settings_nodes(options: DoctorOptions) -> _NodeReport:
-    from obnotify.desktop.secrets import resolve_password
-    from obnotify.desktop.tokens import token_for
-    from obnotify.node.config import parse_node_url
+    from obnotify.desktop.credentials import Credentials, credentials_for
     from obnotify.settings import load_settings
 
     settings = load_settings(Path(options.config).expanduser() if options.config else None)
@@ -87,12 +83,19 @@ async def _settings_nodes(options: DoctorOptions) -> _NodeReport:
         # As the app does: --password-env gives every node its password, else the keyring.
         needed = needed or bool(user and not env_var)
         try:
-            base_url = parse_node_url(entry.url)[0]
+            found = credentials_for(
+                entry.url,
+                user,
+                entry.kind,
+                password_env=env_var,
+                token_env=options.connection.token_env,
+            )
         except ConfigError:
-            base_url = ""
-        password = resolve_password(base_url, user, env_var=env_var) if base_url else ""
-        token = token_for(base_url, entry.kind, options.connection.token_env) if base_url else ""
-        checks = await check_config(functools.partial(entry.node_config, password, token))
+            # The checks say what is wrong with the address.
+            found = Credentials()
+        checks = await check_config(
+            functools.partial(entry.node_config, found.password, found.token)
+        )
         sections.append((f"node {entry.name or entry.url}", checks))
     if not settings.enabled_nodes:
         missing = Check(

@@ -27,8 +27,7 @@ from obnotify.cli.options import (
 from obnotify.core.connection import ConnState
 from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
 from obnotify.core.render import toast_record
-from obnotify.desktop.secrets import resolve_password
-from obnotify.node.config import ConfigError, NodeConfig, parse_node_url
+from obnotify.node.config import ConfigError, NodeConfig
 from obnotify.node.factory import open_node
 from obnotify.node.session import NewEvent
 from obnotify.settings import HISTORY_LIMIT
@@ -125,15 +124,18 @@ def terminal_prompt(base_url: str, user: str) -> str:
 
 
 def _config(options: WatchOptions) -> NodeConfig:
-    from obnotify.desktop.tokens import token_for
+    from obnotify.desktop.credentials import credentials_for
 
     connection = options.connection
-    base_url = parse_node_url(options.url)[0]
-    password = resolve_password(
-        base_url, connection.user, env_var=connection.password_env, prompt=terminal_prompt
+    found = credentials_for(
+        options.url,
+        connection.user,
+        connection.kind,
+        password_env=connection.password_env,
+        token_env=connection.token_env,
+        prompt=terminal_prompt,
     )
-    token = token_for(base_url, connection.kind, connection.token_env)
-    return connection.node_config(options.url, password, token)
+    return connection.node_config(options.url, found.password, found.token)
 
 
 async def _watch(options: WatchOptions, config: NodeConfig) -> int:
