@@ -110,7 +110,6 @@ def _node_configs(options: AppOptions, settings: Settings, demo_url: str) -> lis
 
     Looks passwords up in the keyring, which may block: run it in a thread.
     """
-    from obnotify.desktop.credentials import credentials_for
     from obnotify.node.config import make_config
 
     if demo_url:
@@ -120,13 +119,7 @@ def _node_configs(options: AppOptions, settings: Settings, demo_url: str) -> lis
         return [make_config(demo_url, name="Demo store", store_key="demo")]
     connection = options.connection
     if options.node:
-        found = credentials_for(
-            options.node,
-            connection.user,
-            connection.kind,
-            password_env=connection.password_env,
-            token_env=connection.token_env,
-        )
+        found = connection.credentials(options.node)
         return [connection.node_config(options.node, found.password, found.token)]
     return [
         _entry_config(entry, connection.password_env, token_env=connection.token_env)

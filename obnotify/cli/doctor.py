@@ -56,13 +56,9 @@ class _NodeReport:
 
 
 async def _one_node(options: DoctorOptions) -> _NodeReport:
-    from obnotify.desktop.credentials import credentials_for
-
     conn = options.connection
     node = options.node
-    found = credentials_for(
-        node, conn.user, conn.kind, password_env=conn.password_env, token_env=conn.token_env
-    )
+    found = conn.credentials(node)
     checks = await check_config(lambda: conn.node_config(node, found.password, found.token))
     return _NodeReport([(f"node {node}", checks)], bool(conn.user and not conn.password_env))
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Final
 from obnotify import APP_NAME, __version__
 
 if TYPE_CHECKING:
+    from obnotify.desktop.credentials import Credentials
+    from obnotify.desktop.secrets import PasswordPrompt
     from obnotify.node.config import NodeConfig
 
 __all__ = [
@@ -84,6 +86,19 @@ class ConnectionOptions:
     """``--kind``: ``ob``, ``mobazha``, or ``auto`` to ask the node at connect."""
     token_env: str = ""
     """``--token-env``: the variable that holds a Mobazha API token, never the token."""
+
+    def credentials(self, url: str, prompt: PasswordPrompt | None = None) -> Credentials:
+        """The password and token of the node at ``url`` under these options (blocking)."""
+        from obnotify.desktop.credentials import credentials_for
+
+        return credentials_for(
+            url,
+            self.user,
+            self.kind,
+            password_env=self.password_env,
+            token_env=self.token_env,
+            prompt=prompt,
+        )
 
     def node_config(self, url: str, password: str, token: str = "") -> NodeConfig:
         """A validated config for ``url``; raises ConfigError with what to fix."""

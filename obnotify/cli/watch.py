@@ -124,17 +124,8 @@ def terminal_prompt(base_url: str, user: str) -> str:
 
 
 def _config(options: WatchOptions) -> NodeConfig:
-    from obnotify.desktop.credentials import credentials_for
-
     connection = options.connection
-    found = credentials_for(
-        options.url,
-        connection.user,
-        connection.kind,
-        password_env=connection.password_env,
-        token_env=connection.token_env,
-        prompt=terminal_prompt,
-    )
+    found = connection.credentials(options.url, terminal_prompt)
     return connection.node_config(options.url, found.password, found.token)
 
 
