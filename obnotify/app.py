@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Final
 
 from obnotify import APP_ID, APP_NAME, __version__
 from obnotify.cli.options import AppOptions
-from obnotify.desktop.platform import claim_app_id, has_display, has_ob_handler
 
 if TYPE_CHECKING:
     import asyncio
@@ -32,10 +31,10 @@ if TYPE_CHECKING:
     from obnotify.node.config import NodeConfig
     from obnotify.node.factory import NodeParts
     from obnotify.settings import NodeEntry, Settings
+    from obnotify.ui.front import Front
     from obnotify.ui.help import HelpWindow
     from obnotify.ui.node_controller import NodeController
     from obnotify.ui.settings_window import SettingsWindow
-    from obnotify.ui.single_instance import NodeHandler, SingleInstance
     from obnotify.ui.toasts import ToastRouter
     from obnotify.ui.tray import Tray
     from obnotify.ui.tray_board import TrayBoard
@@ -189,7 +188,9 @@ class _Watched:
     run: asyncio.Task[None]
 
 
-async def _main(app: QApplication, options: AppOptions, first_tray: Tray | None) -> int:
+async def _main(
+    app: QApplication, options: AppOptions, first_tray: Tray | None, front: Front
+) -> int:
     import asyncio
     import dataclasses
 
@@ -203,12 +204,14 @@ async def _main(app: QApplication, options: AppOptions, first_tray: Tray | None)
     demo = await _start_demo(options.demo_delay, kind) if options.demo else None
     try:
         result = await _watch_nodes(
-            app, options, first_tray, demo[0].url if demo else "", quit_event
+            app, options, first_tray, demo[0].url if demo else "", quit_event, front
         )
         if result == _WANTS_DEMO:
             demo = await _start_demo(options.demo_delay)
             demo_options = dataclasses.replace(options, demo=True)
-            result = await _watch_nodes(app, demo_options, first_tray, demo[0].url, quit_event)
+            result = await _watch_nodes(
+                app, demo_options, first_tray, demo[0].url, quit_event, front
+            )
         return result
     finally:
         if probe is not None:
@@ -239,8 +242,12 @@ async def _watch_nodes(
     first_tray: Tray | None,
     demo_url: str,
     quit_event: asyncio.Event,
+    front: Front | None = None,
 ) -> int:
     """Build every node's parts behind the tray icon that is already shown, run until quit.
+
+    ``front`` answers later starts of the app; without one (no single-instance socket) a
+    private one stands in.
 
     Settings saved in the settings window apply at once: new notification rules go to
     the router, and a changed list of nodes closes the nodes watched and opens the new ones.
@@ -248,9 +255,11 @@ async def _watch_nodes(
     import asyncio
 
     from obnotify.desktop.notifier import DesktopNotifierBackend
+    from obnotify.desktop.platform import has_ob_handler
     from obnotify.node.config import ConfigError
     from obnotify.settings import EXAMPLE, default_config_path, load_settings
     from obnotify.store import StoreError
+    from obnotify.ui.front import Front
     from obnotify.ui.node_offer import NodeOffer
     from obnotify.ui.toasts import ToastRouter
 
@@ -291,13 +300,14 @@ async def _watch_nodes(
         log.warning("no system tray here: showing the window instead")
     changes: asyncio.Queue[Settings] = asyncio.Queue()
     settings_window = _SettingsSlot(settings.path, changes.put_nowait)
-    room = _Room(options, toasts, ob_handler, quit_event, settings_window)
-    _FRONT.offer_nodes(
+    front = front or Front()
+    room = _Room(options, toasts, ob_handler, quit_event, settings_window, front)
+    front.offer_nodes(
         NodeOffer(
             settings.path or default_config_path(),
             "--demo" if options.demo else f"--node {options.node}" if options.node else "",
             changes.put_nowait,
-            _FRONT.bring_forward,
+            front.bring_forward,
         )
     )
     tray_available = first_tray is not None
@@ -330,7 +340,7 @@ async def _watch_nodes(
                     break
         finally:
             window_shown = bool(nodes) and nodes[0].controller.window.isVisible()
-            await _shut_down(nodes)
+            await _shut_down(nodes, front)
         if new is None:
             return 0
         log.info("the settings changed the nodes to watch: opening them again")
@@ -394,8 +404,10 @@ class _Room:
         ob_handler: bool,
         quit_event: asyncio.Event,
         settings_window: _SettingsSlot,
+        front: Front,
     ) -> None:
         self.options = options
+        self.front = front
         self.toasts = toasts
         self.ob_handler = ob_handler
         self.quit_event = quit_event
@@ -504,7 +516,7 @@ class _Room:
             log.info("obnotify %s watching %s", __version__, config.display_name)
         if self._board is None and nodes:
             window.show()
-        _FRONT.watching([node.controller for node in nodes])
+        self.front.watching([node.controller for node in nodes])
         if self._board is not None:
             self._board.redraw()
             self._board.tray.show()
@@ -576,11 +588,11 @@ async def _first_run(settings: Settings, password_env: str) -> tuple[NodeConfig,
         window.deleteLater()
 
 
-async def _shut_down(nodes: list[_Watched]) -> None:
+async def _shut_down(nodes: list[_Watched], front: Front) -> None:
     import asyncio
     import contextlib
 
-    _FRONT.watching([])
+    front.watching([])
 
     for node in nodes:
         node.parts.session.stop()
@@ -594,61 +606,10 @@ async def _shut_down(nodes: list[_Watched]) -> None:
         nodes[0].controller.window.shared.close()
 
 
-class _Front:
-    """What a second start of the app brings forward: the first node's window, else what is shown.
-
-    A start that comes while nothing is on screen and no node is open yet (the app is still
-    loading) is kept, and the first node's window shows once the node is open.
-    """
-
-    def __init__(self) -> None:
-        self._controllers: list[NodeController] = []
-        self._asked = False
-        self._instance: SingleInstance | None = None
-
-    def listen(self, instance: SingleInstance) -> None:
-        """Answer the later starts that ``instance`` hears of."""
-        self._instance = instance
-        instance.activated.connect(self.bring_forward)
-
-    def offer_nodes(self, offer: NodeHandler) -> None:
-        """What to do with a node a later start was given, now that the nodes can change."""
-        if self._instance is not None:
-            self._instance.on_node = offer
-
-    def watching(self, controllers: list[NodeController]) -> None:
-        """The nodes now watched, first node first (none while they are closed)."""
-        self._controllers = controllers
-        if self._asked and controllers:
-            self._asked = False
-            controllers[0].show_window()
-
-    def bring_forward(self) -> None:
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QApplication
-
-        if self._controllers:
-            self._controllers[0].show_window()
-            return
-        shown = [
-            widget
-            for widget in QApplication.topLevelWidgets()
-            if widget.isVisible()
-            and widget.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)
-            # On X11 the tray icon is drawn in a window of Qt's own: it is not one to raise.
-            and widget.metaObject().className() != "QSystemTrayIconSys"
-        ]
-        for widget in shown:
-            widget.raise_()
-            widget.activateWindow()
-        self._asked = not shown
-
-
-_FRONT: Final = _Front()
-
-
 def run_app(options: AppOptions) -> int:
     """Start the tray app; returns the exit status."""
+    from obnotify.desktop.platform import claim_app_id, has_display
+
     if not has_display():
         print(
             "obnotify: no desktop session here (DISPLAY and WAYLAND_DISPLAY are unset). "
@@ -663,6 +624,7 @@ def run_app(options: AppOptions) -> int:
 
     from obnotify.resources import APP_ICON_SVG
     from obnotify.settings_file import tray_style_of
+    from obnotify.ui.front import Front, one_app
     from obnotify.ui.main_thread_gc import MainThreadCollector
     from obnotify.ui.tray import Tray
 
@@ -677,7 +639,8 @@ def run_app(options: AppOptions) -> int:
     MainThreadCollector(parent=app)
     # Before the icon: a later start hands its node on, or shows the running app's window,
     # and leaves no icon.
-    instance = _one_app(options)
+    front = Front()
+    instance = one_app(options, front)
     if isinstance(instance, int):
         return instance
     # The icon before anything else: it is what tells the user the app has started.
@@ -697,49 +660,8 @@ def run_app(options: AppOptions) -> int:
 
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         try:
-            result: int = runner.run(_main(app, options, first_tray))
+            result: int = runner.run(_main(app, options, first_tray, front))
         finally:
             if instance is not None:
                 instance.close()
         return result
-
-
-def _one_app(options: AppOptions) -> SingleInstance | int | None:
-    """Become the one app of this user, or hand ``options`` to the one running.
-
-    Returns this app's end of the socket; or, when another app runs, the exit status of
-    this start, once it has said on stderr what happened (wrong options are told as a start
-    alone tells them, and handed to no one); or None where no private socket can be had.
-    """
-    from obnotify.cli.handover import node_fields, not_handed_on, option_problem
-    from obnotify.ui.single_instance import SHOW, claim, instance_name, node_request
-
-    problem = option_problem(options)
-    name = instance_name()
-    if name is None:
-        _say(
-            "no private folder for the socket that keeps obnotify to one app: this one runs "
-            "without it"
-        )
-        return None
-    request = None if problem else node_request(node_fields(options)) if options.node else SHOW
-    claimed = claim(name, request)
-    if not isinstance(claimed, str):
-        _FRONT.listen(claimed)
-        return claimed
-    if problem:
-        _say(problem)
-        return EXIT_BAD_SETTINGS
-    _say(claimed or "obnotify is already running: it was asked to show its window.", "")
-    if ignored := not_handed_on(options):
-        _say(
-            f"not taken by the running app: {', '.join(ignored)} (quit it and start obnotify "
-            "again to use them)"
-        )
-    return 0
-
-
-def _say(text: str, prefix: str = "obnotify: ") -> None:
-    """A line on stderr for the one who typed the command (a windowed build has no stderr)."""
-    if sys.stderr is not None:
-        print(prefix + text, file=sys.stderr)
