@@ -8,6 +8,7 @@ up the calls that catch up.
 
 from __future__ import annotations
 
+import functools
 import logging
 import ssl
 from collections.abc import Generator
@@ -88,6 +89,12 @@ class _NodeAuth(httpx.Auth):
         yield request
 
 
+@functools.cache
+def _trusts_nothing() -> ssl.SSLContext:
+    """The TLS context of every plain-http client: no certificate, never used to connect."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 def make_client(
     config: NodeConfig,
     *,
@@ -100,9 +107,9 @@ def make_client(
     uncompressed: a compressed body can expand far past its limit in one read.
     """
     # A plain-http node needs no certificate store: a context that trusts nothing costs
-    # nothing to build (the system store would be loaded into each client otherwise), and
-    # with redirects refused no TLS connection is ever made with it.
-    ctx = config.ssl_context() or ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    # little to build (the system store would be loaded into each client otherwise), and
+    # with redirects refused no TLS connection is ever made with it, so one serves all.
+    ctx = config.ssl_context() or _trusts_nothing()
     headers = {"Accept-Encoding": "identity"}
     if auth is None:
         headers |= config.auth_headers()
