@@ -190,21 +190,30 @@ class NodeApi:
 
     def __init__(self, config: NodeConfig, client: httpx.AsyncClient | None = None) -> None:
         self.config = config
-        auth = _NodeAuth(self)
-        self.client = client or make_client(config, auth=auth)
-        self.pictures = make_client(
-            config,
-            auth=auth,
-            limits=httpx.Limits(
-                max_connections=PICTURE_CONNECTIONS, max_keepalive_connections=PICTURE_CONNECTIONS
-            ),
-        )
+        self._auth = _NodeAuth(self)
+        self.client = client or make_client(config, auth=self._auth)
+        self._pictures: httpx.AsyncClient | None = None
+
+    @property
+    def pictures(self) -> httpx.AsyncClient:
         """A client of its own for ``GET /ob/images``, which can take minutes an image:
-        however many wait, the API client's connections stay free."""
+        however many wait, the API client's connections stay free. Made for the first
+        picture: a node whose events carry none never holds it."""
+        if self._pictures is None:
+            self._pictures = make_client(
+                self.config,
+                auth=self._auth,
+                limits=httpx.Limits(
+                    max_connections=PICTURE_CONNECTIONS,
+                    max_keepalive_connections=PICTURE_CONNECTIONS,
+                ),
+            )
+        return self._pictures
 
     async def aclose(self) -> None:
         await self.client.aclose()
-        await self.pictures.aclose()
+        if self._pictures is not None:
+            await self._pictures.aclose()
 
     async def _call(
         self, method: str, path: str, *, max_bytes: int = MAX_RECORD_BYTES, **kwargs: Any
