@@ -15,11 +15,13 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 from aiohttp import WSMsgType, web
-from desktop_session import DesktopSession
 from harness import TrayProcess
+
+if TYPE_CHECKING:
+    from desktop_session import DesktopSession
 
 __all__ = ["GOTIFY_TRAY", "GotifyServer", "GotifyTray", "install_gotify_tray"]
 
