@@ -109,8 +109,15 @@ def _commit() -> str:
     return f"{head}{' with local changes' if dirty else ''}"
 
 
-MEASURED_PATHS = ("obnotify", "benchmarks", "pyproject.toml", ":!benchmarks/results")
-"""What a figure measures: a change here since its commit makes the figure an older tree's."""
+MEASURED_PATHS = (
+    "obnotify",
+    "benchmarks",
+    "pyproject.toml",
+    ":!benchmarks/results",
+    ":!benchmarks/*.md",
+)
+"""What a figure measures: a change here since its commit makes the figure an older tree's
+(the notes written beside the figures excepted)."""
 
 
 def _older_tree(commit: str) -> str:
