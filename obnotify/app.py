@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from obnotify import APP_ID, APP_NAME, __version__
 from obnotify.cli.options import AppOptions
@@ -659,21 +659,35 @@ NODE_STACK: Final = (
     "dbus_fast.aio",
     "websockets.asyncio.client",
 )
-"""What every node runs on, and Qt does not: imported before Qt (see :func:`_import_node_stack`)."""
+"""What every node runs on: imported behind the icon, each module's source let go at once."""
+
+
+class _Forgetful(dict[str, Any]):
+    """A ``linecache.cache`` that keeps nothing: what is read is let go as soon as it is used."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        pass
 
 
 def _import_node_stack() -> None:
-    """Import what the nodes run on before Qt, as the tray program it is measured against does.
+    """Import what the nodes run on without keeping the source text PySide6 reads of it.
 
-    PySide6 reads the source of every module imported after it (see
-    :func:`_drop_source_lines`); read while these modules load, the text is spread over the
-    heap between their code and stays resident after it is let go. Imported first, they are
-    never read; the icon waits for them, as it would for any tray on these libraries.
+    PySide6 reads the source of every module imported after it, to see whether the module
+    uses its ``__feature__`` switches, and ``linecache`` would keep every line for the life
+    of the process: 13 MB for what the app imports. Kept until the imports end, that text
+    lies between the modules' code and stays resident even once dropped; let go as each
+    module is read, its memory is reused by the next one.
     """
     import importlib
+    import linecache
 
-    for name in NODE_STACK:
-        importlib.import_module(name)
+    kept = linecache.cache
+    linecache.cache = _Forgetful()
+    try:
+        for name in NODE_STACK:
+            importlib.import_module(name)
+    finally:
+        linecache.cache = kept
 
 
 def run_app(options: AppOptions) -> int:
@@ -687,7 +701,6 @@ def run_app(options: AppOptions) -> int:
         return EXIT_NO_DESKTOP
     _claim_app_id()
     os.environ.setdefault("QT_API", "pyside6")
-    _import_node_stack()
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -719,6 +732,7 @@ def run_app(options: AppOptions) -> int:
         first_tray.show()
         # Hand the icon to the tray host now rather than after the imports below.
         app.processEvents()
+    _import_node_stack()
     log_path = _setup_logging(verbose=bool(os.environ.get("OBNOTIFY_DEBUG")))
     log.debug("logging to %s", log_path)
     # PySide6 before qasync, so qasync binds to it.
