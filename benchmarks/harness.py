@@ -39,6 +39,7 @@ __all__ = [
     "BareTray",
     "NotifyCall",
     "NotifyMonitor",
+    "TrayProcess",
     "cpu_seconds",
     "desktop",
     "emit",
@@ -249,7 +250,7 @@ def _node_table(url: str, name: str) -> str:
     return f'[[node]]\nname = "{name}"\nurl = "{url}"\n\n'
 
 
-class _TrayProcess:
+class TrayProcess:
     """A program started in the desktop whose tray icon is waited for."""
 
     def __init__(
@@ -309,7 +310,7 @@ class _TrayProcess:
         _end(self.process)
 
 
-class BareTray(_TrayProcess):
+class BareTray(TrayProcess):
     """``benchmarks/bare_tray.py``: the floor any PySide6 tray app with these libraries stands on."""
 
     def __init__(self, session: DesktopSession) -> None:
@@ -318,7 +319,7 @@ class BareTray(_TrayProcess):
         )
 
 
-class App(_TrayProcess):
+class App(TrayProcess):
     """The tray app (``python -m obnotify --config FILE``) with folders of its own under ``root``.
 
     Args:

@@ -25,6 +25,8 @@ RESULTS = ROOT / "benchmarks" / "results"
 DOCUMENT = ROOT / "docs" / "performance.md"
 UNMET = ROOT / "benchmarks" / "unmet.md"
 """Notes, kept by hand, on where the time and memory of the goals not met go."""
+MEMORY = ROOT / "benchmarks" / "memory.md"
+"""Notes, kept by hand, on where the idle app's memory goes, beside the bare tray and its peer."""
 ORDER = (
     "latency",
     "burst",
@@ -110,8 +112,15 @@ def _commit() -> str:
     return f"{head}{' with local changes' if dirty else ''}"
 
 
-MEASURED_PATHS = ("obnotify", "benchmarks", "pyproject.toml", ":!benchmarks/results")
-"""What a figure measures: a change here since its commit makes the figure an older tree's."""
+MEASURED_PATHS = (
+    "obnotify",
+    "benchmarks",
+    "pyproject.toml",
+    ":!benchmarks/results",
+    ":!benchmarks/*.md",
+)
+"""What a figure measures: a change here since its commit makes the figure an older tree's
+(the notes written beside the figures excepted)."""
 
 
 def _older_tree(commit: str) -> str:
@@ -226,8 +235,9 @@ def write() -> None:
             out.append(f"| {name} | {status} | | | {at} |")
         for fig in result["figures"]:
             out.append(f"| {fig['name']} | {_value(fig)} | {fig['goal']} | {_met(fig)} | {at} |")
-    if UNMET.is_file():
-        out += ["", UNMET.read_text(encoding="utf-8").rstrip()]
+    for notes in (UNMET, MEMORY):
+        if notes.is_file():
+            out += ["", notes.read_text(encoding="utf-8").rstrip()]
     out += ["", "## What each benchmark does", ""]
     for name in names:
         result = results[name]

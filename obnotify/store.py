@@ -103,6 +103,47 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE history DROP COLUMN toasted;
     CREATE INDEX history_pending ON history (id) WHERE pending = 1;
     """,
+    # v3: the dedupe key is indexed once, in ``seen``. A history row is found by its key
+    # through the seen row's time, which is the row's own ``received_at``.
+    """
+    CREATE TABLE history_v3 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        category TEXT NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        image TEXT NOT NULL,
+        route TEXT NOT NULL,
+        urgency TEXT NOT NULL,
+        received_at REAL NOT NULL,
+        node_time TEXT NOT NULL,
+        read INTEGER NOT NULL DEFAULT 0,
+        folded TEXT NOT NULL,
+        peer_id TEXT NOT NULL DEFAULT '',
+        order_id TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT 'socket',
+        pending INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO history_v3 (id, key, kind, event_id, category, title, body, image, route,
+        urgency, received_at, node_time, read, folded, peer_id, order_id, source, pending)
+    SELECT id, key, kind, event_id, category, title, body, image, route,
+        urgency, received_at, node_time, read, folded, peer_id, order_id, source, pending
+    FROM history;
+    -- Ids are never reused: the new table goes on from the old one's last id.
+    DELETE FROM sqlite_sequence WHERE name = 'history_v3';
+    UPDATE sqlite_sequence SET name = 'history_v3' WHERE name = 'history';
+    DROP TABLE history;
+    ALTER TABLE history_v3 RENAME TO history;
+    CREATE TRIGGER history_raw_prune AFTER DELETE ON history BEGIN
+        DELETE FROM history_raw WHERE id = old.id;
+    END;
+    CREATE INDEX history_time ON history (received_at, id);
+    CREATE INDEX history_category_time ON history (category, received_at, id);
+    CREATE INDEX history_unread ON history (id) WHERE read = 0;
+    CREATE INDEX history_pending ON history (id) WHERE pending = 1;
+    """,
 )
 """Schema scripts in order; after applying ``MIGRATIONS[i]`` the file is at version ``i + 1``.
 
@@ -111,6 +152,9 @@ field already carry its effects.
 """
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+_BY_KEY: Final = "received_at = (SELECT at FROM seen WHERE key = ?) AND key = ?"
+"""A history row by its key (given twice), through the seen key's index and ``history_time``."""
 
 SEEN_FACTOR: Final = 10
 """Seen keys are kept this many times longer than history rows: a key must outlive its row."""
@@ -336,6 +380,17 @@ class Store:
 
     def _setup(self) -> None:
         """Pragmas and migrations; any failure here means the file is unusable."""
+        self._configure()
+        if self._migrate() and self.path is not None:
+            # The connection that migrated keeps what the migration compiled and cached,
+            # about a third of a megabyte for a new file, for as long as it is open: the
+            # store goes on with a connection of its own.
+            self._db.close()
+            self._db = sqlite3.connect(str(self.path), isolation_level=None)
+            self._configure()
+
+    def _configure(self) -> None:
+        """The connection's pragmas (WAL mode is the file's, kept across connections)."""
         db = self._db
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -346,10 +401,13 @@ class Store:
         db.execute("PRAGMA synchronous = NORMAL")
         # Checkpoints run inside a commit: fewer, larger ones keep a burst's commits short.
         db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
-        self._migrate()
 
-    def _migrate(self) -> None:
-        """Bring the file to :data:`SCHEMA_VERSION`, one transaction per step."""
+    def _migrate(self) -> bool:
+        """Bring the file to :data:`SCHEMA_VERSION`, one transaction per step.
+
+        Returns:
+            Whether any step ran.
+        """
         migrations = MIGRATIONS
         version = self._scalar("PRAGMA user_version")
         if version > len(migrations):
@@ -364,6 +422,7 @@ class Store:
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number}")
             log.info("History database %s migrated to schema version %d", self.path, number)
+        return version < len(migrations)
 
     def close(self) -> None:
         """Close the connection; safe to call twice.
@@ -449,8 +508,9 @@ class Store:
             )
             if new_key.rowcount == 0:
                 return None
+            # New in ``seen``, so new here: the seen key outlives its history row.
             cursor_row = db.execute(
-                "INSERT OR IGNORE INTO history (key, kind, event_id, category, title, body, "
+                "INSERT INTO history (key, kind, event_id, category, title, body, "
                 "image, route, urgency, received_at, node_time, read, folded, peer_id, "
                 "order_id, source, pending) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -474,8 +534,6 @@ class Store:
                     int(pending),
                 ),
             )
-            if cursor_row.rowcount == 0:
-                return None
             rowid = cursor_row.lastrowid
             db.execute("INSERT INTO history_raw (id, raw) VALUES (?, ?)", (rowid, raw))
             if cursor:
@@ -630,7 +688,9 @@ class Store:
     @_guarded
     def mark_read(self, key: str) -> bool:
         """Mark one event read; True when it was unread (so the node should hear it too)."""
-        cursor = self._db.execute("UPDATE history SET read = 1 WHERE key = ? AND read = 0", (key,))
+        cursor = self._db.execute(
+            f"UPDATE history SET read = 1 WHERE {_BY_KEY} AND read = 0", (key, key)
+        )
         return cursor.rowcount > 0
 
     @_guarded
@@ -643,7 +703,7 @@ class Store:
     @_guarded
     def set_read(self, key: str, read: bool) -> None:
         """Set one event's read flag either way (the window's "mark unread")."""
-        self._db.execute("UPDATE history SET read = ? WHERE key = ?", (int(read), key))
+        self._db.execute(f"UPDATE history SET read = ? WHERE {_BY_KEY}", (int(read), key, key))
 
     def unread_count(self, categories: Collection[str] | None = None) -> int:
         """Unread rows, for the tray badge (a partial index keeps this cheap).
@@ -741,7 +801,7 @@ class Store:
     def by_key(self, key: str) -> HistoryRow | None:
         """One row by dedupe key, or None when never recorded or pruned."""
         found = self._db.execute(
-            f"SELECT {_COLUMNS} FROM history AS h WHERE h.key = ?", (key,)
+            f"SELECT {_COLUMNS} FROM history AS h WHERE {_BY_KEY}", (key, key)
         ).fetchone()
         return _row(found) if found else None
 

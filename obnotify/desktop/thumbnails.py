@@ -115,6 +115,8 @@ class ThumbnailCache:
         directory: Where the files live, ``<hash>.jpg`` or ``<hash>.png``; created if missing.
         client: Carries the node's base URL, authentication and TLS settings: best a client
             of its own (``NodeApi.pictures``), as downloads can hold connections for minutes.
+            Or what makes it, called at the first download, so a node that sends no
+            picture never builds one.
         max_bytes: Larger responses are refused without being read to the end.
         max_cache_bytes: The size the folder is pruned to when the cache is created, and
             again after every ``PRUNE_EVERY`` downloads.
@@ -128,7 +130,7 @@ class ThumbnailCache:
     def __init__(
         self,
         directory: Path,
-        client: httpx.AsyncClient,
+        client: httpx.AsyncClient | Callable[[], httpx.AsyncClient],
         *,
         max_bytes: int = MAX_IMAGE_BYTES,
         max_cache_bytes: int = MAX_CACHE_BYTES,
@@ -254,7 +256,8 @@ class ThumbnailCache:
 
     async def _download(self, image_hash: str) -> bytes:
         """The response body, refused as soon as it is known to be wrong or too large."""
-        async with self._client.stream(
+        client = self._client if isinstance(self._client, httpx.AsyncClient) else self._client()
+        async with client.stream(
             "GET",
             f"/ob/images/{image_hash}",
             # Raw bytes only: a compressed body could expand far past the size limit.

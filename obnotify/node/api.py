@@ -9,6 +9,7 @@ up the calls that catch up.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import ssl
 from collections.abc import Generator
@@ -117,6 +118,12 @@ class _NodeAuth(httpx.Auth):
         yield request
 
 
+@functools.cache
+def _trusts_nothing() -> ssl.SSLContext:
+    """The TLS context of every plain-http client: no certificate, never used to connect."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 def make_client(
     config: NodeConfig,
     *,
@@ -130,8 +137,8 @@ def make_client(
     """
     # A plain-http node needs no certificate store: a context that trusts nothing costs
     # nothing to build (the system store would be loaded into each client otherwise), and
-    # with redirects refused no TLS connection is ever made with it.
-    ctx = config.ssl_context() or ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    # with redirects refused no TLS connection is ever made with it, so one serves all.
+    ctx = config.ssl_context() or _trusts_nothing()
     return httpx.AsyncClient(
         base_url=config.base_url,
         headers={"Accept-Encoding": "identity"},
@@ -233,21 +240,30 @@ class NodeApi:
         self.config = config
         self.gate = gate or SecretGate()
         self.deadline = REQUEST_DEADLINE if deadline is None else deadline
-        auth = _NodeAuth(self)
-        self.client = client or make_client(config, auth=auth)
-        self.pictures = make_client(
-            config,
-            auth=auth,
-            limits=httpx.Limits(
-                max_connections=PICTURE_CONNECTIONS, max_keepalive_connections=PICTURE_CONNECTIONS
-            ),
-        )
+        self._auth = _NodeAuth(self)
+        self.client = client or make_client(config, auth=self._auth)
+        self._pictures: httpx.AsyncClient | None = None
+
+    @property
+    def pictures(self) -> httpx.AsyncClient:
         """A client of its own for ``GET /ob/images``, which can take minutes an image:
-        however many wait, the API client's connections stay free."""
+        however many wait, the API client's connections stay free. Made for the first
+        picture: a node whose events carry none never holds it."""
+        if self._pictures is None:
+            self._pictures = make_client(
+                self.config,
+                auth=self._auth,
+                limits=httpx.Limits(
+                    max_connections=PICTURE_CONNECTIONS,
+                    max_keepalive_connections=PICTURE_CONNECTIONS,
+                ),
+            )
+        return self._pictures
 
     async def aclose(self) -> None:
         await self.client.aclose()
-        await self.pictures.aclose()
+        if self._pictures is not None:
+            await self._pictures.aclose()
 
     async def _call(
         self, method: str, path: str, *, max_bytes: int = MAX_RECORD_BYTES, **kwargs: Any

@@ -78,7 +78,7 @@ def open_node(
     store = Store(path, history_cap=history_cap)
     try:
         api = api_for(config)
-        thumbnails = ThumbnailCache(cache_dir / "thumbnails", api.pictures)
+        thumbnails = ThumbnailCache(cache_dir / "thumbnails", lambda: api.pictures)
     except BaseException:
         store.close()
         raise

@@ -72,10 +72,20 @@ class MobazhaApi(NodeApi):
         # The shared clients read their credentials from ``shared.config``: keep it current.
         self._shared = shared
         self.client = shared.client
-        self.pictures = shared.pictures
+        self._auth = shared._auth
+        self._pictures = None
         self.gate = shared.gate
         self.deadline = shared.deadline
         self.config = config
+
+    @property
+    def pictures(self) -> httpx.AsyncClient:
+        """The pictures client of the API this one shares, else one of its own."""
+        return self._shared.pictures if self._shared is not self else super().pictures
+
+    async def aclose(self) -> None:
+        """Close the clients, the shared API's when it lent them."""
+        await (self._shared.aclose() if self._shared is not self else super().aclose())
 
     @property
     def config(self) -> NodeConfig:

@@ -356,3 +356,41 @@ def test_stopping_says_goodbye_with_a_close_frame(tmp_path: Path) -> None:
         return list(node.close_codes)
 
     assert run(scenario()) == [1000], "a goodbye, not an abnormal closure"
+
+
+def test_a_node_holds_a_picture_client_only_once_it_sends_a_picture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import obnotify.node.api as api_module
+    from obnotify.node.factory import open_node
+
+    made: list[str] = []
+    real_make_client = api_module.make_client
+
+    def counting(*args: object, **kwargs: object) -> object:
+        made.append("pictures" if "limits" in kwargs else "api")
+        return real_make_client(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api_module, "make_client", counting)
+
+    async def scenario() -> tuple[list[str], list[str], Path | None]:
+        node = SimNode(wallet_interval=None)
+        picture = node.add_image(thumbnail_set("a mug").pictures["small"].data)
+        await node.start()
+        parts = open_node(
+            make_config(node.url),
+            data_dir=tmp_path / "data",
+            cache_dir=tmp_path / "cache",
+            history_cap=100,
+        )
+        await parts.session.api.notifications()
+        before = list(made)
+        fetched = await parts.thumbnails.get(picture)
+        await parts.close()
+        await node.stop()
+        return before, list(made), fetched
+
+    before, after, fetched = run(scenario())
+    assert before == ["api"]
+    assert after == ["api", "pictures"]
+    assert fetched is not None and fetched.is_file()

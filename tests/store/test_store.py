@@ -355,7 +355,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 def test_new_file_is_at_the_current_version_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "n.sqlite3"
     Store(path).close()
-    assert user_version(path) == SCHEMA_VERSION == 2
+    assert user_version(path) == SCHEMA_VERSION == 3
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -406,6 +406,38 @@ def test_rows_of_a_version_1_file_are_kept_and_count_as_delivered(
         assert row is not None and row.title == "Old" and not row.pending
         assert store.pending_rows() == []
     assert user_version(path) == SCHEMA_VERSION
+
+
+def test_a_version_2_file_keeps_its_rows_ids_and_read_marks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key's second index goes; rows, their ids and lookups by key stay."""
+    path = tmp_path / "n.sqlite3"
+    with monkeypatch.context() as patch:
+        patch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:2])
+        with Store(path) as store:
+            first, gone, last = (record(store, f"n:{i}") for i in range(3))
+            assert first is not None and gone is not None and last is not None
+            store.mark_read("n:0")
+            # The newest row removed: its id must still never be given again.
+            store._db.execute("DELETE FROM history WHERE id = ?", (last,))
+        assert user_version(path) == 2
+    with Store(path) as store:
+        assert user_version(path) == SCHEMA_VERSION
+        old = store.by_key("n:0")
+        assert old is not None and old.rowid == first and old.read
+        assert store.mark_read("n:1") and not store.mark_read("n:1")
+        assert record(store, "n:1") is None
+        new = record(store, "n:3")
+        assert new is not None and new > last
+    with sqlite3.connect(path) as db:
+        indexed = db.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'history' "
+            "AND name LIKE 'sqlite_autoindex%'"
+        ).fetchone()[0]
+        triggers = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    assert indexed == 0
+    assert triggers == [("history_raw_prune",)]
 
 
 def test_a_failing_migration_changes_nothing(
