@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import _TrayProcess, desktop, emit, figure, method, say, wait_until
+from harness import TrayProcess, desktop, emit, figure, method, say, wait_until
 
 from obnotify.demo.threaded import ThreadedSimNode
 
@@ -49,7 +49,7 @@ def main() -> int:
         )
         say(f"starting over a {config.stat().st_size / 2**20:.0f} MiB settings file")
         env = {f"XDG_{kind}_HOME": str(root / kind.lower()) for kind in XDG}
-        app = _TrayProcess(
+        app = TrayProcess(
             session,
             [sys.executable, "-m", "obnotify", "--config", str(config)],
             name="obnotify",

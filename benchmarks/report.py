@@ -103,33 +103,45 @@ def machine() -> dict[str, str]:
     }
 
 
-def _commit() -> str:
+def _measured_paths(name: str) -> tuple[str, ...]:
+    """What the figures of benchmark ``name`` measure: the app, what it depends on, and the
+    benchmark's own code. A change there since a figure's commit makes it an older tree's."""
+    return (
+        "obnotify",
+        "pyproject.toml",
+        "benchmarks/harness.py",
+        f"benchmarks/{name}.py" if name else "benchmarks/*.py",
+    )
+
+
+def _commit(name: str = "") -> str:
+    """The tree a benchmark runs on; "with local changes" when what it measures is edited."""
     head = _command("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD")
     dirty = _command(
         "git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "--",
-        ".", ":!benchmarks/results", ":!docs/performance.md",
+        *_measured_paths(name),
     )  # fmt: skip
     return f"{head}{' with local changes' if dirty else ''}"
 
 
-MEASURED_PATHS = (
-    "obnotify",
-    "benchmarks",
-    "pyproject.toml",
-    ":!benchmarks/results",
-    ":!benchmarks/*.md",
-)
-"""What a figure measures: a change here since its commit makes the figure an older tree's
-(the notes written beside the figures excepted)."""
-
-
-def _older_tree(commit: str) -> str:
-    """Why a figure measured at ``commit`` may not describe this tree; "" when it does."""
+def _older_tree(commit: str, name: str) -> str:
+    """Why a figure of ``name`` measured at ``commit`` may not describe this tree; "" when
+    it does."""
     if commit.endswith("with local changes"):
         return "measured with uncommitted changes"
     try:
         result = subprocess.run(
-            ["git", "-C", str(ROOT), "diff", "--name-only", commit, "HEAD", "--", *MEASURED_PATHS],
+            [
+                "git",
+                "-C",
+                str(ROOT),
+                "diff",
+                "--name-only",
+                commit,
+                "HEAD",
+                "--",
+                *_measured_paths(name),
+            ],
             capture_output=True,
             text=True,
             timeout=10,
@@ -143,9 +155,9 @@ def _older_tree(commit: str) -> str:
     return f"older tree: {len(changed)} measured files changed since" if changed else ""
 
 
-def older_note(commit: str) -> str:
+def older_note(commit: str, name: str) -> str:
     """What the run's line says of a figure that may not describe this tree."""
-    older = _older_tree(commit)
+    older = _older_tree(commit, name)
     return f" (**{older}**: measure it again)" if older else ""
 
 
@@ -169,7 +181,7 @@ def record(
         status=status,
         seconds=round(seconds, 1),
         measured_at=time.strftime("%Y-%m-%d %H:%M %Z"),
-        commit=commit or _commit(),
+        commit=commit or _commit(name),
         load_average=round(os.getloadavg()[0], 2),
         machine=machine(),
     )
@@ -228,7 +240,7 @@ def write() -> None:
         result = results[name]
         commit = str(result.get("commit", ""))
         at = commit.split()[0] if commit else "unknown"
-        if _older_tree(commit):
+        if _older_tree(commit, name):
             at += " (**older tree**)"
         if not result["figures"]:
             status = f"did not finish (exit status {result['status']})"
@@ -257,7 +269,7 @@ def write() -> None:
             "",
             (
                 f"Run {result['measured_at']} at commit {result['commit']}"
-                f"{older_note(str(result.get('commit', '')))}, "
+                f"{older_note(str(result.get('commit', '')), name)}, "
                 f"{result['seconds']} s, load average {result['load_average']} at its end; "
                 f"raw numbers in [`benchmarks/results/{name}.json`]"
                 f"(../benchmarks/results/{name}.json)."
@@ -312,14 +324,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     rec.add_argument("--seconds", type=float, default=0.0)
     rec.add_argument("--log", type=Path, default=None, help="its error output")
     rec.add_argument("--commit", default="", help="the tree it ran on; this one's by default")
-    commands.add_parser("commit", help="print the tree's commit, as a result names it")
+    at = commands.add_parser("commit", help="print the tree's commit, as a result names it")
+    at.add_argument("name", nargs="?", default="", help="the benchmark about to run")
     commands.add_parser("write", help="write docs/performance.md")
     commands.add_parser("names", help="list the benchmarks in order")
     args = parser.parse_args(argv)
     if args.command == "record":
         record(args.name, args.output, args.status, args.seconds, args.log, args.commit)
     elif args.command == "commit":
-        print(_commit())
+        print(_commit(args.name))
     elif args.command == "write":
         write()
     else:
