@@ -571,12 +571,6 @@ class FrameFactory:
         """``peer_id`` added us as a moderator (defined; 0.14.5 never sends it)."""
         return self._peer_event("moderatorAdd", peer_id, notification_id)
 
-    def moderator_remove(
-        self, *, peer_id: str, notification_id: str | None = None
-    ) -> dict[str, Any]:
-        """``peer_id`` removed us as a moderator (defined; 0.14.5 never sends it)."""
-        return self._peer_event("moderatorRemove", peer_id, notification_id)
-
     @staticmethod
     def notification_frame(notification: Mapping[str, Any]) -> dict[str, Any]:
         """``{"notification": ...}``, the frame that carries a notification."""

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import logging
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, Final
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -25,7 +27,7 @@ from obnotify.node.config import NodeConfig
 from obnotify.node.guard import REFUSED, SecretGate
 from obnotify.node.tls import describe_tls_error
 
-__all__ = ["MAX_MESSAGE_BYTES", "NodeLink"]
+__all__ = ["MAX_MESSAGE_BYTES", "NodeLink", "Then", "Verdict", "classify"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,66 @@ goodbye too: :meth:`NodeLink.stop` waits this long for the node's answer, then d
 connection."""
 LOCATION_CHARS: Final = 200
 """A redirect's target is shown in the state line, cut to this length."""
+
+
+class Then(enum.Enum):
+    """What the link does after an attempt that ended."""
+
+    RETRY = "retry"
+    """Wait the backoff's delay, then connect again."""
+    ASK_AGAIN = "ask-again"
+    """The node asked for credentials: connect again at once, with them."""
+    WAIT_FOR_USER = "wait-for-user"
+    """Nothing changes by trying again: wait until the user changes the settings."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What an attempt's end means: the state to show, why, and what comes next."""
+
+    state: ConnState
+    detail: str
+    then: Then
+    quiet_when_stopping: bool = False
+    """A connection that fails because the app is quitting says nothing."""
+
+
+def classify(
+    exc: BaseException, *, sent_credentials: bool, has_credentials: bool
+) -> Verdict | None:
+    """What an attempt that ended in ``exc`` means, without any I/O: retry or give up.
+
+    Args:
+        exc: What the attempt raised.
+        sent_credentials: Whether this attempt carried the credentials.
+        has_credentials: Whether the node's settings have any to send.
+
+    Returns:
+        The verdict, or None for an exception that is not about the connection (a bug,
+        which the caller lets through).
+    """
+    if isinstance(exc, InvalidStatus):
+        code = exc.response.status_code
+        if code in REFUSED and not sent_credentials and has_credentials:
+            # The node asked: now, and only now, the credentials go.
+            return Verdict(ConnState.CONNECTING, "", Then.ASK_AGAIN)
+        if code in REFUSED:
+            return Verdict(
+                ConnState.AUTH_FAILED,
+                f"the node refused the credentials (HTTP {code}): check the user name and "
+                "password, or the cookie, and that this address is allowed",
+                Then.WAIT_FOR_USER,
+            )
+        return Verdict(ConnState.UNREACHABLE, f"handshake refused: HTTP {code}", Then.RETRY)
+    if isinstance(exc, _Redirected | _Unproven):
+        return Verdict(ConnState.UNREACHABLE, str(exc), Then.RETRY)
+    if isinstance(exc, ssl.SSLError):
+        return Verdict(ConnState.TLS_FAILED, describe_tls_error(exc), Then.RETRY)
+    if isinstance(exc, InvalidURI):
+        return Verdict(ConnState.UNREACHABLE, f"bad URL: {exc}", Then.WAIT_FOR_USER)
+    if isinstance(exc, OSError | TimeoutError | InvalidHandshake | ConnectionClosed | EOFError):
+        return Verdict(ConnState.UNREACHABLE, _describe(exc), Then.RETRY, quiet_when_stopping=True)
+    return None
 
 
 FrameHandler = Callable[[str | bytes], Awaitable[None]]
@@ -166,32 +228,22 @@ class NodeLink:
                     await self._receive(ws)
                 if not self._stopping:
                     self._set_state(ConnState.UNREACHABLE, "the node closed the connection")
-            except InvalidStatus as exc:
-                code = exc.response.status_code
-                if code in REFUSED and not headers and self.config.auth_headers():
-                    # The node asked: now, and only now, the credentials go.
+            except Exception as exc:
+                verdict = classify(
+                    exc,
+                    sent_credentials=bool(headers),
+                    has_credentials=bool(self.config.auth_headers()),
+                )
+                if verdict is None:
+                    raise
+                if verdict.then is Then.ASK_AGAIN:
                     asked_now = True
                     continue
-                if code in REFUSED:
-                    self._set_state(
-                        ConnState.AUTH_FAILED,
-                        "the node refused the credentials (HTTP 403): check the user name and "
-                        "password, or the cookie, and that this address is allowed",
-                    )
+                if not (verdict.quiet_when_stopping and self._stopping):
+                    self._set_state(verdict.state, verdict.detail)
+                if verdict.then is Then.WAIT_FOR_USER:
                     await self._wait(None)
                     continue
-                self._set_state(ConnState.UNREACHABLE, f"handshake refused: HTTP {code}")
-            except (_Redirected, _Unproven) as exc:
-                self._set_state(ConnState.UNREACHABLE, str(exc))
-            except ssl.SSLError as exc:
-                self._set_state(ConnState.TLS_FAILED, describe_tls_error(exc))
-            except InvalidURI as exc:
-                self._set_state(ConnState.UNREACHABLE, f"bad URL: {exc}")
-                await self._wait(None)
-                continue
-            except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed, EOFError) as exc:
-                if not self._stopping:
-                    self._set_state(ConnState.UNREACHABLE, _describe(exc))
             finally:
                 self._ws = None
             if self._stopping:

@@ -47,10 +47,6 @@ class MergedHistory:
         """Where each store's rows stand after the first ``offset`` merged rows of a filter."""
 
     @property
-    def node_count(self) -> int:
-        return len(self._stores)
-
-    @property
     def only(self) -> frozenset[int] | None:
         """The places of the nodes listed, or None for every node."""
         return self._only
