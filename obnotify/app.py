@@ -632,10 +632,15 @@ NODE_STACK: Final = (
 
 
 class _Forgetful(dict[str, Any]):
-    """A ``linecache.cache`` that keeps nothing: what is read is let go as soon as it is used."""
+    """A ``linecache.cache`` that keeps no source: what is read is let go as soon as it is used.
+
+    A lazy entry (one item: how to read the source, where there is no file, as in a bundle)
+    is kept, since linecache reads it back at once; it holds no text.
+    """
 
     def __setitem__(self, key: str, value: Any) -> None:
-        pass
+        if isinstance(value, tuple) and len(value) == 1:
+            super().__setitem__(key, value)
 
 
 def _import_node_stack() -> None:
