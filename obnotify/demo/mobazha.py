@@ -17,7 +17,6 @@ import asyncio
 import base64
 import binascii
 import hmac
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -160,8 +159,8 @@ class MobazhaSimNode(SimNode):
 
     # REST -------------------------------------------------------------------
 
-    def _route_table(self) -> list[tuple[str, re.Pattern[str], Handler]]:
-        table: list[tuple[str, str, Handler]] = [
+    def _route_table(self) -> list[tuple[str, str, Handler]]:
+        return [
             ("GET", r"/v1/notifications/?", self._list),
             ("GET", r"/v1/notifications/count/?", self._count),
             ("POST", r"/v1/notifications/read/?", self._read_all),
@@ -171,7 +170,6 @@ class MobazhaSimNode(SimNode):
             ("GET", r"/v1/chat/status/?", self._chat_status),
             ("GET", r"/v1/chat/rooms/([^/]+)/messages/?", self._chat_messages),
         ]
-        return [(method, re.compile(pattern), handler) for method, pattern, handler in table]
 
     async def _route(self, request: web.Request) -> web.StreamResponse:
         response = await super()._route(request)

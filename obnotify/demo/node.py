@@ -283,7 +283,10 @@ class SimNode:
         self._runner: web.AppRunner | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._changed = asyncio.Event()
-        self._routes: list[tuple[str, re.Pattern[str], Handler]] = self._route_table()
+        self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
+            (method, re.compile(pattern), handler)
+            for method, pattern, handler in self._route_table()
+        ]
 
     @property
     def _authority(self) -> str:
@@ -662,8 +665,9 @@ class SimNode:
                 self._bump()
         return ws
 
-    def _route_table(self) -> list[tuple[str, re.Pattern[str], Handler]]:
-        table: list[tuple[str, str, Handler]] = [
+    def _route_table(self) -> list[tuple[str, str, Handler]]:
+        """Method, path pattern and handler of every REST route this node answers."""
+        return [
             ("GET", r"/ob/notifications/?", self._get_notifications),
             ("POST", r"/ob/marknotificationasread/([^/]*)", self._post_mark_read),
             ("POST", r"/ob/marknotificationsasread/?", self._post_mark_all_read),
@@ -679,7 +683,6 @@ class SimNode:
             ("GET", r"/ob/config/?", self._get_config),
             ("GET", r"/ob/healthcheck/?", self._get_healthcheck),
         ]
-        return [(method, re.compile(pattern), handler) for method, pattern, handler in table]
 
     async def _get_notifications(self, request: web.Request) -> web.StreamResponse:
         limit = _int_param(request, "limit", -1)
