@@ -364,6 +364,13 @@ class Dispatcher(Generic[P]):
         lane = self._lanes.get(node)
         return lane.paused_until if lane is not None else None
 
+    def hushes(self, urgency: Urgency, node: str = "") -> bool:
+        """Whether a toast of this urgency that carries no event (outage news) stays off the
+        screen now, under the app-wide pause, ``node``'s own, or quiet hours."""
+        lane = self._lanes.get(node)
+        pause = self._pause_of(lane) if lane is not None else self._paused_until
+        return hushed(self.settings, urgency, now=self._clock().wall, paused_until=pause)
+
     def _pause_of(self, lane: _Lane[P]) -> datetime | None:
         """The pause a node's toasts are under: the later of its own and the app-wide one."""
         ends = [end for end in (self._paused_until, lane.paused_until) if end is not None]

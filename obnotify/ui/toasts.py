@@ -19,8 +19,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from obnotify.core.dispatch import Clock, Delivered, Dispatcher, Moment, Output, PauseChanged, Show
 from obnotify.core.pairing import pairing_of
-from obnotify.core.policy import NotificationSettings, hushed
-from obnotify.core.render import Toast, Urgency, category
+from obnotify.core.policy import NotificationSettings
+from obnotify.core.render import Toast, category
 from obnotify.core.tray_state import pause_end_text
 from obnotify.desktop.notifier import Notifier
 from obnotify.node.session import NewEvent
@@ -83,17 +83,6 @@ class ToastRouter(QObject):
         """The router's clock: wall time for the pause, monotonic time for spans."""
         return self._clock()
 
-    def hushed(self, urgency: Urgency, node: str = "") -> bool:
-        """Whether a toast of this urgency, not from an event, must stay off the screen now
-        (of ``node``, which may be paused on its own)."""
-        ends = [end for end in (self.paused_until, self.node_paused_until(node)) if end]
-        return hushed(
-            self.settings,
-            urgency,
-            now=self._clock().wall,
-            paused_until=max(ends) if ends else None,
-        )
-
     def node_paused_until(self, node: str) -> datetime | None:
         """When the pause of ``node`` alone ends; None when it has none."""
         return self.dispatcher.node_paused_until(node) if node else None
@@ -137,7 +126,7 @@ class ToastRouter(QObject):
     def news(self, node: str, toast: Toast) -> None:
         """A toast not about an event (a node down for minutes, or back): shown unless
         a pause or quiet hours keep it off the screen; it delivers nothing."""
-        if not self.hushed(toast.urgency, node):
+        if not self.dispatcher.hushes(toast.urgency, node):
             self.toast_sender.send(Outgoing(node, toast))
 
     def new_event(self, node: str, new: NewEvent) -> None:

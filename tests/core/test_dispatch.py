@@ -512,3 +512,16 @@ def test_ticks_before_a_deadline_do_nothing() -> None:
     screen.carry_out(screen.dispatcher.tick())
     assert len(screen.shown) == 3
     assert screen.dispatcher.next_tick() == pytest.approx(SUMMARY_DELAY / 2)
+
+
+def test_news_without_an_event_is_hushed_by_either_pause_but_a_critical_one_is_not() -> None:
+    screen = Screen()
+    assert not screen.dispatcher.hushes(Urgency.NORMAL, "shop")
+    screen.carry_out(screen.dispatcher.pause(NOON + timedelta(hours=1), node="shop"))
+    assert screen.dispatcher.hushes(Urgency.NORMAL, "shop"), "the node's own pause"
+    assert not screen.dispatcher.hushes(Urgency.NORMAL, "home"), "another node speaks"
+    assert not screen.dispatcher.hushes(Urgency.CRITICAL, "shop")
+    screen.carry_out(screen.dispatcher.pause(NOON + timedelta(hours=1)))
+    assert screen.dispatcher.hushes(Urgency.NORMAL, "home"), "the app-wide pause"
+    screen.wait(3600)
+    assert not screen.dispatcher.hushes(Urgency.NORMAL, "shop"), "both ended on time"
