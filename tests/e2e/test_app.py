@@ -619,12 +619,8 @@ def test_the_debug_log_holds_no_password_typed_in_the_welcome(
             "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         }
         proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
-        welcome = wait_until(
-            lambda: _alive(desktop, proc) and _visible_windows(desktop, proc.pid, "^Welcome"),
-            20,
-            message="the welcome window",
-        )
-        desktop.run(["xdotool", "windowfocus", "--sync", str(welcome[0])])
+        welcome = _welcome_of(desktop, proc)
+        desktop.run(["xdotool", "windowfocus", "--sync", str(welcome)])
         # Address, user, password, then Watch (after the cookie file, the TLS choice and
         # Test connection).
         for text in (node.url, user, SECRET_PASSWORD):
@@ -827,19 +823,8 @@ def test_first_run_offers_the_node_on_this_computer_and_one_key_watches_it(
     config.unlink()
     with ThreadedSimNode(port=4002, wallet_interval=None) as node:
         proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
-        welcome = wait_until(
-            lambda: (
-                _alive(desktop, proc)
-                and [
-                    w
-                    for w in desktop.find_windows("Welcome to obnotify")
-                    if desktop.window_pid(w) == proc.pid
-                ]
-            ),
-            20,
-            message="the welcome window",
-        )
-        desktop.run(["xdotool", "windowfocus", "--sync", str(welcome[0])])
+        welcome = _welcome_of(desktop, proc)
+        desktop.run(["xdotool", "windowfocus", "--sync", str(welcome)])
         desktop.run(["xdotool", "key", "Return"])
         node.wait_until(lambda: _polled(node), 20)
         wait_until(
@@ -850,6 +835,18 @@ def test_first_run_offers_the_node_on_this_computer_and_one_key_watches_it(
         node.notify(node.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Mug", price=5))
         _wait_toast(desktop, proc, "New order from @ann")
         assert "127.0.0.1:4002" in config.read_text(encoding="utf-8"), "the next start watches it"
+
+
+def _welcome_of(desktop: DesktopSession, proc: subprocess.Popen[bytes]) -> int:
+    """The welcome window of a first start, once it is on screen."""
+    found: list[int] = wait_until(
+        lambda: (
+            _alive(desktop, proc) and _visible_windows(desktop, proc.pid, "^Welcome to obnotify")
+        ),
+        20,
+        message="the welcome window",
+    )
+    return found[0]
 
 
 def _visible_windows(desktop: DesktopSession, pid: int, name: str) -> list[int]:

@@ -22,6 +22,7 @@ from .test_app import (
     _polled,
     _tray_icon_of,
     _wait_toast,
+    _welcome_of,
     answer_dialog,
     file_keyring_env,
 )
@@ -101,19 +102,8 @@ def test_first_run_finds_the_mobazha_node_here_and_one_key_watches_it(
             encoding="utf-8",
         )
         proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
-        welcome = wait_until(
-            lambda: (
-                _alive(desktop, proc)
-                and [
-                    w
-                    for w in desktop.find_windows("Welcome to obnotify")
-                    if desktop.window_pid(w) == proc.pid
-                ]
-            ),
-            20,
-            message="the welcome window",
-        )
-        desktop.run(["xdotool", "windowfocus", "--sync", str(welcome[0])])
+        welcome = _welcome_of(desktop, proc)
+        desktop.run(["xdotool", "windowfocus", "--sync", str(welcome)])
         desktop.run(["xdotool", "key", "Return"])
         node.wait_until(lambda: _asked(node), 20)
         node.emit("order.funded", orderID="QmOrder1", buyerName="Alice", buyerID=ALICE)
