@@ -74,6 +74,9 @@ _WINDOW_LINE = re.compile(
     r"^(?P<indent> *)(?P<id>0x[0-9a-fA-F]+) "
     r"(?:\(has no name\)|\".*\"): \((?P<wm_class>.*)\)\s+\d+x\d+"
 )
+# How many times a window-tree walk is taken before a failure is reported: each one that fails
+# lost a race with a window being destroyed, which at most a few windows are at any moment.
+_TREE_ATTEMPTS = 5
 _MENU_LINE = re.compile(r"^#(?P<text>.*) \[(?P<id>\d+),(?P<key>.*)\]$")
 
 
@@ -761,8 +764,19 @@ class DesktopSession:
     # The tray
 
     def _window_tree(self) -> list[tuple[int, int | None, str]]:
-        """(window, parent, WM_CLASS text) for every window, from `xwininfo -root -tree`."""
-        output = self.run(["xwininfo", "-root", "-tree"]).stdout
+        """(window, parent, WM_CLASS text) for every window, from `xwininfo -root -tree`.
+
+        xwininfo walks the tree one request at a time, so a window destroyed during the walk
+        (trayer's socket for an icon that is going away) fails the whole query with BadWindow;
+        the walk is simply taken again, a bounded number of times.
+        """
+        for _attempt in range(_TREE_ATTEMPTS - 1):
+            walk = self.run(["xwininfo", "-root", "-tree"], check=False)
+            if walk.returncode == 0:
+                output = walk.stdout
+                break
+        else:
+            output = self.run(["xwininfo", "-root", "-tree"]).stdout
         windows: list[tuple[int, int | None, str]] = []
         stack: list[tuple[int, int]] = []
         for line in output.splitlines():

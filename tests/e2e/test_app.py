@@ -306,8 +306,11 @@ def _has_colour(png: Path, colour: str, tolerance: int = 24) -> bool:
 
     want = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
     with Image.open(png) as image:
-        pixels = image.convert("RGB").getdata()
-        return any(all(abs(p[i] - want[i]) <= tolerance for i in range(3)) for p in pixels)
+        rgb = image.convert("RGB")
+        colours = rgb.getcolors(rgb.width * rgb.height) or []
+        return any(
+            all(abs(pixel[i] - want[i]) <= tolerance for i in range(3)) for _count, pixel in colours
+        )
 
 
 def test_two_nodes_from_the_settings_file(
