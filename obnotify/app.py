@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from obnotify.demo.node import SimNode
     from obnotify.node.config import NodeConfig
     from obnotify.node.factory import NodeParts
-    from obnotify.settings import NodeEntry, Settings
+    from obnotify.settings.values import NodeEntry, Settings
     from obnotify.ui.front import Front
     from obnotify.ui.help import HelpWindow
     from obnotify.ui.node_controller import NodeController
@@ -257,7 +257,9 @@ async def _watch_nodes(
     from obnotify.desktop.notifier import DesktopNotifierBackend
     from obnotify.desktop.platform import has_ob_handler
     from obnotify.node.config import ConfigError
-    from obnotify.settings import EXAMPLE, default_config_path, load_settings
+    from obnotify.settings.example import EXAMPLE
+    from obnotify.settings.location import default_config_path
+    from obnotify.settings.reading import load_settings
     from obnotify.store import StoreError
     from obnotify.ui.front import Front
     from obnotify.ui.node_offer import NodeOffer
@@ -392,7 +394,7 @@ class _SettingsSlot:
     def show(self) -> None:
         if self._window is None:
             from obnotify.node.config import ConfigError
-            from obnotify.settings import load_settings
+            from obnotify.settings.reading import load_settings
             from obnotify.ui.settings_window import SettingsWindow
 
             try:
@@ -449,7 +451,7 @@ class _Room:
         """One About box for the run: asking again brings it forward."""
         import platformdirs
 
-        from obnotify.settings import default_config_path
+        from obnotify.settings.location import default_config_path
         from obnotify.ui.about import show_about
 
         config = Path(self.options.config) if self.options.config else default_config_path()
@@ -567,7 +569,7 @@ async def _first_run(settings: Settings, password_env: str) -> tuple[NodeConfig,
 
     from obnotify.node.config import ConfigError
     from obnotify.node.discover import Candidate, discover
-    from obnotify.settings import save_settings
+    from obnotify.settings.writing import save_settings
     from obnotify.ui.welcome import WelcomeWindow, candidate_entry
 
     window = WelcomeWindow(await discover())
@@ -623,7 +625,7 @@ async def _shut_down(nodes: list[_Watched], front: Front) -> None:
 NODE_STACK: Final = (
     "obnotify.node.factory",
     "obnotify.desktop.notifier",
-    "obnotify.settings",
+    "obnotify.settings.reading",
     "desktop_notifier",
     "dbus_fast.aio",
     "websockets.asyncio.client",
@@ -681,7 +683,7 @@ def run_app(options: AppOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from obnotify.resources import APP_ICON_SVG
-    from obnotify.settings_file import tray_style_of
+    from obnotify.settings.location import tray_style_of
     from obnotify.ui.front import Front, one_app
     from obnotify.ui.main_thread_gc import MainThreadCollector
     from obnotify.ui.tray import Tray

@@ -140,7 +140,7 @@ def test_the_app_never_prompts_for_a_password(monkeypatch: pytest.MonkeyPatch) -
 
     from obnotify.app import _node_configs
     from obnotify.cli.options import parse_app
-    from obnotify.settings import NodeEntry, Settings
+    from obnotify.settings.values import NodeEntry, Settings
 
     before = keyring.get_keyring()
     keyring.set_keyring(null.Keyring())

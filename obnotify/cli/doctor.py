@@ -65,7 +65,7 @@ async def _one_node(options: DoctorOptions) -> _NodeReport:
 
 async def _settings_nodes(options: DoctorOptions) -> _NodeReport:
     from obnotify.desktop.credentials import Credentials, credentials_for
-    from obnotify.settings import load_settings
+    from obnotify.settings.reading import load_settings
 
     settings = load_settings(Path(options.config).expanduser() if options.config else None)
     # The file's own lines first: an unknown key may be why a setting seems to do nothing.

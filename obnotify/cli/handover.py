@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 from obnotify.cli.options import DEMO_DELAY, AppOptions
 
 if TYPE_CHECKING:
-    from obnotify.settings import NodeEntry
+    from obnotify.settings.values import NodeEntry
 
 __all__ = ["entry_of", "node_fields", "not_handed_on", "option_problem"]
 
@@ -75,7 +75,7 @@ def _full_path(path: str) -> str:
 
 def entry_of(fields: Mapping[str, str]) -> NodeEntry:
     """The settings entry of the fields a later start handed on; unknown fields are ignored."""
-    from obnotify.settings import NodeEntry
+    from obnotify.settings.values import NodeEntry
 
     return NodeEntry(
         url=fields.get("url", ""),

@@ -30,7 +30,7 @@ from obnotify.core.render import toast_record
 from obnotify.node.config import ConfigError, NodeConfig
 from obnotify.node.factory import open_node
 from obnotify.node.session import NewEvent
-from obnotify.settings import HISTORY_LIMIT
+from obnotify.settings.values import HISTORY_LIMIT
 from obnotify.store import StoreError
 
 __all__ = ["GIVE_UP", "JsonLinePrinter", "run_watch", "terminal_prompt"]

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from obnotify.cli.handover import entry_of
 from obnotify.node.config import ConfigError, parse_node_url
-from obnotify.settings import NodeEntry, Settings, load_settings, save_settings
+from obnotify.settings.reading import load_settings
+from obnotify.settings.values import NodeEntry, Settings
 
 __all__ = ["NodeOffer"]
 
@@ -101,6 +102,9 @@ class NodeOffer:
         if box.clickedButton() is not add:
             log.info("not added: %s", entry.url)
             return
+        # The writer (and tomlkit) loads once a node is added, not with the app.
+        from obnotify.settings.writing import save_settings
+
         try:
             settings = load_settings(self._path)
             new = dataclasses.replace(settings, nodes=(*settings.nodes, entry))

@@ -1,31 +1,26 @@
 """The settings window: nodes, notifications and general choices, saved to the settings file.
 
 Non-modal: the tray and the activity window keep working while it is open. It edits a
-:class:`obnotify.settings.Settings` and, on Save, writes it with
-:func:`obnotify.settings.save_settings` (the user's comments and order stay) and emits
-:attr:`SettingsWindow.saved`; the app applies the new value live.
-
-"Test connection" runs the doctor's checks in a thread of its own (each check makes its
-own short-lived connections), so the window never waits on a slow or unreachable node.
-A password typed here goes to the keyring only once the node has accepted it.
+:class:`obnotify.settings.values.Settings` and, on Save, writes it with
+:func:`obnotify.settings.writing.save_settings` (the user's comments and order stay) and
+emits :attr:`SettingsWindow.saved`; the app applies the new value live. A node is edited in
+a :class:`obnotify.ui.node_editor.NodeEditor`; what a field may hold is checked by
+:mod:`obnotify.settings.validation`, with the same words as for the file.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -43,41 +38,18 @@ from PySide6.QtWidgets import (
 
 from obnotify.core.policy import Delivery, NotificationSettings, delivery
 from obnotify.core.render import Category
-from obnotify.desktop.secrets import keep_password, save_password
-from obnotify.desktop.tokens import TOKEN_USER
-from obnotify.node.checks import CREDENTIALS, Check, check_node
-from obnotify.node.config import ConfigError, NodeConfig, parse_node_url
-from obnotify.node.reach import fetch_fingerprint
-from obnotify.settings import (
-    BURST_LIMITS,
-    HISTORY_LIMITS,
-    TRAY_STYLES,
-    NodeEntry,
-    Settings,
-    parse_quiet_hours,
-    save_settings,
-)
-from obnotify.ui.form_parts import (
-    TLS_CHOICES,
-    check_lines,
-    choose,
-    combo,
-    error_label,
-    grow_to_fit,
-    say,
-)
+from obnotify.core.tray_state import TrayStyle
+from obnotify.desktop.secrets import save_password
+from obnotify.node.checks import check_node
+from obnotify.node.config import ConfigError
+from obnotify.settings.validation import format_quiet_hours, parse_quiet_hours
+from obnotify.settings.values import BURST_LIMITS, HISTORY_LIMITS, Settings
+from obnotify.settings.writing import save_settings
+from obnotify.ui.form_parts import choose, combo, error_label, say
+from obnotify.ui.node_editor import Checker, NodeEditor
 
-__all__ = ["Checker", "NodeEditor", "SettingsWindow"]
+__all__ = ["SettingsWindow"]
 
-Checker = Callable[[NodeConfig], Coroutine[Any, Any, list[Check]]]
-"""Runs the doctor's checks for one node: :func:`obnotify.node.checks.check_node`."""
-
-_KINDS: Final = (
-    ("ob", "OB Go server (OpenBazaar)"),
-    ("mobazha", "Mobazha"),
-    ("auto", "Find out when connecting"),
-)
-_AUTH: Final = (("none", "No login"), ("basic", "User and password"), ("cookie", "Cookie file"))
 _DELIVERY: Final = (
     (Delivery.TOAST, "Toast"),
     (Delivery.HISTORY, "History only"),
@@ -93,284 +65,17 @@ _CATEGORY_LABELS: Final = {
     Category.OTHER: "Other",
 }
 _TRAY_LABELS: Final = {
-    "colour": "Colour",
-    "mono-light": "Monochrome, for light panels",
-    "mono-dark": "Monochrome, for dark panels",
+    TrayStyle.COLOUR: "Colour",
+    TrayStyle.MONO_LIGHT: "Monochrome, for light panels",
+    TrayStyle.MONO_DARK: "Monochrome, for dark panels",
 }
-
-
-class NodeEditor(QDialog):
-    """One node's settings, with "Test connection" and "Trust this certificate"."""
-
-    def __init__(
-        self,
-        entry: NodeEntry | None = None,
-        *,
-        checker: Checker = check_node,
-        keep_password: Callable[[str, str, str], bool] = save_password,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("obnotify — Node")
-        self.setModal(False)
-        self._checker = checker
-        self._keep_password = keep_password
-        self.checks: list[Check] = []
-        """The last test's results."""
-        self._checking: asyncio.Task[None] | None = None
-        self._fetching: asyncio.Task[None] | None = None
-        """The test running now; kept so it is not collected before it ends."""
-        self.password_kept = False
-        entry = entry or NodeEntry(url="")
-        self._enabled = entry.enabled
-
-        form = QFormLayout()
-        self.name = QLineEdit(entry.name)
-        self.name.setPlaceholderText("My store")
-        self.url = QLineEdit(entry.url)
-        self.url.setPlaceholderText("http://127.0.0.1:4002")
-        self.url_error = error_label()
-        form.addRow("Name", self.name)
-        form.addRow("Address", self.url)
-        form.addRow("", self.url_error)
-        self.kind = combo(_KINDS)
-        choose(self.kind, entry.kind)
-        self.token = QLineEdit()
-        self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText("mbz_… — kept in the keyring once the node accepts it")
-        form.addRow("Server", self.kind)
-        form.addRow("API token", self.token)
-
-        self.auth = combo(_AUTH)
-        choose(self.auth, entry.auth)
-        self.user = QLineEdit(entry.user)
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("kept in the keyring")
-        self.password.setToolTip("Kept in the keyring once the node accepts it, never in a file")
-        self.cookie_file = QLineEdit(entry.cookie_file)
-        cookie_row = self._with_browse(self.cookie_file, "Cookie file")
-        self.auth_error = error_label()
-        form.addRow("Login", self.auth)
-        form.addRow("User", self.user)
-        form.addRow("Password", self.password)
-        form.addRow("Cookie file", cookie_row)
-        form.addRow("", self.auth_error)
-
-        self.tls = combo(TLS_CHOICES)
-        choose(self.tls, entry.tls)
-        self.ca = QLineEdit(entry.ca)
-        ca_row = self._with_browse(self.ca, "CA certificate")
-        self.pin = QLineEdit(entry.pin)
-        self.fetch = QPushButton("Fetch certificate")
-        self.fetch.clicked.connect(self._fetch_certificate)
-        pin_row = QHBoxLayout()
-        pin_row.addWidget(self.pin, 1)
-        pin_row.addWidget(self.fetch)
-        pin_box = QWidget()
-        pin_box.setLayout(pin_row)
-        pin_row.setContentsMargins(0, 0, 0, 0)
-        self.tls_error = error_label()
-        form.addRow("TLS", self.tls)
-        form.addRow("CA file", ca_row)
-        form.addRow("SHA-256", pin_box)
-        form.addRow("", self.tls_error)
-
-        self.proxy = QLineEdit(entry.proxy)
-        self.proxy.setPlaceholderText("socks5://127.0.0.1:9050")
-        self.proxy.setToolTip("A SOCKS5 proxy such as Tor, which a .onion node needs")
-        self.proxy_error = error_label()
-        form.addRow("Proxy", self.proxy)
-        form.addRow("", self.proxy_error)
-
-        self.test = QPushButton("Test connection")
-        self.test.clicked.connect(self.run_checks)
-        self.results = QLabel()
-        self.results.setTextFormat(Qt.TextFormat.PlainText)
-        self.results.setWordWrap(True)
-        self.keyring_note = error_label()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.test, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.results)
-        layout.addWidget(self.keyring_note)
-        layout.addWidget(buttons)
-        self.auth.currentIndexChanged.connect(self._show_fields)
-        self.tls.currentIndexChanged.connect(self._show_fields)
-        self.kind.currentIndexChanged.connect(self._show_fields)
-        self._form = form
-        self._rows = {
-            "basic": (form, (self.user, self.password)),
-            "cookie": (form, (cookie_row,)),
-            "ca": (form, (ca_row,)),
-            "pin": (form, (pin_box,)),
-        }
-        self._show_fields()
-        # A new node starts with its name; one being edited, most often, with its address.
-        (self.url if entry.url else self.name).setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _with_browse(self, line: QLineEdit, what: str) -> QWidget:
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(line, 1)
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(lambda: self._browse(line, what))
-        row.addWidget(browse)
-        box = QWidget()
-        box.setLayout(row)
-        return box
-
-    def _browse(self, line: QLineEdit, what: str) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, what, str(Path(line.text()).expanduser()))
-        if chosen:
-            line.setText(chosen)
-
-    def _show_fields(self) -> None:
-        auth, tls = self.auth.currentData(), self.tls.currentData()
-        self._form.setRowVisible(self.token, self.kind.currentData() != "ob")
-        for key, (form, widgets) in self._rows.items():
-            for widget in widgets:
-                form.setRowVisible(widget, key in (auth, tls))
-
-    def entry(self) -> NodeEntry:
-        """The node as typed (not validated: :meth:`validate` says what to fix)."""
-        return NodeEntry(
-            url=self.url.text().strip(),
-            name=self.name.text().strip(),
-            enabled=self._enabled,
-            auth=str(self.auth.currentData()),
-            user=self.user.text().strip(),
-            cookie_file=self.cookie_file.text().strip(),
-            tls=str(self.tls.currentData()),
-            ca=self.ca.text().strip(),
-            pin=self.pin.text().strip(),
-            proxy=self.proxy.text().strip(),
-            kind=str(self.kind.currentData()),
-        )
-
-    def validate(self) -> NodeConfig | None:
-        """The node's connection settings, or None with a message by each field to fix."""
-        for label in (self.url_error, self.auth_error, self.tls_error, self.proxy_error):
-            say(label, "")
-        entry = self.entry().in_use()
-        ok = True
-        try:
-            parse_node_url(entry.url)
-        except ConfigError as exc:
-            say(self.url_error, str(exc))
-            ok = False
-        if entry.auth == "basic" and not entry.user:
-            say(self.auth_error, "Give the user name of the node's API (its config: Username).")
-            ok = False
-        if entry.auth == "cookie" and not Path(entry.cookie_file).expanduser().is_file():
-            say(self.auth_error, "Choose the node's .cookie file (in its data folder).")
-            ok = False
-        if entry.tls == "ca" and not Path(entry.ca).expanduser().is_file():
-            say(self.tls_error, "Choose the CA certificate file; this one does not exist.")
-            ok = False
-        if entry.tls == "pin" and not entry.pin:
-            say(self.tls_error, "Press Fetch certificate, and compare the SHA-256 with the node's.")
-            ok = False
-        if entry.proxy and not entry.proxy.startswith(("socks5://", "socks5h://")):
-            say(self.proxy_error, "A proxy looks like socks5://127.0.0.1:9050.")
-            ok = False
-        if not ok:
-            grow_to_fit(self)
-            return None
-        try:
-            token = self.token.text().strip() if entry.kind != "ob" else ""
-            return entry.node_config(self.password.text(), token)
-        except ConfigError as exc:
-            if "proxy" in str(exc).lower():
-                say(self.proxy_error, str(exc))
-            else:
-                say(self.auth_error if entry.auth == "cookie" else self.tls_error, str(exc))
-            grow_to_fit(self)
-            return None
-
-    def run_checks(self) -> asyncio.Task[None] | None:
-        """Run the checks on the app's loop; the results come back as a line each.
-
-        Returns the running checks, or None when the form has an error to fix first.
-        """
-        config = self.validate()
-        if config is None:
-            return None
-        self.test.setEnabled(False)
-        self.results.setText("Testing…")
-
-        async def work() -> None:
-            checks: list[Check]
-            try:
-                checks = await self._checker(config)
-            except (OSError, ValueError, RuntimeError) as exc:
-                checks = [Check("test", False, f"could not run: {exc}", "see the log")]
-            self._show_checks(checks)
-            await self._keep_accepted_password(config, checks)
-
-        self._checking = asyncio.ensure_future(work())
-        return self._checking
-
-    def _show_checks(self, checks: list[Check]) -> None:
-        self.checks = checks
-        self.test.setEnabled(True)
-        self.results.setText("\n".join(check_lines(checks)))
-        grow_to_fit(self)
-
-    async def _keep_accepted_password(self, config: NodeConfig, checks: list[Check]) -> None:
-        """The keyring may wait for an unlock, or never answer: the window does not wait."""
-        accepted = any(c.name == CREDENTIALS and c.ok for c in checks)
-        if accepted and config.token:
-            await keep_password(config.base_url, TOKEN_USER, config.token, save=self._keep_password)
-        if accepted and config.username and config.password:
-            self.password_kept = await keep_password(
-                config.base_url, config.username, config.password, save=self._keep_password
-            )
-            say(
-                self.keyring_note,
-                ""
-                if self.password_kept
-                else "No keyring is available, so the password was not saved: obnotify will "
-                "ask for it at each start. Install a keyring (GNOME Keyring, KWallet) to keep it.",
-            )
-
-    def _fetch_certificate(self) -> asyncio.Task[None]:
-        """Fetch on the app's loop, through the node's proxy as every connection to it."""
-        url, proxy = self.url.text().strip(), self.proxy.text().strip()
-
-        async def work() -> None:
-            try:
-                self._show_fingerprint(await fetch_fingerprint(url, proxy), "")
-            except (OSError, ConfigError, ValueError) as exc:
-                self._show_fingerprint("", f"Could not fetch the certificate: {exc}")
-
-        self.fetch.setEnabled(False)
-        self._fetching = asyncio.ensure_future(work())
-        return self._fetching
-
-    def _show_fingerprint(self, pin: str, problem: str) -> None:
-        self.fetch.setEnabled(True)
-        if pin:
-            self.pin.setText(pin)
-            say(self.tls_error, "")
-        else:
-            say(self.tls_error, problem)
-
-    def _accept(self) -> None:
-        if self.validate() is not None:
-            self.accept()
 
 
 class SettingsWindow(QWidget):
     """Nodes, Notifications and General, as in the settings file; Save writes it."""
 
     saved = Signal(object)
-    """The new :class:`obnotify.settings.Settings`, after it was written."""
+    """The new :class:`obnotify.settings.values.Settings`, after it was written."""
 
     def __init__(
         self,
@@ -509,10 +214,7 @@ class SettingsWindow(QWidget):
         self.privacy.setChecked(n.privacy)
         self.sticky = QCheckBox("Critical toasts (disputes, failed payments) stay until dismissed")
         self.sticky.setChecked(n.critical_sticky)
-        hours = n.quiet_hours
-        self.quiet_hours = QLineEdit(
-            f"{hours.start:%H:%M}-{hours.end:%H:%M}" if hours is not None else ""
-        )
+        self.quiet_hours = QLineEdit(format_quiet_hours(n.quiet_hours))
         self.quiet_hours.setPlaceholderText("22:00-07:00")
         self.quiet_hours.setToolTip("Only critical toasts show between these times")
         self.quiet_error = error_label()
@@ -539,7 +241,7 @@ class SettingsWindow(QWidget):
         self.history_limit.setRange(*HISTORY_LIMITS)
         self.history_limit.setSingleStep(1000)
         self.history_limit.setValue(settings.history_limit)
-        self.tray_style = combo(tuple((s, _TRAY_LABELS[s]) for s in TRAY_STYLES))
+        self.tray_style = combo(tuple((s.value, _TRAY_LABELS[s]) for s in TrayStyle))
         choose(self.tray_style, settings.tray_style)
         form = QFormLayout()
         form.addRow(self.start_at_login)
@@ -554,13 +256,9 @@ class SettingsWindow(QWidget):
         (None alone when not ``report``)."""
         try:
             quiet = parse_quiet_hours(self.quiet_hours.text().strip(), "Quiet hours")
-        except ConfigError:
+        except ConfigError as exc:
             if report:
-                say(
-                    self.quiet_error,
-                    'Quiet hours: give the start and the end as "22:00-07:00", in local '
-                    f"time with no time zone, not {self.quiet_hours.text().strip()!r}.",
-                )
+                say(self.quiet_error, str(exc))
                 self.tabs.setCurrentIndex(1)
             return None
         if report:
@@ -582,7 +280,7 @@ class SettingsWindow(QWidget):
             notifications=notifications,
             history_limit=self.history_limit.value(),
             start_at_login=self.start_at_login.isChecked(),
-            tray_style=str(self.tray_style.currentData()),
+            tray_style=TrayStyle(self.tray_style.currentData()),
             warnings=(),
             path=self._path,
         )

@@ -33,7 +33,7 @@ from obnotify.node.checks import Check, check_config
 from obnotify.node.config import ConfigError, parse_node_url
 from obnotify.node.discover import Candidate
 from obnotify.node.reach import fetch_fingerprint
-from obnotify.settings import NodeEntry
+from obnotify.settings.values import NodeEntry
 from obnotify.ui.form_parts import (
     TLS_CHOICES,
     check_lines,

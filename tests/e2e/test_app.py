@@ -650,7 +650,7 @@ def test_the_debug_log_holds_no_password_typed_in_the_welcome(
         (("--node", "https://127.0.0.1:4002", "--ca", "/nonexistent/ca.crt"), "", "does not exist"),
         ((), "[[node]]\nname = 'shop'\n", "needs a url"),
         ((), "", "showing the welcome window"),
-        ((), "[general]\ntray_style = " + "[" * 5000 + "]" * 5000 + "\n", "nested more than"),
+        ((), "[general]\ntray_style = " + "[" * 5000 + "]" * 5000 + "\n", "nested far too deep"),
         ((), "[notifications]\nquiet_hours = '22:00Z-07:00Z'\n", "no time zone"),
         ((), FIFO, "not a regular file (a named pipe)"),
     ],

@@ -9,7 +9,8 @@ import pytest
 
 from obnotify.desktop.tokens import TOKEN_USER, resolve_token
 from obnotify.node.config import ConfigError, make_config
-from obnotify.settings import load_settings, save_settings
+from obnotify.settings.reading import load_settings
+from obnotify.settings.writing import save_settings
 
 TOKEN = "mbz_abc_" + "x" * 32
 

@@ -164,7 +164,7 @@ def test_settings_opened_over_a_file_broken_since_the_start_says_what_to_fix(
         ("[notifications]\nmuted = 5\n", "[notifications] muted must be a list"),
         ("history = 5\n", "[history] must be a table"),
         ("node = 5\n", "[node] must be one or more [[node]] tables"),
-        ("[general]\ntray_style = " + "[" * 5000 + "]" * 5000 + "\n", "nested more than"),
+        ("[general]\ntray_style = " + "[" * 5000 + "]" * 5000 + "\n", "nested far too deep"),
         ("[general]\nhistory_limit = 1000000000000\n", "from 1 to 10000000"),
         ("[notifications]\nburst_limit = 3e9\n", "from 1 to 100000"),
         ('[[node]]\nname = "Shop\nurl = "http://n"\n', 'line 2 (name = "Shop): a quote'),

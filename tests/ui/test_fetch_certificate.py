@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from obnotify.settings import NodeEntry
-from obnotify.ui.settings_window import NodeEditor
+from obnotify.settings.values import NodeEntry
+from obnotify.ui.node_editor import NodeEditor
 
 from .loop import in_loop, until
 

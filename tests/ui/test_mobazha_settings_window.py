@@ -17,8 +17,8 @@ from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.desktop.tokens import TOKEN_USER
 from obnotify.node.checks import API, CREDENTIALS, check_node
 from obnotify.node.config import make_config
-from obnotify.settings import NodeEntry
-from obnotify.ui.settings_window import NodeEditor
+from obnotify.settings.values import NodeEntry
+from obnotify.ui.node_editor import NodeEditor
 
 from .loop import in_loop
 from .test_settings_window import _checked

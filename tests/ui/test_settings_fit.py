@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWid
 from pytestqt.qtbot import QtBot
 
 from obnotify.demo.threaded import ThreadedSimNode
-from obnotify.settings import NodeEntry, Settings
-from obnotify.ui.settings_window import NodeEditor, SettingsWindow
+from obnotify.settings.values import NodeEntry, Settings
+from obnotify.ui.node_editor import NodeEditor
+from obnotify.ui.settings_window import SettingsWindow
 from obnotify.ui.tray import Tray
 from obnotify.ui.welcome import WelcomeWindow
 

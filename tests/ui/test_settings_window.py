@@ -14,11 +14,14 @@ from pytestqt.qtbot import QtBot
 
 from obnotify.core.policy import Delivery, delivery
 from obnotify.core.render import Category
+from obnotify.core.tray_state import TrayStyle
 from obnotify.demo import ThreadedSimNode
 from obnotify.node.checks import CREDENTIALS, Check, check_node
 from obnotify.node.config import NodeConfig
-from obnotify.settings import NodeEntry, Settings, load_settings
-from obnotify.ui.settings_window import NodeEditor, SettingsWindow
+from obnotify.settings.reading import load_settings
+from obnotify.settings.values import NodeEntry, Settings
+from obnotify.ui.node_editor import NodeEditor
+from obnotify.ui.settings_window import SettingsWindow
 
 DEADLINE_MS = 15_000
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -151,6 +154,18 @@ def test_save_writes_the_file_keeping_comments_and_emits_saved(
     assert delivery(again.notifications, Category.FOLLOWERS) is Delivery.OFF
     assert again.notifications.silent == {Category.CHAT} and again.notifications.privacy
     assert again.tray_style == "mono-dark" and again.nodes[0].enabled is False
+
+
+def test_every_tray_style_is_offered_and_saved(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    window = SettingsWindow(Settings(path=path))
+    qtbot.addWidget(window)
+    offered = [window.tray_style.itemData(i) for i in range(window.tray_style.count())]
+    assert offered == list(TrayStyle)
+    for i, style in enumerate(TrayStyle):
+        window.tray_style.setCurrentIndex(i)
+        assert window.save() is not None
+        assert load_settings(path).tray_style is style
 
 
 def test_bad_quiet_hours_are_not_saved(qtbot: QtBot, tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ from pytestqt.qtbot import QtBot
 
 from obnotify.demo import ThreadedSimNode
 from obnotify.desktop import secrets
-from obnotify.settings import NodeEntry
-from obnotify.ui.settings_window import NodeEditor
+from obnotify.settings.values import NodeEntry
+from obnotify.ui.node_editor import NodeEditor
 
 from .loop import in_loop, until
 

@@ -9,7 +9,6 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
 from obnotify.core.tray_state import TrayState, TrayStyle
-from obnotify.settings import TRAY_STYLES
 from obnotify.ui.tray import Tray
 from obnotify.ui.tray_icons import BADGE_COLOUR, MONO_ICON_FILES, tray_icon
 
@@ -36,10 +35,6 @@ def _pixels(image: QImage) -> list[tuple[int, int]]:
 
 def _drawn(image: QImage) -> list[tuple[int, int]]:
     return [(x, y) for x, y in _pixels(image) if image.pixelColor(x, y).alpha() > 0]
-
-
-def test_the_styles_are_the_settings_choices() -> None:
-    assert tuple(TrayStyle) == TRAY_STYLES
 
 
 def test_every_style_draws_its_own_icon_of_every_state() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from obnotify.core.tray_state import TrayStyle
-from obnotify.settings_file import tray_style_of
+from obnotify.settings.location import tray_style_of
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 
 The icon is shown before the settings are parsed (:mod:`obnotify.app`); drawn in
 colour first, a monochrome choice would flash. So its style is read here, with
-the standard library's TOML reader, before the icon shows; anything it cannot
-read is left to the full load, which says what to fix.
+the standard library's TOML reader and nothing of the rest of the app, before the
+icon shows; anything it cannot read is left to the full load
+(:func:`obnotify.settings.reading.load_settings`), which says what to fix.
 """
 
 from __future__ import annotations
