@@ -76,6 +76,7 @@ def test_the_tray_icon_is_shown_before_the_rest_is_loaded() -> None:
         "asyncio",
         "qasync",
         "msgspec",
+        "tomlkit",
         "httpx",
         "websockets",
         "desktop_notifier",
