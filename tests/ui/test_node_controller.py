@@ -112,16 +112,31 @@ class Desk:
 
 
 class Node:
-    """One node as the app builds it: store, session, window, controller, on the shared tray."""
+    """One node as the app builds it: store, session, window, controller, on the shared tray.
 
-    def __init__(self, tmp_path: Path, desk: Desk, name: str, port: int, *, tray: bool) -> None:
-        self.store = Store(tmp_path / f"{name}.sqlite3")
+    Alone in its window, or at ``place`` in a window ``shared`` with others over ``store``.
+    """
+
+    def __init__(
+        self,
+        tmp_path: Path,
+        desk: Desk,
+        name: str,
+        port: int,
+        *,
+        tray: bool,
+        shared: tuple[SharedWindow, Store, int] | None = None,
+    ) -> None:
+        if shared is None:
+            self.store = Store(tmp_path / f"{name}.sqlite3")
+            self.shared, place = SharedWindow([self.store], [name]), 0
+        else:
+            self.shared, self.store, place = shared
         self.session = Session(make_config(f"http://127.0.0.1:{port}", name=name), self.store)
-        self.shared = SharedWindow([self.store], [name])
         self.window = self.shared
         board = desk.board() if tray else None
         self.tray = board.tray if board is not None else None
-        self.controller = NodeController(self.session, self.window, board, desk.router)
+        self.controller = NodeController(self.session, self.window, board, desk.router, place=place)
         self.session.listener = self.controller
         self.count = 0
         self.name = name
@@ -303,6 +318,40 @@ def test_clicking_a_toast_shows_its_event(qapp: QApplication, tmp_path: Path) ->
         node.controller.stop()
 
     in_loop(qapp, body)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_a_toast_of_the_second_node_opens_its_row_in_the_one_window(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    """Both stores number their rows from 1: the click names the row by its node too."""
+    desk = Desk()
+    stores = [Store(tmp_path / "shop.sqlite3"), Store(tmp_path / "home.sqlite3")]
+    shared = SharedWindow(stores, ["shop", "home"])
+    shop = Node(tmp_path, desk, "shop", 4002, tray=False, shared=(shared, stores[0], 0))
+    home = Node(tmp_path, desk, "home", 4003, tray=False, shared=(shared, stores[1], 1))
+
+    async def body() -> None:
+        for node in (shop, home):
+            node.controller.start()
+        shop.event()
+        new = home.event()
+        shop.event()
+        await until(lambda: len(desk.notifier.shown) == 3, "three toasts")
+        [toast] = [shown for shown in desk.notifier.shown if shown.toast.body == "home 1"]
+        toast.click()
+        window = shared.window
+        assert window is not None and window.isVisible()
+        shown = window.model.row_at(window.view.currentIndex())
+        assert shown is not None and shown.key == RowKey(1, new.row.rowid) == RowKey(1, 1)
+        assert window.detail.row is not None and window.detail.row.body == "home 1"
+        window.hide()
+        for node in (shop, home):
+            node.controller.stop()
+
+    in_loop(qapp, body)
+    for store in stores:
+        store.close()
 
 
 def test_a_toast_whose_row_is_read_in_the_window_is_taken_down(
