@@ -13,7 +13,6 @@ memory and a model update for every event of a burst. Until the first
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol
@@ -25,11 +24,11 @@ from obnotify.core.connection import ConnState
 from obnotify.core.details import Detail
 from obnotify.core.events import WalletBalances
 from obnotify.core.node_colours import colour_for
-from obnotify.core.tray_state import NodeStatus, node_line, window_connection, worst_node
-from obnotify.core.wallet import combined
+from obnotify.core.tray_state import NodeStatus, node_line
 from obnotify.store import HistoryRow, Store
 from obnotify.ui.listing import ListedRow, Listing, RowKey
 from obnotify.ui.store_listing import MergedListing
+from obnotify.ui.window_nodes import NodeShown, header
 
 if TYPE_CHECKING:
     from obnotify.ui.detail import DetailPane
@@ -63,21 +62,6 @@ class WindowNode(Protocol):
         ...
 
 
-@dataclasses.dataclass(slots=True)
-class _Shown:
-    """What the window shows of one node when it appears."""
-
-    status: NodeStatus
-    """The node's last report, as the tray icon has it too."""
-    note: str = ""
-    """A line the window alone shows in place of the status detail, until the state changes."""
-    publishing: str = ""
-    balances: WalletBalances | None = None
-
-    def line(self) -> NodeStatus:
-        return dataclasses.replace(self.status, detail=self.note) if self.note else self.status
-
-
 def _make_window(listing: Listing) -> MainWindow:
     from obnotify.ui.window import MainWindow
 
@@ -109,7 +93,8 @@ class SharedWindow(QObject):
         self._ob_handler = ob_handler
         self.window: MainWindow | None = None
         """The window once built."""
-        self._shown = [_Shown(NodeStatus(name, ConnState.CONNECTING, 0)) for name in names]
+        self._shown = [NodeShown(NodeStatus(name, ConnState.CONNECTING, 0)) for name in names]
+        """What the window shows of each node, kept while it is not built."""
         self._nodes: dict[int, WindowNode] = {}
         """Each node the user's requests go to, by place."""
 
@@ -190,12 +175,9 @@ class SharedWindow(QObject):
     def report(self, place: int, status: NodeStatus) -> None:
         """A node's name, state, detail and unread count: the report the tray icon gets."""
         shown = self._shown[place]
-        if status == shown.status:
-            return
-        if (status.conn_state, status.detail) != (shown.status.conn_state, shown.status.detail):
-            shown.note = ""
         renamed = status.name != shown.status.name
-        shown.status = status
+        if not shown.report(status):
+            return
         if renamed and self.window is not None:
             self.window.set_nodes(self._labels())
             for other in range(len(self._shown)):
@@ -280,29 +262,14 @@ class SharedWindow(QObject):
         window = self.window
         if window is None:
             return
-        picked = window.picked_node()
-        if picked is None and len(self._shown) > 1:
-            every = self._shown
-            window.set_node_name("All nodes")
-            statuses = [shown.line() for shown in every]
-            window.set_connection(*window_connection(statuses))
-            window.set_retry_source(self._retry_source(worst_node(statuses)))
-            if picked_now:
-                window.set_publishing("")
-            known = [shown.balances for shown in every if shown.balances is not None]
-            if known:
-                window.set_balances(combined(known))
-            return
-        place = picked if picked is not None else 0
-        shown = self._shown[place]
-        line = shown.line()
-        window.set_node_name(line.name)
-        window.set_connection(line.conn_state, line.detail)
-        window.set_retry_source(self._retry_source(place))
+        head = header(self._shown, window.picked_node())
+        window.set_node_name(head.title)
+        window.set_connection(head.state, head.detail)
+        window.set_retry_source(self._retry_source(head.retry_node))
         if picked_now:
-            window.set_publishing(shown.publishing)
-        if shown.balances is not None:
-            window.set_balances(shown.balances)
+            window.set_publishing(head.publishing)
+        if head.balances is not None:
+            window.set_balances(head.balances)
 
     def _on_node_picked(self, _place: int | None) -> None:
         self._show_picked(picked_now=True)
