@@ -142,14 +142,6 @@ class SharedWindow(QObject):
     def is_visible(self) -> bool:
         return self.window is not None and self.window.isVisible()
 
-    def hide(self) -> None:
-        if self.window is not None:
-            self.window.hide()
-
-    def rows_held(self) -> int:
-        """Rows the window holds in memory (none before it is built)."""
-        return self.window.rows_held() if self.window is not None else 0
-
     @property
     def detail(self) -> DetailPane | None:
         """The detail pane, once the window is built."""

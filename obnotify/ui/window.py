@@ -308,10 +308,6 @@ class MainWindow(QMainWindow):
         """Read the list again from the store (after a catch-up, say)."""
         self.model.refresh()
 
-    def dialog_parent(self) -> QWidget:
-        """What a dialog of this node's sits on."""
-        return self
-
     def rows_held(self) -> int:
         """Rows the list holds in memory."""
         return self.model.rowCount()

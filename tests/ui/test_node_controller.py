@@ -231,7 +231,7 @@ def test_a_burst_becomes_a_summary_on_the_routers_timer(qapp: QApplication, tmp_
         assert sorted(node.session.delivered) == [n.row.rowid for n in news]
         desk.notifier.shown[-1].click()
         assert node.window.is_visible(), "a summary opens its node's window"
-        node.window.hide()
+        node.window.close()
         node.controller.stop()
 
     in_loop(qapp, body)
@@ -314,7 +314,7 @@ def test_clicking_a_toast_shows_its_event(qapp: QApplication, tmp_path: Path) ->
         current = window.view.currentIndex()
         shown = window.model.row_at(current)
         assert shown is not None and shown.key == RowKey(0, new.row.rowid)
-        node.window.hide()
+        node.window.close()
         node.controller.stop()
 
     in_loop(qapp, body)
@@ -419,16 +419,17 @@ def test_a_hidden_window_does_not_hoard_rows(
     qapp: QApplication, tmp_path: Path, visible: bool
 ) -> None:
     _desk, node = one_node(tmp_path)
+    window = node.shared.window_built()
     if visible:
         node.window.show()
     for _ in range(MAX_ROWS_WHILE_HIDDEN + 5):
         node.event(Source.HISTORY)
-    rows = node.window.rows_held()
+    rows = window.rows_held()
     if visible:
         assert rows == MAX_ROWS_WHILE_HIDDEN + 5
     else:
         assert rows <= MAX_ROWS_WHILE_HIDDEN
-    node.window.hide()
+    node.window.close()
 
 
 # One tray icon and one pause for every node ---------------------------------------------
@@ -551,7 +552,7 @@ def test_a_node_submenu_acts_on_that_node_and_mark_all_read_reaches_every_node(
         assert open_home.text() == "&Open"
         open_home.trigger()
         assert home.window.is_visible() and not shop.window.is_visible()
-        home.window.hide()
+        home.window.close()
         tray.node_menus[0].actions()[1].trigger()
         await until(lambda: shop.session.link._wake.is_set(), "shop told to retry at once")
         assert not home.session.link._wake.is_set(), "only the node picked reconnects"
@@ -686,7 +687,7 @@ def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
         assert store.count() == 2
         shown.click()
         assert window.is_visible(), "a click opens the order"
-        window.hide()
+        window.close()
         assert store.unread_count() == 2
         shown.press("mark-read")
         await until(lambda: store.unread_count() == 0, "the order and its payment both read")
