@@ -342,7 +342,7 @@ async def _watch_nodes(
                 if reopen:
                     break
         finally:
-            window_shown = bool(nodes) and nodes[0].controller.window.isVisible()
+            window_shown = bool(nodes) and nodes[0].controller.window.is_visible()
             await _shut_down(nodes, front)
         if new is None:
             return 0
@@ -519,9 +519,10 @@ class _Room:
             config = parts.session.config
             controller = NodeController(
                 parts.session,
-                window.ports[index],
+                window,
                 self._board,
                 self.toasts,
+                place=index,
                 ob_handler=self.ob_handler,
             )
             parts.session.listener = controller
@@ -619,7 +620,7 @@ async def _shut_down(nodes: list[_Watched], front: Front) -> None:
         await node.parts.close()
         node.controller.deleteLater()
     if nodes:
-        nodes[0].controller.window.shared.close()
+        nodes[0].controller.window.close()
 
 
 NODE_STACK: Final = (

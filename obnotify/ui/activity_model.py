@@ -25,8 +25,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QIcon
 
 from obnotify.core.render import Category
-from obnotify.ui.history import HistoryRowLike, HistorySource, row_category
 from obnotify.ui.icons import category_icon
+from obnotify.ui.listing import (
+    HistoryRowLike,
+    ListedRow,
+    Listing,
+    RowKey,
+    listed_order,
+    row_category,
+)
 from obnotify.ui.plain import tooltip_html
 from obnotify.ui.relative_time import relative_time
 from obnotify.ui.tray_icons import node_marker
@@ -34,7 +41,7 @@ from obnotify.ui.tray_icons import node_marker
 __all__ = ["ROW_ROLE", "ActivityModel", "Column"]
 
 ROW_ROLE: Final = Qt.ItemDataRole.UserRole
-"""The role under which every cell returns its whole row (a ``HistoryRow``)."""
+"""The role under which every cell returns its whole row (the store's ``HistoryRow``)."""
 
 PAGE_SIZE: Final = 200
 NODE_MARKER_SIZE: Final = 12
@@ -69,11 +76,6 @@ def _alignment(column: Column) -> Qt.AlignmentFlag:
     return horizontal | Qt.AlignmentFlag.AlignVCenter
 
 
-def _sort_key(row: HistoryRowLike) -> tuple[float, int]:
-    """The store's order, newest first, as an ascending key for ``bisect``."""
-    return (-row.received_at, -row.rowid)
-
-
 def _names(categories: frozenset[Category] | None) -> frozenset[str] | None:
     """The categories as the store names them."""
     return None if categories is None else frozenset(c.value for c in categories)
@@ -94,40 +96,36 @@ class ActivityModel(QAbstractTableModel):
     """Recorded events, newest first, filtered by category and search text.
 
     Args:
-        store: Where rows come from (the history store).
+        listing: Where rows come from: one node's store or several.
         now: The clock for "2 min ago"; Unix seconds.
-        page_size: Rows read from the store per page.
-        node_of: The place of a row's node, by row id, when the store lists several
-            nodes (:class:`~obnotify.ui.merged_history.MergedHistory`); None for one node.
+        page_size: Rows read per page.
         parent: The owning QObject.
     """
 
     def __init__(
         self,
-        store: HistorySource,
+        listing: Listing,
         *,
         now: Callable[[], float] = time.time,
         page_size: int = PAGE_SIZE,
-        node_of: Callable[[int], int] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._store = store
-        self._node_of = node_of
+        self._listing = listing
         self._node_labels: tuple[tuple[str, QIcon], ...] = ()
         self._now = now
         self._page_size = page_size
-        self._rows: list[HistoryRowLike] = []
-        self._rowids: set[int] = set()
+        self._rows: list[ListedRow] = []
+        self._keys: set[RowKey] = set()
         self._exhausted = False
         """Whether the last page read was short, so the store has nothing more."""
         self._fetching = False
         self._categories: frozenset[Category] | None = None
         self._search = ""
-        self._read: set[int] = set()
+        self._read: set[RowKey] = set()
         """Rows marked read here since they were loaded; the store catches up on its own."""
         self._all_read_upto: dict[int, int] = {}
-        """By node place: every row of that node up to this rowid counts as read."""
+        """By node place: every row of that node up to this row id counts as read."""
         self._bold = QFont()
         self._bold.setBold(True)
         self.refresh()
@@ -166,7 +164,8 @@ class ActivityModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = self._rows[index.row()]
+        listed = self._rows[index.row()]
+        row = listed.row
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.EVENT:
@@ -176,20 +175,20 @@ class ActivityModel(QAbstractTableModel):
             if column == Column.WHEN:
                 return relative_time(row.received_at, self._now())
             if column == Column.NODE:
-                label = self._label(row)
+                label = self._label(listed.node)
                 return label[0] if label is not None else ""
             return None
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.FontRole:
             # The title and the time carry the weight; a bold body would only be harder to read.
-            if column != Column.DETAILS and self.is_unread(row):
+            if column != Column.DETAILS and self.is_unread(listed):
                 return self._bold
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == Column.EVENT:
             return category_icon(row_category(row))
         if role == Qt.ItemDataRole.DecorationRole and column == Column.NODE:
-            label = self._label(row)
+            label = self._label(listed.node)
             return label[1] if label is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(row)
@@ -207,7 +206,7 @@ class ActivityModel(QAbstractTableModel):
         self._fetching = True
         try:
             page = self._read_page(len(self._rows))
-            fresh = [row for row in page if row.rowid not in self._rowids]
+            fresh = [listed for listed in page if listed.key not in self._keys]
             if fresh:
                 first = len(self._rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
@@ -239,10 +238,6 @@ class ActivityModel(QAbstractTableModel):
                 [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole],
             )
 
-    def node_of(self, row: HistoryRowLike) -> int:
-        """The place of a row's node (0 with one node)."""
-        return self._node_of(row.rowid) if self._node_of is not None else 0
-
     def set_filter(self, categories: Collection[Category] | None, search: str) -> None:
         """Show only rows of ``categories`` (None: all) whose text matches ``search``.
 
@@ -260,12 +255,12 @@ class ActivityModel(QAbstractTableModel):
         """Drop the loaded rows and read the first page again."""
         self.beginResetModel()
         self._rows = []
-        self._rowids = set()
+        self._keys = set()
         self._exhausted = False
         self._append(self._read_page(0))
         self.endResetModel()
 
-    def prepend(self, row: HistoryRowLike) -> bool:
+    def prepend(self, listed: ListedRow) -> bool:
         """Show a row just recorded, in its place, if it passes the filter.
 
         A live event lands at the top. A caught-up one carries the node's older
@@ -277,28 +272,29 @@ class ActivityModel(QAbstractTableModel):
         Returns:
             Whether the list changed.
         """
-        if row.rowid in self._rowids:
-            position = self._position(row.rowid)
+        key = listed.key
+        if key in self._keys:
+            position = self._position(key)
             if position is None:
                 return False
-            self._rows[position] = row
+            self._rows[position] = listed
             self._emit_row_changed(position)
             return True
-        if not self._passes_filter(row):
+        if not self._passes_filter(listed.row):
             return False
-        position = bisect.bisect_left(self._rows, _sort_key(row), key=_sort_key)
+        position = bisect.bisect_left(self._rows, listed_order(listed), key=listed_order)
         if position == len(self._rows) and not self._exhausted:
             return False
         self.beginInsertRows(QModelIndex(), position, position)
-        self._rows.insert(position, row)
-        self._rowids.add(row.rowid)
+        self._rows.insert(position, listed)
+        self._keys.add(key)
         self.endInsertRows()
         return True
 
-    def mark_read(self, rowid: int) -> bool:
+    def mark_read(self, key: RowKey) -> bool:
         """Show a row as read (not bold). The store is updated by whoever marked it."""
-        self._read.add(rowid)
-        position = self._position(rowid)
+        self._read.add(key)
+        position = self._position(key)
         if position is None:
             return False
         self._emit_row_changed(position)
@@ -307,10 +303,10 @@ class ActivityModel(QAbstractTableModel):
     def mark_all_read(self, node: int | None = None) -> None:
         """Show every row loaded so far, and every older one, as read: of one node
         (by place) or of all."""
-        for row in self._rows:
-            place = self.node_of(row)
+        for listed in self._rows:
+            place, rowid = listed.key
             if node is None or place == node:
-                self._all_read_upto[place] = max(self._all_read_upto.get(place, 0), row.rowid)
+                self._all_read_upto[place] = max(self._all_read_upto.get(place, 0), rowid)
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, 0),
@@ -318,28 +314,28 @@ class ActivityModel(QAbstractTableModel):
                 [Qt.ItemDataRole.FontRole],
             )
 
-    def is_unread(self, row: HistoryRowLike) -> bool:
+    def is_unread(self, listed: ListedRow) -> bool:
         """Whether a row is shown bold: unread in the store and not marked read here since."""
         return (
-            not row.read
-            and row.rowid not in self._read
-            and row.rowid > self._all_read_upto.get(self.node_of(row), 0)
+            not listed.row.read
+            and listed.key not in self._read
+            and listed.row.rowid > self._all_read_upto.get(listed.node, 0)
         )
 
-    def row_at(self, index: _Index) -> HistoryRowLike | None:
+    def row_at(self, index: _Index) -> ListedRow | None:
         """The row behind an index of any column."""
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         return self._rows[index.row()]
 
-    def index_of(self, rowid: int, *, max_pages: int = 25) -> QModelIndex:
+    def index_of(self, key: RowKey, *, max_pages: int = 25) -> QModelIndex:
         """The index of a row, reading further pages (up to ``max_pages``) to reach it.
 
         Returns:
             An invalid index when the row is not in the filtered list.
         """
         for _ in range(max_pages + 1):
-            position = self._position(rowid)
+            position = self._position(key)
             if position is not None:
                 return self.index(position, Column.EVENT)
             if self._exhausted:
@@ -358,8 +354,8 @@ class ActivityModel(QAbstractTableModel):
 
     # Internals.
 
-    def _read_page(self, offset: int) -> Sequence[HistoryRowLike]:
-        page = self._store.recent(
+    def _read_page(self, offset: int) -> Sequence[ListedRow]:
+        page = self._listing.recent(
             limit=self._page_size,
             offset=offset,
             categories=_names(self._categories),
@@ -368,14 +364,13 @@ class ActivityModel(QAbstractTableModel):
         self._exhausted = len(page) < self._page_size
         return page
 
-    def _append(self, rows: Sequence[HistoryRowLike]) -> None:
-        for row in rows:
-            if row.rowid not in self._rowids:
-                self._rows.append(row)
-                self._rowids.add(row.rowid)
+    def _append(self, rows: Sequence[ListedRow]) -> None:
+        for listed in rows:
+            if listed.key not in self._keys:
+                self._rows.append(listed)
+                self._keys.add(listed.key)
 
-    def _label(self, row: HistoryRowLike) -> tuple[str, QIcon] | None:
-        place = self.node_of(row)
+    def _label(self, place: int) -> tuple[str, QIcon] | None:
         return self._node_labels[place] if 0 <= place < len(self._node_labels) else None
 
     def _passes_filter(self, row: HistoryRowLike) -> bool:
@@ -391,11 +386,11 @@ class ActivityModel(QAbstractTableModel):
             return self._search.casefold() in f"{row.title}\n{row.body}".casefold()
         return True
 
-    def _position(self, rowid: int) -> int | None:
-        if rowid not in self._rowids:
+    def _position(self, key: RowKey) -> int | None:
+        if key not in self._keys:
             return None
-        for position, row in enumerate(self._rows):
-            if row.rowid == rowid:
+        for position, listed in enumerate(self._rows):
+            if listed.key == key:
                 return position
         return None
 

@@ -43,8 +43,8 @@ from obnotify.core.conversation import ChatLine
 from obnotify.core.details import Detail, DetailField, detail_of
 from obnotify.core.ids import short_id
 from obnotify.core.routes import ChatTarget
-from obnotify.ui.history import HistoryRowLike, row_category
 from obnotify.ui.icons import category_icon
+from obnotify.ui.listing import HistoryRowLike, row_category
 
 __all__ = ["CHAT_LINES", "PANE_LINES", "PICTURE_SIZE", "DetailPane", "FieldGrid"]
 

@@ -40,14 +40,12 @@ from obnotify.ui.toasts import ToastRouter
 from obnotify.ui.tray_board import TrayBoard
 
 if TYPE_CHECKING:
-    from obnotify.ui.shared_window import NodePort
+    from obnotify.ui.shared_window import SharedWindow
 
 __all__ = ["NodeController"]
 
 log = logging.getLogger(__name__)
 
-MAX_ROWS_WHILE_HIDDEN = 1000
-"""Rows the hidden window may hold before it lets go of all but the first page."""
 OUTAGE_TICK_MS: Final = 15_000
 """How often a node that stays down is looked at again for the outage toast."""
 CONVERSATION_MESSAGES: Final = 50
@@ -60,16 +58,20 @@ class NodeController(QObject):
     def __init__(
         self,
         session: NodeSession,
-        window: NodePort,
+        window: SharedWindow,
         board: TrayBoard | None,
         toasts: ToastRouter,
         *,
+        place: int = 0,
         ob_handler: bool = False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
         self.window = window
+        """The one window of every node, told about this node by its place."""
+        self.place = place
+        """This node's place in the window's node list."""
         self.board = board
         """The one tray icon of every node, reported to; None where there is no tray."""
         self.toasts = toasts
@@ -86,7 +88,8 @@ class NodeController(QObject):
         """A password typed in and not yet accepted by the node; it is not in the keyring yet."""
         self._tasks: set[asyncio.Task[None]] = set()
         self.tray_timer = QTimer(self)
-        """Redraws the tray once the events waiting now are all in, not once per event."""
+        """Redraws the tray and the window's node line once the events waiting now are all
+        in, not once per event."""
         self.tray_timer.setSingleShot(True)
         self.tray_timer.setInterval(0)
         self.tray_timer.timeout.connect(self._refresh_tray)
@@ -98,13 +101,7 @@ class NodeController(QObject):
         self.outage_timer.timeout.connect(self.on_outage_tick)
         toasts.attach(self.node, self)
         toasts.settings_changed.connect(self._refresh_tray)
-        window.set_node_name(session.config.display_name)
-        window.open_route.connect(self.open_row)
-        window.reply_requested.connect(self.on_window_reply_requested)
-        window.mark_read_requested.connect(self.on_window_mark_read_requested)
-        window.conversation_requested.connect(self.on_conversation_requested)
-        window.set_describer(self.describe)
-        window.set_retry_source(lambda: session.link.retry_at)
+        window.attach(place, self)
         if board is not None:
             board.attach(self)
 
@@ -144,7 +141,6 @@ class NodeController(QObject):
     def on_state(self, state: ConnState, detail: str) -> None:
         self.state = state
         self.detail = detail
-        self.window.set_connection(state, detail)
         if state is ConnState.CONNECTED and self._untried_password:
             password, self._untried_password = self._untried_password, ""
             self._spawn(self._keep_accepted_password(password))
@@ -217,9 +213,7 @@ class NodeController(QObject):
         user = TOKEN_USER if self._wants_token else config.username
         if not await keep_password(config.base_url, user, password):
             log.warning("no keyring: the password is kept for this run only")
-            self.window.set_connection(
-                self.state, "no keyring here: the password is kept for this run only"
-            )
+            self.window.tell(self.place, "no keyring here: the password is kept for this run only")
 
     def on_password_dialog_finished(self, _result: int) -> None:
         if self.password_dialog is not None:
@@ -227,30 +221,28 @@ class NodeController(QObject):
         self.password_dialog = None
 
     def on_new_event(self, new: NewEvent) -> None:
-        self.window.add_event(new.row)
-        if not self.window.isVisible() and self.window.rows_held() > MAX_ROWS_WHILE_HIDDEN:
-            # Months in the tray must not pile every event up in memory: start from page one.
-            self.window.refresh()
+        self.window.add_event(self.place, new.row)
         if new.toast is not None:
             self.last_title = new.toast.title
         self.toasts.new_event(self.node, new)
-        if self.board is not None and not self.tray_timer.isActive():
+        if not self.tray_timer.isActive():
             # A burst of thousands would otherwise count the unread rows and draw a
             # new icon thousands of times, holding the loop and the X server up.
             self.tray_timer.start()
 
     def on_balances(self, balances: WalletBalances) -> None:
-        self.window.set_balances(balances)
+        self.window.set_balances(self.place, balances)
 
     def on_signal(self, event: Typing | ChatRead | PublishStatus) -> None:
         if isinstance(event, Typing):
-            self.window.show_typing(person(event.peer_id, "", self.session.profiles.known()))
+            name = person(event.peer_id, "", self.session.profiles.known())
+            self.window.show_typing(self.place, name)
         elif isinstance(event, PublishStatus):
-            self.window.set_publishing(event.status)
+            self.window.set_publishing(self.place, event.status)
 
     def on_catch_up_done(self, missed: int) -> None:
         # Read flags may have changed on the node while we were away.
-        self.window.refresh()
+        self.window.refresh(self.place)
         self._refresh_tray()
         self.toasts.catch_up_finished(self.node, missed)
 
@@ -292,16 +284,18 @@ class NodeController(QObject):
 
     def show_node(self) -> None:
         """The window on this node's activity (its entry in the tray menu)."""
-        self.window.show_node()
-        self.window.raise_()
-        self.window.activateWindow()
+        self.window.show(self.place)
 
     def show_window(self, rowid: int | None = None) -> None:
-        self.window.show()
-        self.window.raise_()
-        self.window.activateWindow()
-        if rowid is not None:
-            self.window.show_event(rowid)
+        """The window as it was, or on one of this node's rows."""
+        if rowid is None:
+            self.window.show()
+        else:
+            self.window.show(self.place, rowid)
+
+    def retry_at(self) -> float | None:
+        """When the link tries the node again, for the window's status line."""
+        return self.session.link.retry_at
 
     def open_row(self, row: HistoryRow) -> None:
         """Where a click leads: the OpenBazaar app when it handles ``ob://``, else this window."""
@@ -312,12 +306,9 @@ class NodeController(QObject):
 
     def mark_read(self, row: HistoryRow) -> None:
         """Mark a row read everywhere: the window, the node, and its toast, taken down."""
-        self.window.mark_read(row.rowid)
+        self.window.mark_read(self.place, row.rowid)
         self.toasts.toast_sender.take_down(self.node, (row.rowid,))
         self._spawn(self._then_refresh_tray(self.session.mark_read(row)))
-
-    def on_window_mark_read_requested(self, row: HistoryRow) -> None:
-        self.mark_read(row)
 
     def on_window_reply_requested(self, peer: str, subject: str, text: str) -> None:
         self._send_reply(peer, subject, text)
@@ -344,8 +335,8 @@ class NodeController(QObject):
     async def _fetch_picture(self, image_hash: str) -> None:
         thumbnails = self.session.thumbnails
         path = await thumbnails.get(image_hash) if thumbnails is not None else None
-        if path is not None:
-            self.window.set_picture(image_hash, path)
+        if path is not None and (pane := self.window.detail) is not None:
+            pane.set_picture(image_hash, path)
 
     def on_conversation_requested(self, peer: str, subject: str) -> None:
         """The detail pane shows a chat row: read that conversation from the node."""
@@ -356,9 +347,11 @@ class NodeController(QObject):
                     peer, subject, limit=CONVERSATION_MESSAGES
                 )
             except ApiError as exc:
-                self.window.show_conversation_failed(peer, subject, str(exc))
+                if (pane := self.window.detail) is not None:
+                    pane.show_conversation_failed(peer, subject, str(exc))
                 return
-            self.window.show_conversation(peer, subject, lines)
+            if (pane := self.window.detail) is not None:
+                pane.show_conversation(peer, subject, lines)
 
         self._spawn(read())
 
@@ -368,9 +361,10 @@ class NodeController(QObject):
                 await self.session.api.send_chat(peer, text, subject)
             except ApiError as exc:
                 log.warning("reply not sent: %s", exc)
-                self.window.set_connection(self.state, f"reply not sent: {exc}")
+                self.window.tell(self.place, f"reply not sent: {exc}")
                 return
-            self.window.show_sent(peer, subject, text)
+            if (pane := self.window.detail) is not None:
+                pane.show_sent(peer, subject, text)
             try:
                 await self.session.api.mark_chat_read(peer, subject)
             except ApiError as exc:
@@ -379,7 +373,7 @@ class NodeController(QObject):
         self._spawn(send())
 
     def on_tray_mark_all_read_requested(self) -> None:
-        self.window.mark_all_read()
+        self.window.mark_all_read(self.place)
         self.toasts.toast_sender.take_down(self.node)
         self._spawn(self._then_refresh_tray(self.session.mark_all_read()))
 
@@ -392,21 +386,14 @@ class NodeController(QObject):
         self._spawn(self.session.link.reconnect())
 
     def _refresh_tray(self) -> None:
-        """Tell the shared tray icon and the window's node list what this node is doing now."""
+        """Tell the shared tray icon and the window what this node is doing now: one report."""
         settings = self.toasts.settings
         unread = self.session.store.unread_count(
             [category for category in Category if counts_unread(settings, category)]
         )
-        self.window.set_unread(unread)
-        if self.board is None:
-            return
-        self.board.report(
-            self,
-            NodeStatus(
-                self.session.config.display_name,
-                self.state,
-                unread,
-                self.last_title,
-                self.detail,
-            ),
+        status = NodeStatus(
+            self.session.config.display_name, self.state, unread, self.last_title, self.detail
         )
+        self.window.report(self.place, status)
+        if self.board is not None:
+            self.board.report(self, status)

@@ -42,13 +42,15 @@ from obnotify.ui.activity_model import ActivityModel, Column
 from obnotify.ui.balances import BalancesView
 from obnotify.ui.detail import DetailPane
 from obnotify.ui.filter_bar import FilterBar
-from obnotify.ui.history import HistoryRowLike, HistorySource
 from obnotify.ui.icons import app_icon
-from obnotify.ui.merged_history import MergedHistory
+from obnotify.ui.listing import HistoryRowLike, ListedRow, Listing, RowKey
 from obnotify.ui.node_list import NodeList
 from obnotify.ui.status_line import StatusLine
 
-__all__ = ["ActivityView", "MainWindow"]
+__all__ = ["ActivityView", "Describer", "MainWindow"]
+
+Describer = Callable[[ListedRow], tuple[Detail | None, Path | None]]
+"""What the detail pane shows of a row: its detail and its picture's file."""
 
 DEFAULT_SIZE: Final = (760, 660)
 """Room for eight rows of activity above an order's detail, on a 768-pixel-high screen."""
@@ -137,18 +139,19 @@ class MainWindow(QMainWindow):
     """obnotify's window.
 
     Args:
-        store: The history to list; a :class:`MergedHistory` lists several nodes.
+        listing: The rows to list: one node's or several nodes'.
         node_name: Shown in the title.
         now: The clock for relative times; Unix seconds.
         parent: The owning widget, usually None.
     """
 
     open_route = Signal(object)
-    """Open a row's route in the OpenBazaar app (the ``HistoryRow`` is passed)."""
-    reply_requested = Signal(str, str, str)
-    """Send a chat message: peer id, subject (order id or empty), text."""
+    """Open a row's route in the OpenBazaar app (the ``ListedRow`` is passed)."""
+    reply_requested = Signal(object, str, str, str)
+    """Send a chat message from the ``ListedRow`` shown: peer id, subject (order id or
+    empty), text."""
     mark_read_requested = Signal(object)
-    """The user asked to mark this ``HistoryRow`` as read."""
+    """The user asked to mark this ``ListedRow`` as read."""
     conversation_requested = Signal(object, str, str)
     """The detail pane wants the conversation of this chat row: row, peer id, subject."""
     node_picked = Signal(object)
@@ -156,7 +159,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        store: HistorySource,
+        listing: Listing,
         *,
         node_name: str = "",
         now: Callable[[], float] = time.time,
@@ -166,8 +169,10 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.resize(*DEFAULT_SIZE)
         self.setMinimumSize(520, 420)
-        self._merged = store if isinstance(store, MergedHistory) else None
-        self._describe: Callable[[HistoryRowLike], tuple[Detail | None, Path | None]] | None = None
+        self.listing = listing
+        self._describe: Describer | None = None
+        self._shown: ListedRow | None = None
+        """The row the detail pane shows, with its node."""
 
         self.balances = BalancesView(self)
         """Per-coin balances."""
@@ -175,12 +180,7 @@ class MainWindow(QMainWindow):
         """Connection, publishing, typing."""
         self.filter_bar = FilterBar(self)
         """Category chips and the search box."""
-        self.model = ActivityModel(
-            store,
-            now=now,
-            node_of=(lambda rowid: MergedHistory.split(rowid)[0]) if self._merged else None,
-            parent=self,
-        )
+        self.model = ActivityModel(listing, now=now, parent=self)
         """The activity rows."""
         self.view = ActivityView(self)
         """The activity list."""
@@ -217,15 +217,15 @@ class MainWindow(QMainWindow):
         self.filter_bar.filter_changed.connect(self.on_filter_changed)
         self.view.activated.connect(self.on_view_activated)
         self.view.selectionModel().selectionChanged.connect(self.on_selection_changed)
-        self._kept: int | None = None
+        self._kept: RowKey | None = None
         """The row selected when the list was read again, selected again after."""
         self._kept_scroll = 0
         self.model.modelAboutToBeReset.connect(self.on_model_about_to_be_reset)
         self.model.modelReset.connect(self.on_model_reset)
         self.model.dataChanged.connect(self.on_model_data_changed)
-        self.detail.open_requested.connect(self.open_route)
-        self.detail.mark_read_requested.connect(self.mark_read_requested)
-        self.detail.reply_requested.connect(self.reply_requested)
+        self.detail.open_requested.connect(self.on_detail_open_requested)
+        self.detail.mark_read_requested.connect(self.on_detail_mark_read_requested)
+        self.detail.reply_requested.connect(self.on_detail_reply_requested)
         self.detail.conversation_requested.connect(self.on_conversation_requested)
         self.node_list.picked.connect(self.on_node_picked)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.on_find_shortcut)
@@ -269,9 +269,7 @@ class MainWindow(QMainWindow):
         """Show one node's activity, or every node's (None)."""
         self.node_list.pick(place)
 
-    def set_describer(
-        self, describe: Callable[[HistoryRowLike], tuple[Detail | None, Path | None]]
-    ) -> None:
+    def set_describer(self, describe: Describer) -> None:
         """What the detail pane shows of a row: its detail and its picture's file."""
         self._describe = describe
 
@@ -294,13 +292,13 @@ class MainWindow(QMainWindow):
     def set_balances(self, balances: WalletBalances) -> None:
         self.balances.set_balances(balances)
 
-    def add_event(self, row: HistoryRowLike) -> None:
+    def add_event(self, listed: ListedRow) -> None:
         """Show a row just recorded at the top of the list, if the filter lets it through."""
-        self.model.prepend(row)
+        self.model.prepend(listed)
 
-    def mark_read(self, rowid: int) -> None:
+    def mark_read(self, key: RowKey) -> None:
         """Show a row as read, once the store has it so."""
-        self.model.mark_read(rowid)
+        self.model.mark_read(key)
 
     def mark_all_read(self, node: int | None = None) -> None:
         """Show every row as read: of one node (by place) or of all."""
@@ -310,26 +308,23 @@ class MainWindow(QMainWindow):
         """Read the list again from the store (after a catch-up, say)."""
         self.model.refresh()
 
-    def dialog_parent(self) -> QWidget:
-        """What a dialog of this node's sits on."""
-        return self
-
     def rows_held(self) -> int:
         """Rows the list holds in memory."""
         return self.model.rowCount()
 
-    def show_event(self, rowid: int) -> bool:
-        """Select a row and scroll to it, clearing the filter if it hides the row.
+    def show_event(self, key: RowKey) -> bool:
+        """Select a row and scroll to it, clearing the filter if it hides the row, and
+        listing every node if the node shown is another.
 
         Returns:
             Whether the row was found.
         """
-        if self._merged is not None and not self._merged.includes(MergedHistory.split(rowid)[0]):
+        if not self.listing.includes(key.node):
             self.pick_node(None)
-        index = self.model.index_of(rowid)
+        index = self.model.index_of(key)
         if not index.isValid() and (self.model.categories is not None or self.model.search):
             self.filter_bar.reset()
-            index = self.model.index_of(rowid)
+            index = self.model.index_of(key)
         if not index.isValid():
             return False
         self.view.selectRow(index.row())
@@ -370,16 +365,15 @@ class MainWindow(QMainWindow):
         self.model.set_filter(categories, search)
 
     def on_view_activated(self, index: QModelIndex) -> None:
-        row = self.model.row_at(index)
-        if row is not None:
-            self.open_route.emit(row)
+        listed = self.model.row_at(index)
+        if listed is not None:
+            self.open_route.emit(listed)
 
     def on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show_current()
 
     def on_model_about_to_be_reset(self) -> None:
-        shown = self.detail.row
-        self._kept = shown.rowid if shown is not None else None
+        self._kept = self._shown.key if self._shown is not None else None
         self._kept_scroll = self.view.verticalScrollBar().value()
 
     def on_model_reset(self) -> None:
@@ -387,6 +381,7 @@ class MainWindow(QMainWindow):
         view where it was, when the row is still listed."""
         kept = self.model.index_of(self._kept, max_pages=0) if self._kept is not None else None
         if kept is None or not kept.isValid():
+            self._shown = None
             self.detail.show_row(None)
             self._fit_detail()
             return
@@ -394,24 +389,33 @@ class MainWindow(QMainWindow):
         self.view.scroll_to(self._kept_scroll)
 
     def on_model_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
-        row = self.detail.row
-        if row is None:
+        if self._shown is None:
             return
         current = self.view.selectionModel().currentIndex()
         if top_left.row() <= current.row() <= bottom_right.row():
-            shown = self.model.row_at(current)
-            if shown is not None and shown.rowid == row.rowid:
-                self.detail.set_unread(self.model.is_unread(shown))
+            listed = self.model.row_at(current)
+            if listed is not None and listed.key == self._shown.key:
+                self.detail.set_unread(self.model.is_unread(listed))
+
+    def on_detail_open_requested(self, _row: HistoryRowLike) -> None:
+        if self._shown is not None:
+            self.open_route.emit(self._shown)
+
+    def on_detail_mark_read_requested(self, _row: HistoryRowLike) -> None:
+        if self._shown is not None:
+            self.mark_read_requested.emit(self._shown)
+
+    def on_detail_reply_requested(self, peer_id: str, subject: str, text: str) -> None:
+        if self._shown is not None:
+            self.reply_requested.emit(self._shown, peer_id, subject, text)
 
     def on_conversation_requested(self, peer_id: str, subject: str) -> None:
-        row = self.detail.row
-        if row is not None:
-            self.conversation_requested.emit(row, peer_id, subject)
+        if self._shown is not None:
+            self.conversation_requested.emit(self._shown, peer_id, subject)
 
     def on_node_picked(self, place: int | None) -> None:
-        if self._merged is not None:
-            self._merged.show_only(None if place is None else (place,))
-            self.model.refresh()
+        self.listing.show_only(None if place is None else (place,))
+        self.model.refresh()
         self._show_node_column()
         self.node_picked.emit(place)
 
@@ -425,13 +429,16 @@ class MainWindow(QMainWindow):
 
     def _show_current(self) -> None:
         rows = self.view.selectionModel().selectedRows()
-        row = self.model.row_at(rows[0]) if rows else None
-        if row is None:
+        listed = self.model.row_at(rows[0]) if rows else None
+        self._shown = listed
+        if listed is None:
             self.detail.show_row(None)
             self._fit_detail()
             return
-        detail, picture = self._describe(row) if self._describe is not None else (None, None)
-        self.detail.show_row(row, unread=self.model.is_unread(row), detail=detail, picture=picture)
+        detail, picture = self._describe(listed) if self._describe is not None else (None, None)
+        self.detail.show_row(
+            listed.row, unread=self.model.is_unread(listed), detail=detail, picture=picture
+        )
         self._fit_detail()
 
     def _fit_detail(self) -> None:

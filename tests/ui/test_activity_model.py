@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from obnotify.core.render import Category
 from obnotify.store import Store
 from obnotify.ui.activity_model import ROW_ROLE, ActivityModel, Column
-from obnotify.ui.history import row_category
+from obnotify.ui.listing import ListedRow, RowKey, row_category
+from obnotify.ui.store_listing import StoreListing
 
 from .samples import NOW, SAMPLES, find_row, record_many
 
@@ -47,7 +48,7 @@ def test_passes_qt_model_checks_with_a_thousand_rows(
     qtmodeltester: ModelTester, store: Store, clock: Callable[[], float]
 ) -> None:
     record_many(store, 1000)
-    model = ActivityModel(store, now=clock)
+    model = ActivityModel(StoreListing(store), now=clock)
     qtmodeltester.check(model)
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
@@ -57,7 +58,7 @@ def test_passes_qt_model_checks_with_a_thousand_rows(
 
 
 def test_columns_roles_newest_first(sample_store: Store, clock: Callable[[], float]) -> None:
-    model = ActivityModel(sample_store, now=clock)
+    model = ActivityModel(StoreListing(sample_store), now=clock)
     assert model.columnCount() == 4
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
     assert headers == ["Event", "Details", "Node", "When"]
@@ -81,12 +82,12 @@ def test_columns_roles_newest_first(sample_store: Store, clock: Callable[[], flo
 def test_unread_rows_are_bold_until_marked_read(
     qtbot: QtBot, sample_store: Store, clock: Callable[[], float]
 ) -> None:
-    model = ActivityModel(sample_store, now=clock)
+    model = ActivityModel(StoreListing(sample_store), now=clock)
     fonts = [model.index(r, Column.EVENT).data(Qt.ItemDataRole.FontRole) for r in range(4)]
     assert [isinstance(f, QFont) and f.bold() for f in fonts] == [True, True, True, False]
     rowid = model.index(1, 0).data(ROW_ROLE).rowid
     with qtbot.waitSignal(model.dataChanged):
-        assert model.mark_read(rowid)
+        assert model.mark_read(RowKey(0, rowid))
     assert model.index(1, Column.WHEN).data(Qt.ItemDataRole.FontRole) is None
     assert model.index(0, Column.WHEN).data(Qt.ItemDataRole.FontRole).bold()
     assert model.index(0, Column.DETAILS).data(Qt.ItemDataRole.FontRole) is None
@@ -97,7 +98,7 @@ def test_unread_rows_are_bold_until_marked_read(
 
 
 def test_tooltips_show_node_text_literally(sample_store: Store, clock: Callable[[], float]) -> None:
-    model = ActivityModel(sample_store, now=clock)
+    model = ActivityModel(StoreListing(sample_store), now=clock)
     texts = column_texts(model, Column.DETAILS)
     position = next(i for i, t in enumerate(texts) if "<script>" in t)
     assert texts[position] == SAMPLES[position][3]
@@ -111,15 +112,15 @@ def test_rows_read_their_category_as_the_enum_and_an_unknown_one_as_other(store:
     newer = find_row(store, record_one(store, "b", category="auctions", title="B", body="", at=NOW))
     assert row_category(known) is Category.FUNDS
     assert row_category(newer) is Category.OTHER
-    model = ActivityModel(store, now=lambda: NOW)
+    model = ActivityModel(StoreListing(store), now=lambda: NOW)
     model.set_filter({Category.OTHER}, "")
     assert model.rowCount() == 0, "the store's filter, by the stored name"
-    model.prepend(newer)
+    model.prepend(ListedRow(0, newer))
     assert model.rowCount() == 0, "a row going in live is filtered the same way"
 
 
 def test_filter_by_category_and_search(sample_store: Store, clock: Callable[[], float]) -> None:
-    model = ActivityModel(sample_store, now=clock)
+    model = ActivityModel(StoreListing(sample_store), now=clock)
     model.set_filter({Category.CHAT}, "")
     assert column_texts(model, Column.EVENT) == ["Alice · order QmYhUkWH…dTJnk", "Bob"]
     model.set_filter({Category.CHAT}, "FRIDAY")
@@ -139,16 +140,16 @@ def test_live_rows_land_in_order_and_respect_the_filter(
     store: Store, clock: Callable[[], float]
 ) -> None:
     record_many(store, 450)
-    model = ActivityModel(store, now=clock, page_size=200)
+    model = ActivityModel(StoreListing(store), now=clock, page_size=200)
     assert model.rowCount() == 200 and model.canFetchMore(QModelIndex())
 
     live = record_one(store, "live", category="chat", title="Live", body="hello", at=NOW + 5)
-    assert model.prepend(find_row(store, live))
+    assert model.prepend(ListedRow(0, find_row(store, live)))
     assert model.index(0, 0).data(Display) == "Live"
 
     # Caught up: older than every loaded row, so it waits for its page.
     old = record_one(store, "old", category="orders", title="Old", body="x", at=NOW - 10_000)
-    assert not model.prepend(find_row(store, old))
+    assert not model.prepend(ListedRow(0, find_row(store, old)))
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
     titles = column_texts(model, Column.EVENT)
@@ -157,21 +158,21 @@ def test_live_rows_land_in_order_and_respect_the_filter(
 
     model.set_filter({Category.ORDERS}, "")
     other = record_one(store, "other", category="chat", title="Chat", body="", at=NOW + 6)
-    assert not model.prepend(find_row(store, other))
+    assert not model.prepend(ListedRow(0, find_row(store, other)))
     model.set_filter(None, "hello")
-    assert not model.prepend(find_row(store, other))
+    assert not model.prepend(ListedRow(0, find_row(store, other)))
     again = find_row(store, live)
-    assert model.prepend(again)
+    assert model.prepend(ListedRow(0, again))
     assert model.rowCount() == 1
 
 
 def test_index_of_reads_pages_until_the_row(store: Store, clock: Callable[[], float]) -> None:
     record_many(store, 1000)
-    model = ActivityModel(store, now=clock, page_size=100)
+    model = ActivityModel(StoreListing(store), now=clock, page_size=100)
     oldest = store.recent(limit=1, offset=999)[0]
-    index = model.index_of(oldest.rowid)
+    index = model.index_of(RowKey(0, oldest.rowid))
     assert index.isValid() and index.data(ROW_ROLE).rowid == oldest.rowid
-    assert not model.index_of(10**9).isValid()
+    assert not model.index_of(RowKey(0, 10**9)).isValid()
 
 
 @pytest.mark.slow
@@ -183,7 +184,7 @@ def test_a_hundred_thousand_rows_stay_fast(clock: Callable[[], float]) -> None:
         filled = time.perf_counter() - started
 
         started = time.perf_counter()
-        model = ActivityModel(big, now=clock)
+        model = ActivityModel(StoreListing(big), now=clock)
         first_page = time.perf_counter() - started
         assert model.rowCount() == 200
 

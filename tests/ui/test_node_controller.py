@@ -30,8 +30,9 @@ from obnotify.desktop.notifier import RecordingNotifier
 from obnotify.node.config import make_config
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store import Store
-from obnotify.ui.node_controller import MAX_ROWS_WHILE_HIDDEN, NodeController
-from obnotify.ui.shared_window import SharedWindow
+from obnotify.ui.listing import ListedRow, RowKey
+from obnotify.ui.node_controller import NodeController
+from obnotify.ui.shared_window import MAX_ROWS_WHILE_HIDDEN, SharedWindow
 from obnotify.ui.toast_sender import MAX_IN_FLIGHT
 from obnotify.ui.toasts import MAX_TIMER_MS, ToastRouter
 from obnotify.ui.tray import Tray
@@ -111,16 +112,31 @@ class Desk:
 
 
 class Node:
-    """One node as the app builds it: store, session, window, controller, on the shared tray."""
+    """One node as the app builds it: store, session, window, controller, on the shared tray.
 
-    def __init__(self, tmp_path: Path, desk: Desk, name: str, port: int, *, tray: bool) -> None:
-        self.store = Store(tmp_path / f"{name}.sqlite3")
+    Alone in its window, or at ``place`` in a window ``shared`` with others over ``store``.
+    """
+
+    def __init__(
+        self,
+        tmp_path: Path,
+        desk: Desk,
+        name: str,
+        port: int,
+        *,
+        tray: bool,
+        shared: tuple[SharedWindow, Store, int] | None = None,
+    ) -> None:
+        if shared is None:
+            self.store = Store(tmp_path / f"{name}.sqlite3")
+            self.shared, place = SharedWindow([self.store], [name]), 0
+        else:
+            self.shared, self.store, place = shared
         self.session = Session(make_config(f"http://127.0.0.1:{port}", name=name), self.store)
-        self.shared = SharedWindow([self.store], [name])
-        self.window = self.shared.ports[0]
+        self.window = self.shared
         board = desk.board() if tray else None
         self.tray = board.tray if board is not None else None
-        self.controller = NodeController(self.session, self.window, board, desk.router)
+        self.controller = NodeController(self.session, self.window, board, desk.router, place=place)
         self.session.listener = self.controller
         self.count = 0
         self.name = name
@@ -214,8 +230,8 @@ def test_a_burst_becomes_a_summary_on_the_routers_timer(qapp: QApplication, tmp_
         await until(lambda: len(node.session.delivered) == 10, "every row delivered")
         assert sorted(node.session.delivered) == [n.row.rowid for n in news]
         desk.notifier.shown[-1].click()
-        assert node.window.isVisible(), "a summary opens its node's window"
-        node.window.hide()
+        assert node.window.is_visible(), "a summary opens its node's window"
+        node.window.close()
         node.controller.stop()
 
     in_loop(qapp, body)
@@ -292,16 +308,50 @@ def test_clicking_a_toast_shows_its_event(qapp: QApplication, tmp_path: Path) ->
         new = node.event()
         await until(lambda: bool(desk.notifier.shown), "the toast")
         desk.notifier.shown[0].click()
-        assert node.window.isVisible()
+        assert node.window.is_visible()
         window = node.shared.window
         assert window is not None
         current = window.view.currentIndex()
         shown = window.model.row_at(current)
-        assert shown is not None and node.shared.history.split(shown.rowid)[1] == new.row.rowid
-        node.window.hide()
+        assert shown is not None and shown.key == RowKey(0, new.row.rowid)
+        node.window.close()
         node.controller.stop()
 
     in_loop(qapp, body)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_a_toast_of_the_second_node_opens_its_row_in_the_one_window(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    """Both stores number their rows from 1: the click names the row by its node too."""
+    desk = Desk()
+    stores = [Store(tmp_path / "shop.sqlite3"), Store(tmp_path / "home.sqlite3")]
+    shared = SharedWindow(stores, ["shop", "home"])
+    shop = Node(tmp_path, desk, "shop", 4002, tray=False, shared=(shared, stores[0], 0))
+    home = Node(tmp_path, desk, "home", 4003, tray=False, shared=(shared, stores[1], 1))
+
+    async def body() -> None:
+        for node in (shop, home):
+            node.controller.start()
+        shop.event()
+        new = home.event()
+        shop.event()
+        await until(lambda: len(desk.notifier.shown) == 3, "three toasts")
+        [toast] = [shown for shown in desk.notifier.shown if shown.toast.body == "home 1"]
+        toast.click()
+        window = shared.window
+        assert window is not None and window.isVisible()
+        shown = window.model.row_at(window.view.currentIndex())
+        assert shown is not None and shown.key == RowKey(1, new.row.rowid) == RowKey(1, 1)
+        assert window.detail.row is not None and window.detail.row.body == "home 1"
+        window.hide()
+        for node in (shop, home):
+            node.controller.stop()
+
+    in_loop(qapp, body)
+    for store in stores:
+        store.close()
 
 
 def test_a_toast_whose_row_is_read_in_the_window_is_taken_down(
@@ -313,7 +363,7 @@ def test_a_toast_whose_row_is_read_in_the_window_is_taken_down(
         node.controller.start()
         first, second = node.event(), node.event()
         await until(lambda: len(desk.notifier.shown) == 2, "two toasts")
-        node.window.mark_read_requested.emit(first.row)
+        node.shared.window_built().mark_read_requested.emit(ListedRow(0, first.row))
         await until(lambda: desk.notifier.cleared == ["toast-1"], "the first toast taken down")
         assert not desk.notifier.shown[1].cleared
         node.controller.on_tray_mark_all_read_requested()
@@ -356,28 +406,30 @@ def test_answers_to_toasts_that_are_not_ours_are_ignored(
         await until(lambda: bool(desk.notifier.shown), "the toast")
         desk.router.toast_sender.clicked("another-apps-toast")
         desk.router.toast_sender.pressed("another-apps-toast", "mark-read")
-        assert not node.window.isVisible()
+        assert not node.window.is_visible()
         assert node.store.unread_count() == 1
         node.controller.stop()
 
     in_loop(qapp, body)
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
 @pytest.mark.parametrize("visible", [False, True])
 def test_a_hidden_window_does_not_hoard_rows(
     qapp: QApplication, tmp_path: Path, visible: bool
 ) -> None:
     _desk, node = one_node(tmp_path)
+    window = node.shared.window_built()
     if visible:
         node.window.show()
     for _ in range(MAX_ROWS_WHILE_HIDDEN + 5):
         node.event(Source.HISTORY)
-    rows = node.window.rows_held()
+    rows = window.rows_held()
     if visible:
         assert rows == MAX_ROWS_WHILE_HIDDEN + 5
     else:
         assert rows <= MAX_ROWS_WHILE_HIDDEN
-    node.window.hide()
+    node.window.close()
 
 
 # One tray icon and one pause for every node ---------------------------------------------
@@ -499,8 +551,8 @@ def test_a_node_submenu_acts_on_that_node_and_mark_all_read_reaches_every_node(
         open_home = tray.node_menus[1].actions()[0]
         assert open_home.text() == "&Open"
         open_home.trigger()
-        assert home.window.isVisible() and not shop.window.isVisible()
-        home.window.hide()
+        assert home.window.is_visible() and not shop.window.is_visible()
+        home.window.close()
         tray.node_menus[0].actions()[1].trigger()
         await until(lambda: shop.session.link._wake.is_set(), "shop told to retry at once")
         assert not home.session.link._wake.is_set(), "only the node picked reconnects"
@@ -591,7 +643,7 @@ def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
     the order's, the moment the order is in; "Mark as read" on it marks both."""
     desk = Desk()
     store = Store(tmp_path / "shop.sqlite3")
-    window = SharedWindow([store], ["shop"]).ports[0]
+    window = SharedWindow([store], ["shop"])
     order_id = "QmbMY8sGFeZ4cF9LGFmDRgT6Ao3sVRtGcYW5vuJ9ckWFAZ"
 
     async def body() -> None:
@@ -634,8 +686,8 @@ def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
         await until(lambda: store.pending_rows() == [], "the store has both delivered")
         assert store.count() == 2
         shown.click()
-        assert window.isVisible(), "a click opens the order"
-        window.hide()
+        assert window.is_visible(), "a click opens the order"
+        window.close()
         assert store.unread_count() == 2
         shown.press("mark-read")
         await until(lambda: store.unread_count() == 0, "the order and its payment both read")

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from obnotify.core.connection import ConnState
+from obnotify.core.details import Detail
 from obnotify.core.node_colours import colour_for
 from obnotify.core.policy import NotificationSettings
+from obnotify.core.tray_state import NodeStatus
 from obnotify.demo.cid import random_cid
 from obnotify.demo.node import SimNode
 from obnotify.desktop.notifier import RecordingNotifier
@@ -22,9 +24,10 @@ from obnotify.node.session import NodeSession
 from obnotify.store import HistoryRow, Store
 from obnotify.ui.activity_model import ROW_ROLE, Column
 from obnotify.ui.balances import BalanceColumn
-from obnotify.ui.merged_history import MergedHistory
+from obnotify.ui.listing import ListedRow, Listing, RowKey, listed_order
 from obnotify.ui.node_controller import NodeController
 from obnotify.ui.shared_window import SharedWindow
+from obnotify.ui.store_listing import MergedListing
 from obnotify.ui.toasts import ToastRouter
 from obnotify.ui.window import MainWindow
 
@@ -32,6 +35,8 @@ from .loop import in_loop, until
 from .samples import NOW, PEER, find_row, record_many, record_samples, sample_balances
 
 SHOP, HOME = "Walnut shop", "Home node"
+SHOWN_OFFSCREEN = pytest.mark.qt_log_ignore(r"does not support raise\(\)", r"propagateSizeHints")
+"""The window is shown raised; the offscreen platform says it cannot raise windows."""
 
 
 @pytest.fixture
@@ -43,8 +48,8 @@ def two_stores(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
 def shared_window(
     qtbot: QtBot, stores: tuple[Store, ...], names: tuple[str, ...], clock: Callable[[], float]
 ) -> SharedWindow:
-    def make(history: MergedHistory) -> MainWindow:
-        window = MainWindow(history, now=clock)
+    def make(listing: Listing) -> MainWindow:
+        window = MainWindow(listing, now=clock)
         qtbot.addWidget(window)
         return window
 
@@ -65,16 +70,48 @@ def texts(window: MainWindow, column: Column) -> list[str]:
     return [model.index(r, column).data() for r in range(model.rowCount())]
 
 
+def row_at(window: MainWindow, position: int) -> ListedRow:
+    found = window.model.row_at(window.model.index(position, 0))
+    assert found is not None
+    return found
+
+
+class RecordingNode:
+    """A node as the window sees it, writing down what the user asked of its rows."""
+
+    def __init__(self, place: int, heard: list[tuple[str, int, object]]) -> None:
+        self.place = place
+        self.heard = heard
+
+    def retry_at(self) -> float | None:
+        return None
+
+    def describe(self, row: HistoryRow) -> tuple[Detail | None, Path | None]:
+        self.heard.append(("describe", self.place, row))
+        return None, None
+
+    def open_row(self, row: HistoryRow) -> None:
+        self.heard.append(("open", self.place, row))
+
+    def mark_read(self, row: HistoryRow) -> None:
+        self.heard.append(("read", self.place, row))
+
+    def on_window_reply_requested(self, peer_id: str, subject: str, text: str) -> None:
+        self.heard.append(("reply", self.place, (peer_id, subject, text)))
+
+    def on_conversation_requested(self, peer_id: str, subject: str) -> None:
+        self.heard.append(("conversation", self.place, (peer_id, subject)))
+
+
+@SHOWN_OFFSCREEN
 def test_every_node_in_one_list_and_each_node_on_its_own(
     qtbot: QtBot, two_stores: tuple[Store, Store], clock: Callable[[], float]
 ) -> None:
     shared, shop_ids, home_ids = two_nodes(qtbot, two_stores, clock)
-    ports = shared.ports
-    ports[0].set_connection(ConnState.CONNECTED, "")
-    ports[1].set_connection(ConnState.UNREACHABLE, "connection refused")
-    ports[0].set_balances(sample_balances())
-    ports[1].set_balances(sample_balances())
-    ports[0].set_unread(3)
+    shared.report(0, NodeStatus(SHOP, ConnState.CONNECTED, 3))
+    shared.report(1, NodeStatus(HOME, ConnState.UNREACHABLE, 0, "", "connection refused"))
+    shared.set_balances(0, sample_balances())
+    shared.set_balances(1, sample_balances())
     assert shared.window is None, "nothing is built before the window is opened"
 
     shared.show()
@@ -103,46 +140,58 @@ def test_every_node_in_one_list_and_each_node_on_its_own(
     assert window.status_line.connection.text() == "Can't reach the node — connection refused"
     assert window.model.rowCount() == len(home_ids)
     assert window.view.isColumnHidden(Column.NODE), "one node: its name would say nothing"
-    rows = [window.model.index(r, 0).data(ROW_ROLE) for r in range(window.model.rowCount())]
-    assert [MergedHistory.split(row.rowid) for row in rows] == [(1, rowid) for rowid in home_ids]
+    keys = [row_at(window, r).key for r in range(window.model.rowCount())]
+    assert keys == [RowKey(1, rowid) for rowid in home_ids]
 
     # A row of the node not shown: the window goes back to every node to show it.
-    assert ports[0].show_event(shop_ids[2])
+    assert shared.show(0, shop_ids[2])
     assert window.picked_node() is None
     selected = window.model.row_at(window.view.currentIndex())
-    assert selected is not None and MergedHistory.split(selected.rowid) == (0, shop_ids[2])
+    assert selected is not None and selected.key == RowKey(0, shop_ids[2])
+    assert not shared.show(1, 10**9), "a row no store has is not found"
 
 
+@SHOWN_OFFSCREEN
 def test_requests_reach_the_rows_node_with_its_own_row(
     qtbot: QtBot, two_stores: tuple[Store, Store], clock: Callable[[], float]
 ) -> None:
     shop, home = two_stores
     shared, shop_ids, home_ids = two_nodes(qtbot, two_stores, clock)
-    heard: dict[str, list[tuple[int, HistoryRow]]] = {"open": [], "read": []}
-    for place, port in enumerate(shared.ports):
-        port.open_route.connect(lambda row, p=place: heard["open"].append((p, row)))
-        port.mark_read_requested.connect(lambda row, p=place: heard["read"].append((p, row)))
+    heard: list[tuple[str, int, object]] = []
+    for place in range(2):
+        shared.attach(place, RecordingNode(place, heard))
     shared.show()
     window = shared.window
     assert window is not None
 
-    home_row = window.model.index(1, 0).data(ROW_ROLE)
-    window.open_route.emit(home_row)
-    window.mark_read_requested.emit(home_row)
-    assert heard["open"] == [(1, find_row(home, home_ids[0]))]
-    assert heard["read"] == [(1, find_row(home, home_ids[0]))]
-
-    # Marking one node's rows read leaves the other node's bold.
-    shared.ports[0].mark_all_read()
-    unread = [
-        MergedHistory.split(row.rowid)[0]
-        for row in (window.model.index(r, 0).data(ROW_ROLE) for r in range(8))
-        if window.model.is_unread(row)
+    # Shop and home rows alternate, a second apart and with the same store ids.
+    home_row = find_row(home, home_ids[0])
+    assert row_at(window, 0).key == RowKey(0, shop_ids[0]) and shop_ids[0] == home_ids[0]
+    window.view.selectRow(1)
+    assert heard[0] == ("describe", 1, home_row), "the detail comes from the row's node"
+    assert [(what, place) for what, place, _ in heard[1:]] == [("conversation", 1)]
+    heard.clear()
+    window.detail.open_requested.emit(home_row)
+    window.detail.mark_read_requested.emit(home_row)
+    window.detail.reply_requested.emit(PEER, "", "Thanks")
+    window.detail.conversation_requested.emit(PEER, "")
+    window.on_view_activated(window.model.index(2, 0))
+    assert heard == [
+        ("open", 1, home_row),
+        ("read", 1, home_row),
+        ("reply", 1, (PEER, "", "Thanks")),
+        ("conversation", 1, (PEER, "")),
+        ("open", 0, find_row(shop, shop_ids[1])),
     ]
+
+    # Marking one node's rows read leaves the other node's bold, even under the same store id.
+    shared.mark_read(1, home_ids[0])
+    assert not window.model.is_unread(row_at(window, 1))
+    assert window.model.is_unread(row_at(window, 0)), "the shop's row with the same id"
+    shared.mark_all_read(0)
+    unread = [row_at(window, r).node for r in range(8) if window.model.is_unread(row_at(window, r))]
     assert unread and set(unread) == {1}
-    shared.ports[1].mark_read(home_ids[0])
-    first_home = window.model.index(1, 0).data(ROW_ROLE)
-    assert not window.model.is_unread(first_home)
+    assert window.model.is_unread(row_at(window, 3))
 
     # A live row of one node lands among the others, under its window id.
     rowid = shop.record(
@@ -150,18 +199,20 @@ def test_requests_reach_the_rows_node_with_its_own_row(
         image="", route="", urgency="normal", raw="{}", received_at=NOW + 5,
     )  # fmt: skip
     assert rowid is not None
-    shared.ports[0].add_event(find_row(shop, rowid))
-    top = window.model.index(0, 0).data(ROW_ROLE)
-    assert top.title == "Live" and MergedHistory.split(top.rowid) == (0, rowid)
+    shared.add_event(0, find_row(shop, rowid))
+    top = row_at(window, 0)
+    assert top.row.title == "Live" and top.key == RowKey(0, rowid)
+    assert window.model.index(0, 0).data(ROW_ROLE) == top.row
     assert len(shop_ids) == len(home_ids)
 
 
+@SHOWN_OFFSCREEN
 def test_one_node_shows_no_node_list_and_no_node_column(
     qtbot: QtBot, store: Store, clock: Callable[[], float]
 ) -> None:
     record_samples(store)
     shared = shared_window(qtbot, (store,), (SHOP,), clock)
-    shared.ports[0].set_connection(ConnState.CONNECTED, "")
+    shared.report(0, NodeStatus(SHOP, ConnState.CONNECTED, 0))
     shared.show()
     window = shared.window
     assert window is not None
@@ -177,15 +228,15 @@ def test_pages_merge_in_order_without_gaps_or_repeats(two_stores: tuple[Store, S
     shop, home = two_stores
     record_many(shop, 450, now=NOW)
     record_many(home, 300, now=NOW + 0.5)
-    history = MergedHistory(two_stores)
+    history = MergedListing(two_stores)
     every = sorted(
-        [history.renumbered(0, row) for row in shop.recent(limit=1000)]
-        + [history.renumbered(1, row) for row in home.recent(limit=1000)],
-        key=lambda row: (-row.received_at, -row.rowid),
+        [ListedRow(0, row) for row in shop.recent(limit=1000)]
+        + [ListedRow(1, row) for row in home.recent(limit=1000)],
+        key=listed_order,
     )
     for categories in (None, ["chat", "orders"]):
-        expected = [row for row in every if categories is None or row.category in categories]
-        paged: list[HistoryRow] = []
+        expected = [i for i in every if categories is None or i.row.category in categories]
+        paged: list[ListedRow] = []
         while page := history.recent(limit=100, offset=len(paged), categories=categories):
             paged.extend(page)
         assert paged == expected
@@ -193,10 +244,12 @@ def test_pages_merge_in_order_without_gaps_or_repeats(two_stores: tuple[Store, S
         # A page asked for out of turn is still the right one.
         assert history.recent(limit=50, offset=333, categories=categories) == expected[333:383]
     history.show_only([1])
-    assert history.recent(limit=1000) == [row for row in every if row.rowid % 1024 == 1]
-    assert history.row(every[0].rowid) == every[0]
+    assert history.recent(limit=1000) == [i for i in every if i.node == 1]
+    assert history.row(every[0].key) == every[0], "a row is found whatever is listed"
+    assert history.row(RowKey(2, every[0].row.rowid)) is None
 
 
+@SHOWN_OFFSCREEN
 def test_the_detail_pane_gets_the_conversation_from_the_rows_node(
     qapp: QApplication, tmp_path: Path
 ) -> None:
@@ -217,7 +270,7 @@ def test_the_detail_pane_gets_the_conversation_from_the_rows_node(
         session = NodeSession(make_config(node.url, name=SHOP), store)
         shared = SharedWindow([store], [SHOP])
         toasts = ToastRouter(NotificationSettings(), RecordingNotifier())
-        controller = NodeController(session, shared.ports[0], None, toasts)
+        controller = NodeController(session, shared, None, toasts)
         try:
             frame = {"message": {"message": "Hi", "messageId": random_cid(), "peerId": PEER,
                                  "subject": order}}  # fmt: skip

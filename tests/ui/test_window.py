@@ -13,6 +13,8 @@ from pytestqt.qtbot import QtBot
 from obnotify.core.connection import ConnState
 from obnotify.store import Store
 from obnotify.ui.activity_model import ROW_ROLE, Column
+from obnotify.ui.listing import ListedRow, RowKey
+from obnotify.ui.store_listing import StoreListing
 from obnotify.ui.window import MainWindow
 
 from .samples import NOW, ORDER, PEER, PEER_2, record_many, record_samples, sample_balances
@@ -21,7 +23,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
 def make_window(qtbot: QtBot, store: Store, clock: Callable[[], float]) -> MainWindow:
-    window = MainWindow(store, node_name="Alice's walnut shop", now=clock)
+    window = MainWindow(StoreListing(store), node_name="Alice's walnut shop", now=clock)
     qtbot.addWidget(window)
     return window
 
@@ -93,12 +95,12 @@ def test_activating_a_row_opens_its_route(
     window.view.setCurrentIndex(window.model.index(position, Column.EVENT))
     with qtbot.waitSignal(window.open_route) as opened:
         qtbot.keyClick(window.view, Qt.Key.Key_Return)
-    assert opened.args[0].route == f"ob://transactions/sales?orderId={ORDER}"
+    assert opened.args[0].row.route == f"ob://transactions/sales?orderId={ORDER}"
     rect = window.view.visualRect(window.model.index(0, Column.DETAILS))
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     with qtbot.waitSignal(window.open_route) as clicked:
         qtbot.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert clicked.args[0].title == "Alice · order QmYhUkWH…dTJnk"
+    assert clicked.args[0].row.title == "Alice · order QmYhUkWH…dTJnk"
 
 
 def test_reply_box_sends_to_the_peer_and_order_of_the_route(
@@ -115,14 +117,15 @@ def test_reply_box_sends_to_the_peer_and_order_of_the_route(
     qtbot.keyClicks(window.detail.reply, "Yes, it ships tomorrow")
     with qtbot.waitSignal(window.reply_requested) as sent:
         qtbot.mouseClick(window.detail.send_button, Qt.MouseButton.LeftButton)
-    assert sent.args == [PEER, ORDER, "Yes, it ships tomorrow"]
+    assert sent.args[1:] == [PEER, ORDER, "Yes, it ships tomorrow"]
+    assert sent.args[0].row.title == "Alice · order QmYhUkWH…dTJnk", "the row replied from"
     assert window.detail.reply.text() == ""
 
     select_title(window, "Bob")
     qtbot.keyClicks(window.detail.reply, "You're welcome")
     with qtbot.waitSignal(window.reply_requested) as direct:
         qtbot.keyClick(window.detail.reply, Qt.Key.Key_Return)
-    assert direct.args == [PEER_2, "", "You're welcome"]
+    assert direct.args[1:] == [PEER_2, "", "You're welcome"]
 
 
 def test_mark_read_from_the_detail_pane(
@@ -134,8 +137,9 @@ def test_mark_read_from_the_detail_pane(
     assert window.detail.mark_read_button.isVisible()
     with qtbot.waitSignal(window.mark_read_requested) as asked:
         qtbot.mouseClick(window.detail.mark_read_button, Qt.MouseButton.LeftButton)
-    row = asked.args[0]
-    window.mark_read(row.rowid)
+    listed = asked.args[0]
+    assert listed == ListedRow(0, window.model.index(position, 0).data(ROW_ROLE))
+    window.mark_read(listed.key)
     assert not window.detail.mark_read_button.isVisible()
     assert window.model.index(position, 0).data(Qt.ItemDataRole.FontRole) is None
 
@@ -176,19 +180,19 @@ def test_live_event_and_show_event(qtbot: QtBot, store: Store, clock: Callable[[
     assert rowid is not None
     live = store.row(rowid)
     assert live is not None
-    window.add_event(live)
+    window.add_event(ListedRow(0, live))
     assert window.model.index(0, 0).data(Qt.ItemDataRole.DisplayRole) == "Zoe"
 
     oldest = store.recent(limit=1, offset=1000)[0]
     window.filter_bar.select_chip("Funds")
     assert oldest.category != "funds"
-    assert window.show_event(oldest.rowid)
+    assert window.show_event(RowKey(0, oldest.rowid))
     assert window.model.categories is None
     assert window.filter_bar.chips[0].isChecked()
     selected = window.view.selectionModel().selectedRows()
     assert [window.model.index(i.row(), 0).data(ROW_ROLE).rowid for i in selected] == [oldest.rowid]
     assert window.detail.row is not None and window.detail.row.rowid == oldest.rowid
-    assert not window.show_event(10**9)
+    assert not window.show_event(RowKey(0, 10**9))
 
 
 def test_switching_filters_with_a_view_on_a_hundred_thousand_rows(
@@ -255,7 +259,7 @@ def test_sample_rows_are_newest_first(store: Store) -> None:
 def test_the_status_line_counts_down_to_the_next_attempt(qtbot: QtBot, store: Store) -> None:
     clock = [NOW]
     retry: list[float | None] = [None]
-    window = MainWindow(store, node_name="Shop", now=lambda: clock[0])
+    window = MainWindow(StoreListing(store), node_name="Shop", now=lambda: clock[0])
     qtbot.addWidget(window)
     line = window.status_line
     window.set_retry_source(lambda: retry[0])
