@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from obnotify.settings.values import NodeEntry
 from obnotify.ui.node_editor import NodeEditor
 
-from .loop import in_loop, until
+from .loop import from_the_loop, in_loop, until
 
 ONION = "https://" + "a" * 56 + ".onion:4002"
 
@@ -35,7 +35,7 @@ def test_fetching_an_onion_certificate_asks_the_proxy_not_local_dns(
     qtbot.addWidget(editor)
 
     async def click() -> None:
-        qtbot.mouseClick(editor.fetch, Qt.MouseButton.LeftButton)
+        await from_the_loop(lambda: qtbot.mouseClick(editor.fetch, Qt.MouseButton.LeftButton))
         await until(lambda: editor.fetch.isEnabled(), "the fetch to end")
 
     in_loop(qapp, click)

@@ -19,7 +19,7 @@ from obnotify.node.discover import Candidate
 from obnotify.ui.tray import Tray
 from obnotify.ui.welcome import WelcomeWindow
 
-from .loop import in_loop, until
+from .loop import from_the_loop, in_loop, until
 from .running_app import APP_ON_OFFSCREEN, run_app
 
 T = TypeVar("T")
@@ -121,8 +121,8 @@ def test_the_apps_welcome_shows_a_failed_test_whole_and_escape_or_quit_leave(
         await until(lambda: _welcome(qapp) is not None, "the welcome window")
         window = _welcome(qapp)
         assert window is not None
-        qtbot.keyClicks(window.url, "http://127.0.0.1:1")
-        qtbot.mouseClick(window.test_button, Qt.MouseButton.LeftButton)
+        await from_the_loop(lambda: qtbot.keyClicks(window.url, "http://127.0.0.1:1"))
+        await from_the_loop(lambda: qtbot.mouseClick(window.test_button, Qt.MouseButton.LeftButton))
         await until(lambda: "host answers" in window.results.text(), "the test's results")
         seen.append(window.results.text())
         results = window.results
@@ -131,7 +131,7 @@ def test_the_apps_welcome_shows_a_failed_test_whole_and_escape_or_quit_leave(
         assert window.rect().contains(results.geometry()), "results outside the window"
         if os.environ.get("OBNOTIFY_SCREENSHOTS"):
             assert window.grab().save(str(ROOT / "docs" / "screenshots" / "welcome-test.png"))
-        leave(window)
+        await from_the_loop(lambda: leave(window))
         return await run
 
     escape = in_loop(qapp, lambda: body(lambda w: qtbot.keyClick(w, Qt.Key.Key_Escape)))
