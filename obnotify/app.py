@@ -258,7 +258,7 @@ async def _watch_nodes(
     from obnotify.desktop.platform import has_ob_handler
     from obnotify.node.config import ConfigError
     from obnotify.settings import EXAMPLE, default_config_path, load_settings
-    from obnotify.store import StoreError
+    from obnotify.store.errors import StoreError
     from obnotify.ui.front import Front
     from obnotify.ui.node_offer import NodeOffer
     from obnotify.ui.toasts import ToastRouter

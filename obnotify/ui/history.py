@@ -16,7 +16,7 @@ __all__ = ["HistoryRowLike", "HistorySource", "row_category"]
 
 
 class HistoryRowLike(RecordedRow, Protocol):
-    """The fields of a recorded event the window shows (``obnotify.store.HistoryRow``):
+    """The fields of a recorded event the window shows (``obnotify.store.row.HistoryRow``):
     those the detail reads, and the ones the list needs besides."""
 
     @property

@@ -16,7 +16,8 @@ import heapq
 from collections.abc import Collection, Sequence
 from typing import Final
 
-from obnotify.store import HistoryRow, Store
+from obnotify.store.database import Store
+from obnotify.store.row import HistoryRow
 
 __all__ = ["MAX_NODES", "MergedHistory"]
 

@@ -28,7 +28,8 @@ from obnotify.core.events import WalletBalances
 from obnotify.core.node_colours import colour_for
 from obnotify.core.tray_state import NodeStatus, node_line, window_connection, worst_node
 from obnotify.core.wallet import combined
-from obnotify.store import HistoryRow, Store
+from obnotify.store.database import Store
+from obnotify.store.row import HistoryRow
 from obnotify.ui.merged_history import MergedHistory
 
 if TYPE_CHECKING:
