@@ -6,8 +6,11 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from obnotify.core.events import Profile, Thumbnail
 from obnotify.store.database import Store
+from obnotify.store.errors import StoreUnavailable
 
 from .samples import by_key, record
 
@@ -208,3 +211,13 @@ def test_query_plans_use_indexes(tmp_path: Path) -> None:
             print(sql, "->", plan)
             assert "TEMP B-TREE" not in plan, (sql, plan)
             assert not re.search(r"\bSCAN (?:history|h)\b(?! USING)", plan), (sql, plan)
+
+
+def test_a_frame_text_that_cannot_be_read_is_the_store_s_own_error(tmp_path: Path) -> None:
+    """The detail pane catches the store's error, not SQLite's, and shows the row without it."""
+    store = Store(tmp_path / "n.sqlite3")
+    rowid = record(store, "n:1")
+    assert rowid is not None
+    store.close()
+    with pytest.raises(StoreUnavailable, match="closed"):
+        store.raw(rowid)
