@@ -32,7 +32,7 @@ from obnotify.demo.node import SimNode
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.node.config import make_config
 from obnotify.node.session import NodeSession
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 MINUTES = 15
 RATE = 1.0

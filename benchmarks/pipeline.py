@@ -29,7 +29,7 @@ from obnotify.demo.frames import FrameFactory
 from obnotify.demo.sanitize import sanitize_value
 from obnotify.node.config import make_config
 from obnotify.node.session import NodeSession
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 PEER = "QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT"
 BUYER = "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"

@@ -36,7 +36,7 @@ from obnotify.demo.node import SimNode
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.node.config import make_config
 from obnotify.node.session import NewEvent, NodeSession
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 BUYER = "QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT"
 EVENTS = 3_000

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from harness import emit, figure, method, say
 
-from obnotify.store import Store
+from obnotify.store.database import Store
+from obnotify.store.row import HistoryRow
 
 ROWS = 100_000
 GOAL_MS = 50.0
@@ -34,16 +35,18 @@ def fill(path: Path, rows: int) -> None:
         store.on_deferred = lambda: None
         for i in range(rows):
             store.record(
-                f"n:{i}",
-                kind="notification",
-                event_id=str(i),
-                category=CATEGORIES[i % len(CATEGORIES)],
+                HistoryRow(
+                    key=f"n:{i}",
+                    kind="notification",
+                    event_id=str(i),
+                    category=CATEGORIES[i % len(CATEGORIES)],
+                    received_at=float(i),
+                    title=f"Order {i}",
+                    body="A body of some length",
+                    urgency="normal",
+                    read=i % 3 != 0,
+                ),
                 raw="{}",
-                received_at=float(i),
-                title=f"Order {i}",
-                body="A body of some length",
-                urgency="normal",
-                read=i % 3 != 0,
             )
         store.flush()
 

@@ -260,7 +260,7 @@ async def _watch_nodes(
     from obnotify.settings.example import EXAMPLE
     from obnotify.settings.location import default_config_path
     from obnotify.settings.reading import load_settings
-    from obnotify.store import StoreError
+    from obnotify.store.errors import StoreError
     from obnotify.ui.front import Front
     from obnotify.ui.node_offer import NodeOffer
     from obnotify.ui.toasts import ToastRouter

@@ -53,6 +53,12 @@ def test_the_core_is_pure() -> None:
     assert core and not _offenders(core, forbidden)
 
 
+def test_the_ui_does_not_import_sqlite() -> None:
+    """The window speaks to the store through the store's own row and errors, never SQLite's."""
+    ui = sorted((PACKAGE / "ui").rglob("*.py"))
+    assert ui and not _offenders(ui, ("sqlite3",))
+
+
 def test_only_the_ui_and_the_composition_root_import_qt() -> None:
     outside = [
         p

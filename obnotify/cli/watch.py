@@ -31,7 +31,7 @@ from obnotify.node.config import ConfigError, NodeConfig
 from obnotify.node.factory import open_node
 from obnotify.node.session import NewEvent
 from obnotify.settings.values import HISTORY_LIMIT
-from obnotify.store import StoreError
+from obnotify.store.errors import StoreError
 
 __all__ = ["GIVE_UP", "JsonLinePrinter", "run_watch", "terminal_prompt"]
 

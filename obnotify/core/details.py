@@ -51,7 +51,7 @@ Recorded = Notification | ChatMessage | WalletTx
 
 
 class RecordedRow(Protocol):
-    """The fields of a history row the detail reads (``obnotify.store.HistoryRow``)."""
+    """The fields of a history row the detail reads (``obnotify.store.row.HistoryRow``)."""
 
     @property
     def kind(self) -> str: ...

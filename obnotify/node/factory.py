@@ -15,7 +15,7 @@ from obnotify.node.api import NodeApi
 from obnotify.node.config import NodeConfig
 from obnotify.node.mobazha import api_for
 from obnotify.node.session import NodeSession, SessionListener
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 __all__ = ["NodeParts", "open_node", "store_path"]
 

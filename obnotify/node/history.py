@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, ParamSpec
 
-from obnotify.store import Store, StoreUnavailable
+from obnotify.store.database import Store
+from obnotify.store.errors import StoreUnavailable
+from obnotify.store.row import HistoryRow
 
 __all__ = ["MAX_UNWRITTEN", "RETRY_EVERY", "SessionHistory"]
 
@@ -32,12 +35,20 @@ RETRY_EVERY: Final = 2.0
 """Seconds between attempts to write the backlog."""
 
 
-@dataclass
+@dataclass(slots=True)
+class _Record:
+    """What :meth:`Store.record` takes, kept up to date (rendering, delivered)."""
+
+    row: HistoryRow
+    raw: str
+    cursor: str
+
+
+@dataclass(slots=True)
 class _Unwritten:
     rowid: int
     """The stand-in row id the event was handed on with (negative: never a store id)."""
-    fields: dict[str, Any]
-    """What :meth:`Store.record` takes, kept up to date (rendering, delivered)."""
+    record: _Record
 
 
 class SessionHistory:
@@ -61,7 +72,7 @@ class SessionHistory:
         """The key of each stand-in row id still unwritten."""
         self._written: dict[int, int] = {}
         """Stand-in row ids already written, and the store's id each got."""
-        self._batch: dict[int, tuple[str, dict[str, Any]]] = {}
+        self._batch: dict[int, _Record] = {}
         """Records in the store's open batch, by row id: if its commit fails (a full disk
         rolls the whole batch back), they move to the backlog."""
         self._moved: dict[int, int] = {}
@@ -74,23 +85,23 @@ class SessionHistory:
         """Events waiting to be written."""
         return len(self._unwritten)
 
-    def record(self, key: str, **fields: Any) -> int | None:
+    def record(self, row: HistoryRow, *, raw: str, cursor: str = "") -> int | None:
         """Record an event once; a row id (negative while only in memory) or None if known."""
         if not self.problem:
             try:
-                rowid = self.store.record(key, **fields)
+                rowid = self.store.record(row, raw=raw, cursor=cursor)
             except StoreUnavailable as exc:
                 self._failed(exc)
                 self._keep_lost_batch()
             else:
                 if rowid is not None and self.store.on_deferred is not None:
-                    self._batch[rowid] = (key, fields)
+                    self._batch[rowid] = _Record(row, raw, cursor)
                 return rowid
-        if key in self._unwritten or self._seen(key):
+        if row.key in self._unwritten or self._seen(row.key):
             return None
-        return self._keep(key, fields)
+        return self._keep(_Record(row, raw, cursor))
 
-    def _keep(self, key: str, fields: dict[str, Any]) -> int:
+    def _keep(self, record: _Record) -> int:
         """Hold an event in memory under a new stand-in row id."""
         if len(self._unwritten) >= MAX_UNWRITTEN:
             oldest = next(iter(self._unwritten))
@@ -98,8 +109,8 @@ class SessionHistory:
             self.dropped += 1
         rowid = self._next_rowid
         self._next_rowid -= 1
-        self._unwritten[key] = _Unwritten(rowid, dict(fields))
-        self._keys[rowid] = key
+        self._unwritten[record.row.key] = _Unwritten(rowid, record)
+        self._keys[rowid] = record.row.key
         return rowid
 
     def settle(self, rowid: int) -> int:
@@ -113,15 +124,24 @@ class SessionHistory:
         self, rowid: int, *, title: str, body: str, image: str, route: str, urgency: str
     ) -> None:
         """Keep the texts a row is shown with."""
-        texts = {"title": title, "body": body, "image": image, "route": route, "urgency": urgency}
         rowid = self._moved.get(rowid, rowid)
-        if rowid in self._batch:
-            self._batch[rowid][1].update(texts)
         entry = self._entry(rowid)
+        kept = entry.record if entry is not None else self._batch.get(rowid)
+        if kept is not None:
+            kept.row = dataclasses.replace(
+                kept.row, title=title, body=body, image=image, route=route, urgency=urgency
+            )
         if entry is not None:
-            entry.fields.update(texts)
             return
-        self.write(self.store.save_rendering, self._written.get(rowid, rowid), **texts)
+        self.write(
+            self.store.save_rendering,
+            self._written.get(rowid, rowid),
+            title=title,
+            body=body,
+            image=image,
+            route=route,
+            urgency=urgency,
+        )
 
     def mark_delivered(self, *rowids: int) -> None:
         """The listener is done with these rows."""
@@ -129,7 +149,7 @@ class SessionHistory:
         for rowid in (self._moved.pop(r, r) for r in rowids):
             entry = self._entry(rowid)
             if entry is not None:
-                entry.fields["pending"] = False
+                entry.record.row = dataclasses.replace(entry.record.row, pending=False)
             elif rowid in self._written:
                 stored.append(self._written.pop(rowid))
             elif rowid > 0:
@@ -163,9 +183,9 @@ class SessionHistory:
         """After a failed write: if the store rolled its batch back, keep what it held."""
         if self.store.in_transaction:
             return
-        for rowid, (key, fields) in self._batch.items():
-            if key not in self._unwritten:
-                self._moved[rowid] = self._keep(key, fields)
+        for rowid, record in self._batch.items():
+            if record.row.key not in self._unwritten:
+                self._moved[rowid] = self._keep(record)
         self._batch.clear()
 
     def close(self) -> None:
@@ -201,10 +221,11 @@ class SessionHistory:
             self.store.flush()
             while self._unwritten:
                 key, entry = next(iter(self._unwritten.items()))
-                rowid = self.store.record(key, **entry.fields)
+                record = entry.record
+                rowid = self.store.record(record.row, raw=record.raw, cursor=record.cursor)
                 del self._unwritten[key]
                 self._keys.pop(entry.rowid, None)
-                if rowid is not None and entry.fields.get("pending"):
+                if rowid is not None and record.row.pending:
                     self._written[entry.rowid] = rowid
             self.store.flush()
         except StoreUnavailable as exc:

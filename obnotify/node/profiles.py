@@ -13,10 +13,10 @@ from obnotify.core.events import Profile, ProfileReply
 from obnotify.core.ids import is_peer_id
 from obnotify.core.plain_text import printable
 from obnotify.node.api import ApiError, NodeApi
-from obnotify.store import StoreUnavailable
+from obnotify.store.errors import StoreUnavailable
 
 if TYPE_CHECKING:
-    from obnotify.store import Store
+    from obnotify.store.database import Store
 
 __all__ = ["ProfileDirectory"]
 

@@ -64,11 +64,11 @@ from obnotify.node.history import SessionHistory
 from obnotify.node.link import NodeLink
 from obnotify.node.mobazha import MobazhaApi, api_for, detect_kind
 from obnotify.node.profiles import ProfileDirectory
-from obnotify.store import HistoryRow
+from obnotify.store.row import HistoryRow
 
 if TYPE_CHECKING:
     from obnotify.desktop.thumbnails import ThumbnailCache
-    from obnotify.store import Store
+    from obnotify.store.database import Store
 
 __all__ = ["FrameCounters", "NewEvent", "NodeSession", "SessionListener"]
 
@@ -387,28 +387,29 @@ class NodeSession:
             and self.profiles.wanted(peer_id)
         )
         rendered = None if waits else self._render(event, confirmation=confirmation)
-        # What the row holds, as recorded and as handed on.
-        fields: dict[str, Any] = {
-            "kind": event_kind(event),
-            "event_id": event_id(event),
-            "category": category(event).value,
-            "received_at": happened,
-            "node_time": node_time,
-            "read": read,
-            "peer_id": peer_id,
-            "order_id": order_id,
-            "source": source.value,
-            "pending": True,
+        # The row as recorded, and (with its id) as handed on.
+        row = HistoryRow(
+            key=key,
+            kind=event_kind(event),
+            event_id=event_id(event),
+            category=category(event).value,
+            received_at=happened,
+            node_time=node_time,
+            read=read,
+            peer_id=peer_id,
+            order_id=order_id,
+            source=source.value,
+            pending=True,
             **_texts(rendered[1] if rendered else None),
-        }
-        rowid = self.history.record(key, raw=encode_event(event), cursor=cursor, **fields)
+        )
+        rowid = self.history.record(row, raw=encode_event(event), cursor=cursor)
         if isinstance(event, WalletTx) and event.txid:
             self._known_txids.add(event.txid)
         if rowid is None:
             self.counters.duplicates += 1
             return False
         self.counters.recorded += 1
-        row = HistoryRow(rowid=rowid, key=key, **fields)
+        row = row.recorded(rowid)
         self._arrive(_Arrival(row, event, source, confirmation, rendered))
         return True
 

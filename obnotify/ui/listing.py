@@ -17,7 +17,7 @@ from obnotify.core.details import RecordedRow
 from obnotify.core.render import Category
 
 if TYPE_CHECKING:
-    from obnotify.store import HistoryRow
+    from obnotify.store.row import HistoryRow
 
 __all__ = ["HistoryRowLike", "ListedRow", "Listing", "RowKey", "listed_order", "row_category"]
 
@@ -82,7 +82,7 @@ class Listing(Protocol):
 
 
 class HistoryRowLike(RecordedRow, Protocol):
-    """The fields of a recorded event the window shows (``obnotify.store.HistoryRow``):
+    """The fields of a recorded event the window shows (``obnotify.store.row.HistoryRow``):
     those the detail reads, and the ones the list needs besides."""
 
     @property

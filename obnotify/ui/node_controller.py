@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Coroutine
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +34,8 @@ from obnotify.desktop.secrets import keep_password
 from obnotify.desktop.tokens import TOKEN_USER
 from obnotify.node.api import ApiError
 from obnotify.node.session import NewEvent, NodeSession
-from obnotify.store import HistoryRow
+from obnotify.store.errors import StoreUnavailable
+from obnotify.store.row import HistoryRow
 from obnotify.ui.toasts import ToastRouter
 from obnotify.ui.tray_board import TrayBoard
 
@@ -320,7 +320,7 @@ class NodeController(QObject):
         """
         try:
             raw = self.session.store.raw(row.rowid)
-        except sqlite3.Error as exc:
+        except StoreUnavailable as exc:
             log.warning("history unreadable: %s", exc)
             raw = ""
         detail = detail_of(row, recorded_event(row.kind, raw), peers=self.session.profiles.known())

@@ -25,7 +25,8 @@ from obnotify.core.details import Detail
 from obnotify.core.events import WalletBalances
 from obnotify.core.node_colours import colour_for
 from obnotify.core.tray_state import NodeStatus, node_line
-from obnotify.store import HistoryRow, Store
+from obnotify.store.database import Store
+from obnotify.store.row import HistoryRow
 from obnotify.ui.listing import ListedRow, Listing, RowKey
 from obnotify.ui.store_listing import MergedListing
 from obnotify.ui.window_nodes import NodeShown, header

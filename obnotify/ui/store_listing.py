@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Collection, Sequence
 
-from obnotify.store import Store
+from obnotify.store.database import Store
 from obnotify.ui.listing import ListedRow, RowKey, listed_order
 
 __all__ = ["MergedListing", "StoreListing"]

@@ -21,7 +21,7 @@ from typing import Any, Final, Protocol
 
 from obnotify.core.render import Toast, from_node
 from obnotify.desktop.notifier import Notifier
-from obnotify.store import HistoryRow
+from obnotify.store.row import HistoryRow
 
 __all__ = ["MAX_IN_FLIGHT", "ON_SCREEN_LIMIT", "Outgoing", "ToastSender", "ToastTarget"]
 

@@ -20,7 +20,7 @@ from obnotify.node.api import NodeApi, TlsPinMismatch
 from obnotify.node.config import ConfigError, make_config
 from obnotify.node.session import NodeSession
 from obnotify.node.tls import PinMismatch, fingerprint
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 from .conftest import ServerContext
 from .test_session import FAST, Recorder, run, until

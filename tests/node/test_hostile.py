@@ -24,7 +24,7 @@ from obnotify.node.api import MAX_PAGE_BYTES, ApiError, NodeApi, ResponseTooLarg
 from obnotify.node.config import make_config
 from obnotify.node.link import MAX_MESSAGE_BYTES
 from obnotify.node.session import FIRST_START_DONE, NodeSession
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 from .test_session import BUYER, FAST, Recorder, run, until
 

@@ -13,7 +13,7 @@ from obnotify.demo.mobazha import MobazhaSimNode
 from obnotify.demo.node import SimNode
 from obnotify.node.config import make_config
 from obnotify.node.session import NodeSession
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 from .test_session import FAST, Recorder, _connections, _stop, run, until
 

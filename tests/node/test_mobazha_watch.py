@@ -11,7 +11,7 @@ from desktop_session import wait_until
 
 from obnotify.demo.mobazha import MobazhaSimNode
 from obnotify.demo.threaded import ThreadedSimNode
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 from .test_watch import Watch
 

@@ -12,7 +12,7 @@ from obnotify.core.connection import ConnState
 from obnotify.demo.node import SimNode
 from obnotify.node.config import ConfigError, make_config, parse_node_url
 from obnotify.node.factory import open_node, store_path
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 from .test_session import Recorder, run, until
 

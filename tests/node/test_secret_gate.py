@@ -21,7 +21,7 @@ from obnotify.node.checks import CREDENTIALS, check_node
 from obnotify.node.config import make_config
 from obnotify.node.guard import listener_uids, loopback_owner_problem
 from obnotify.node.session import NodeSession
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 from .test_session import FAST, Recorder, attempts, run, until
 

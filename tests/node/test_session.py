@@ -20,7 +20,7 @@ from obnotify.core.policy import Source
 from obnotify.demo.node import SimNode
 from obnotify.node.config import NodeConfig, make_config
 from obnotify.node.session import NewEvent, NodeSession
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 T = TypeVar("T")
 
@@ -500,8 +500,8 @@ def test_read_on_the_node_shows_read_here(tmp_path: Path) -> None:
 
     store, nid = run(scenario())
     assert store.unread_count() == 0
-    row = store.by_key(f"n:{nid}")
-    assert row is not None and row.read
+    rows = [row for row in store.recent() if row.key == f"n:{nid}"]
+    assert len(rows) == 1 and rows[0].read
     store.close()
 
 

@@ -22,7 +22,7 @@ from obnotify.node.api import ApiError, NodeApi
 from obnotify.node.checks import CREDENTIALS, check_node
 from obnotify.node.config import make_config
 from obnotify.node.session import NodeSession
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 from .test_proxy import Socks5Server
 from .test_session import BUYER, FAST, Recorder, attempts, run, until

@@ -20,7 +20,8 @@ from desktop_session import on_ci
 
 from obnotify.core.connection import ConnState
 from obnotify.demo.node import SimNode
-from obnotify.store import Store, StoreError
+from obnotify.store.database import Store
+from obnotify.store.errors import StoreError
 
 from .test_session import BUYER, Recorder, acking_session, run, until
 

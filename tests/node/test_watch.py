@@ -20,7 +20,7 @@ from desktop_session import wait_until
 from obnotify.demo.cid import random_cid
 from obnotify.demo.images import draw_picture
 from obnotify.demo.threaded import ThreadedSimNode
-from obnotify.store import Store
+from obnotify.store.database import Store
 
 BUYER = "QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT"
 

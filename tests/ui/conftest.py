@@ -12,7 +12,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from obnotify.store import Store
+from obnotify.store.database import Store
 from obnotify.ui.main_thread_gc import MainThreadCollector
 
 from .samples import NOW, record_samples

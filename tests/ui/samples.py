@@ -6,7 +6,8 @@ import json
 
 from obnotify.core.events import CoinBalance, WalletBalances
 from obnotify.core.money import Amount
-from obnotify.store import HistoryRow, Store
+from obnotify.store.database import Store
+from obnotify.store.row import HistoryRow
 
 NOW = 1_760_000_000.0
 """The tests' fixed "now" (Unix seconds)."""
@@ -98,18 +99,20 @@ def record_samples(store: Store, now: float = NOW) -> list[int]:
     ids: list[int] = []
     for number, (category, kind, title, body, route, age, read) in enumerate(reversed(SAMPLES)):
         rowid = store.record(
-            f"s:{number}",
-            kind=kind,
-            event_id=f"sample-{number}",
-            category=category,
-            title=title,
-            body=body,
-            image="",
-            route=route,
-            urgency="normal",
+            HistoryRow(
+                key=f"s:{number}",
+                kind=kind,
+                event_id=f"sample-{number}",
+                category=category,
+                title=title,
+                body=body,
+                image="",
+                route=route,
+                urgency="normal",
+                received_at=now - age,
+                read=read,
+            ),
             raw=json.dumps({"sample": number}),
-            received_at=now - age,
-            read=read,
         )
         assert rowid is not None
         ids.append(rowid)
@@ -124,18 +127,20 @@ def record_many(store: Store, count: int, now: float = NOW) -> None:
     for number in range(count):
         category = CATEGORIES[number % len(CATEGORIES)]
         store.record(
-            f"b:{number}",
-            kind="notification",
-            event_id=f"bulk-{number}",
-            category=category,
-            title=f"Event {number} ({category})",
-            body=f"Body of event {number}: walnut bowl #{number % 97}",
-            image="",
-            route=f"ob://transactions/sales?orderId=Order{number}",
-            urgency="normal",
+            HistoryRow(
+                key=f"b:{number}",
+                kind="notification",
+                event_id=f"bulk-{number}",
+                category=category,
+                title=f"Event {number} ({category})",
+                body=f"Body of event {number}: walnut bowl #{number % 97}",
+                image="",
+                route=f"ob://transactions/sales?orderId=Order{number}",
+                urgency="normal",
+                received_at=now - count + number,
+                read=number % 3 == 0,
+            ),
             raw="{}",
-            received_at=now - count + number,
-            read=number % 3 == 0,
         )
 
 

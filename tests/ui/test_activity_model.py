@@ -12,7 +12,8 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from obnotify.core.render import Category
-from obnotify.store import Store
+from obnotify.store.database import Store
+from obnotify.store.row import HistoryRow
 from obnotify.ui.activity_model import ROW_ROLE, ActivityModel, Column
 from obnotify.ui.listing import ListedRow, RowKey, row_category
 from obnotify.ui.store_listing import StoreListing
@@ -28,17 +29,19 @@ def column_texts(model: ActivityModel, column: Column) -> list[str]:
 
 def record_one(store: Store, key: str, *, category: str, title: str, body: str, at: float) -> int:
     rowid = store.record(
-        key,
-        kind="notification",
-        event_id=key,
-        category=category,
-        title=title,
-        body=body,
-        image="",
-        route="",
-        urgency="normal",
+        HistoryRow(
+            key=key,
+            kind="notification",
+            event_id=key,
+            category=category,
+            title=title,
+            body=body,
+            image="",
+            route="",
+            urgency="normal",
+            received_at=at,
+        ),
         raw="{}",
-        received_at=at,
     )
     assert rowid is not None
     return rowid

@@ -23,7 +23,8 @@ from obnotify.core.events import ChatMessage, Notification, Profile
 from obnotify.core.render import category, render
 from obnotify.demo.frames import FrameFactory, Thumbnail
 from obnotify.desktop.thumbnails import ThumbnailCache
-from obnotify.store import HistoryRow, Store
+from obnotify.store.database import Store
+from obnotify.store.row import HistoryRow
 from obnotify.ui.detail import LOADING_TEXT, OPEN_TEXT, DetailPane
 
 from .samples import NOW, ORDER
@@ -45,17 +46,19 @@ def _record(store: Store, key: str, event: Notification | ChatMessage) -> Histor
     toast = render(event)
     assert toast is not None
     rowid = store.record(
-        key,
-        kind="message" if isinstance(event, ChatMessage) else "notification",
-        event_id=event.id,
-        category=category(event).value,
-        title=toast.title,
-        body=toast.body,
-        image=toast.image,
-        route=toast.route,
-        urgency=toast.urgency.value,
+        HistoryRow(
+            key=key,
+            kind="message" if isinstance(event, ChatMessage) else "notification",
+            event_id=event.id,
+            category=category(event).value,
+            title=toast.title,
+            body=toast.body,
+            image=toast.image,
+            route=toast.route,
+            urgency=toast.urgency.value,
+            received_at=NOW - 60,
+        ),
         raw=encode_event(event),
-        received_at=NOW - 60,
     )
     assert rowid is not None
     row = store.row(rowid)
@@ -196,19 +199,21 @@ def test_open_in_openbazaar_only_with_an_ob_handler(
 
 def test_a_row_without_its_event_shows_the_ids_it_kept(qtbot: QtBot, store: Store) -> None:
     rowid = store.record(
-        "n:bare",
-        kind="notification",
-        event_id="x",
-        category="orders",
-        title="Order completed",
-        body="Done.",
-        image="",
-        route="",
-        urgency="normal",
+        HistoryRow(
+            key="n:bare",
+            kind="notification",
+            event_id="x",
+            category="orders",
+            title="Order completed",
+            body="Done.",
+            image="",
+            route="",
+            urgency="normal",
+            received_at=NOW,
+            peer_id=ALICE,
+            order_id=ORDER,
+        ),
         raw="",
-        received_at=NOW,
-        peer_id=ALICE,
-        order_id=ORDER,
     )
     row = store.row(rowid or 0)
     assert row is not None

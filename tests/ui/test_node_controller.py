@@ -29,7 +29,8 @@ from obnotify.demo.node import SimNode
 from obnotify.desktop.notifier import RecordingNotifier
 from obnotify.node.config import make_config
 from obnotify.node.session import NewEvent, NodeSession
-from obnotify.store import Store
+from obnotify.store.database import Store
+from obnotify.store.row import HistoryRow
 from obnotify.ui.listing import ListedRow, RowKey
 from obnotify.ui.node_controller import NodeController
 from obnotify.ui.shared_window import MAX_ROWS_WHILE_HIDDEN, SharedWindow
@@ -151,18 +152,20 @@ class Node:
         entry = describe(event)
         assert entry is not None
         rowid = self.store.record(
-            f"m:{self.count}",
-            kind="message",
-            event_id=event_id,
-            category="chat",
-            title=entry.title,
-            body=entry.body,
-            image="",
-            route=entry.route,
-            urgency=entry.urgency.value,
+            HistoryRow(
+                key=f"m:{self.count}",
+                kind="message",
+                event_id=event_id,
+                category="chat",
+                title=entry.title,
+                body=entry.body,
+                image="",
+                route=entry.route,
+                urgency=entry.urgency.value,
+                received_at=1_800_000_000.0 + self.count,
+                pending=True,
+            ),
             raw=frame,
-            received_at=1_800_000_000.0 + self.count,
-            pending=True,
         )
         assert rowid is not None
         row = self.store.row(rowid)

@@ -21,7 +21,8 @@ from obnotify.demo.node import SimNode
 from obnotify.desktop.notifier import RecordingNotifier
 from obnotify.node.config import make_config
 from obnotify.node.session import NodeSession
-from obnotify.store import HistoryRow, Store
+from obnotify.store.database import Store
+from obnotify.store.row import HistoryRow
 from obnotify.ui.activity_model import ROW_ROLE, Column
 from obnotify.ui.balances import BalanceColumn
 from obnotify.ui.listing import ListedRow, Listing, RowKey, listed_order
@@ -194,10 +195,11 @@ def test_requests_reach_the_rows_node_with_its_own_row(
     assert window.model.is_unread(row_at(window, 3))
 
     # A live row of one node lands among the others, under its window id.
-    rowid = shop.record(
-        "live", kind="message", event_id="live", category="chat", title="Live", body="",
-        image="", route="", urgency="normal", raw="{}", received_at=NOW + 5,
+    live = HistoryRow(
+        key="live", kind="message", event_id="live", category="chat", title="Live",
+        urgency="normal", received_at=NOW + 5,
     )  # fmt: skip
+    rowid = shop.record(live, raw="{}")
     assert rowid is not None
     shared.add_event(0, find_row(shop, rowid))
     top = row_at(window, 0)
@@ -274,12 +276,12 @@ def test_the_detail_pane_gets_the_conversation_from_the_rows_node(
         try:
             frame = {"message": {"message": "Hi", "messageId": random_cid(), "peerId": PEER,
                                  "subject": order}}  # fmt: skip
-            store.record(
-                "m:1", kind="message", event_id="m1", category="order-chat", title="Chat",
-                body="Hi", image="", route=f"ob://chat/{PEER}?subject={order}",
-                urgency="normal", raw=json.dumps(frame), received_at=NOW, peer_id=PEER,
-                order_id=order,
+            chat = HistoryRow(
+                key="m:1", kind="message", event_id="m1", category="order-chat", title="Chat",
+                body="Hi", route=f"ob://chat/{PEER}?subject={order}", urgency="normal",
+                received_at=NOW, peer_id=PEER, order_id=order,
             )  # fmt: skip
+            store.record(chat, raw=json.dumps(frame))
             shared.show()
             window = shared.window
             assert window is not None

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from obnotify.core.connection import ConnState
-from obnotify.store import Store
+from obnotify.store.database import Store
+from obnotify.store.row import HistoryRow
 from obnotify.ui.activity_model import ROW_ROLE, Column
 from obnotify.ui.listing import ListedRow, RowKey
 from obnotify.ui.store_listing import StoreListing
@@ -165,17 +166,19 @@ def test_live_event_and_show_event(qtbot: QtBot, store: Store, clock: Callable[[
     window = make_window(qtbot, store, clock)
     window.show()
     rowid = store.record(
-        "live",
-        kind="message",
-        event_id="m1",
-        category="chat",
-        title="Zoe",
-        body="Is it still available?",
-        image="",
-        route=f"ob://chat/{PEER}",
-        urgency="normal",
+        HistoryRow(
+            key="live",
+            kind="message",
+            event_id="m1",
+            category="chat",
+            title="Zoe",
+            body="Is it still available?",
+            image="",
+            route=f"ob://chat/{PEER}",
+            urgency="normal",
+            received_at=NOW + 1,
+        ),
         raw="{}",
-        received_at=NOW + 1,
     )
     assert rowid is not None
     live = store.row(rowid)
