@@ -11,7 +11,7 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from obnotify.demo.store import ChatMessage
+from obnotify.demo.store import ChatRow
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.ui.activity_model import ROW_ROLE
 from obnotify.ui.tray import Tray
@@ -45,7 +45,7 @@ def _point_at(window: MainWindow, position: int) -> QPoint:
 
 
 def _catch_ups(node: ThreadedSimNode) -> int:
-    return sum(path.startswith("/ob/notifications") for _, path in node.requests)
+    return sum(path.startswith("/ob/notifications") for _, path in node.journal.requests)
 
 
 @APP_ON_OFFSCREEN
@@ -66,9 +66,7 @@ def test_the_window_gives_the_list_and_a_chat_room_and_the_row_aimed_at_stays_pu
             assert window is not None
             for number in range(EARLIER_MESSAGES):
                 shop.add_chat_message(
-                    ChatMessage(
-                        peer_id=FRIEND, message=f"Message {number}", outgoing=number % 2 == 1
-                    )
+                    ChatRow(peer_id=FRIEND, message=f"Message {number}", outgoing=number % 2 == 1)
                 )
             shop.deliver(shop.frames.message(peer_id=FRIEND, text="Is the mug still for sale?"))
             for number in range(12):
