@@ -54,9 +54,6 @@ class NotificationStore:
         self._rows: list[NotificationRow] = []
         self._next_rowid = 1
 
-    def __len__(self) -> int:
-        return len(self._rows)
-
     def __iter__(self) -> Iterator[NotificationRow]:
         return iter(list(self._rows))
 
@@ -165,9 +162,6 @@ class ChatStore:
 
     def __init__(self) -> None:
         self._messages: list[ChatRow] = []
-
-    def __len__(self) -> int:
-        return len(self._messages)
 
     def add(self, message: ChatRow) -> ChatRow:
         self._messages.append(message)
