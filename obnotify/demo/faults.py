@@ -1,9 +1,10 @@
 """How the simulated node misbehaves on purpose: one frozen value the tests set.
 
 A node is not to be trusted, so tests make it slow, hostile or broken. Each way
-is a field here with "behave" as its default; a test swaps the whole value
-(:meth:`obnotify.demo.node.SimNode.set_faults`), so a fault never changes half-way
-through a request that reads it twice, and the node's loop is the only writer.
+is a field here with "behave" as its default, so one value says all a node does
+wrong. A test changes it through :meth:`obnotify.demo.node.SimNode.set_faults`,
+which runs on the node's loop (a threaded node carries the call there) and
+wakes whatever waits on a fault, such as a held image request.
 """
 
 from __future__ import annotations

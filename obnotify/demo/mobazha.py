@@ -152,7 +152,7 @@ class MobazhaSimNode(SimNode):
         self, limit: int, offset_id: str = "", filter_: str = ""
     ) -> tuple[list[StoredEvent], int]:
         """Rows and ``total`` as ``GetNotifications`` returns them (``ignore_limit`` and
-        ``endless_pages`` of :class:`SimNode` do not apply here)."""
+        ``endless_pages`` faults do not apply here)."""
         types = {t for t in filter_.split(",") if t}
         rows = [r for r in self.events if not types or r.type in types]
         total = len(rows)

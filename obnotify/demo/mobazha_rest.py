@@ -20,10 +20,10 @@ from obnotify.demo.sanitize import sanitize_value
 if TYPE_CHECKING:
     from obnotify.demo.mobazha import MobazhaSimNode
 
-__all__ = ["ROUTES", "envelope", "failure"]
+__all__ = ["ROUTES", "failure"]
 
 
-def envelope(data: Any, status: int = 200) -> web.Response:
+def _envelope(data: Any, status: int = 200) -> web.Response:
     """``{"data": ...}``, sanitised and written the Go way (``sanitizedJSONResponse``)."""
     body = gojson.dumps({"data": sanitize_value(data)})
     return web.Response(text=body, status=status, content_type="application/json")
@@ -45,13 +45,13 @@ async def list_notifications(node: MobazhaSimNode, request: web.Request) -> web.
     rows, total = node.page(
         limit, request.query.get("offsetID", ""), request.query.get("filter", "")
     )
-    return envelope(
+    return _envelope(
         {"unread": node.unread(), "total": total, "notifications": [r.as_item() for r in rows]}
     )
 
 
 async def count(node: MobazhaSimNode, request: web.Request) -> web.StreamResponse:
-    return envelope({"unread": node.unread(), "total": len(node.events)})
+    return _envelope({"unread": node.unread(), "total": len(node.events)})
 
 
 async def read_all(node: MobazhaSimNode, request: web.Request) -> web.StreamResponse:
@@ -59,7 +59,7 @@ async def read_all(node: MobazhaSimNode, request: web.Request) -> web.StreamResp
     for row in node.events:
         row.read = True
     node.wake_waiters()
-    return envelope({})
+    return _envelope({})
 
 
 async def read_one(
@@ -70,7 +70,7 @@ async def read_one(
         if row.id == notification_id:
             row.read = True
     node.wake_waiters()
-    return envelope({})
+    return _envelope({})
 
 
 async def healthz(node: MobazhaSimNode, request: web.Request) -> web.StreamResponse:
@@ -102,13 +102,13 @@ async def chat_rooms(node: MobazhaSimNode, request: web.Request) -> web.StreamRe
         }
         for room_id, room in node.rooms.items()
     ]
-    return envelope(rooms)
+    return _envelope(rooms)
 
 
 async def chat_status(node: MobazhaSimNode, request: web.Request) -> web.StreamResponse:
     if node.faults.chat_off:
-        return envelope({"connected": False, "syncRunning": False})
-    return envelope({"connected": True, "userId": node.matrix_user, "syncRunning": True})
+        return _envelope({"connected": False, "syncRunning": False})
+    return _envelope({"connected": True, "userId": node.matrix_user, "syncRunning": True})
 
 
 async def chat_messages(
@@ -122,7 +122,7 @@ async def chat_messages(
     start = int(request.query.get("before", "t0")[1:] or 0)
     page = newest_first[start : start + limit]
     end = f"t{start + len(page)}" if start + len(page) < len(newest_first) else ""
-    return envelope({"messages": page, "end": end})
+    return _envelope({"messages": page, "end": end})
 
 
 ROUTES: Final[tuple[Route, ...]] = (

@@ -34,7 +34,6 @@ __all__ = [
     "Route",
     "error",
     "json_body",
-    "json_response",
 ]
 
 IMAGE_CACHE_CONTROL: Final = "public, max-age=29030400, immutable"
@@ -73,7 +72,7 @@ def json_body(value: Any, *, sort_keys: bool = True) -> str:
     return gojson.dumps(sanitize_value(value), sort_keys=sort_keys)
 
 
-def json_response(value: Any, status: int = 200, *, sort_keys: bool = True) -> web.Response:
+def _json_response(value: Any, status: int = 200, *, sort_keys: bool = True) -> web.Response:
     """A sanitised, Go-formatted JSON answer, as the node's ``SanitizedResponse`` writes it."""
     return web.Response(
         text=json_body(value, sort_keys=sort_keys), status=status, content_type="application/json"
@@ -119,7 +118,7 @@ async def get_notifications(node: SimNode, request: web.Request) -> web.StreamRe
         "unread": node.notifications.unread(),
     }
     mangled = gojson.dumps(payload).replace("null", "[]")
-    return json_response(json.loads(mangled))
+    return _json_response(json.loads(mangled))
 
 
 def _endless_page(node: SimNode, size: int) -> list[NotificationRow]:
@@ -141,14 +140,14 @@ async def post_mark_read(
     node.journal.read_ids.append(notification_id)
     node.notifications.mark_read(notification_id)
     node.wake_waiters()
-    return json_response({})
+    return _json_response({})
 
 
 async def post_mark_all_read(node: SimNode, request: web.Request) -> web.StreamResponse:
     node.journal.mark_all_read_calls += 1
     node.notifications.mark_all_read()
     node.wake_waiters()
-    return json_response({})
+    return _json_response({})
 
 
 async def get_image(node: SimNode, request: web.Request, image_hash: str) -> web.StreamResponse:
@@ -185,11 +184,11 @@ async def post_fetch_profiles(node: SimNode, request: web.Request) -> web.Stream
         raise Refusal(400, "json: cannot unmarshal into Go value of type []string")
     peers = list(dict.fromkeys(body))
     if request.query.get("async", "") not in _TRUE_WORDS:
-        return json_response([node.profiles[p] for p in peers if p in node.profiles])
+        return _json_response([node.profiles[p] for p in peers if p in node.profiles])
     request_id = request.query.get("asyncID") or random_request_id()
     node.journal.profile_requests.append((request_id, peers))
     node.spawn(_answer_profiles(node, request_id, peers))
-    return json_response({"id": request_id}, status=202)
+    return _json_response({"id": request_id}, status=202)
 
 
 async def _answer_profiles(node: SimNode, request_id: str, peers: list[str]) -> None:
@@ -208,7 +207,7 @@ async def get_profile(node: SimNode, request: web.Request, peer_id: str) -> web.
         raise Refusal(404, "profile not found")
     rank = {key: index for index, key in enumerate(_PROFILE_ORDER)}
     ordered = dict(sorted(profile.items(), key=lambda kv: rank.get(kv[0], len(rank))))
-    return json_response(ordered, sort_keys=False)
+    return _json_response(ordered, sort_keys=False)
 
 
 async def post_chat(node: SimNode, request: web.Request) -> web.StreamResponse:
@@ -231,7 +230,7 @@ async def post_chat(node: SimNode, request: web.Request) -> web.StreamResponse:
         }
     )
     node.wake_waiters()
-    return json_response({"messageId": message.message_id})
+    return _json_response({"messageId": message.message_id})
 
 
 async def post_mark_chat_read(
@@ -241,11 +240,11 @@ async def post_mark_chat_read(
     node.chat.mark_read(peer_id, subject)
     node.journal.chat_read.append((peer_id, subject))
     node.wake_waiters()
-    return json_response({})
+    return _json_response({})
 
 
 async def get_conversations(node: SimNode, request: web.Request) -> web.StreamResponse:
-    return json_response(node.chat.conversations())
+    return _json_response(node.chat.conversations())
 
 
 async def get_chat_messages(
@@ -259,11 +258,11 @@ async def get_chat_messages(
         limit=_int_param(request, "limit", -1),
         offset_id=request.query.get("offsetId", ""),
     )
-    return json_response([m.as_wire() for m in messages])
+    return _json_response([m.as_wire() for m in messages])
 
 
 async def get_balance(node: SimNode, request: web.Request) -> web.StreamResponse:
-    return json_response(node.wallet_update_frame()["walletUpdate"])
+    return _json_response(node.wallet_update_frame()["walletUpdate"])
 
 
 async def get_transactions(node: SimNode, request: web.Request, code: str) -> web.StreamResponse:
@@ -272,11 +271,11 @@ async def get_transactions(node: SimNode, request: web.Request, code: str) -> we
     txs = node.transactions[code]
     limit = _int_param(request, "limit", -1)
     shown = txs if limit < 0 else txs[:limit]
-    return json_response({"count": len(txs), "transactions": shown or None})
+    return _json_response({"count": len(txs), "transactions": shown or None})
 
 
 async def get_config(node: SimNode, request: web.Request) -> web.StreamResponse:
-    return json_response(
+    return _json_response(
         {
             "peerID": node.peer_id,
             "testnet": node.testnet,
@@ -287,7 +286,7 @@ async def get_config(node: SimNode, request: web.Request) -> web.StreamResponse:
 
 
 async def get_healthcheck(node: SimNode, request: web.Request) -> web.StreamResponse:
-    return json_response({})
+    return _json_response({})
 
 
 ROUTES: Final[tuple[Route, ...]] = (
