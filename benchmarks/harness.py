@@ -394,7 +394,7 @@ def settle(condition: Callable[[], bool], timeout: float, message: str) -> None:
 def wait_for_catch_up(node: ThreadedSimNode, timeout: float = 30.0) -> None:
     """Wait until the app has asked ``node`` for its chat list: the last step of its catch-up."""
     settle(
-        lambda: any(path.startswith("/ob/chatconversations") for _, path in node.requests),
+        lambda: any(path.startswith("/ob/chatconversations") for _, path in node.journal.requests),
         timeout,
         f"the app's catch-up with {node.url}",
     )

@@ -59,7 +59,7 @@ def main() -> int:
             lambda: (
                 app.alive()
                 and (
-                    any(path.startswith("/ob/notifications") for _, path in node.requests)
+                    any(path.startswith("/ob/notifications") for _, path in node.journal.requests)
                     or any(
                         session.window_pid(w) == app.pid for w in session.find_windows("obnotify")
                     )
@@ -70,7 +70,7 @@ def main() -> int:
         )
         seconds = time.monotonic() - app.started
         peak = _peak_mib(app.pid)
-        watched = any(path.startswith("/ob/notifications") for _, path in node.requests)
+        watched = any(path.startswith("/ob/notifications") for _, path in node.journal.requests)
         app.stop()
     outcome = "watched the node" if watched else "showed a message"
     emit(

@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         wait_for_catch_up(node)
         time.sleep(SETTLE)
         say(f"idle for {args.seconds:g} s")
-        frames_before = node.frames_written
+        frames_before = node.journal.frames_written
         wall_before = time.monotonic()
         app_cpu, bare_cpu = app.cpu_seconds(), bare.cpu_seconds()
         peer_cpu = peer.cpu_seconds() if peer else 0.0
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         bare.alive()
         wall = time.monotonic() - wall_before
         app_cpu, bare_cpu = app.cpu_seconds() - app_cpu, bare.cpu_seconds() - bare_cpu
-        frames = node.frames_written - frames_before
+        frames = node.journal.frames_written - frames_before
         app_rss, bare_rss = app.rss_mib(), bare.rss_mib()
         peer_rss = peer_connected = None
         if peer is not None:

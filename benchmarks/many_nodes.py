@@ -47,14 +47,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             wait_for_catch_up(node, 60)
         time.sleep(SETTLE)
         say(f"{NODES} nodes idle for {args.seconds:g} s")
-        frames_before = sum(node.frames_written for node in nodes)
+        frames_before = sum(node.journal.frames_written for node in nodes)
         wall_before = time.monotonic()
         cpu = app.cpu_seconds()
         time.sleep(args.seconds)
         app.alive()
         wall = time.monotonic() - wall_before
         cpu = app.cpu_seconds() - cpu
-        frames = sum(node.frames_written for node in nodes) - frames_before
+        frames = sum(node.journal.frames_written for node in nodes) - frames_before
         rss = app.rss_mib()
         connected = sum(node.clients for node in nodes)
         app.stop()

@@ -86,10 +86,10 @@ def rows_by_kind(path: Path) -> Counter[str]:
 
 
 async def deliver(node: SimNode, frame: dict[str, Any], tally: Sent) -> None:
-    written = node.frames_written
+    written = node.journal.frames_written
     await node.deliver(frame)
     tally.sent += 1
-    tally.live += node.frames_written > written
+    tally.live += node.journal.frames_written > written
 
 
 async def produce(node: SimNode, args: argparse.Namespace) -> tuple[Sent, Sent, int]:
@@ -149,7 +149,7 @@ async def soak(args: argparse.Namespace, directory: Path) -> dict[str, Any]:
         session.stop()
         await task
         store.close()
-        connections = node.connections_accepted
+        connections = node.journal.connections_accepted
     return {
         "events": args.events,
         "drops": drops,

@@ -1,7 +1,9 @@
 """A simulated OB Go server node for tests and ``obnotify --demo``.
 
-:class:`SimNode` serves the socket and the REST API on one loopback port and
-behaves like a real openbazaar-go node, quirks included;
+:class:`SimNode` serves the socket and the REST API (:mod:`obnotify.demo.rest`)
+on one loopback port and behaves like a real openbazaar-go node, quirks
+included, or misbehaves as its :class:`~obnotify.demo.faults.Faults` say, and
+keeps a :class:`~obnotify.demo.journal.Journal` of what it was asked and sent;
 :class:`ThreadedSimNode` runs it in a background thread with blocking calls;
 :class:`FrameFactory` builds every frame in either server generation;
 :mod:`obnotify.demo.scenario` seeds a node and plays every event kind;

@@ -13,6 +13,7 @@ import os
 from typing import Final
 
 __all__ = [
+    "DEFAULT_PEER_ID",
     "b58encode",
     "cid_v0",
     "random_cid",
@@ -67,3 +68,7 @@ def random_token(nbytes: int = 32) -> str:
 def random_txid() -> str:
     """A 64-hex-digit transaction id."""
     return os.urandom(32).hex()
+
+
+DEFAULT_PEER_ID: Final = cid_v0(b"obnotify simulated node")
+"""The simulated node's own peer id unless one is given."""

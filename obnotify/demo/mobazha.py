@@ -7,25 +7,25 @@ notifications listed newest first by timestamp and paged with ``offsetID`` to
 items strictly older than that one (so items sharing its timestamp fall
 between pages); ids that are ``stable:`` hashes for order, payment and dispute
 events, a repeat of which the node drops; and the frames of
-:mod:`obnotify.demo.mobazha_frames`. ``obnotify --demo --kind mobazha`` plays
+:mod:`obnotify.demo.mobazha_frames`. Its REST routes are answered in
+:mod:`obnotify.demo.mobazha_rest`. ``obnotify --demo --kind mobazha`` plays
 :func:`play` on one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from aiohttp import web
 
-from obnotify.demo import gojson
+from obnotify.demo import gojson, mobazha_rest
 from obnotify.demo.cid import random_token, random_txid
+from obnotify.demo.faults import MobazhaFaults
 from obnotify.demo.mobazha_frames import (
     chat_frame,
     event,
@@ -34,8 +34,9 @@ from obnotify.demo.mobazha_frames import (
     wallet_tx_frame,
     wallet_update_frame,
 )
-from obnotify.demo.node import Handler, SimNode
-from obnotify.demo.sanitize import sanitize_value
+from obnotify.demo.mobazha_rest import failure
+from obnotify.demo.node import SimNode
+from obnotify.demo.rest import Route
 
 __all__ = [
     "DEFAULT_PORT",
@@ -74,19 +75,6 @@ class StoredEvent:
         }
 
 
-def _envelope(data: Any, status: int = 200) -> web.Response:
-    """``{"data": ...}``, sanitised and written the Go way (``sanitizedJSONResponse``)."""
-    body = gojson.dumps({"data": sanitize_value(data)})
-    return web.Response(text=body, status=status, content_type="application/json")
-
-
-def _failure(status: int, message: str) -> web.Response:
-    """``ErrorResponse``: ``{"error": {"code", "message"}}``."""
-    code = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND"}.get(status, "INTERNAL")
-    body = gojson.dumps({"error": {"code": code, "message": message}})
-    return web.Response(text=body, status=status, content_type="application/json")
-
-
 class MobazhaSimNode(SimNode):
     """A scriptable Mobazha node on loopback; everything else as :class:`SimNode`.
 
@@ -101,20 +89,17 @@ class MobazhaSimNode(SimNode):
         self, *, token: str = "", username: str = "", password: str = "", **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
+        self.faults: MobazhaFaults = MobazhaFaults()
+        """How the node misbehaves; change it with :meth:`set_faults`."""
         self.token = token
         self.username = username
         self.password = password
         self.events: list[StoredEvent] = []
         """The notifications table, in insertion order."""
-        self.whole_seconds = False
-        """Store timestamps in whole seconds, so events of one second tie (and fall
-        between pages, as the node's ``timestamp <`` paging drops them)."""
         self.mobazha_balances: dict[str, tuple[int, int, int]] = {}
         """(confirmed, unconfirmed, height) per coin, for ``walletUpdate``."""
         self.matrix_user = "@shop:mobazha.local"
         """The node's own Matrix id (``GET /v1/chat/status``)."""
-        self.chat_enabled = True
-        """False: the chat routes answer 503, as a node whose Matrix service is off."""
         self.rooms: dict[str, dict[str, Any]] = {}
         """Matrix rooms by id: ``members`` ({user id: display name}) and ``unread``."""
         self.room_messages: dict[str, list[dict[str, Any]]] = {}
@@ -127,7 +112,7 @@ class MobazhaSimNode(SimNode):
     # Auth -------------------------------------------------------------------
 
     def _authorised(self, request: web.BaseRequest) -> bool:
-        if self.refuse_all:
+        if self.faults.refuse_all:
             return False
         if not self.auth_required:
             return True
@@ -136,67 +121,38 @@ class MobazhaSimNode(SimNode):
         if scheme == "Bearer" and self.token and credential.startswith(TOKEN_PREFIX):
             return hmac.compare_digest(credential.encode(), self.token.encode())
         if scheme.lower() == "basic" and self.username:
-            try:
-                decoded = base64.b64decode(credential, validate=True)
-            except (binascii.Error, ValueError):
-                return False
-            user, colon, password = decoded.partition(b":")
-            return bool(colon) and (
-                hmac.compare_digest(user, self.username.encode())
-                & hmac.compare_digest(password, self.password.encode())
-            )
+            return self._basic_matches(credential)
         return False
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        if not self.redirect_to and not self._authorised(request):
+        if not self.faults.redirect_to and not self._authorised(request):
             if request.path == "/ws":
-                self.handshake_attempts += 1
+                self.journal.handshake_attempts += 1
             else:
-                self.requests.append((request.method, request.path_qs))
-            self._bump()
-            return _failure(401, "Authentication required")
+                self.journal.requests.append((request.method, request.path_qs))
+            self.wake_waiters()
+            return failure(401, "Authentication required")
         return await super()._dispatch(request)
 
     # REST -------------------------------------------------------------------
 
-    def _route_table(self) -> list[tuple[str, str, Handler]]:
-        return [
-            ("GET", r"/v1/notifications/?", self._list),
-            ("GET", r"/v1/notifications/count/?", self._count),
-            ("POST", r"/v1/notifications/read/?", self._read_all),
-            ("POST", r"/v1/notifications/([^/]+)/read/?", self._read_one),
-            ("GET", r"/healthz", self._healthz),
-            ("GET", r"/v1/chat/rooms/?", self._chat_rooms),
-            ("GET", r"/v1/chat/status/?", self._chat_status),
-            ("GET", r"/v1/chat/rooms/([^/]+)/messages/?", self._chat_messages),
-        ]
+    def _route_table(self) -> Iterable[Route]:
+        return mobazha_rest.ROUTES
 
     async def _route(self, request: web.Request) -> web.StreamResponse:
         response = await super()._route(request)
         # No route of this node answers 404 itself: that is the OB-shaped "no such route".
-        return _failure(404, "Not Found") if response.status == 404 else response
+        return failure(404, "Not Found") if response.status == 404 else response
 
-    def _unread(self) -> int:
+    def unread(self) -> int:
+        """Unread rows of the notifications table."""
         return sum(1 for row in self.events if not row.read)
-
-    async def _list(self, request: web.Request) -> web.StreamResponse:
-        raw_limit = request.query.get("limit", "") or "-1"
-        try:
-            limit = int(raw_limit)
-        except ValueError:
-            return _failure(400, f'strconv.Atoi: parsing "{raw_limit}": invalid syntax')
-        rows, total = self.page(
-            limit, request.query.get("offsetID", ""), request.query.get("filter", "")
-        )
-        return _envelope(
-            {"unread": self._unread(), "total": total, "notifications": [r.as_item() for r in rows]}
-        )
 
     def page(
         self, limit: int, offset_id: str = "", filter_: str = ""
     ) -> tuple[list[StoredEvent], int]:
         """Rows and ``total`` as ``GetNotifications`` returns them (``ignore_limit`` and
-        ``endless_pages`` of :class:`SimNode` do not apply here)."""
+        ``endless_pages`` faults do not apply here)."""
         types = {t for t in filter_.split(",") if t}
         rows = [r for r in self.events if not types or r.type in types]
         total = len(rows)
@@ -208,27 +164,6 @@ class MobazhaSimNode(SimNode):
         ordered = sorted(enumerate(rows), key=lambda p: (p[1].timestamp, p[0]), reverse=True)
         newest = [row for _index, row in ordered]
         return (newest if limit < 0 else newest[:limit]), total
-
-    async def _count(self, request: web.Request) -> web.StreamResponse:
-        return _envelope({"unread": self._unread(), "total": len(self.events)})
-
-    async def _read_all(self, request: web.Request) -> web.StreamResponse:
-        self.mark_all_read_calls += 1
-        for row in self.events:
-            row.read = True
-        self._bump()
-        return _envelope({})
-
-    async def _read_one(self, request: web.Request, notification_id: str) -> web.StreamResponse:
-        self.read_ids.append(notification_id)
-        for row in self.events:
-            if row.id == notification_id:
-                row.read = True
-        self._bump()
-        return _envelope({})
-
-    async def _healthz(self, request: web.Request) -> web.StreamResponse:
-        return web.Response(text="ok", content_type="text/plain")
 
     # Chat -------------------------------------------------------------------
 
@@ -248,7 +183,7 @@ class MobazhaSimNode(SimNode):
         self.room_messages[room_id].append(message)
         if sender != self.matrix_user:
             self.rooms[room_id]["unread"] += 1
-        self._bump()
+        self.wake_waiters()
         return message
 
     async def say(self, room_id: str, sender: str, content: str) -> dict[str, Any]:
@@ -257,46 +192,6 @@ class MobazhaSimNode(SimNode):
         if sender != self.matrix_user:
             await self.push({"type": "chat.message", "data": message})
         return message
-
-    def _chat_off(self) -> web.Response | None:
-        return None if self.chat_enabled else _failure(503, "matrix chat service not available")
-
-    async def _chat_rooms(self, request: web.Request) -> web.StreamResponse:
-        off = self._chat_off()
-        if off is not None:
-            return off
-        rooms = [
-            {
-                "roomId": room_id,
-                "name": "",
-                "roomType": "direct",
-                "isDirect": True,
-                "members": [
-                    {"userId": user, "displayName": name, "membership": "join"}
-                    for user, name in room["members"].items()
-                ],
-                "unreadCount": room["unread"],
-                "encrypted": True,
-            }
-            for room_id, room in self.rooms.items()
-        ]
-        return _envelope(rooms)
-
-    async def _chat_status(self, request: web.Request) -> web.StreamResponse:
-        if not self.chat_enabled:
-            return _envelope({"connected": False, "syncRunning": False})
-        return _envelope({"connected": True, "userId": self.matrix_user, "syncRunning": True})
-
-    async def _chat_messages(self, request: web.Request, room_id: str) -> web.StreamResponse:
-        off = self._chat_off()
-        if off is not None:
-            return off
-        newest_first = self.room_messages.get(room_id, [])[::-1]
-        limit = int(request.query.get("limit", "50") or 50)
-        start = int(request.query.get("before", "t0")[1:] or 0)
-        page = newest_first[start : start + limit]
-        end = f"t{start + len(page)}" if start + len(page) < len(newest_first) else ""
-        return _envelope({"messages": page, "end": end})
 
     # Events -----------------------------------------------------------------
 
@@ -310,10 +205,10 @@ class MobazhaSimNode(SimNode):
         if any(row.id == record for row in self.events):
             return None
         moment = timestamp or datetime.now(UTC)
-        if self.whole_seconds:
+        if self.faults.whole_seconds:
             moment = moment.replace(microsecond=0)
         self.events.append(StoredEvent(record, name, obj, read, moment))
-        self._bump()
+        self.wake_waiters()
         return record, obj
 
     async def emit(self, name: str, **fields: Any) -> str:
@@ -323,7 +218,7 @@ class MobazhaSimNode(SimNode):
         if stored is None:
             return ""
         record, obj = stored
-        await self.push(notification_frame(obj, self._unread()))
+        await self.push(notification_frame(obj, self.unread()))
         return record
 
     def set_balance(self, code: str, confirmed: int, unconfirmed: int = 0, height: int = 0) -> None:

@@ -8,9 +8,14 @@ profile lookups answered on the socket with ``peerID`` spelt two ways. Tests
 script it; ``obnotify --demo`` plays a scenario on it.
 
 It can also misbehave on purpose, as a node is not trusted: slow, held or
-oversized answers, pages that never end, redirects elsewhere, pictures that are
-not pictures (serve any bytes with :meth:`SimNode.add_image`) and, given an
+oversized answers, pages that never end, redirects elsewhere (the
+:class:`~obnotify.demo.faults.Faults` a test sets), pictures that are not
+pictures (serve any bytes with :meth:`SimNode.add_image`) and, given an
 ``ssl_context``, whatever certificate that context holds.
+
+The node holds the state and the transport (auth, the socket, the faults that
+bend answers); :mod:`obnotify.demo.rest` answers each REST route, and
+:class:`~obnotify.demo.journal.Journal` records what was asked and sent.
 
 Everything runs on the caller's event loop; :class:`ThreadedSimNode` wraps it
 for code that cannot share a loop with it.
@@ -22,19 +27,20 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import dataclasses
 import hmac
-import json
 import re
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Literal, Self
 
 from aiohttp import WSMsgType, web
 
-from obnotify.demo import gojson
-from obnotify.demo.cid import cid_v0, random_cid, random_request_id, random_token
+from obnotify.demo import rest
+from obnotify.demo.cid import DEFAULT_PEER_ID, cid_v0, random_cid, random_token
+from obnotify.demo.faults import Faults
 from obnotify.demo.frames import (
     PUSH_ONLY_TYPES,
     Balance,
@@ -42,15 +48,15 @@ from obnotify.demo.frames import (
     Generation,
     unwrap_notification,
 )
-from obnotify.demo.sanitize import sanitize_value
-from obnotify.demo.store import ChatMessage, ChatStore, NotificationStore, StoredNotification
+from obnotify.demo.journal import Journal
+from obnotify.demo.rest import Handler, Refusal, Route, error, json_body
+from obnotify.demo.store import ChatRow, ChatStore, NotificationStore
 
 __all__ = [
     "AUTH_MODES",
     "COOKIE_NAME",
     "DEFAULT_PEER_ID",
     "DEFAULT_WALLETS",
-    "IMAGE_CACHE_CONTROL",
     "AuthMode",
     "SimNode",
 ]
@@ -61,13 +67,8 @@ AUTH_MODES: Final[tuple[AuthMode, ...]] = ("none", "basic", "cookie")
 COOKIE_NAME: Final = "OpenBazaar_Auth_Cookie"
 """The cookie the node checks in cookie mode (and the prefix of its ``.cookie`` file)."""
 
-DEFAULT_PEER_ID: Final = cid_v0(b"obnotify simulated node")
-"""The node's own peer id unless one is given."""
-
 DEFAULT_WALLETS: Final = ("BTC", "BCH", "LTC", "ZEC", "ETH")
 """Coins a 0.14 node runs wallets for."""
-
-IMAGE_CACHE_CONTROL: Final = "public, max-age=29030400, immutable"
 
 FORBIDDEN_BODY: Final = "403 - Forbidden"
 
@@ -78,37 +79,6 @@ _SHUTDOWN_TIMEOUT: Final = 0.5
 """Seconds in-flight requests get when the node stops (a real node just dies)."""
 
 _PADDING_CHUNK: Final = 64 * 1024
-_ENDLESS_PAGE: Final = 50
-"""Notifications in an endless page when the client gives no ``limit``."""
-
-_PROFILE_ORDER: Final = (
-    "peerID", "handle", "name", "location", "about", "shortDescription", "nsfw", "vendor",
-    "moderator", "moderatorInfo", "contactInfo", "colors", "avatarHashes", "headerHashes",
-    "stats", "bitcoinPubkey", "lastModified", "currencies", "version",
-)  # fmt: skip
-"""Protobuf field order: ``GET /ob/profile`` keeps it instead of sorting keys."""
-
-_TRUE_WORDS: Final = frozenset({"1", "t", "T", "TRUE", "true", "True"})
-"""What Go's ``strconv.ParseBool`` reads as true."""
-
-Handler = Callable[..., Awaitable[web.StreamResponse]]
-
-
-def _json_body(value: Any, *, sort_keys: bool = True) -> str:
-    return gojson.dumps(sanitize_value(value), sort_keys=sort_keys)
-
-
-def _json(value: Any, status: int = 200, *, sort_keys: bool = True) -> web.Response:
-    """A sanitised, Go-formatted JSON answer, as the node's ``SanitizedResponse`` writes it."""
-    return web.Response(
-        text=_json_body(value, sort_keys=sort_keys), status=status, content_type="application/json"
-    )
-
-
-def _error(status: int, reason: str) -> web.Response:
-    """The node's ``ErrorResponse``: ``success`` before ``reason``, double quotes made single."""
-    body = gojson.dumps({"success": False, "reason": reason.replace('"', "'")}, sort_keys=False)
-    return web.Response(text=body, status=status, content_type="application/json")
 
 
 def _is_json(response: web.Response) -> bool:
@@ -122,25 +92,6 @@ def _forbidden() -> web.Response:
 async def _drop_server_header(request: web.Request, response: web.StreamResponse) -> None:
     """Go's HTTP server sends no ``Server`` header; neither does the simulated node."""
     response.headers.popall("Server", None)
-
-
-def _int_param(request: web.Request, name: str, default: int) -> int:
-    raw = request.query.get(name, "")
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise _Refusal(500, f'strconv.Atoi: parsing "{raw}": invalid syntax') from None
-
-
-class _Refusal(Exception):
-    """Raised by a route to answer with the node's error shape."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 class SimNode:
@@ -199,77 +150,10 @@ class SimNode:
         self.ssl_context = ssl_context
         """Serve https and wss with this context (a node with SSL on), or plain http and ws."""
 
-        self.refuse_all = False
-        """Answer every request, socket or REST, with 403 (wrong credentials, IP not allowed)."""
-        self.accept_and_drop = False
-        """Accept socket handshakes and close the connection at once, sending nothing."""
-        self.image_delay = 0.0
-        """Seconds each image request waits before answering (a slow IPFS fetch)."""
-        self.image_fail: set[str] = set()
-        """Image hashes answered with 500."""
-        self.rest_broken = False
-        """Answer every REST request with 500 and a body that is not JSON (the socket works)."""
-        self.profile_delay = 0.02
-        """Seconds before async profile answers go out on the socket."""
-
-        # Faults: a node that is not to be trusted.
-        self.hold_images = False
-        """Image requests wait while this holds (a node stuck fetching from IPFS); see
-        :meth:`release_images`."""
-        self.padding = 0
-        """Bytes of JSON whitespace streamed inside every JSON answer of the REST API: the
-        same content, as large as a node gone wrong could make it. 0 sends answers as they are."""
-        self.ignore_limit = False
-        """``GET /ob/notifications`` answers every stored notification, whatever ``limit`` says."""
-        self.endless_pages = False
-        """Every ``GET /ob/notifications`` page holds ``limit`` new notifications, each older
-        than the last: paging never reaches the end, nor a client's cursor."""
-        self.redirect_to = ""
-        """A base URL (``http://host:port``) every request, socket or REST, is redirected to
-        with a 302 to the same path there (``ws://`` for the socket)."""
-        self.failing_subjects: set[str] = set()
-        """Order ids whose chat (``GET /ob/chatmessages/PEER?subject=ID``) is answered with 500."""
-        self.drip_interval = 0.0
-        """Seconds between the bytes of every REST answer, which are spaces and never end
-        while this is set: a node (or a path to it) that keeps a request alive forever.
-        0 answers as usual."""
-        self.greeting: list[Mapping[str, Any]] = []
-        """Frames pushed to each client as soon as its socket is open."""
-        self.images_in_flight = 0
-        """Image requests being answered right now."""
-        self.most_images_in_flight = 0
-        """The highest ``images_in_flight`` has been."""
-        self._endless_served = 0
-
-        self.handshake_attempts = 0
-        """Requests to ``/ws``, refused or not."""
-        self.connections_accepted = 0
-        """Socket handshakes that succeeded (including ``accept_and_drop`` ones)."""
-        self.credentials_seen = 0
-        """Requests, REST or socket, that came with an ``Authorization`` header or the auth
-        cookie, whether the node wanted them or not."""
-        self.requests: list[tuple[str, str]] = []
-        """Every HTTP request except ``/ws`` handshakes, refused or not: (method, path+query)."""
-        self.client_messages: list[bytes] = []
-        """Raw payloads clients sent on the socket (each was echoed to all clients)."""
-        self.close_codes: list[int | None] = []
-        """How each client's socket ended, in order: the code of the close frame it sent
-        (1000 for a goodbye), or 1006 when it went without one, as the real node logs it."""
-        self.frames_sent: list[bytes] = []
-        """Every frame broadcast to the connected clients, in order."""
-        self.frames_written = 0
-        """Frames that reached an open socket: one broadcast to two clients counts two, one
-        broadcast while no client is connected counts none."""
-        self.read_ids: list[str] = []
-        """Ids given to ``POST /ob/marknotificationasread/ID``, in order, unknown ones too."""
-        self.mark_all_read_calls = 0
-        """How often ``POST /ob/marknotificationsasread`` was called."""
-        self.chat_sent: list[dict[str, str]] = []
-        """``POST /ob/chat`` bodies with the ``messageId`` the node gave each."""
-        self.chat_read: list[tuple[str, str]] = []
-        """(peer id, subject) of every ``POST /ob/markchatasread``."""
-        self.profile_requests: list[tuple[str, list[str]]] = []
-        """(request id, peer ids) of every ``POST /ob/fetchprofiles``."""
+        self.faults: Faults = Faults()
+        """How the node misbehaves; change it with :meth:`set_faults`."""
+        self.journal = Journal()
+        """What the node was asked and what it sent, for tests to read."""
 
         self.notifications = NotificationStore()
         self.chat = ChatStore()
@@ -329,12 +213,19 @@ class SimNode:
         target.write_text(self.cookie_line, encoding="utf-8")
         return target
 
+    def set_faults(self, **changes: Any) -> None:
+        """Change the named fields of :attr:`faults`, keep the others, and wake waiters.
+
+        ``node.set_faults(padding=0)`` lifts one fault.
+        """
+        self.faults = dataclasses.replace(self.faults, **changes)
+        self.wake_waiters()
+
     def release_images(self) -> None:
         """Let held image requests (``hold_images``) answer, and stop holding new ones."""
-        self.hold_images = False
-        self._bump()
+        self.set_faults(hold_images=False)
 
-    def _bump(self) -> None:
+    def wake_waiters(self) -> None:
         """Wake everyone in :meth:`wait_until`; state they look at may have changed."""
         self._changed.set()
         self._changed = asyncio.Event()
@@ -378,7 +269,7 @@ class SimNode:
         address = runner.addresses[0]
         self.port = int(address[1])
         self._runner = runner
-        self._spawn(self._wallet_loop())
+        self.spawn(self._wallet_loop())
 
     async def stop(self) -> None:
         """Stop listening and cut every socket without a close frame, like a node that quits."""
@@ -390,7 +281,7 @@ class SimNode:
         await self.drop_connections()
         if runner is not None:
             await runner.cleanup()
-        self._bump()
+        self.wake_waiters()
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -399,7 +290,7 @@ class SimNode:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    def _spawn(self, coro: Awaitable[None]) -> None:
+    def spawn(self, coro: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -414,18 +305,17 @@ class SimNode:
             else:
                 await ws.close()
         if sockets:
-            self._bump()
+            self.wake_waiters()
 
     async def push(self, frame: Mapping[str, Any]) -> None:
         """Send ``frame`` to every client as the node would: sanitised, Go JSON, nulls dropped."""
-        await self._broadcast(_json_body(frame).encode())
+        await self._broadcast(json_body(frame).encode())
 
     async def push_raw(self, text: str | bytes) -> None:
         """Send ``text`` verbatim as one text frame to every client (garbage, huge frames)."""
         await self._broadcast(text.encode() if isinstance(text, str) else text)
 
     async def _broadcast(self, data: bytes) -> None:
-        self.frames_sent.append(data)
         sockets = list(self._sockets)
         await asyncio.gather(*(self._send(ws, data) for ws in sockets))
 
@@ -434,9 +324,9 @@ class SimNode:
             await ws.send_frame(data, WSMsgType.TEXT)
         except (ConnectionError, RuntimeError):
             if self._sockets.pop(ws, None) is not None:
-                self._bump()
+                self.wake_waiters()
         else:
-            self.frames_written += 1
+            self.journal.frames_written += 1
 
     def store_notification(
         self,
@@ -452,7 +342,7 @@ class SimNode:
         notification_id = self.notifications.add(
             unwrap_notification(notification), read=read, timestamp=timestamp
         )
-        self._bump()
+        self.wake_waiters()
         return notification_id
 
     async def notify(self, notification: Mapping[str, Any]) -> str:
@@ -475,18 +365,18 @@ class SimNode:
             await self.notify(frame)
             return
         if isinstance(frame.get("message"), Mapping):
-            self.chat.add(ChatMessage.from_wire(frame["message"]))
+            self.chat.add(ChatRow.from_wire(frame["message"]))
         elif isinstance(frame.get("wallet"), Mapping):
             self.record_transaction(frame["wallet"])
         elif isinstance(frame.get("walletUpdate"), Mapping):
             self._apply_wallet_update(frame["walletUpdate"])
         await self.push(frame)
 
-    def add_chat_message(self, message: ChatMessage | Mapping[str, Any]) -> ChatMessage:
+    def add_chat_message(self, message: ChatRow | Mapping[str, Any]) -> ChatRow:
         """Put a message into the chat history without pushing it (for catch-up tests)."""
-        stored = message if isinstance(message, ChatMessage) else ChatMessage.from_wire(message)
+        stored = message if isinstance(message, ChatRow) else ChatRow.from_wire(message)
         self.chat.add(stored)
-        self._bump()
+        self.wake_waiters()
         return stored
 
     def add_profile(self, peer_id: str, profile: Mapping[str, Any]) -> None:
@@ -535,7 +425,7 @@ class SimNode:
                 await self.push_wallet_update()
 
     def _authorised(self, request: web.BaseRequest) -> bool:
-        if self.refuse_all:
+        if self.faults.refuse_all:
             return False
         if self.auth == "none":
             return True
@@ -543,10 +433,12 @@ class SimNode:
             sent = request.cookies.get(COOKIE_NAME)
             return sent is not None and hmac.compare_digest(sent.encode(), self.cookie.encode())
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "basic":
-            return False
+        return scheme.lower() == "basic" and self._basic_matches(token.strip())
+
+    def _basic_matches(self, token: str) -> bool:
+        """Whether a basic-auth token (base64 of ``user:password``) names this node's user."""
         try:
-            decoded = base64.b64decode(token.strip(), validate=True)
+            decoded = base64.b64decode(token, validate=True)
         except (binascii.Error, ValueError):
             return False
         user, colon, password = decoded.partition(b":")
@@ -557,21 +449,21 @@ class SimNode:
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         if "Authorization" in request.headers or COOKIE_NAME in request.cookies:
-            self.credentials_seen += 1
+            self.journal.credentials_seen += 1
         if request.path == "/ws":
             return await self._socket(request)
-        self.requests.append((request.method, request.path_qs))
-        self._bump()
-        if self.redirect_to:
+        self.journal.requests.append((request.method, request.path_qs))
+        self.wake_waiters()
+        if self.faults.redirect_to:
             return self._redirect(request)
         if not self._authorised(request):
             return _forbidden()
-        if self.rest_broken:
+        if self.faults.rest_broken:
             return web.Response(status=500, text="<html>internal error</html>")
-        if self.drip_interval > 0:
+        if self.faults.drip_interval > 0:
             return await self._drip(request)
         response = await self._route(request)
-        if self.padding > 0 and isinstance(response, web.Response) and _is_json(response):
+        if self.faults.padding > 0 and isinstance(response, web.Response) and _is_json(response):
             return await self._padded(request, response)
         return response
 
@@ -580,13 +472,13 @@ class SimNode:
             match = pattern.fullmatch(request.path)
             if match and request.method == method:
                 try:
-                    return await handler(request, *match.groups())
-                except _Refusal as refusal:
-                    return _error(refusal.status, refusal.reason)
-        return _error(404, "Not Found")
+                    return await handler(self, request, *match.groups())
+                except Refusal as refusal:
+                    return error(refusal.status, refusal.reason)
+        return error(404, "Not Found")
 
     def _redirect(self, request: web.Request) -> web.Response:
-        target = self.redirect_to.rstrip("/")
+        target = self.faults.redirect_to.rstrip("/")
         if request.path == "/ws":
             target = re.sub(r"^http", "ws", target)
         return web.Response(
@@ -605,7 +497,7 @@ class SimNode:
         # A client that stops reading resets the connection: that is the point.
         with contextlib.suppress(ConnectionError):
             await stream.write(body[:1])
-            left = self.padding
+            left = self.faults.padding
             while left > 0:
                 await stream.write(filler[:left])
                 left -= len(filler)
@@ -619,16 +511,16 @@ class SimNode:
         stream.enable_chunked_encoding()
         await stream.prepare(request)
         with contextlib.suppress(ConnectionError):
-            while self.drip_interval > 0:
+            while self.faults.drip_interval > 0:
                 await stream.write(b" ")
-                await asyncio.sleep(self.drip_interval)
+                await asyncio.sleep(self.faults.drip_interval)
             await stream.write_eof()
         return stream
 
     async def _socket(self, request: web.Request) -> web.StreamResponse:
-        self.handshake_attempts += 1
-        self._bump()
-        if self.redirect_to:
+        self.journal.handshake_attempts += 1
+        self.wake_waiters()
+        if self.faults.redirect_to:
             return self._redirect(request)
         if not self._authorised(request):
             return _forbidden()
@@ -638,16 +530,16 @@ class SimNode:
         if not ws.can_prepare(request).ok:
             return web.Response(status=400, text="Bad Request", content_type="text/plain")
         await ws.prepare(request)
-        self.connections_accepted += 1
-        if self.accept_and_drop:
+        self.journal.connections_accepted += 1
+        if self.faults.accept_and_drop:
             if request.transport is not None:
                 request.transport.close()
-            self._bump()
+            self.wake_waiters()
             return ws
         self._sockets[ws] = request.transport
-        self._bump()
-        for frame in self.greeting:
-            await self._send(ws, _json_body(frame).encode())
+        self.wake_waiters()
+        for frame in self.faults.greeting:
+            await self._send(ws, json_body(frame).encode())
         try:
             async for message in ws:
                 if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
@@ -656,201 +548,15 @@ class SimNode:
                         if isinstance(message.data, bytes)
                         else str(message.data).encode()
                     )
-                    self.client_messages.append(data)
-                    self._bump()
+                    self.journal.client_messages.append(data)
+                    self.wake_waiters()
                     await self._broadcast(data)
         finally:
-            self.close_codes.append(ws.close_code)
+            self.journal.close_codes.append(ws.close_code)
             if self._sockets.pop(ws, None) is not None:
-                self._bump()
+                self.wake_waiters()
         return ws
 
-    def _route_table(self) -> list[tuple[str, str, Handler]]:
+    def _route_table(self) -> Iterable[Route]:
         """Method, path pattern and handler of every REST route this node answers."""
-        return [
-            ("GET", r"/ob/notifications/?", self._get_notifications),
-            ("POST", r"/ob/marknotificationasread/([^/]*)", self._post_mark_read),
-            ("POST", r"/ob/marknotificationsasread/?", self._post_mark_all_read),
-            ("GET", r"/ob/images/([^/]+)", self._get_image),
-            ("POST", r"/ob/fetchprofiles/?", self._post_fetch_profiles),
-            ("GET", r"/ob/profile/?([^/]*)", self._get_profile),
-            ("POST", r"/ob/chat/?", self._post_chat),
-            ("POST", r"/ob/markchatasread/([^/]+)", self._post_mark_chat_read),
-            ("GET", r"/ob/chatconversations/?", self._get_conversations),
-            ("GET", r"/ob/chatmessages/([^/]+)", self._get_chat_messages),
-            ("GET", r"/wallet/balance/?", self._get_balance),
-            ("GET", r"/wallet/transactions/([^/]+)", self._get_transactions),
-            ("GET", r"/ob/config/?", self._get_config),
-            ("GET", r"/ob/healthcheck/?", self._get_healthcheck),
-        ]
-
-    async def _get_notifications(self, request: web.Request) -> web.StreamResponse:
-        limit = _int_param(request, "limit", -1)
-        offset_id = request.query.get("offsetId", "")
-        types = [t for t in request.query.get("filter", "").split(",") if t]
-        if self.endless_pages:
-            rows, total = self._endless_page(limit if limit > 0 else _ENDLESS_PAGE), 0
-        else:
-            rows, total = self.notifications.page(
-                -1 if self.ignore_limit else limit, offset_id, types
-            )
-        payload = {
-            "notifications": [row.as_item() for row in rows],
-            "total": total,
-            "unread": self.notifications.unread(),
-        }
-        mangled = gojson.dumps(payload).replace("null", "[]")
-        return _json(json.loads(mangled))
-
-    def _endless_page(self, size: int) -> list[StoredNotification]:
-        """``size`` follows never seen before, each a second older than the one before."""
-        start = datetime.now(UTC)
-        rows = []
-        for _ in range(size):
-            self._endless_served += 1
-            notification = unwrap_notification(self.frames.follow(peer_id=DEFAULT_PEER_ID))
-            notification["notificationId"] = random_cid()
-            stamp = start - timedelta(seconds=self._endless_served)
-            rows.append(StoredNotification(0, notification, read=False, timestamp=stamp))
-        return rows
-
-    async def _post_mark_read(
-        self, request: web.Request, notification_id: str
-    ) -> web.StreamResponse:
-        self.read_ids.append(notification_id)
-        self.notifications.mark_read(notification_id)
-        self._bump()
-        return _json({})
-
-    async def _post_mark_all_read(self, request: web.Request) -> web.StreamResponse:
-        self.mark_all_read_calls += 1
-        self.notifications.mark_all_read()
-        self._bump()
-        return _json({})
-
-    async def _get_image(self, request: web.Request, image_hash: str) -> web.StreamResponse:
-        self.images_in_flight += 1
-        self.most_images_in_flight = max(self.most_images_in_flight, self.images_in_flight)
-        self._bump()
-        try:
-            if self.image_delay > 0:
-                await asyncio.sleep(self.image_delay)
-            await self.wait_until(lambda: not self.hold_images, timeout=None)
-            return self._image(image_hash)
-        finally:
-            self.images_in_flight -= 1
-            self._bump()
-
-    def _image(self, image_hash: str) -> web.Response:
-        if image_hash in self.image_fail:
-            raise _Refusal(500, "context deadline exceeded")
-        data = self.images.get(image_hash)
-        if data is None:
-            raise _Refusal(404, "merkledag: not found")
-        return web.Response(
-            body=data,
-            content_type="image/jpeg",
-            headers={"Cache-Control": IMAGE_CACHE_CONTROL},
-        )
-
-    async def _read_json(self, request: web.Request) -> Any:
-        try:
-            return json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise _Refusal(400, str(exc)) from None
-
-    async def _post_fetch_profiles(self, request: web.Request) -> web.StreamResponse:
-        body = await self._read_json(request)
-        if not isinstance(body, list) or not all(isinstance(p, str) for p in body):
-            raise _Refusal(400, "json: cannot unmarshal into Go value of type []string")
-        peers = list(dict.fromkeys(body))
-        if request.query.get("async", "") not in _TRUE_WORDS:
-            return _json([self.profiles[p] for p in peers if p in self.profiles])
-        request_id = request.query.get("asyncID") or random_request_id()
-        self.profile_requests.append((request_id, peers))
-        self._spawn(self._answer_profiles(request_id, peers))
-        return _json({"id": request_id}, status=202)
-
-    async def _answer_profiles(self, request_id: str, peers: list[str]) -> None:
-        await asyncio.sleep(self.profile_delay)
-        for peer in peers:
-            profile = self.profiles.get(peer)
-            if profile is None:
-                await self.push(self.frames.profile_error(request_id, peer))
-            else:
-                await self.push(self.frames.profile_reply(request_id, peer, profile))
-
-    async def _get_profile(self, request: web.Request, peer_id: str) -> web.StreamResponse:
-        profile = self.profiles.get(peer_id or self.peer_id)
-        if profile is None:
-            raise _Refusal(404, "profile not found")
-        rank = {key: index for index, key in enumerate(_PROFILE_ORDER)}
-        ordered = dict(sorted(profile.items(), key=lambda kv: rank.get(kv[0], len(rank))))
-        return _json(ordered, sort_keys=False)
-
-    async def _post_chat(self, request: web.Request) -> web.StreamResponse:
-        body = await self._read_json(request)
-        if not isinstance(body, dict) or not body.get("peerId"):
-            raise _Refusal(400, "peerId is required")
-        message = ChatMessage(
-            peer_id=str(body["peerId"]),
-            message=str(body.get("message", "")),
-            subject=str(body.get("subject", "")),
-            outgoing=True,
-        )
-        self.chat.add(message)
-        self.chat_sent.append(
-            {
-                "peerId": message.peer_id,
-                "subject": message.subject,
-                "message": message.message,
-                "messageId": message.message_id,
-            }
-        )
-        self._bump()
-        return _json({"messageId": message.message_id})
-
-    async def _post_mark_chat_read(self, request: web.Request, peer_id: str) -> web.StreamResponse:
-        subject = request.query.get("subject", "")
-        self.chat.mark_read(peer_id, subject)
-        self.chat_read.append((peer_id, subject))
-        self._bump()
-        return _json({})
-
-    async def _get_conversations(self, request: web.Request) -> web.StreamResponse:
-        return _json(self.chat.conversations())
-
-    async def _get_chat_messages(self, request: web.Request, peer_id: str) -> web.StreamResponse:
-        if request.query.get("subject", "") in self.failing_subjects:
-            return _error(500, "order chat unavailable")
-        messages = self.chat.messages(
-            peer_id,
-            subject=request.query.get("subject", ""),
-            limit=_int_param(request, "limit", -1),
-            offset_id=request.query.get("offsetId", ""),
-        )
-        return _json([m.as_wire() for m in messages])
-
-    async def _get_balance(self, request: web.Request) -> web.StreamResponse:
-        return _json(self.wallet_update_frame()["walletUpdate"])
-
-    async def _get_transactions(self, request: web.Request, code: str) -> web.StreamResponse:
-        if code not in self.transactions:
-            raise _Refusal(400, "Unknown wallet type")
-        txs = self.transactions[code]
-        limit = _int_param(request, "limit", -1)
-        shown = txs if limit < 0 else txs[:limit]
-        return _json({"count": len(txs), "transactions": shown or None})
-
-    async def _get_config(self, request: web.Request) -> web.StreamResponse:
-        return _json(
-            {
-                "peerID": self.peer_id,
-                "testnet": self.testnet,
-                "tor": False,
-                "wallets": list(self.balances),
-            }
-        )
-
-    async def _get_healthcheck(self, request: web.Request) -> web.StreamResponse:
-        return _json({})
+        return rest.ROUTES

@@ -21,7 +21,7 @@ from obnotify.demo.frames import Balance, FrameFactory, Generation, Thumbnail
 from obnotify.demo.gojson import rfc3339_nano
 from obnotify.demo.images import PictureSet, avatar_set, thumbnail_set
 from obnotify.demo.node import SimNode
-from obnotify.demo.store import ChatMessage
+from obnotify.demo.store import ChatRow
 
 __all__ = [
     "LISTINGS",
@@ -217,7 +217,7 @@ def seed(node: SimNode) -> None:
     )
     for peer, text, outgoing, read, age in history:
         node.add_chat_message(
-            ChatMessage(
+            ChatRow(
                 peer_id=peer.peer_id,
                 message=text,
                 outgoing=outgoing,

@@ -15,11 +15,11 @@ from typing import Any
 from obnotify.demo.cid import random_cid
 from obnotify.demo.gojson import rfc3339_nano, rfc3339_seconds
 
-__all__ = ["ChatMessage", "ChatStore", "NotificationStore", "StoredNotification"]
+__all__ = ["ChatRow", "ChatStore", "NotificationRow", "NotificationStore"]
 
 
 @dataclass(slots=True)
-class StoredNotification:
+class NotificationRow:
     """One row of the node's notifications table."""
 
     rowid: int
@@ -51,13 +51,10 @@ class NotificationStore:
     """The notifications table with the node's query rules."""
 
     def __init__(self) -> None:
-        self._rows: list[StoredNotification] = []
+        self._rows: list[NotificationRow] = []
         self._next_rowid = 1
 
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __iter__(self) -> Iterator[StoredNotification]:
+    def __iter__(self) -> Iterator[NotificationRow]:
         return iter(list(self._rows))
 
     def add(
@@ -68,7 +65,7 @@ class NotificationStore:
         timestamp: datetime | None = None,
     ) -> str:
         """Store ``notification`` (given an id if it has none) and return its id."""
-        row = StoredNotification(
+        row = NotificationRow(
             rowid=self._next_rowid,
             notification=dict(notification),
             read=read,
@@ -79,12 +76,12 @@ class NotificationStore:
         self._rows.append(row)
         return row.id
 
-    def get(self, notification_id: str) -> StoredNotification | None:
+    def get(self, notification_id: str) -> NotificationRow | None:
         return next((r for r in self._rows if r.id == notification_id), None)
 
     def page(
         self, limit: int = -1, offset_id: str = "", types: Iterable[str] = ()
-    ) -> tuple[list[StoredNotification], int]:
+    ) -> tuple[list[NotificationRow], int]:
         """Rows and ``total`` as the node's SQL returns them.
 
         Without ``offset_id`` rows are ordered by whole-second timestamp, newest
@@ -121,7 +118,7 @@ class NotificationStore:
 
 
 @dataclass(slots=True)
-class ChatMessage:
+class ChatRow:
     """One stored chat message."""
 
     peer_id: str
@@ -135,7 +132,7 @@ class ChatMessage:
     """RFC 3339 with nanoseconds, as the node writes it."""
 
     @classmethod
-    def from_wire(cls, data: Mapping[str, Any]) -> ChatMessage:
+    def from_wire(cls, data: Mapping[str, Any]) -> ChatRow:
         """From the inner dict of a ``message`` frame."""
         return cls(
             peer_id=str(data.get("peerId", "")),
@@ -164,18 +161,15 @@ class ChatStore:
     """Chat history per peer and subject, in arrival order."""
 
     def __init__(self) -> None:
-        self._messages: list[ChatMessage] = []
+        self._messages: list[ChatRow] = []
 
-    def __len__(self) -> int:
-        return len(self._messages)
-
-    def add(self, message: ChatMessage) -> ChatMessage:
+    def add(self, message: ChatRow) -> ChatRow:
         self._messages.append(message)
         return message
 
     def messages(
         self, peer_id: str, subject: str = "", limit: int = -1, offset_id: str = ""
-    ) -> list[ChatMessage]:
+    ) -> list[ChatRow]:
         """Newest first; ``offset_id`` pages to messages older than that one."""
         found = [m for m in self._messages if m.peer_id == peer_id and m.subject == subject]
         found.reverse()
@@ -186,7 +180,7 @@ class ChatStore:
 
     def conversations(self) -> list[dict[str, Any]]:
         """``GET /ob/chatconversations``: one entry per peer with direct chat, newest first."""
-        latest: dict[str, ChatMessage] = {}
+        latest: dict[str, ChatRow] = {}
         unread: dict[str, int] = {}
         for message in self._messages:
             if message.subject:

@@ -35,9 +35,9 @@ class ThreadedSimNode:
 
     Takes the same arguments as :class:`SimNode`, and ``node_type`` to run a subclass
     (:class:`obnotify.demo.mobazha.MobazhaSimNode`). Attribute reads and writes
-    that are not defined here go to the node (``refuse_all``,
-    ``handshake_attempts``, ``requests``...), and its other methods are carried
-    over to its loop, async ones awaited there. Use it as a context manager:
+    that are not defined here go to the node (``faults``, ``journal``...), and its
+    other methods (``set_faults``...) are carried over to its loop, async ones
+    awaited there. Use it as a context manager:
     ``with ThreadedSimNode(auth="cookie") as node: ...``.
     """
 

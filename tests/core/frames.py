@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from obnotify.demo.frames import NOTIFICATION_TYPES as SERVER_NOTIFICATION_TYPES
+from obnotify.demo.gojson import dumps as go_json
 
 __all__ = [
     "ALL_FRAMES",
@@ -33,12 +34,6 @@ __all__ = [
     "go_json",
     "notification_frame",
 ]
-
-
-def go_json(obj: Any) -> str:
-    """``obj`` as the Go server writes it: indented by four, keys sorted, ``<>&`` escaped."""
-    text = json.dumps(obj, indent=4, sort_keys=True, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def guide_json(obj: Any) -> str:

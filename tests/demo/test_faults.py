@@ -22,7 +22,7 @@ async def test_padding_makes_answers_huge_but_keeps_them_the_same_json() -> None
         node.store_notification(node.frames.follow(peer_id=PEER))
         async with httpx.AsyncClient(base_url=node.url) as client:
             plain = await client.get("/ob/notifications")
-            node.padding = padding
+            node.set_faults(padding=padding)
             padded = await client.get("/ob/notifications")
     assert len(padded.content) == len(plain.content) + padding
     assert padded.headers["Transfer-Encoding"] == "chunked"
@@ -34,10 +34,10 @@ async def test_pages_that_ignore_the_limit_or_never_end() -> None:
     async with SimNode(wallet_interval=None) as node:
         stored = [node.store_notification(node.frames.follow(peer_id=PEER)) for _ in range(7)]
         async with httpx.AsyncClient(base_url=node.url) as client:
-            node.ignore_limit = True
+            node.set_faults(ignore_limit=True)
             unlimited = (await client.get("/ob/notifications?limit=2")).json()
-            node.ignore_limit = False
-            node.endless_pages = True
+            node.set_faults(ignore_limit=False)
+            node.set_faults(endless_pages=True)
             first = (await client.get("/ob/notifications?limit=3")).json()
             offset = first["notifications"][-1]["notification"]["notificationId"]
             second = (await client.get(f"/ob/notifications?limit=3&offsetId={offset}")).json()
@@ -55,7 +55,7 @@ async def test_pages_that_ignore_the_limit_or_never_end() -> None:
 @async_test
 async def test_redirects_point_the_socket_and_rest_elsewhere() -> None:
     async with SimNode(wallet_interval=None) as node:
-        node.redirect_to = "http://127.0.0.1:9"
+        node.set_faults(redirect_to="http://127.0.0.1:9")
         async with httpx.AsyncClient(base_url=node.url) as client:
             rest = await client.get("/wallet/balance?x=1")
             socket = await client.get("/ws")
@@ -64,23 +64,25 @@ async def test_redirects_point_the_socket_and_rest_elsewhere() -> None:
         "http://127.0.0.1:9/wallet/balance?x=1",
     )
     assert (socket.status_code, socket.headers["Location"]) == (302, "ws://127.0.0.1:9/ws")
-    assert node.handshake_attempts == 1 and len(node.requests) == 1
+    assert node.journal.handshake_attempts == 1 and len(node.journal.requests) == 1
 
 
 @async_test
 async def test_held_pictures_wait_for_release_and_greetings_come_first() -> None:
     async with SimNode(wallet_interval=None) as node:
-        node.greeting = [node.frames.notification_frame(node.frames.follow(peer_id=PEER))]
+        node.set_faults(
+            greeting=(node.frames.notification_frame(node.frames.follow(peer_id=PEER)),)
+        )
         picture = node.add_image(b"bytes")
-        node.hold_images = True
+        node.set_faults(hold_images=True)
         async with httpx.AsyncClient(base_url=node.url) as client:
             held = [asyncio.create_task(client.get(f"/ob/images/{picture}")) for _ in range(3)]
-            await node.wait_until(lambda: node.images_in_flight == 3, DEADLINE)
+            await node.wait_until(lambda: node.journal.images_in_flight == 3, DEADLINE)
             assert not any(task.done() for task in held)
             node.release_images()
             answers = await asyncio.gather(*held)
         async with connect(node.ws_url) as ws:
             greeting = await recv_json(ws)
     assert [a.content for a in answers] == [b"bytes"] * 3
-    assert node.most_images_in_flight == 3 and node.images_in_flight == 0
+    assert node.journal.most_images_in_flight == 3 and node.journal.images_in_flight == 0
     assert greeting["notification"]["type"] == "follow"

@@ -89,7 +89,7 @@ async def test_a_repeat_of_a_stable_id_is_neither_stored_nor_pushed() -> None:
 @async_test
 async def test_the_list_pages_by_timestamp_and_drops_ties_at_a_page_edge() -> None:
     async with running() as node, rest(node) as http:
-        node.whole_seconds = True
+        node.set_faults(whole_seconds=True)
         for minute, order in enumerate(("A", "B", "C")):
             node.store_event(
                 "order.created", orderID=order, timestamp=NOW + timedelta(minutes=minute)
@@ -126,9 +126,9 @@ async def test_marking_read() -> None:
     async with running() as node, rest(node) as http:
         record = await node.emit("order.created", orderID=ORDER)
         await http.post(f"/v1/notifications/{record}/read")
-        assert node.read_ids == [record] and node.events[0].read
+        assert node.journal.read_ids == [record] and node.events[0].read
         await http.post("/v1/notifications/read")
-        assert node.mark_all_read_calls == 1
+        assert node.journal.mark_all_read_calls == 1
 
 
 @async_test

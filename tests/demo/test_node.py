@@ -18,7 +18,8 @@ from websockets.exceptions import ConnectionClosed, ConnectionClosedError, Inval
 
 from obnotify.demo import Balance, FrameFactory, SimNode
 from obnotify.demo.images import thumbnail_set
-from obnotify.demo.node import COOKIE_NAME, IMAGE_CACHE_CONTROL
+from obnotify.demo.node import COOKIE_NAME
+from obnotify.demo.rest import IMAGE_CACHE_CONTROL
 
 from .helpers import DEADLINE, async_test, recv_json, recv_text
 
@@ -106,7 +107,7 @@ async def test_whatever_a_client_sends_is_echoed_to_every_client() -> None:
         await first.send('{"clientSays":"hello-echo-test"}')
         assert await recv_text(first) == '{"clientSays":"hello-echo-test"}'
         assert await recv_text(second) == '{"clientSays":"hello-echo-test"}'
-        assert node.client_messages == [b'{"clientSays":"hello-echo-test"}']
+        assert node.journal.client_messages == [b'{"clientSays":"hello-echo-test"}']
 
 
 async def assert_socket_refused(node: SimNode, **kwargs: Any) -> None:
@@ -146,8 +147,8 @@ async def test_basic_auth_refuses_wrong_credentials_on_socket_and_rest() -> None
             assert (ok.status_code, ok.text) == (200, "{}")
         async with client(node, additional_headers={"Authorization": basic("alice", "s3cret")}):
             assert node.clients == 1
-        assert node.handshake_attempts == 4
-        assert node.connections_accepted == 1
+        assert node.journal.handshake_attempts == 4
+        assert node.journal.connections_accepted == 1
 
 
 @async_test
@@ -165,18 +166,18 @@ async def test_cookie_auth_refuses_wrong_cookie_and_writes_the_cookie_file(tmp_p
             assert (await http.get("/ob/config", headers=good)).status_code == 200
         async with client(node, additional_headers={"Cookie": path.read_text()}):
             assert node.clients == 1
-        assert ("GET", "/ob/config") in node.requests
+        assert ("GET", "/ob/config") in node.journal.requests
 
 
 @async_test
 async def test_refuse_all_answers_403_to_everything() -> None:
     async with running() as node:
-        node.refuse_all = True
+        node.set_faults(refuse_all=True)
         await assert_socket_refused(node)
         async with rest(node) as http:
             assert_forbidden(await http.get("/ob/notifications"))
-        assert node.handshake_attempts == 1
-        assert node.connections_accepted == 0
+        assert node.journal.handshake_attempts == 1
+        assert node.journal.connections_accepted == 0
 
 
 @async_test
@@ -223,7 +224,7 @@ async def test_notifications_page_newest_first_and_offset_id_goes_older() -> Non
 
         assert (await http.post(f"/ob/marknotificationasread/{ids[0]}")).text == "{}"
         assert (await http.post("/ob/marknotificationasread/QmNope")).text == "{}"
-        assert node.read_ids == [ids[0], "QmNope"]
+        assert node.journal.read_ids == [ids[0], "QmNope"]
         assert (await http.get("/ob/notifications")).json()["unread"] == 4
         assert (await http.post("/ob/marknotificationsasread")).text == "{}"
         assert (await http.get("/ob/notifications")).json()["unread"] == 0
@@ -306,10 +307,9 @@ async def test_images_are_served_cacheable_and_can_be_slow_or_fail() -> None:
         assert response.headers["content-type"] == "image/jpeg"
         assert response.headers["cache-control"] == IMAGE_CACHE_CONTROL
         assert (await http.get("/ob/images/QmUnknownImage")).status_code == 404
-        node.image_fail.add(tiny)
+        node.set_faults(image_fail=frozenset({tiny}))
         assert (await http.get(f"/ob/images/{tiny}")).status_code == 500
-        node.image_fail.clear()
-        node.image_delay = 2 * DEADLINE
+        node.set_faults(image_fail=frozenset(), image_delay=2 * DEADLINE)
         with pytest.raises(httpx.ReadTimeout):
             await http.get(f"/ob/images/{tiny}", timeout=0.2)
 
@@ -336,11 +336,15 @@ async def test_restart_on_the_same_port_keeps_state_and_cuts_clients() -> None:
 @async_test
 async def test_accept_and_drop_closes_right_after_the_handshake() -> None:
     async with running() as node:
-        node.accept_and_drop = True
+        node.set_faults(accept_and_drop=True)
         async with connect(node.ws_url, open_timeout=DEADLINE) as ws:
             with pytest.raises(ConnectionClosed):
                 await asyncio.wait_for(ws.recv(), DEADLINE)
-        assert (node.handshake_attempts, node.connections_accepted, node.clients) == (1, 1, 0)
+        assert (
+            node.journal.handshake_attempts,
+            node.journal.connections_accepted,
+            node.clients,
+        ) == (1, 1, 0)
 
 
 @async_test
@@ -385,7 +389,7 @@ async def test_chat_and_wallet_endpoints() -> None:
         sent = (
             await http.post("/ob/chat", json={"peerId": PEER, "subject": "", "message": "Yes"})
         ).json()
-        assert node.chat_sent == [
+        assert node.journal.chat_sent == [
             {"peerId": PEER, "subject": "", "message": "Yes", "messageId": sent["messageId"]}
         ]
         conversations = (await http.get("/ob/chatconversations")).json()
@@ -401,7 +405,7 @@ async def test_chat_and_wallet_endpoints() -> None:
         messages = (await http.get(f"/ob/chatmessages/{PEER}", params={"limit": 5})).json()
         assert [m["message"] for m in messages] == ["Yes", "Price &amp; &#39;shipping&#39;?"]
         assert (await http.post(f"/ob/markchatasread/{PEER}", params={"subject": ""})).text == "{}"
-        assert node.chat_read == [(PEER, "")]
+        assert node.journal.chat_read == [(PEER, "")]
         assert (await http.get("/ob/chatconversations")).json()[0]["unread"] == 0
         order_chat = (
             await http.get(f"/ob/chatmessages/{PEER}", params={"subject": "QmOrder"})

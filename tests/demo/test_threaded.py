@@ -25,26 +25,28 @@ def test_threaded_node_serves_while_the_caller_blocks() -> None:
             frame = json.loads(ws.recv(timeout=DEADLINE))
             assert frame["notification"]["notificationId"] == notification_id
         node.wait_for_clients(0, DEADLINE)
-        assert node.connections_accepted == 1
+        assert node.journal.connections_accepted == 1
         assert [row.id for row in node.notifications] == [notification_id]
 
 
-def test_threaded_node_forwards_flags_and_restarts_on_the_same_port() -> None:
+def test_threaded_node_forwards_faults_and_restarts_on_the_same_port() -> None:
     with ThreadedSimNode(wallet_interval=None, auth="basic", username="u", password="p") as node:
         port = node.port
-        node.refuse_all = True
-        assert node.node.refuse_all is True
+        node.set_faults(refuse_all=True)
+        assert node.node.faults.refuse_all is True
         with pytest.raises(InvalidStatus):
             connect(node.ws_url, open_timeout=DEADLINE, additional_headers={"Authorization": "x"})
-        assert node.handshake_attempts == 1
-        node.refuse_all = False
+        assert node.journal.handshake_attempts == 1
+        node.set_faults(refuse_all=False)
         node.stop()
         node.store_notification(FrameFactory().follow(peer_id=PEER, notification_id="QmKept"))
         node.start()
         assert node.port == port
         answer = httpx.get(f"{node.url}/ob/notifications", auth=("u", "p"), timeout=DEADLINE)
         assert answer.json()["notifications"][0]["notification"]["notificationId"] == "QmKept"
-        node.wait_until(lambda: ("GET", "/ob/notifications") in node.node.requests, DEADLINE)
+        node.wait_until(
+            lambda: ("GET", "/ob/notifications") in node.node.journal.requests, DEADLINE
+        )
 
 
 def test_threaded_node_ends_its_thread_when_the_port_is_taken() -> None:

@@ -75,7 +75,7 @@ def _launch(
 
 def _polled(node: ThreadedSimNode) -> bool:
     """Whether the app has asked the node for its notifications (it is watching it)."""
-    return any(path.startswith("/ob/notifications") for _, path in node.requests)
+    return any(path.startswith("/ob/notifications") for _, path in node.journal.requests)
 
 
 def _alive(desktop: DesktopSession, proc: subprocess.Popen[bytes]) -> bool:
@@ -258,7 +258,7 @@ def test_toasts_actions_tray_and_window(
         assert _thumbnail_is(toast["icon_path"], picture)
 
         desktop.action(toast["id"], "mark-read")
-        node.wait_until(lambda: nid in node.read_ids, 10)
+        node.wait_until(lambda: nid in node.journal.read_ids, 10)
 
         node.push(
             node.frames.message(
@@ -461,12 +461,12 @@ def test_a_refused_password_is_asked_for_without_blocking(
             lambda: _alive(desktop, proc) and shown_dialogs(), 20, message="the password dialog"
         )
         # Each connection asks without the credentials first, then with them.
-        assert node.handshake_attempts == 2
+        assert node.journal.handshake_attempts == 2
         desktop.run(["xdotool", "windowfocus", "--sync", str(dialog[0])])
         desktop.run(["xdotool", "type", "--delay", "20", "s3cret-pw"])
         desktop.run(["xdotool", "key", "Return"])
         node.wait_until(lambda: _polled(node), 20)
-        assert node.handshake_attempts == 4
+        assert node.journal.handshake_attempts == 4
         wait_until(
             lambda: "kept for this run only" in desktop.output_of(proc),
             10,
@@ -694,8 +694,7 @@ def test_killed_while_toasts_wait_then_restarted_shows_each_event_once(
     total = 12
     away = re.compile(r"(\d+) events? while you were away")
     with ThreadedSimNode(wallet_interval=None) as node:
-        node.profile_delay = 1.0
-        node.image_delay = 1.5
+        node.set_faults(profile_delay=1.0, image_delay=1.5)
         picture = node.add_image(draw_picture("lamp", 64))
         first = _launch(desktop, tmp_path, "--node", node.url)
         node.wait_until(lambda: _polled(node))
@@ -784,8 +783,8 @@ def _assert_clean_goodbye(
     output = desktop.output_of(proc)
     assert status == 0, output[-4000:]
     assert "no running event loop" not in output
-    node.wait_until(lambda: node.close_codes, 10)
-    assert node.close_codes == [1000], "a goodbye, not an abnormal closure (1006)"
+    node.wait_until(lambda: node.journal.close_codes, 10)
+    assert node.journal.close_codes == [1000], "a goodbye, not an abnormal closure (1006)"
     data = tmp_path / "data"
     assert list(data.rglob("*.sqlite*")) or list(data.rglob("*.db*"))
     assert not list(data.rglob("*-wal")), "the store was left open"

@@ -192,7 +192,7 @@ def test_gnome_shell_shows_the_toast_and_its_buttons_reach_the_node_and_the_wind
             15,
             message=lambda: f"the banner's Mark as read button; banner: {gnome.banner()}",
         )
-        node.wait_until(lambda: nid in node.read_ids, 10)
+        node.wait_until(lambda: nid in node.journal.read_ids, 10)
         # dbus-monitor may print the signal after the node has already heard of it.
         wait_until(
             lambda: [action for _id, action in monitor.signals("ActionInvoked")] == ["mark-read"],
@@ -264,7 +264,7 @@ def test_gnome_closes_older_toasts_and_the_window_keeps_them_unread(
         )
         assert [read for _title, read in rows] == [0] * len(titles), "closed is not read"
         assert f"{len(titles)} unread" in gnome.tray_tooltip(item)
-        assert not node.read_ids, "the node heard of no read"
+        assert not node.journal.read_ids, "the node heard of no read"
         bodies = Counter(call["body"].split(":")[0] for call in monitor.notify_calls())
         assert bodies == Counter(titles), "each toast once: none lost, none shown again"
 
@@ -298,7 +298,7 @@ def test_xfce_shows_the_toast_and_its_button_and_tray_icon_reach_the_node_and_th
 
         wait_until(lambda: monitor.answered(ORDER_TITLE), 10, message="the toast's id")
         xfce.click_last_button(window)
-        node.wait_until(lambda: nid in node.read_ids, 10)
+        node.wait_until(lambda: nid in node.journal.read_ids, 10)
         wait_until(
             lambda: "unread" not in xfce.tray_tooltip(item), 10, message="the tray to count it read"
         )
@@ -365,7 +365,7 @@ def test_kde_plasma_shows_the_toast_and_its_button_and_click_reach_the_node_and_
 
         wait_until(lambda: monitor.answered(ORDER_TITLE), 10, message="the toast's id")
         _click_on_popup(plasma, MARK_AS_READ_ON_PLASMA, artifacts_dir / "plasma-toast.png")
-        node.wait_until(lambda: nid in node.read_ids, 10)
+        node.wait_until(lambda: nid in node.journal.read_ids, 10)
         # dbus-monitor may print the signal after the node has already heard of it.
         wait_until(
             lambda: [action for _id, action in monitor.signals("ActionInvoked")] == ["mark-read"],

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.desktop
 
 def _polled(node: ThreadedSimNode) -> int:
     """How many times the app has asked the node for its notifications."""
-    return sum(path.startswith("/ob/notifications") for _, path in node.requests)
+    return sum(path.startswith("/ob/notifications") for _, path in node.journal.requests)
 
 
 def _icon_of(desktop: DesktopSession, pids: set[int]) -> int | None:

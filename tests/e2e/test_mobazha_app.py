@@ -35,7 +35,7 @@ ALICE = "12D3KooWQp7vHj3a2Mz1Fh8wT4sXy9cRkLmNbVdGe6uPq5Ai7Ce1"
 
 def _asked(node: ThreadedSimNode) -> bool:
     """Whether the app has asked the Mobazha node for its notifications."""
-    return any(path.startswith("/v1/notifications") for _, path in node.requests)
+    return any(path.startswith("/v1/notifications") for _, path in node.journal.requests)
 
 
 def test_an_ob_node_and_a_mobazha_node_in_one_tray(

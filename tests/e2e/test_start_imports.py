@@ -49,7 +49,7 @@ def test_a_start_that_only_reads_the_settings_never_loads_their_writer(
         def watching() -> bool:
             if proc.poll() is not None:
                 raise AssertionError(f"obnotify exited:\n{desktop.output_of(proc)[-4000:]}")
-            return any(path.startswith("/ob/notifications") for _, path in node.requests)
+            return any(path.startswith("/ob/notifications") for _, path in node.journal.requests)
 
         wait_until(watching, 30, message="obnotify watching the node of its settings")
         proc.send_signal(signal.SIGTERM)

@@ -93,7 +93,7 @@ def test_the_right_credentials_and_cookie_are_accepted(tmp_path: Path) -> None:
 
 def test_a_broken_api_fails_only_the_api() -> None:
     node = SimNode(wallet_interval=None)
-    node.rest_broken = True
+    node.set_faults(rest_broken=True)
     checks = _by_name(asyncio.run(_with_node(node)))
     assert checks["credentials"].ok
     assert not checks["notifications API"].ok

@@ -126,8 +126,8 @@ def test_a_wrong_pin_sends_not_one_byte_of_http(
             await node.stop()
 
     (state, detail), rest_error, blocking, node = run(scenario())
-    assert node.handshake_attempts == 0
-    assert node.requests == []
+    assert node.journal.handshake_attempts == 0
+    assert node.journal.requests == []
     assert state is ConnState.TLS_FAILED
     assert "pinned" in detail and fingerprint(impostor) in detail
     assert "pinned" in rest_error and "pinned" in blocking
@@ -299,7 +299,7 @@ def test_a_corrected_password_connects_without_a_restart(tmp_path: Path) -> None
         await asyncio.wait_for(task, 10)
         await node.stop()
         store.close()
-        return [s for s, _ in rec.states], node.handshake_attempts, refused, fetched
+        return [s for s, _ in rec.states], node.journal.handshake_attempts, refused, fetched
 
     states, attempts, refused, fetched = run(scenario())
     assert ConnState.AUTH_FAILED in states and ConnState.CONNECTED in states
@@ -350,10 +350,10 @@ def test_stopping_says_goodbye_with_a_close_frame(tmp_path: Path) -> None:
         await until(lambda: rec.catch_ups, what="connected and caught up")
         session.stop()
         await asyncio.wait_for(task, 10)
-        await until(lambda: node.close_codes, what="the node to see the socket end")
+        await until(lambda: node.journal.close_codes, what="the node to see the socket end")
         await node.stop()
         store.close()
-        return list(node.close_codes)
+        return list(node.journal.close_codes)
 
     assert run(scenario()) == [1000], "a goodbye, not an abnormal closure"
 

@@ -67,8 +67,8 @@ def test_oversized_answers_are_refused_while_they_stream() -> None:
         node.add_profile(PEER, {"name": "Alice"})
         node.add_chat_message({"peerId": PEER, "message": "hi", "messageId": random_cid()})
         node.store_notification(node.frames.follow(peer_id=PEER))
-        node.padding = 4 * MAX_PAGE_BYTES
-        node.ignore_limit = True
+        node.set_faults(padding=4 * MAX_PAGE_BYTES)
+        node.set_faults(ignore_limit=True)
         await node.start()
         api = NodeApi(make_config(node.url))
         try:
@@ -115,7 +115,7 @@ def test_a_refused_catch_up_is_logged_and_the_socket_stays(
     async def scenario() -> Recorder:
         node = SimNode(wallet_interval=None)
         node.store_notification(node.frames.follow(peer_id=PEER))
-        node.padding = 2 * MAX_PAGE_BYTES
+        node.set_faults(padding=2 * MAX_PAGE_BYTES)
         await node.start()
         rec = Recorder()
         session = _session(node, tmp_path, rec)
@@ -138,7 +138,7 @@ def test_a_node_that_ignores_the_page_limit_still_gives_one_page() -> None:
     async def scenario() -> tuple[list[str], list[str]]:
         node = SimNode(wallet_interval=None)
         stored = [node.store_notification(node.frames.follow(peer_id=PEER)) for _ in range(120)]
-        node.ignore_limit = True
+        node.set_faults(ignore_limit=True)
         await node.start()
         api = NodeApi(make_config(node.url))
         try:
@@ -156,7 +156,7 @@ def test_a_node_that_ignores_the_page_limit_still_gives_one_page() -> None:
 def test_endless_pages_end_the_catch_up(tmp_path: Path) -> None:
     async def scenario() -> tuple[SimNode, Recorder, int]:
         node = SimNode(wallet_interval=None)
-        node.endless_pages = True
+        node.set_faults(endless_pages=True)
         await node.start()
         rec = Recorder()
         session = _session(node, tmp_path, rec)
@@ -170,7 +170,7 @@ def test_endless_pages_end_the_catch_up(tmp_path: Path) -> None:
         return node, rec, recorded
 
     node, _, recorded = run(scenario())
-    pages = [path for _, path in node.requests if path.startswith("/ob/notifications")]
+    pages = [path for _, path in node.journal.requests if path.startswith("/ob/notifications")]
     assert len(pages) == MAX_PAGES
     assert recorded == MAX_PAGES * PAGE_SIZE
 
@@ -185,7 +185,7 @@ def test_slow_pictures_never_hold_up_the_api(tmp_path: Path, pool: str) -> None:
 
     async def scenario() -> tuple[SimNode, ThumbnailCache, object]:
         node = SimNode(wallet_interval=None)
-        node.hold_images = True
+        node.set_faults(hold_images=True)
         hashes = [node.add_image(f"picture {i}".encode()) for i in range(300)]
         await node.start()
         api = NodeApi(make_config(node.url))
@@ -193,7 +193,7 @@ def test_slow_pictures_never_hold_up_the_api(tmp_path: Path, pool: str) -> None:
         cache = ThumbnailCache(tmp_path, client)
         waiters = [asyncio.create_task(cache.get(h)) for h in hashes]
         try:
-            await node.wait_until(lambda: node.images_in_flight >= MAX_DOWNLOADS)
+            await node.wait_until(lambda: node.journal.images_in_flight >= MAX_DOWNLOADS)
             balances = await api.balances()
             node.release_images()
             await asyncio.gather(*waiters)
@@ -205,7 +205,7 @@ def test_slow_pictures_never_hold_up_the_api(tmp_path: Path, pool: str) -> None:
 
     node, cache, balances = run(scenario())
     assert balances is not None
-    assert node.most_images_in_flight == MAX_DOWNLOADS
+    assert node.journal.most_images_in_flight == MAX_DOWNLOADS
     assert cache.counters.dropped == 300 - MAX_PENDING
     assert cache.counters.rejected == MAX_PENDING
 
@@ -215,14 +215,14 @@ def test_a_redirect_is_never_followed(tmp_path: Path) -> None:
 
     async def scenario() -> tuple[SimNode, Recorder, int, list[str], ThumbnailCache]:
         elsewhere = SimNode(wallet_interval=None)
-        elsewhere.greeting = [
-            elsewhere.frames.notification_frame(elsewhere.frames.follow(peer_id=BUYER))
-        ]
+        elsewhere.set_faults(
+            greeting=(elsewhere.frames.notification_frame(elsewhere.frames.follow(peer_id=BUYER)),)
+        )
         elsewhere.store_notification(elsewhere.frames.follow(peer_id=BUYER))
         await elsewhere.start()
         node = SimNode(wallet_interval=None)
         picture = node.add_image(b"a picture")
-        node.redirect_to = elsewhere.url
+        node.set_faults(redirect_to=elsewhere.url)
         await node.start()
         rec = Recorder()
         session = _session(node, tmp_path, rec, username="alice", password="s3cret")
@@ -245,8 +245,8 @@ def test_a_redirect_is_never_followed(tmp_path: Path) -> None:
         return elsewhere, rec, recorded, errors, cache
 
     elsewhere, rec, recorded, errors, cache = run(scenario())
-    assert elsewhere.handshake_attempts == 0
-    assert elsewhere.requests == []
+    assert elsewhere.journal.handshake_attempts == 0
+    assert elsewhere.journal.requests == []
     assert rec.new == [] and recorded == 0
     state, detail = rec.states[1]
     assert state is ConnState.UNREACHABLE

@@ -25,7 +25,7 @@ def test_an_id_of_dots_never_moves_a_request_to_another_endpoint() -> None:
                 await api.mark_chat_read(PEER)
             finally:
                 await api.aclose()
-            return node.requests, node.read_ids
+            return node.journal.requests, node.journal.read_ids
 
     requests, read_ids = run(scenario())
     assert requests == [

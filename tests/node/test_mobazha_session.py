@@ -78,7 +78,7 @@ def test_ties_at_a_page_edge_are_caught_up(tmp_path: Path) -> None:
 
     async def scenario() -> tuple[Recorder, list[str]]:
         node = MobazhaSimNode(wallet_interval=None)
-        node.whole_seconds = True
+        node.set_faults(whole_seconds=True)
         await node.start()
         node.store_event("social.follow", peerID=BUYER, read=True)
         rec = Recorder()
@@ -234,7 +234,7 @@ def test_chat_sent_while_away_is_caught_up_once_and_named(tmp_path: Path) -> Non
 def test_a_node_without_chat_is_caught_up_all_the_same(tmp_path: Path) -> None:
     async def scenario() -> Recorder:
         node = MobazhaSimNode(wallet_interval=None)
-        node.chat_enabled = False
+        node.set_faults(chat_off=True)
         await node.start()
         rec = Recorder()
         session, store = _session(node, tmp_path, rec, token="")

@@ -70,7 +70,7 @@ def test_a_server_that_checks_nothing_gets_no_credentials_and_no_praise(tmp_path
             session.stop()
             await asyncio.wait_for(task, 10)
             store.close()
-            return [(c.name, c.ok, c.message) for c in checks], rec, node.credentials_seen
+            return [(c.name, c.ok, c.message) for c in checks], rec, node.journal.credentials_seen
 
     checks, rec, seen = run(scenario())
     assert seen == 0, "the password went to a server that never asked for it"
@@ -87,7 +87,7 @@ def test_a_node_that_asks_gets_the_credentials_and_is_said_to_accept_them(
             checks = await check_node(make_config(node.url, cookie="c00kie"))
             credentials = next(c for c in checks if c.name == CREDENTIALS)
             assert credentials.ok, credentials
-            return credentials.message, node.credentials_seen, len(node.requests)
+            return credentials.message, node.journal.credentials_seen, len(node.journal.requests)
 
     message, seen, requests = run(scenario())
     assert message == "the node accepted the auth cookie"

@@ -185,7 +185,7 @@ def test_wrong_password_stops_at_auth_failed(tmp_path: Path) -> None:
         elapsed = time.monotonic() - started
         # No retry is scheduled: the link waits for the user (the verdicts are unit-tested).
         assert session.link.retry_at is None
-        attempts = node.handshake_attempts
+        attempts = node.journal.handshake_attempts
         await _stop(session, task)
         await node.stop()
         store.close()
@@ -233,7 +233,7 @@ def test_bad_frames_are_counted_and_skipped(tmp_path: Path) -> None:
     session, rec, node, store = run(scenario())
     assert session.counters.bad == 4
     assert session.counters.unknown == 1
-    assert node.connections_accepted == 1, "a bad frame must not cost the connection"
+    assert node.journal.connections_accepted == 1, "a bad frame must not cost the connection"
     assert rec.new[0].toast is not None
     assert rec.new[0].toast.body == "still here &"
     store.close()
@@ -246,14 +246,14 @@ def test_accept_and_drop_waits_the_backoffs_delay_before_trying_again(tmp_path: 
     async def scenario() -> tuple[int, float]:
         node = SimNode(wallet_interval=None)
         await node.start()
-        node.accept_and_drop = True
+        node.set_faults(accept_and_drop=True)
         rec = Recorder()
         store = Store(tmp_path / "node.sqlite3")
         session = NodeSession(make_config(node.url), store, rec)
         task = asyncio.create_task(session.run())
         await until(lambda: session.link.retry_at is not None, what="the next attempt scheduled")
         ahead = (session.link.retry_at or 0.0) - time.time()
-        attempts = node.handshake_attempts
+        attempts = node.journal.handshake_attempts
         await _stop(session, task)
         await node.stop()
         store.close()
@@ -403,7 +403,7 @@ def test_a_slow_picture_does_not_hold_the_toast_back(tmp_path: Path) -> None:
     async def scenario() -> tuple[float, NewEvent, bool, bool]:
         node = SimNode(wallet_interval=None)
         picture = node.add_image(draw_picture("slow", 240, "S"))
-        node.image_delay = 4.0
+        node.set_faults(image_delay=4.0)
         await node.start()
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
@@ -475,7 +475,7 @@ def test_names_and_avatars_come_from_profile_lookups(tmp_path: Path) -> None:
     assert [t.title for t in toasts if t] == [alice.name, alice.name, bob.name]
     assert toasts[0] is not None and toasts[0].image == alice.avatar.hashes()["small"]
     assert rec.new[0].image_path is not None and rec.new[0].image_path.exists()
-    asked = [peers for _, peers in node.profile_requests]
+    asked = [peers for _, peers in node.journal.profile_requests]
     assert asked == [[alice.peer_id], [bob.peer_id]], "one lookup per peer, then the cache"
 
 
@@ -588,15 +588,15 @@ def test_a_failed_catch_up_is_retried_while_connected_and_said(tmp_path: Path) -
         await until(lambda: rec.catch_ups, what="first start")
         await node.stop()
         missed = node.store_notification(node.frames.follow(peer_id=BUYER))
-        node.rest_broken = True
+        node.set_faults(rest_broken=True)
         await node.start()
         await until(lambda: any("catch-up failed" in d for _, d in rec.states), what="said")
         assert rec.state is ConnState.CONNECTED
-        connections = node.connections_accepted
+        connections = node.journal.connections_accepted
         assert rec.catch_ups == [0, 0], "the summary is not held back by the failure"
-        node.rest_broken = False
+        node.set_faults(rest_broken=False)
         await until(lambda: len(rec.catch_ups) == 3, what="caught up on a later try")
-        assert node.connections_accepted == connections, "retried on the same connection"
+        assert node.journal.connections_accepted == connections, "retried on the same connection"
         await _stop(session, task)
         await node.stop()
         store.close()
@@ -700,7 +700,7 @@ def test_marking_a_chat_row_read_marks_its_conversation_read_on_the_node(
         return node, store, read
 
     node, store, read = run(scenario())
-    assert node.chat_read == [(peer, ""), (peer, order)]
+    assert node.journal.chat_read == [(peer, ""), (peer, order)]
     assert read == [True, True]
     assert store.unread_count() == 0
     store.close()
@@ -761,11 +761,11 @@ def test_a_failing_order_chat_holds_back_nothing_else_of_a_catch_up(tmp_path: Pa
             node.add_chat_message({"peerId": BUYER, "subject": frame["orderId"], "message": text})
             for frame, text in ((broken, "Still there?"), (working, "Shipped?"))
         )
-        node.failing_subjects = {broken["orderId"]}
+        node.set_faults(failing_subjects=frozenset({broken["orderId"]}))
         await node.start()
         await until(lambda: len(rec.catch_ups) == 2, what="the summary")
         first = [n.row.event_id for n in rec.new[2:]]
-        node.failing_subjects = set()
+        node.set_faults(failing_subjects=frozenset())
         await until(lambda: len(rec.catch_ups) == 3, what="the failed part, tried again")
         await _stop(session, task)
         await node.stop()

@@ -147,7 +147,7 @@ def test_100000_hostile_frames_among_valid_ones(tmp_path: Path) -> None:
         session.stop()
         await asyncio.wait_for(task, 10)
         store.close()
-        paths = [path for _, path in node.requests]
+        paths = [path for _, path in node.journal.requests]
         await node.stop()
         return sent, rec, session, peak, paths
 

@@ -53,14 +53,14 @@ class LyingSocksProxy(Socks5Server):
 def test_a_dripping_answer_ends_at_the_call_deadline() -> None:
     async def scenario() -> tuple[str, float]:
         async with SimNode(wallet_interval=None) as node:
-            node.drip_interval = DRIP
+            node.set_faults(drip_interval=DRIP)
             api = NodeApi(make_config(node.url), deadline=DEADLINE)
             started = time.monotonic()
             try:
                 with pytest.raises(ApiError) as caught:
                     await api.notifications(limit=1)
             finally:
-                node.drip_interval = 0
+                node.set_faults(drip_interval=0)
                 await api.aclose()
             return str(caught.value), time.monotonic() - started
 
@@ -74,11 +74,11 @@ def test_the_doctor_checks_end_on_a_dripping_node(monkeypatch: pytest.MonkeyPatc
 
     async def scenario() -> list[tuple[str, bool, str]]:
         async with SimNode(wallet_interval=None) as node:
-            node.drip_interval = DRIP
+            node.set_faults(drip_interval=DRIP)
             try:
                 checks = await check_node(make_config(node.url))
             finally:
-                node.drip_interval = 0
+                node.set_faults(drip_interval=0)
             return [(c.name, c.ok, c.message) for c in checks]
 
     checks = run(scenario(), timeout=30)
@@ -95,7 +95,7 @@ def test_a_catch_up_stuck_on_a_dripping_answer_is_tried_again(tmp_path: Path) ->
             store.set_state("first-start-done", "1")
             store.set_cursor("QmOlderThanAnything")
             store.flush()
-            node.drip_interval = DRIP
+            node.set_faults(drip_interval=DRIP)
             rec = Recorder()
             session = NodeSession(
                 make_config(node.url),
@@ -107,7 +107,7 @@ def test_a_catch_up_stuck_on_a_dripping_answer_is_tried_again(tmp_path: Path) ->
             )
             task = asyncio.create_task(session.run())
             await until(lambda: any("catch-up failed" in d for _, d in rec.states), what="said")
-            node.drip_interval = 0
+            node.set_faults(drip_interval=0)
             await until(lambda: len(rec.catch_ups) == 2, what="caught up on a later try")
             session.stop()
             await asyncio.wait_for(task, 10)

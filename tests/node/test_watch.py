@@ -153,7 +153,7 @@ def test_watch_auth_failed_and_bad_options(tmp_path: Path) -> None:
         assert status == 3, stderr
         assert "auth-failed" in stderr
         assert "wrong" not in stderr
-        assert node.handshake_attempts == 2, "asked without the credentials, then with them"
+        assert node.journal.handshake_attempts == 2, "asked without the credentials, then with them"
         right = Watch(
             node.url, tmp_path, "--user", "u", "--password-env", "OBN_PW", env={"OBN_PW": "right"}
         )
@@ -205,7 +205,7 @@ def test_watch_exits_on_tls_failed(tmp_path: Path) -> None:
             stderr = watch.stop()
         assert [r["state"] for r in watch.seen] == ["connecting", "tls-failed"]
         assert status == 4, stderr
-        assert node.handshake_attempts == 0
+        assert node.journal.handshake_attempts == 0
 
 
 def test_sigkill_mid_stream_loses_nothing_and_repeats_at_most_one(tmp_path: Path) -> None:
@@ -267,8 +267,7 @@ def test_kills_while_toasts_wait_for_names_and_pictures_lose_nothing(tmp_path: P
     yet printed is printed after the restart, with no more repeats than kills."""
     total, kills = 120, 3
     with ThreadedSimNode(wallet_interval=None) as node:
-        node.profile_delay = 1.0
-        node.image_delay = 1.5
+        node.set_faults(profile_delay=1.0, image_delay=1.5)
         picture = node.add_image(draw_picture("mug", 64))
         sent: list[str] = []
         runs: list[Watch] = []

@@ -23,7 +23,7 @@ from .running_app import APP_ON_OFFSCREEN, app_options, shown_settings_window
 
 
 def _asked_for_notifications(node: ThreadedSimNode) -> bool:
-    return any(path.startswith("/ob/notifications") for _, path in node.requests)
+    return any(path.startswith("/ob/notifications") for _, path in node.journal.requests)
 
 
 @APP_ON_OFFSCREEN

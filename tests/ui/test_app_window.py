@@ -11,7 +11,7 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from obnotify.demo.store import ChatMessage
+from obnotify.demo.store import ChatRow
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.ui.activity_model import ROW_ROLE
 from obnotify.ui.tray import Tray
@@ -45,7 +45,7 @@ def _point_at(window: MainWindow, position: int) -> QPoint:
 
 
 def _catch_ups(node: ThreadedSimNode) -> int:
-    return sum(path.startswith("/ob/notifications") for _, path in node.requests)
+    return sum(path.startswith("/ob/notifications") for _, path in node.journal.requests)
 
 
 @APP_ON_OFFSCREEN
@@ -67,7 +67,7 @@ def test_the_window_gives_the_list_and_a_chat_room_and_the_row_aimed_at_stays_pu
             # Read long ago: a catch-up that runs late has nothing of them to list.
             for number in range(EARLIER_MESSAGES):
                 shop.add_chat_message(
-                    ChatMessage(
+                    ChatRow(
                         peer_id=FRIEND,
                         message=f"Message {number}",
                         outgoing=number % 2 == 1,
