@@ -224,6 +224,9 @@ class SimNode:
         self.endless_pages = False
         """Every ``GET /ob/notifications`` page holds ``limit`` new notifications, each older
         than the last: paging never reaches the end, nor a client's cursor."""
+        self.endless_chat_pages = False
+        """Every ``GET /ob/chatmessages`` page holds ``limit`` new unread messages, each older
+        than the last: paging never reaches the conversation's start, nor a client's anchor."""
         self.redirect_to = ""
         """A base URL (``http://host:port``) every request, socket or REST, is redirected to
         with a 302 to the same path there (``ws://`` for the socket)."""
@@ -823,6 +826,8 @@ class SimNode:
     async def _get_chat_messages(self, request: web.Request, peer_id: str) -> web.StreamResponse:
         if request.query.get("subject", "") in self.failing_subjects:
             return _error(500, "order chat unavailable")
+        if self.endless_chat_pages:
+            return _json([m.as_wire() for m in self._endless_chat(peer_id, request)])
         messages = self.chat.messages(
             peer_id,
             subject=request.query.get("subject", ""),
@@ -830,6 +835,17 @@ class SimNode:
             offset_id=request.query.get("offsetId", ""),
         )
         return _json([m.as_wire() for m in messages])
+
+    def _endless_chat(self, peer_id: str, request: web.Request) -> list[ChatMessage]:
+        """``limit`` unread messages never sent before, each a second older than the last."""
+        start = datetime.now(UTC)
+        rows = []
+        for _ in range(max(1, _int_param(request, "limit", _ENDLESS_PAGE))):
+            self._endless_served += 1
+            stamp = gojson.rfc3339_nano(start - timedelta(seconds=self._endless_served))
+            message = {"peerId": peer_id, "message": "again", "timestamp": stamp}
+            rows.append(ChatMessage.from_wire(message))
+        return rows
 
     async def _get_balance(self, request: web.Request) -> web.StreamResponse:
         return _json(self.wallet_update_frame()["walletUpdate"])

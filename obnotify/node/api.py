@@ -13,7 +13,7 @@ import functools
 import logging
 import ssl
 from collections.abc import Generator
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 from urllib.parse import quote
 
 import httpx
@@ -229,6 +229,10 @@ class NodeApi:
         gate: Whether the node asked for credentials, shared with the node's socket.
     """
 
+    chat_pages_from_any_message: ClassVar[bool] = True
+    """Whether :meth:`chat_messages` pages back from any message's id, or only from the
+    oldest of a page it gave (a token stands behind it)."""
+
     def __init__(
         self,
         config: NodeConfig,
@@ -352,6 +356,13 @@ class NodeApi:
         if isinstance(decoded, DecodeError):
             raise ApiError(f"GET /ob/chatconversations: undecodable answer: {decoded.reason}")
         return decoded
+
+    def chat_profiles(self) -> list[Profile]:
+        """People named by the conversations :meth:`chat_conversations` listed last.
+
+        An OB node lists none: names come from profile lookups.
+        """
+        return []
 
     async def chat_messages(
         self, peer_id: str, *, limit: int, subject: str = "", offset_id: str = ""
