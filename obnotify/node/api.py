@@ -229,9 +229,10 @@ class NodeApi:
         gate: Whether the node asked for credentials, shared with the node's socket.
     """
 
-    chat_pages_from_any_message: ClassVar[bool] = True
-    """Whether :meth:`chat_messages` pages back from any message's id, or only from the
-    oldest of a page it gave (a token stands behind it)."""
+    pages_from_any_item: ClassVar[bool] = True
+    """Whether ``offset_id`` may be the id of any notification or chat message the node
+    keeps, a page then holding exactly what the node stored before it (an OB node pages
+    notifications by row and chat by the nanosecond)."""
 
     def __init__(
         self,

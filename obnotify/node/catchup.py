@@ -25,9 +25,17 @@ from obnotify.core.catchup import (
     ChatEnd,
     ChatScan,
     CursorScan,
+    moves_cursor,
 )
 from obnotify.core.decode import StoredNotification
-from obnotify.core.events import ChatMessage, Notification, ProfileReply, event_key
+from obnotify.core.events import (
+    ChatMessage,
+    Event,
+    Notification,
+    ProfileReply,
+    event_id,
+    event_key,
+)
 from obnotify.core.policy import Source
 from obnotify.node.api import ApiError, NodeApi
 
@@ -40,6 +48,9 @@ __all__ = ["CHAT_ANCHORS_STATE", "FIRST_START_DONE", "CatchUp", "Ingest"]
 
 log = logging.getLogger(__name__)
 
+RETRY: Final = 2.0
+RETRY_MAX: Final = 120.0
+"""A catch-up the API refused is tried again after 2 s, doubling up to two minutes."""
 MAX_CHAT_CONVERSATIONS: Final = 50
 MAX_ORDER_CHATS: Final = 20
 ORDER_CHAT_DAYS: Final = 30
@@ -87,7 +98,8 @@ class CatchUp:
         on_done: Told, after the events of a catch-up (or of a later try of a part
             that failed) were queued, how many of them were news.
         on_problem: Told why a part failed and when it is tried again, then ``""``.
-        retry: When to try a failed part again while the socket stays up.
+        retry: When to try a failed part again while the socket stays up; from
+            :data:`RETRY` doubling to :data:`RETRY_MAX` when not given.
     """
 
     def __init__(
@@ -101,7 +113,7 @@ class CatchUp:
         find_kind: Callable[[], Awaitable[None]],
         on_done: Callable[[int], None],
         on_problem: Callable[[str], None],
-        retry: Backoff,
+        retry: Backoff | None = None,
     ) -> None:
         self.store = store
         self.history = history
@@ -111,13 +123,16 @@ class CatchUp:
         self.find_kind = find_kind
         self.on_done = on_done
         self.on_problem = on_problem
-        self.retry = retry
+        self.retry = retry or Backoff(initial=RETRY, maximum=RETRY_MAX)
         self.notifications_done = False
         """Whether this connection's notifications were read back to the cursor: only
         then may a live notification move it."""
         self._anchors: ChatAnchors | None = None
         self._chat_done: set[tuple[str, str]] = set()
         """Conversations caught up on this connection: live chat in them moves the anchor."""
+        self._live_notifications = ("", "")
+        """The first and the last notification the node keeps that came live on this
+        connection before its notifications were caught up."""
         self._live: dict[tuple[str, str], tuple[str, str]] = {}
         """The first and the last message that came live in each conversation not yet
         caught up on this connection: everything from the first on is recorded."""
@@ -125,15 +140,23 @@ class CatchUp:
     def connection_ended(self) -> None:
         """What was caught up holds no more: events can be missed until the next catch-up."""
         self.notifications_done = False
+        self._live_notifications = ("", "")
         self._chat_done.clear()
         self._live.clear()
 
-    def on_live_chat(self, message: ChatMessage) -> None:
-        """A chat message came on the socket and was recorded: if its conversation was
-        caught up on this connection, everything up to it is in, and it is the anchor."""
+    def on_live(self, event: Event) -> None:
+        """An event came on the socket and was recorded: where the next catch-up can
+        start reading back from, or, once caught up, where the one after will stop."""
+        if isinstance(event, ChatMessage) and event.id:
+            self._on_live_chat(event)
+        elif moves_cursor(event) and not self.notifications_done:
+            first, _last = self._live_notifications
+            self._live_notifications = (first or event_id(event), event_id(event))
+
+    def _on_live_chat(self, message: ChatMessage) -> None:
+        """If its conversation was caught up on this connection, everything up to it is
+        in, and it is the anchor; otherwise the read of its catch-up starts there."""
         key = (message.peer_id, message.subject)
-        if not message.id:
-            return
         if key in self._chat_done:
             self._move_anchor(key, message.id)
         elif len(self._live) < MAX_LIVE_CONVERSATIONS or key in self._live:
@@ -204,8 +227,9 @@ class CatchUp:
                 self.history.write(self.store.set_cursor, page.items[0].notification.id)
             self.history.write(self.store.set_state, FIRST_START_DONE, str(time.time()))
             return 0
+        # What came live on this connection is in: the read starts before the first of it.
+        offset = self._live_notifications[0] if api.pages_from_any_item else ""
         scan = CursorScan(cursor)
-        offset = ""
         while True:
             page = await api.notifications(limit=PAGE_SIZE, offset_id=offset)
             self._reflect_read(page.items)
@@ -219,8 +243,9 @@ class CatchUp:
         for item in scan.oldest_first:
             if self._ingest_stored(item, Source.CATCH_UP):
                 missed += 1
-        if scan.next_cursor:
-            self.history.write(self.store.set_cursor, scan.next_cursor)
+        following = self._live_notifications[1] or scan.next_cursor
+        if following:
+            self.history.write(self.store.set_cursor, following)
         return missed
 
     async def direct_chat(self, source: Source) -> int:
@@ -262,7 +287,7 @@ class CatchUp:
         """
         key = (peer_id, subject)
         scan = ChatScan(unread, anchor=self._chat_anchors().get(*key))
-        live = self._live.get(key, ("", ""))[0] if api.chat_pages_from_any_message else ""
+        live = self._live.get(key, ("", ""))[0] if api.pages_from_any_item else ""
         offset: str | None = live
         while offset is not None:
             page = await api.chat_messages(

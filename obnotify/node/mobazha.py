@@ -52,8 +52,8 @@ class MobazhaApi(NodeApi):
             ones, for a node found to be a Mobazha node after they were made.
     """
 
-    chat_pages_from_any_message: ClassVar[bool] = False
-    """A room pages back by the token of a page read, not from any message."""
+    pages_from_any_item: ClassVar[bool] = False
+    """Notifications page by whole-second time, a room's chat by the token of a page read."""
 
     def __init__(
         self,

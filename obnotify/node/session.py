@@ -66,9 +66,6 @@ __all__ = ["FIRST_START_DONE", "FrameCounters", "NewEvent", "NodeSession", "Sess
 
 log = logging.getLogger(__name__)
 
-CATCH_UP_RETRY: Final = 2.0
-CATCH_UP_RETRY_MAX: Final = 120.0
-"""A catch-up the API refused is tried again after 2 s, doubling up to two minutes."""
 COMMIT_EVERY: Final = 0.05
 """Seconds a batch of records stays open before its commit. A kill loses at most what
 came in that long ago, and shows none of it: the node still has those notifications, and
@@ -193,7 +190,7 @@ class NodeSession:
             find_kind=self._find_kind,
             on_done=lambda missed: self._arrive(_CaughtUp(missed)),
             on_problem=lambda detail: self._tell_state(ConnState.CONNECTED, detail),
-            retry=retry or Backoff(initial=CATCH_UP_RETRY, maximum=CATCH_UP_RETRY_MAX),
+            retry=retry,
         )
         """What came while no socket was open, read after each connect."""
         self.delivery_problem = ""
@@ -315,8 +312,7 @@ class NodeSession:
             done = self.catching_up.notifications_done
             cursor = event_id(event) if done and moves_cursor(event) else ""
             self._ingest(event, Source.SOCKET, cursor=cursor)
-            if isinstance(event, ChatMessage):
-                self.catching_up.on_live_chat(event)
+            self.catching_up.on_live(event)
 
     async def _give_way(self) -> None:
         """Let the loop run other work after a few milliseconds of ours: frames already

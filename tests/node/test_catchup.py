@@ -1,10 +1,11 @@
-"""Catching up on chat against the simulated node: real sockets, real SQLite."""
+"""Catching up against the simulated node: real sockets, real SQLite."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from obnotify.core.catchup import MAX_CHAT_PAGES, PAGE_SIZE
 from obnotify.core.connection import ConnState
@@ -12,7 +13,7 @@ from obnotify.core.policy import Source
 from obnotify.demo.node import SimNode
 from obnotify.node.session import NodeSession
 
-from .test_session import Recorder, retrying_session, run, until
+from .test_session import BUYER, Recorder, retrying_session, run, until
 
 PEER = "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"
 LIVE = MAX_CHAT_PAGES * PAGE_SIZE + 100
@@ -50,10 +51,7 @@ def test_chat_missed_behind_a_long_live_run_is_still_caught_up(tmp_path: Path) -
             await node.deliver(node.frames.message(peer_id=PEER, text=f"live after {i}"))
         await until(lambda: len(rec.new) == 3 + LIVE, timeout=30, what="the live chat")
         node.failing_subjects = set()
-        await until(lambda: rec.states[-1] == (ConnState.CONNECTED, ""), what="caught up")
-        recorded = session.counters.recorded
-        await until(lambda: len(rec.new) == recorded, what="everything handed on")
-        await session_stop(session, task)
+        recorded = await finish(session, task, rec)
         await node.stop()
         store.close()
         return rec, [m.message_id for m in away], recorded
@@ -65,6 +63,51 @@ def test_chat_missed_behind_a_long_live_run_is_still_caught_up(tmp_path: Path) -
     assert max(Counter(n.row.key for n in rec.new).values()) == 1, "none handed on twice"
 
 
-async def session_stop(session: NodeSession, task: asyncio.Task[None]) -> None:
+def test_notifications_missed_behind_a_long_live_run_are_still_caught_up(tmp_path: Path) -> None:
+    """Notifications missed while away are found however many came live before the
+    catch-up could read: the read starts before the first that came live."""
+
+    async def scenario() -> tuple[Recorder, list[str], int]:
+        node = SimNode(wallet_interval=None)
+        node.add_profile(BUYER, {"name": "Ann"})
+        await node.start()
+        rec = Recorder()
+        session, store = retrying_session(node, tmp_path, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="first start")
+        await node.notify(order(node, "before"))
+        await until(lambda: len(rec.new) == 1, what="an order while connected")
+        await node.stop()
+        away = [node.store_notification(order(node, f"away {i}")) for i in range(3)]
+        node.rest_broken = True
+        await node.start()
+        await until(lambda: any("catch-up failed" in d for _, d in rec.states), what="failed")
+        for i in range(LIVE):
+            await node.notify(order(node, f"live {i}"))
+        await until(lambda: len(rec.new) == 1 + LIVE, timeout=60, what="the live orders")
+        node.rest_broken = False
+        recorded = await finish(session, task, rec)
+        await node.stop()
+        store.close()
+        return rec, away, recorded
+
+    rec, away, recorded = run(scenario())
+    caught_up = [n.row.event_id for n in rec.new if n.source is Source.CATCH_UP]
+    assert caught_up == away, "the missed orders, oldest first, and nothing else"
+    assert recorded == 1 + 3 + LIVE
+    assert max(Counter(n.row.key for n in rec.new).values()) == 1, "none handed on twice"
+
+
+def order(node: SimNode, title: str) -> dict[str, Any]:
+    return node.frames.order(buyer_id=BUYER, buyer_handle="ann", title=title, price=5)
+
+
+async def finish(session: NodeSession, task: asyncio.Task[None], rec: Recorder) -> int:
+    """Wait for the catch-up tried again to work and for all it brought, then stop the
+    session; how many events it recorded in all."""
+    await until(lambda: rec.states[-1] == (ConnState.CONNECTED, ""), what="caught up")
+    recorded = session.counters.recorded
+    await until(lambda: len(rec.new) == recorded, what="everything handed on")
     session.stop()
     await asyncio.wait_for(task, 10)
+    return recorded
