@@ -6,10 +6,13 @@ requests and records what these functions pick.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
+
+import msgspec
 
 from obnotify.core.decode import StoredNotification
 from obnotify.core.events import ChatMessage, Event, Notification, NotificationType
@@ -17,13 +20,16 @@ from obnotify.core.policy import Source
 
 __all__ = [
     "FIRST_START_ITEMS",
+    "MAX_CHAT_ANCHORS",
+    "MAX_CHAT_PAGES",
     "MAX_PAGES",
     "PAGE_SIZE",
+    "ChatAnchors",
+    "ChatEnd",
     "ChatScan",
     "CursorScan",
     "event_time",
     "moves_cursor",
-    "unread_incoming",
 ]
 
 PAGE_SIZE: Final = 50
@@ -99,41 +105,140 @@ class CursorScan:
         return self.newer[0].notification.id if self.newer else ""
 
 
-MAX_CHAT_PAGES: Final = 10
-"""Pages of one conversation read back for its unread messages: 500 messages at most."""
+MAX_CHAT_PAGES: Final = 40
+"""Pages of one conversation read back at most: 2,000 messages. A catch-up stops long
+before, where the last one ended (its anchor); this bounds only a node whose pages
+never end."""
+MAX_CHAT_ANCHORS: Final = 200
+"""Conversations whose anchor is kept, the most recently moved: more than the direct
+conversations and recent orders a catch-up reads, and no more whatever a node lists."""
+
+
+class ChatEnd(enum.Enum):
+    """Why a :class:`ChatScan` stopped reading."""
+
+    ANCHOR = "anchor"
+    """It reached the newest message the last catch-up (or live chat) recorded."""
+    START = "start"
+    """The conversation has no older messages."""
+    UNREAD = "unread"
+    """With no anchor yet, it saw as many unread messages as the node counts."""
+    REPEAT = "repeat"
+    """A page held no message not already read: the node repeats itself."""
+    LIMIT = "limit"
+    """It read :data:`MAX_CHAT_PAGES` pages without reaching any of the above."""
 
 
 @dataclass
 class ChatScan:
-    """Reads one conversation's messages (newest first) back until its unread ones are in.
+    """Reads one conversation's messages (newest first) back to where its last catch-up ended.
 
-    The node says how many are unread, not which: pages are read until that many
-    unread incoming messages were seen, the conversation ends, or the page limit.
+    The anchor is the newest message known recorded with everything unread before
+    it: reading back to it finds every message missed since, however much live
+    chat (already recorded) came after them. Without an anchor, as for a
+    conversation never caught up, pages are read until as many unread messages
+    were seen as the node counts. Either way the conversation's end, a page that
+    brings nothing new, or the page limit stops it.
     """
 
     unread: int
     """How many the node counts as unread; for order chat, which it does not count, 0."""
+    anchor: str = ""
+    """The message id where the last catch-up of this conversation ended, or ``""``."""
     page_size: int = PAGE_SIZE
     max_pages: int = MAX_CHAT_PAGES
-    messages: list[tuple[ChatMessage, str]] = field(default_factory=list)
-    """Everything read, newest first."""
+    missed: list[tuple[ChatMessage, str]] = field(default_factory=list)
+    """Unread incoming messages newer than the anchor, newest first, each once."""
+    newest: str = ""
+    """The id of the newest message read: the anchor once this catch-up is recorded."""
+    ended: ChatEnd | None = None
     pages: int = 0
+    _ids: set[str] = field(default_factory=set, repr=False)
+    _unread_seen: int = 0
 
     def feed(self, page: Sequence[tuple[ChatMessage, str]]) -> str | None:
         """Take one page; returns the ``offsetId`` of the next page to ask for, or None: done."""
         self.pages += 1
-        self.messages.extend(page)
-        found = len(unread_incoming(self.messages))
-        if len(page) < self.page_size or found >= self.unread or self.pages >= self.max_pages:
-            return None
-        return page[-1][0].id
+        fresh = 0
+        for message, raw in page:
+            if message.id in self._ids:
+                continue
+            if self.anchor and message.id == self.anchor:
+                self.ended = ChatEnd.ANCHOR
+                return None
+            self._ids.add(message.id)
+            fresh += 1
+            self.newest = self.newest or message.id
+            if not (message.outgoing or message.read):
+                self._unread_seen += 1
+                self.missed.append((message, raw))
+        self.ended = self._end(len(page), fresh)
+        return None if self.ended else page[-1][0].id
+
+    def _end(self, size: int, fresh: int) -> ChatEnd | None:
+        if size < self.page_size:
+            return ChatEnd.START
+        if not self.anchor and self._unread_seen >= self.unread:
+            return ChatEnd.UNREAD
+        if not fresh:
+            return ChatEnd.REPEAT
+        if self.pages >= self.max_pages:
+            return ChatEnd.LIMIT
+        return None
+
+    @property
+    def oldest_first(self) -> list[tuple[ChatMessage, str]]:
+        """What to record, in the order it was sent."""
+        return self.missed[::-1]
+
+    @property
+    def next_anchor(self) -> str:
+        """Where the next catch-up of this conversation stops: the newest message read."""
+        return self.newest or self.anchor
 
 
-def unread_incoming(
-    messages: Sequence[tuple[ChatMessage, str]],
-) -> list[tuple[ChatMessage, str]]:
-    """The chat messages (newest first, as the node lists them) that were missed, oldest first."""
-    return [(m, raw) for m, raw in reversed(messages) if not (m.outgoing or m.read)]
+@dataclass
+class ChatAnchors:
+    """Each conversation's anchor (see :class:`ChatScan`), by (peer or room, subject).
+
+    At most ``limit`` are kept, those moved last: a node that lists new
+    conversations on every connection cannot make them grow without end.
+    """
+
+    limit: int = MAX_CHAT_ANCHORS
+    _anchors: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def get(self, peer_id: str, subject: str = "") -> str:
+        return self._anchors.get((peer_id, subject), "")
+
+    def move(self, peer_id: str, subject: str, message_id: str) -> bool:
+        """Set one conversation's anchor; whether anything changed."""
+        key = (peer_id, subject)
+        if not message_id or self._anchors.get(key) == message_id:
+            return False
+        self._anchors.pop(key, None)
+        self._anchors[key] = message_id
+        while len(self._anchors) > self.limit:
+            del self._anchors[next(iter(self._anchors))]
+        return True
+
+    def encode(self) -> str:
+        """As kept in the store: ``[[peer, subject, message id], ...]``, oldest move first."""
+        return msgspec.json.encode(
+            [[*key, anchor] for key, anchor in self._anchors.items()]
+        ).decode()
+
+    @classmethod
+    def decode(cls, text: str | None, limit: int = MAX_CHAT_ANCHORS) -> ChatAnchors:
+        """What :meth:`encode` made; anything else (a damaged value) as no anchors."""
+        anchors = cls(limit)
+        try:
+            entries = msgspec.json.decode(text or "[]", type=list[tuple[str, str, str]])
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            return anchors
+        for peer_id, subject, message_id in entries:
+            anchors.move(peer_id, subject, message_id)
+        return anchors
 
 
 def event_time(source: Source, node_time: str, received_at: float) -> float:

@@ -50,6 +50,9 @@ class Faults:
     endless_pages: bool = False
     """Every ``GET /ob/notifications`` page holds ``limit`` new notifications, each older
     than the last: paging never reaches the end, nor a client's cursor."""
+    endless_chat_pages: bool = False
+    """Every ``GET /ob/chatmessages`` page holds ``limit`` new unread messages, each older
+    than the last: paging never reaches the conversation's start, nor a client's anchor."""
     drip_interval: float = 0.0
     """Seconds between the bytes of every REST answer, which are spaces and never end
     while this is set: a node (or a path to it) that keeps a request alive forever.

@@ -49,4 +49,5 @@ class Journal:
     most_images_in_flight: int = 0
     """The highest ``images_in_flight`` has been."""
     endless_served: int = 0
-    """Notifications made up for endless pages (``Faults.endless_pages``) so far."""
+    """Notifications and chat messages made up for endless pages (``Faults.endless_pages``,
+    ``Faults.endless_chat_pages``) so far."""

@@ -252,6 +252,8 @@ async def get_chat_messages(
 ) -> web.StreamResponse:
     if request.query.get("subject", "") in node.faults.failing_subjects:
         return error(500, "order chat unavailable")
+    if node.faults.endless_chat_pages:
+        return _json_response([m.as_wire() for m in _endless_chat(node, peer_id, request)])
     messages = node.chat.messages(
         peer_id,
         subject=request.query.get("subject", ""),
@@ -259,6 +261,18 @@ async def get_chat_messages(
         offset_id=request.query.get("offsetId", ""),
     )
     return _json_response([m.as_wire() for m in messages])
+
+
+def _endless_chat(node: SimNode, peer_id: str, request: web.Request) -> list[ChatRow]:
+    """``limit`` unread messages never sent before, each a second older than the last."""
+    start = datetime.now(UTC)
+    rows = []
+    for _ in range(max(1, _int_param(request, "limit", _ENDLESS_PAGE))):
+        node.journal.endless_served += 1
+        stamp = gojson.rfc3339_nano(start - timedelta(seconds=node.journal.endless_served))
+        message = {"peerId": peer_id, "message": "again", "timestamp": stamp}
+        rows.append(ChatRow.from_wire(message))
+    return rows
 
 
 async def get_balance(node: SimNode, request: web.Request) -> web.StreamResponse:

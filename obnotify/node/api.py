@@ -13,7 +13,7 @@ import functools
 import logging
 import ssl
 from collections.abc import Generator
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 from urllib.parse import quote
 
 import httpx
@@ -229,6 +229,11 @@ class NodeApi:
         gate: Whether the node asked for credentials, shared with the node's socket.
     """
 
+    pages_from_any_item: ClassVar[bool] = True
+    """Whether ``offset_id`` may be the id of any notification or chat message the node
+    keeps, a page then holding exactly what the node stored before it (an OB node pages
+    notifications by row and chat by the nanosecond)."""
+
     def __init__(
         self,
         config: NodeConfig,
@@ -352,6 +357,13 @@ class NodeApi:
         if isinstance(decoded, DecodeError):
             raise ApiError(f"GET /ob/chatconversations: undecodable answer: {decoded.reason}")
         return decoded
+
+    def chat_profiles(self) -> list[Profile]:
+        """People named by the conversations :meth:`chat_conversations` listed last.
+
+        An OB node lists none: names come from profile lookups.
+        """
+        return []
 
     async def chat_messages(
         self, peer_id: str, *, limit: int, subject: str = "", offset_id: str = ""

@@ -10,7 +10,7 @@ its socket.
 from __future__ import annotations
 
 import logging
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 from urllib.parse import quote
 
 import httpx
@@ -51,6 +51,9 @@ class MobazhaApi(NodeApi):
         shared: An API whose clients (and their connections) to use instead of new
             ones, for a node found to be a Mobazha node after they were made.
     """
+
+    pages_from_any_item: ClassVar[bool] = False
+    """Notifications page by whole-second time, a room's chat by the token of a page read."""
 
     def __init__(
         self,
@@ -142,7 +145,7 @@ class MobazhaApi(NodeApi):
 
     async def chat_conversations(self) -> list[tuple[str, int]]:
         """(room id, unread count) of every Matrix room; names of their members are kept
-        for :meth:`matrix_profiles`."""
+        for :meth:`chat_profiles`."""
         body = await self._chat_answer("/v1/chat/rooms")
         if body is None:
             return []
@@ -155,8 +158,8 @@ class MobazhaApi(NodeApi):
         self._left = {room.room_id: room.unread for room in rooms}
         return [(room.room_id, room.unread) for room in rooms]
 
-    def matrix_profiles(self) -> list[Profile]:
-        """The members of the rooms listed last, named as they chose."""
+    def chat_profiles(self) -> list[Profile]:
+        """The members of the Matrix rooms listed last, named as they chose."""
         return [member for room in self._rooms.values() for member in room.members if member.name]
 
     async def chat_messages(

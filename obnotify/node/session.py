@@ -15,11 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypedDict
@@ -27,17 +26,9 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypedDict
 import msgspec
 
 from obnotify.core.backoff import Backoff
-from obnotify.core.catchup import (
-    FIRST_START_ITEMS,
-    PAGE_SIZE,
-    ChatScan,
-    CursorScan,
-    event_time,
-    moves_cursor,
-    unread_incoming,
-)
+from obnotify.core.catchup import event_time, moves_cursor
 from obnotify.core.connection import ConnState
-from obnotify.core.decode import StoredNotification, decode_event, decode_frame, encode_event
+from obnotify.core.decode import decode_event, decode_frame, encode_event
 from obnotify.core.events import (
     ChatMessage,
     ChatRead,
@@ -59,6 +50,7 @@ from obnotify.core.policy import Source
 from obnotify.core.render import RenderContext, Toast, category, rendering
 from obnotify.core.routes import chat_target
 from obnotify.node.api import ApiError, AuthFailed, NodeApi
+from obnotify.node.catchup import FIRST_START_DONE, CatchUp
 from obnotify.node.config import NodeConfig
 from obnotify.node.history import SessionHistory
 from obnotify.node.link import NodeLink
@@ -70,13 +62,10 @@ if TYPE_CHECKING:
     from obnotify.desktop.thumbnails import ThumbnailCache
     from obnotify.store.database import Store
 
-__all__ = ["FrameCounters", "NewEvent", "NodeSession", "SessionListener"]
+__all__ = ["FIRST_START_DONE", "FrameCounters", "NewEvent", "NodeSession", "SessionListener"]
 
 log = logging.getLogger(__name__)
 
-CATCH_UP_RETRY: Final = 2.0
-CATCH_UP_RETRY_MAX: Final = 120.0
-"""A catch-up the API refused is tried again after 2 s, doubling up to two minutes."""
 COMMIT_EVERY: Final = 0.05
 """Seconds a batch of records stays open before its commit. A kill loses at most what
 came in that long ago, and shows none of it: the node still has those notifications, and
@@ -88,12 +77,7 @@ YIELD_EVERY: Final = 0.005
 ENRICH_TIMEOUT: Final = 2.0
 """A toast waits at most this long for a name or a picture, then goes out without."""
 PROFILE_TIMEOUT: Final = 1.2
-MAX_CHAT_CONVERSATIONS: Final = 50
 LOG_FIRST: Final = 20
-MAX_ORDER_CHATS: Final = 20
-ORDER_CHAT_DAYS: Final = 30
-"""Order chat is caught up for the orders of this many recent days, at most MAX_ORDER_CHATS."""
-FIRST_START_DONE: Final = "first-start-done"
 BALANCES_STATE: Final = "balances"
 
 
@@ -119,15 +103,6 @@ class _Arrival:
     rendered: tuple[Toast | None, Toast | None] | None
     """The toast and the history entry when already rendered; None until the peer's
     name has been asked for."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Part:
-    """One part of a catch-up after a try: how many events it brought, or why it failed."""
-
-    run: Callable[[], Awaitable[int]]
-    missed: int = 0
-    error: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +165,6 @@ class NodeSession:
         self.thumbnails = thumbnails
         self.profiles = ProfileDirectory(self.api, store)
         self.counters = FrameCounters()
-        self.retry = retry or Backoff(initial=CATCH_UP_RETRY, maximum=CATCH_UP_RETRY_MAX)
-        """When to try a failed catch-up again while the socket stays up."""
         self.link = NodeLink(
             config,
             on_frame=self._on_frame,
@@ -208,7 +181,18 @@ class NodeSession:
         self.history = SessionHistory(store, self._on_history_problem)
         """Every write of this session goes here: a store failure is a state, not an end."""
         self.store.on_deferred = self._flush_soon
-        self._caught_up = False
+        self.catching_up = CatchUp(
+            store,
+            self.history,
+            lambda: self.api,
+            self._ingest,
+            self.profiles,
+            find_kind=self._find_kind,
+            on_done=lambda missed: self._arrive(_CaughtUp(missed)),
+            on_problem=lambda detail: self._tell_state(ConnState.CONNECTED, detail),
+            retry=retry,
+        )
+        """What came while no socket was open, read after each connect."""
         self.delivery_problem = ""
         """Why events could not be handed on, for the node's state; empty while all went well."""
         self._known_txids: set[str] = set()
@@ -280,7 +264,7 @@ class NodeSession:
 
     def _on_state(self, state: ConnState, detail: str) -> None:
         if state is not ConnState.CONNECTED:
-            self._caught_up = False
+            self.catching_up.connection_ended()
         self._tell_state(state, detail)
 
     def _tell_state(self, state: ConnState, detail: str) -> None:
@@ -325,8 +309,10 @@ class NodeSession:
         elif isinstance(event, (Typing, ChatRead, PublishStatus)):
             self.listener.on_signal(event)
         elif isinstance(event, (Notification, ChatMessage, WalletTx)):
-            cursor = event_id(event) if self._caught_up and moves_cursor(event) else ""
+            done = self.catching_up.notifications_done
+            cursor = event_id(event) if done and moves_cursor(event) else ""
             self._ingest(event, Source.SOCKET, cursor=cursor)
+            self.catching_up.on_live(event)
 
     async def _give_way(self) -> None:
         """Let the loop run other work after a few milliseconds of ours: frames already
@@ -528,7 +514,7 @@ class NodeSession:
             self.delivery_problem = f"{self.counters.failed} not shown ({type(exc).__name__})"
             self._tell_state(self.link.state, self.link.detail)
 
-    # Catch-up ---------------------------------------------------------------
+    # Connecting -------------------------------------------------------------
 
     async def _find_kind(self) -> None:
         """Ask a node of unknown kind once which it is; a Mobazha node is then read as one."""
@@ -550,148 +536,7 @@ class NodeSession:
             log.warning("REST refused the credentials the socket accepted")
         except ApiError as exc:
             log.info("no balances: %s", exc)
-        first_start = self.store.get_state(FIRST_START_DONE) is None
-        chat_source = Source.HISTORY if first_start else Source.CATCH_UP
-        self.retry.reset()
-        # The parts of a catch-up ask the node independently: one that fails is tried again
-        # on its own, and the summary of what the others found is not held back for it.
-        notifications, chat = await asyncio.gather(
-            self._catch_up_part(self._catch_up_notifications),
-            self._catch_up_part(functools.partial(self.catch_up_direct_chat, chat_source)),
-        )
-        order_chats = await asyncio.gather(
-            *(
-                self._catch_up_part(
-                    functools.partial(self._catch_up_order_chat, peer, order, chat_source)
-                )
-                for peer, order in self._recent_orders()
-            )
-        )
-        parts = [notifications, chat, *order_chats]
-        self._arrive(_CaughtUp(sum(p.missed for p in parts)))
-        failed = [p for p in parts if p.error]
-        while failed:
-            delay = self.retry.next_delay()
-            problems = "; ".join(sorted({p.error for p in failed}))
-            log.warning("catch-up failed, again in %.0f s: %s", delay, problems)
-            self._tell_state(
-                ConnState.CONNECTED, f"catch-up failed ({problems}); trying again in {delay:.0f} s"
-            )
-            await asyncio.sleep(delay)
-            failed = list(await asyncio.gather(*(self._catch_up_part(p.run) for p in failed)))
-            missed = sum(p.missed for p in failed)
-            if missed:
-                self._arrive(_CaughtUp(missed))
-            failed = [p for p in failed if p.error]
-            if not failed:
-                self._tell_state(ConnState.CONNECTED, "")
-
-    async def _catch_up_part(self, run: Callable[[], Awaitable[int]]) -> _Part:
-        """One part of a catch-up, run once: what it found, or why it failed."""
-        try:
-            return _Part(run, missed=await run())
-        except ApiError as exc:
-            return _Part(run, error=str(exc))
-
-    async def _catch_up_notifications(self) -> int:
-        # A node whose kind could not be asked at connect is asked again with this part.
-        await self._find_kind()
-        missed = await self.catch_up()
-        # Live notifications move the cursor only once the node's history was read up to it.
-        self._caught_up = True
-        return missed
-
-    async def catch_up(self) -> int:
-        """Page the node's notifications back to the saved cursor; returns how many were new."""
-        cursor = self.store.cursor()
-        if not cursor and self.store.get_state(FIRST_START_DONE) is None:
-            # A first start shows recent history for context, and toasts none of it.
-            page = await self.api.notifications(limit=FIRST_START_ITEMS)
-            self._reflect_read(page.items)
-            for item in reversed(page.items):
-                self._ingest_stored(item, Source.HISTORY)
-            if page.items:
-                self.history.write(self.store.set_cursor, page.items[0].notification.id)
-            self.history.write(self.store.set_state, FIRST_START_DONE, str(time.time()))
-            return 0
-        scan = CursorScan(cursor)
-        offset = ""
-        while True:
-            page = await self.api.notifications(limit=PAGE_SIZE, offset_id=offset)
-            self._reflect_read(page.items)
-            following = scan.feed(page.items)
-            if following is None:
-                break
-            offset = following
-        if not scan.found and scan.newer:
-            log.info("catch-up cursor not found on the node: took the %d newest", len(scan.newer))
-        missed = 0
-        for item in scan.oldest_first:
-            if self._ingest_stored(item, Source.CATCH_UP):
-                missed += 1
-        if scan.next_cursor:
-            self.history.write(self.store.set_cursor, scan.next_cursor)
-        return missed
-
-    async def catch_up_direct_chat(self, source: Source) -> int:
-        """Unread direct chat that came while no socket was open; returns how many were new.
-
-        Chat is push-only on the socket, so without this a message sent while the
-        app was down would never be seen. The node lists direct conversations;
-        order chat is asked for order by order (:meth:`_catch_up_order_chat`).
-        """
-        missed = 0
-        conversations = [(p, n) for p, n in await self.api.chat_conversations() if n > 0]
-        if isinstance(self.api, MobazhaApi):
-            # Matrix senders are named by the rooms' members, as the node lists them.
-            for profile in self.api.matrix_profiles():
-                self.profiles.on_reply(
-                    ProfileReply(request_id="", peer_id=profile.peer_id, profile=profile)
-                )
-        for peer_id, unread in conversations[:MAX_CHAT_CONVERSATIONS]:
-            missed += self._ingest_chat(await self._read_chat(peer_id, unread=unread), source)
-        return missed
-
-    async def _catch_up_order_chat(self, peer_id: str, order_id: str, source: Source) -> int:
-        """Unread chat of one recent order; the node lists no order conversations."""
-        return self._ingest_chat(await self._read_chat(peer_id, subject=order_id), source)
-
-    async def _read_chat(
-        self, peer_id: str, *, unread: int = 0, subject: str = ""
-    ) -> list[tuple[ChatMessage, str]]:
-        """A conversation read back far enough to hold its unread messages."""
-        scan = ChatScan(unread)
-        offset: str | None = ""
-        while offset is not None:
-            page = await self.api.chat_messages(
-                peer_id, limit=PAGE_SIZE, subject=subject, offset_id=offset
-            )
-            offset = scan.feed(page)
-        return scan.messages
-
-    def _ingest_chat(self, messages: list[tuple[ChatMessage, str]], source: Source) -> int:
-        """Record the unread incoming ones, oldest first; how many were new."""
-        missed = 0
-        for message, _raw in unread_incoming(messages):
-            recorded = self._ingest(message, source)
-            if recorded and source is not Source.HISTORY:
-                missed += 1
-        return missed
-
-    def _recent_orders(self) -> list[tuple[str, str]]:
-        """(other party, order id) of the orders in recent history, newest first."""
-        since = time.time() - ORDER_CHAT_DAYS * 86400
-        return self.store.recent_orders(since=since, limit=MAX_ORDER_CHATS)
-
-    def _ingest_stored(self, item: StoredNotification, source: Source) -> bool:
-        return self._ingest(item.notification, source, read=item.read, node_time=item.timestamp)
-
-    def _reflect_read(self, items: tuple[StoredNotification, ...]) -> None:
-        """What was read on the node (in another client, say) shows as read here too."""
-        for item in items:
-            key = event_key(item.notification)
-            if item.read and key is not None:
-                self.history.write(self.store.set_read, key, True)
+        await self.catching_up.run()
 
     # Actions ----------------------------------------------------------------
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from obnotify.core.catchup import ChatScan, CursorScan, event_time, moves_cursor, unread_incoming
+from obnotify.core.catchup import (
+    MAX_CHAT_PAGES,
+    ChatAnchors,
+    ChatEnd,
+    ChatScan,
+    CursorScan,
+    event_time,
+    moves_cursor,
+)
 from obnotify.core.decode import StoredNotification
 from obnotify.core.events import ChatMessage, Notification, NotificationType
 from obnotify.core.policy import Source
@@ -83,7 +91,10 @@ def test_missed_chat_is_unread_incoming_oldest_first() -> None:
         (ChatMessage(id="2", peer_id="p", text="seen", read=True), "2"),
         (ChatMessage(id="1", peer_id="p", text="older"), "1"),
     ]
-    assert [raw for _m, raw in unread_incoming(newest_first)] == ["1", "3"]
+    scan = ChatScan(unread=2)
+    assert scan.feed(newest_first) is None
+    assert [raw for _m, raw in scan.oldest_first] == ["1", "3"]
+    assert scan.next_anchor == "4"
 
 
 def test_a_caught_up_event_happened_when_the_node_says() -> None:
@@ -98,19 +109,92 @@ def test_a_caught_up_event_happened_when_the_node_says() -> None:
     assert event_time(Source.CATCH_UP, "2099-01-01T00:00:00Z", arrival) == arrival, "future"
 
 
-def test_a_conversation_is_read_back_until_its_unread_messages_are_in() -> None:
-    # 120 messages, newest first; the 70 newest are unread, the rest read.
-    history = [
-        (ChatMessage(id=f"m{n}", peer_id="p", text="", read=n < 50), f"m{n}")
-        for n in range(119, -1, -1)
+def chat(count: int, unread: int = 0) -> list[tuple[ChatMessage, str]]:
+    """``count`` messages, newest first (``m{count-1}`` down to ``m0``); the newest
+    ``unread`` of them unread, the rest read."""
+    return [
+        (ChatMessage(id=f"m{n}", peer_id="p", text="", read=n < count - unread), f"m{n}")
+        for n in range(count - 1, -1, -1)
     ]
-    pages = {"": history[:50], "m70": history[50:100], "m20": history[100:]}
-    scan = ChatScan(unread=70)
+
+
+def chat_pages(history: list[tuple[ChatMessage, str]]) -> dict[str, list[tuple[ChatMessage, str]]]:
+    """The node's pages of 50 by the ``offsetId`` that asks for each."""
+    book: dict[str, list[tuple[ChatMessage, str]]] = {}
+    offset = ""
+    for start in range(0, len(history), 50):
+        book[offset] = history[start : start + 50]
+        offset = book[offset][-1][0].id
+    book.setdefault(offset, [])
+    return book
+
+
+def read_back(scan: ChatScan, book: dict[str, list[tuple[ChatMessage, str]]]) -> ChatScan:
     offset: str | None = ""
     while offset is not None:
-        offset = scan.feed(pages[offset])
-    assert scan.pages == 2, "stops once 70 unread were seen"
-    assert len(unread_incoming(scan.messages)) == 70
+        offset = scan.feed(book[offset])
+    return scan
+
+
+def test_without_an_anchor_a_conversation_is_read_back_until_its_unread_messages_are_in() -> None:
+    history = chat(120, unread=70)
+    scan = read_back(ChatScan(unread=70), chat_pages(history))
+    assert scan.pages == 2 and scan.ended is ChatEnd.UNREAD, "stops once 70 unread were seen"
+    assert len(scan.missed) == 70
     short = ChatScan(unread=500)
-    assert short.feed(history[100:]) is None, "a short page is the end"
+    assert short.feed(history[100:]) is None and short.ended is ChatEnd.START
     assert ChatScan(unread=0).feed(history[:50]) is None, "order chat: the newest page"
+
+
+def test_a_conversation_is_read_back_to_its_anchor_past_any_number_of_unread() -> None:
+    """Every message is unread on the node, and hundreds newer than the missed ones were
+    already recorded live: the scan reads on to where the last one ended, not to a count."""
+    history = chat(1_200, unread=1_200)
+    anchor = "m100"
+    scan = read_back(ChatScan(unread=1_200, anchor=anchor), chat_pages(history))
+    assert scan.ended is ChatEnd.ANCHOR
+    assert scan.pages == 22, "well past the ten pages of 50 a bound would stop at"
+    assert [m.id for m, _raw in scan.oldest_first] == [f"m{n}" for n in range(101, 1_200)]
+    assert scan.next_anchor == "m1199"
+
+
+def test_an_anchor_on_the_newest_message_reads_one_page() -> None:
+    history = chat(120, unread=120)
+    scan = read_back(ChatScan(unread=120, anchor="m119"), chat_pages(history))
+    assert scan.pages == 1 and scan.missed == [] and scan.next_anchor == "m119"
+
+
+def test_a_node_that_repeats_its_page_is_read_once() -> None:
+    page = chat(50, unread=50)
+    scan = ChatScan(unread=10_000, anchor="gone")
+    assert scan.feed(page) == "m0"
+    assert scan.feed(page) is None and scan.ended is ChatEnd.REPEAT
+    assert len(scan.missed) == 50, "each message once"
+
+
+def test_a_node_whose_pages_never_end_is_read_to_the_page_limit() -> None:
+    scan = ChatScan(unread=10_000_000, anchor="never listed")
+    offset: str | None = ""
+    served = 0
+    while offset is not None:
+        page = [
+            (ChatMessage(id=f"e{served + i}", peer_id="p", text=""), f"e{served + i}")
+            for i in range(50)
+        ]
+        served += 50
+        offset = scan.feed(page)
+    assert scan.ended is ChatEnd.LIMIT and scan.pages == MAX_CHAT_PAGES
+    assert len(scan.missed) == MAX_CHAT_PAGES * 50
+
+
+def test_anchors_keep_the_conversations_moved_last() -> None:
+    anchors = ChatAnchors(limit=2)
+    assert anchors.move("a", "", "1") and not anchors.move("a", "", "1")
+    anchors.move("b", "order", "2")
+    anchors.move("a", "", "3")
+    anchors.move("c", "", "4")
+    assert anchors.get("b", "order") == "", "the one moved longest ago is let go"
+    again = ChatAnchors.decode(anchors.encode(), limit=2)
+    assert (again.get("a"), again.get("c")) == ("3", "4")
+    assert ChatAnchors.decode('{"not": "a list"}').get("a") == ""
+    assert ChatAnchors.decode(None).get("a") == ""

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from obnotify.core.catchup import MAX_PAGES, PAGE_SIZE
+from obnotify.core.catchup import MAX_CHAT_PAGES, MAX_PAGES, PAGE_SIZE, ChatAnchors
 from obnotify.core.connection import ConnState
 from obnotify.demo.cid import random_cid
 from obnotify.demo.node import DEFAULT_PEER_ID, SimNode
 from obnotify.desktop.thumbnails import MAX_DOWNLOADS, MAX_PENDING, ThumbnailCache
 from obnotify.node.api import MAX_PAGE_BYTES, ApiError, NodeApi, ResponseTooLarge
+from obnotify.node.catchup import CHAT_ANCHORS_STATE
 from obnotify.node.config import make_config
 from obnotify.node.link import MAX_MESSAGE_BYTES
 from obnotify.node.session import FIRST_START_DONE, NodeSession
@@ -173,6 +174,41 @@ def test_endless_pages_end_the_catch_up(tmp_path: Path) -> None:
     pages = [path for _, path in node.journal.requests if path.startswith("/ob/notifications")]
     assert len(pages) == MAX_PAGES
     assert recorded == MAX_PAGES * PAGE_SIZE
+
+
+def test_endless_chat_pages_end_the_chat_catch_up(tmp_path: Path) -> None:
+    """A conversation whose pages never reach where the last catch-up ended is read to
+    the page limit, each message recorded once, in bounded memory."""
+
+    async def scenario() -> tuple[SimNode, Recorder, int, int]:
+        node = SimNode(wallet_interval=None)
+        node.add_chat_message({"peerId": PEER, "message": "listed", "read": False})
+        node.set_faults(endless_chat_pages=True)
+        await node.start()
+        rec = Recorder()
+        session = _session(node, tmp_path, rec)
+        session.store.set_state(FIRST_START_DONE, "1")
+        anchors = ChatAnchors()
+        anchors.move(PEER, "", random_cid())
+        session.store.set_state(CHAT_ANCHORS_STATE, anchors.encode())
+        tracemalloc.start()
+        try:
+            task = asyncio.create_task(session.run())
+            await until(lambda: rec.catch_ups, timeout=60, what="the catch-up to end")
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        recorded = session.store.count()
+        await _stop(session, task)
+        await node.stop()
+        return node, rec, recorded, peak
+
+    node, rec, recorded, peak = run(scenario())
+    pages = [path for _, path in node.journal.requests if path.startswith("/ob/chatmessages")]
+    assert len(pages) == MAX_CHAT_PAGES
+    assert recorded == MAX_CHAT_PAGES * PAGE_SIZE
+    assert rec.catch_ups == [MAX_CHAT_PAGES * PAGE_SIZE]
+    assert peak < 64 * 2**20, f"peak {peak / 2**20:.1f} MiB"
 
 
 @pytest.mark.parametrize("pool", ["pictures", "shared"])

@@ -108,6 +108,14 @@ def _session(
     return session, store
 
 
+def retrying_session(node: SimNode, tmp_path: Path, rec: Recorder) -> tuple[NodeSession, Store]:
+    """A session whose failed catch-up parts are tried again within a fraction of a second."""
+    store = Store(tmp_path / "node.sqlite3")
+    retry = Backoff(initial=0.05, maximum=0.2)
+    session = NodeSession(make_config(node.url), store, rec, link_options=dict(FAST), retry=retry)
+    return session, store
+
+
 async def attempts(config: NodeConfig, tmp_path: Path, count: int) -> Recorder:
     """Run a session until its link has tried ``count`` times; what it was told."""
     rec = Recorder()
@@ -576,14 +584,7 @@ def test_a_failed_catch_up_is_retried_while_connected_and_said(tmp_path: Path) -
         node = SimNode(wallet_interval=None)
         await node.start()
         rec = Recorder()
-        store = Store(tmp_path / "node.sqlite3")
-        session = NodeSession(
-            make_config(node.url),
-            store,
-            rec,
-            link_options=dict(FAST),
-            retry=Backoff(initial=0.05, maximum=0.2),
-        )
+        session, store = retrying_session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
         await until(lambda: rec.catch_ups, what="first start")
         await node.stop()
@@ -744,8 +745,7 @@ def test_a_failing_order_chat_holds_back_nothing_else_of_a_catch_up(tmp_path: Pa
         node = SimNode(wallet_interval=None)
         await node.start()
         rec = Recorder()
-        session, store = _session(node, tmp_path, rec)
-        session.retry = Backoff(initial=0.05, maximum=0.2)
+        session, store = retrying_session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
         await until(lambda: rec.catch_ups, what="connected")
         broken, working = (
