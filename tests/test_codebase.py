@@ -94,6 +94,30 @@ def test_the_tray_icon_is_shown_before_the_rest_is_loaded() -> None:
     assert not early, f"loaded before the tray icon shows: {early}"
 
 
+IDLE_WITHOUT: tuple[str, ...] = (
+    # The single-instance socket is Python's own on Linux and macOS: 2 MiB of QtNetwork kept
+    # for the life of the app only to hear a later start.
+    "PySide6.QtNetwork",
+    "getpass",
+)
+"""Modules the app does without until something asks for them: none is loaded by the start
+up to the tray icon, nor by what an idle app runs."""
+
+
+def test_what_an_idle_app_does_without_is_not_loaded() -> None:
+    code = (
+        "import sys, obnotify.cli, obnotify.app, obnotify.ui.tray, obnotify.ui.front\n"
+        "from obnotify.ui.single_instance import local_channel\n"
+        "local_channel()\n"
+        "print(*sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    loaded = set(result.stdout.split())
+    assert not sorted(loaded & set(IDLE_WITHOUT))
+
+
 def _passes(module: str, *args: str) -> None:
     """Run a checker installed with the test extras; its output is the failure message."""
     try:
