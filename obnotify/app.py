@@ -54,18 +54,14 @@ _WANTS_DEMO: Final = -1
 
 
 def _setup_logging(verbose: bool) -> Path:
-    import logging.handlers
-
     import platformdirs
+
+    from obnotify.log_file import RotatingLog
 
     log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "obnotify.log"
-    handlers: list[logging.Handler] = [
-        logging.handlers.RotatingFileHandler(
-            path, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8"
-        )
-    ]
+    handlers: list[logging.Handler] = [RotatingLog(path, LOG_FILE_BYTES, LOG_FILE_BACKUPS)]
     # A windowed build may have no stdout or stderr at all.
     if sys.stderr is not None:
         handlers.append(logging.StreamHandler(sys.stderr))

@@ -105,6 +105,7 @@ IDLE_MODULES: Final = (
     "obnotify.ui.node_controller",
     "obnotify.ui.node_offer",
     "obnotify.ui.shared_window",
+    "obnotify.log_file",
 )
 """What the app imports by the time it idles, beside its ``NODE_STACK``."""
 
@@ -113,6 +114,10 @@ IDLE_WITHOUT: Final = (
     # for the life of the app only to hear a later start.
     "PySide6.QtNetwork",
     "getpass",
+    # The log file turns over without logging.handlers, which loads pickle for its socket
+    # handlers: 0.4 MiB.
+    "logging.handlers",
+    "pickle",
 )
 """Modules an idle app does without until something asks for them."""
 
