@@ -676,7 +676,7 @@ def run_app(options: AppOptions) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from obnotify.resources import APP_ICON_SVG
+    from obnotify.resources import APP_ICON_PNG
     from obnotify.settings_file import tray_style_of
     from obnotify.ui.front import Front, one_app
     from obnotify.ui.main_thread_gc import MainThreadCollector
@@ -687,7 +687,8 @@ def run_app(options: AppOptions) -> int:
     # No display name: Qt would add it to every window's title ("obnotify — Shop — obnotify").
     app.setApplicationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
-    app.setWindowIcon(QIcon(str(APP_ICON_SVG)))
+    # A bitmap: an SVG would load Qt's SVG engine for good, for an icon the windows scale anyway.
+    app.setWindowIcon(QIcon(str(APP_ICON_PNG)))
     app.setQuitOnLastWindowClosed(False)
     # Before any worker thread: a collection there could delete a Qt object off Qt's thread.
     MainThreadCollector(parent=app)
