@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import runpy
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -255,27 +256,18 @@ def _premultiplied(image: QImage) -> bytes:
 def test_the_shipped_strips_are_the_coloured_icons_drawn_at_each_side(qapp: Any) -> None:
     """The PNG strips the tray reads are the SVG files drawn at the tray's sides: after a change
     to an SVG, ``QT_QPA_PLATFORM=offscreen python resources/make_icons.py`` draws them again."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QPainter
-    from PySide6.QtSvg import QSvgRenderer
-
+    make_icons = Path(__file__).resolve().parents[2] / "resources" / "make_icons.py"
+    render = runpy.run_path(str(make_icons))["render"]
     from obnotify.resources import icon_path
     from obnotify.ui.tray_icons import TRAY_SIDES, TRAY_STRIP_FILES
 
     for state in TrayState:
         strip = QImage(str(icon_path(TRAY_STRIP_FILES[state])))
         assert (strip.width(), strip.height()) == (sum(TRAY_SIDES), max(TRAY_SIDES))
-        renderer = QSvgRenderer(str(icon_path(TRAY_ICON_FILES[state])))
         left = 0
         for side in TRAY_SIDES:
-            drawn = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
-            drawn.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(drawn)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            renderer.render(painter)
-            painter.end()
             shipped = _premultiplied(strip.copy(left, 0, side, side))
-            fresh = _premultiplied(drawn)
+            fresh = _premultiplied(render(icon_path(TRAY_ICON_FILES[state]), side))
             worst = max(abs(a - b) for a, b in zip(shipped, fresh, strict=True))
             assert worst <= 2, f"{TRAY_STRIP_FILES[state]} at {side} px is not its SVG"
             left += side
