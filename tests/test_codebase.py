@@ -118,6 +118,10 @@ IDLE_WITHOUT: Final = (
     # handlers: 0.4 MiB.
     "logging.handlers",
     "pickle",
+    # Node text is unescaped and stripped of tags, and toasts escaped, with the first that
+    # needs it: html's table of entity names and its parser weigh 0.3 MiB.
+    "html",
+    "html.parser",
 )
 """Modules an idle app does without until something asks for them."""
 
