@@ -191,6 +191,7 @@ class SingleInstance(QObject):
         return self._listening.name if self._listening is not None else ""
 
     def listen_on(self, listening: Listening | None) -> None:
+        """Answer what comes on ``listening`` (None: the channel could not be made)."""
         self._listening = listening
 
     def answer(self, line: bytes) -> str:
