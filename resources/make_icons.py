@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 PACKAGE_ICONS: Final = ROOT / "obnotify" / "resources" / "icons"
@@ -172,7 +175,8 @@ def app_icon() -> str:
     )
 
 
-def _render_png(svg: Path, out: Path, size: int) -> None:
+def render(svg: Path, size: int) -> QImage:
+    """``svg`` drawn ``size`` pixels wide and high."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
@@ -184,9 +188,36 @@ def _render_png(svg: Path, out: Path, size: int) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     renderer.render(painter)
     painter.end()
+    return image
+
+
+def _save(image: QImage, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     if not image.save(str(out)):
         raise OSError(f"could not write {out}")
+
+
+def _render_png(svg: Path, out: Path, size: int) -> None:
+    _save(render(svg, size), out)
+
+
+def tray_strip(svg: Path) -> QImage:
+    """A tray icon drawn at each of the tray's sides, smallest first, left to right, top-aligned:
+    the app reads it without loading Qt's SVG engine (see ``obnotify/ui/tray_icons.py``)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage, QPainter
+
+    from obnotify.ui.tray_icons import TRAY_SIDES
+
+    strip = QImage(sum(TRAY_SIDES), max(TRAY_SIDES), QImage.Format.Format_ARGB32_Premultiplied)
+    strip.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(strip)
+    left = 0
+    for side in TRAY_SIDES:
+        painter.drawImage(left, 0, render(svg, side))
+        left += side
+    painter.end()
+    return strip
 
 
 def main() -> int:
@@ -197,6 +228,8 @@ def main() -> int:
     files = {**tray_icons(), **category_icons(), "obnotify.svg": app_icon()}
     for name, text in files.items():
         (PACKAGE_ICONS / name).write_text(text, encoding="utf-8")
+    for name in tray_icons():
+        _save(tray_strip(PACKAGE_ICONS / name), (PACKAGE_ICONS / name).with_suffix(".png"))
     app_svg = PACKAGE_ICONS / "obnotify.svg"
     _render_png(app_svg, PACKAGE_ICONS / "obnotify-128.png", 128)
     scalable = HICOLOR / "scalable" / "apps" / f"{APP_ID}.svg"

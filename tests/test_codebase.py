@@ -6,6 +6,7 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+from typing import Final
 
 import pytest
 
@@ -99,6 +100,63 @@ def test_the_tray_icon_is_shown_before_the_rest_is_loaded() -> None:
     )
     early = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in later))
     assert not early, f"loaded before the tray icon shows: {early}"
+
+
+IDLE_MODULES: Final = (
+    "obnotify.cli",
+    "obnotify.app",
+    "obnotify.ui.tray",
+    "obnotify.ui.front",
+    "obnotify.ui.tray_board",
+    "obnotify.ui.toasts",
+    "obnotify.ui.node_controller",
+    "obnotify.ui.node_offer",
+    "obnotify.ui.shared_window",
+    "obnotify.log_file",
+)
+"""What the app imports by the time it idles, beside its ``NODE_STACK``."""
+
+IDLE_WITHOUT: Final = (
+    # The single-instance socket is Python's own on Linux and macOS: 2 MiB of QtNetwork kept
+    # for the life of the app only to hear a later start.
+    "PySide6.QtNetwork",
+    "getpass",
+    # The log file turns over without logging.handlers, which loads pickle for its socket
+    # handlers: 0.4 MiB.
+    "logging.handlers",
+    "pickle",
+    # Node text is unescaped and stripped of tags, and toasts escaped, with the first that
+    # needs it: html's table of entity names and its parser weigh 0.3 MiB.
+    "html",
+    "html.parser",
+)
+"""Modules an idle app does without until something asks for them."""
+
+IDLE_WIDGETS: Final = frozenset({"QApplication", "QMenu", "QSystemTrayIcon", "QWidget"})
+"""The only widget classes an idle app uses (the tray's menu); PySide6 loads a class on its
+first use, and each one loaded costs memory for the life of the app. Dialogs, message boxes
+and the windows' widgets are loaded when they are first shown."""
+
+
+def test_an_idle_app_loads_only_what_idling_needs() -> None:
+    """A dialog, a window or a channel the app may never use is not loaded until it is."""
+    code = (
+        "import importlib, sys\n"
+        f"for name in {IDLE_MODULES!r}: importlib.import_module(name)\n"
+        "from obnotify.app import NODE_STACK\n"
+        "for name in NODE_STACK: importlib.import_module(name)\n"
+        "from obnotify.ui.single_instance import local_channel\n"
+        "local_channel()\n"
+        "import PySide6.QtWidgets as widgets\n"
+        "print(*sys.modules)\n"
+        "print(*(name for name in vars(widgets) if name.startswith('Q')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    modules, widgets = result.stdout.splitlines()
+    assert not sorted(set(modules.split()) & set(IDLE_WITHOUT))
+    assert not sorted(set(widgets.split()) - IDLE_WIDGETS - {"QIntList"})
 
 
 def _passes(module: str, *args: str) -> None:

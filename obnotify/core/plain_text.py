@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
-from html.parser import HTMLParser
 from typing import Final
 
 __all__ = ["clip", "one_line", "printable", "strip_markup", "unescape"]
@@ -44,66 +42,10 @@ def unescape(value: str) -> str:
     """
     if "&" not in value:
         return value
+    # Loaded with the first entity: its table of names is a quarter of a megabyte.
+    import html
+
     return html.unescape(value)
-
-
-_BREAKS: Final = frozenset(
-    {
-        "br",
-        "p",
-        "div",
-        "li",
-        "ul",
-        "ol",
-        "blockquote",
-        "pre",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "tr",
-        "td",
-        "th",
-        "table",
-        "hr",
-        "dd",
-        "dt",
-    }
-)
-"""Elements that end a line or a cell: their tags become a line break, so words stay apart."""
-_HIDDEN: Final = frozenset({"script", "style"})
-"""Elements whose content is code, never text for a person."""
-
-
-class _TextOnly(HTMLParser):
-    """Collects the text of an HTML fragment; tags, comments and code are dropped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN:
-            self._hidden += 1
-        elif tag in _BREAKS:
-            self.pieces.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BREAKS:
-            self.pieces.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag in _BREAKS:
-            self.pieces.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.pieces.append(data)
 
 
 def strip_markup(value: str) -> str:
@@ -119,10 +61,9 @@ def strip_markup(value: str) -> str:
     """
     if "<" not in value:
         return unescape(value)
-    parser = _TextOnly()
-    parser.feed(value)
-    parser.close()
-    return "".join(parser.pieces)
+    from obnotify.core.markup import text_of
+
+    return text_of(value)
 
 
 def one_line(value: str) -> str:

@@ -17,7 +17,6 @@ carries callbacks of its own.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import sys
 from collections.abc import Callable, Collection
@@ -162,6 +161,9 @@ async def freedesktop_capabilities() -> tuple[str, ...] | None:
 
 def escape_body(text: str) -> str:
     """The body with ``&``, ``<`` and ``>`` turned into entities, quotes left alone."""
+    # Loaded with the first toast: ``html`` brings its table of entity names, 0.2 MiB.
+    import html
+
     return html.escape(text, quote=False)
 
 

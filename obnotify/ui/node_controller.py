@@ -17,9 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from PySide6.QtCore import QObject, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QInputDialog, QLineEdit
+from PySide6.QtCore import QObject, QTimer
 
 from obnotify.core.connection import ConnState
 from obnotify.core.details import Detail, detail_of, recorded_event
@@ -40,6 +38,8 @@ from obnotify.ui.toasts import ToastRouter
 from obnotify.ui.tray_board import TrayBoard
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QInputDialog
+
     from obnotify.ui.shared_window import SharedWindow
 
 __all__ = ["NodeController"]
@@ -176,6 +176,9 @@ class NodeController(QObject):
         keeps running), and keep it in the keyring once the node accepts it."""
         if self.password_dialog is not None:
             return
+        # The dialog's classes are loaded when a node first refuses, not by every app at idle.
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
         config = self.session.config
         dialog = QInputDialog(self.window.dialog_parent())
         dialog.setWindowTitle("obnotify")
@@ -300,6 +303,9 @@ class NodeController(QObject):
     def open_row(self, row: HistoryRow) -> None:
         """Where a click leads: the OpenBazaar app when it handles ``ob://``, else this window."""
         if self.ob_handler and row.route.startswith("ob://"):
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(QUrl(row.route))
         else:
             self.show_window(row.rowid)

@@ -14,13 +14,15 @@ import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
-
-from PySide6.QtWidgets import QMessageBox
+from typing import TYPE_CHECKING
 
 from obnotify.cli.handover import entry_of
 from obnotify.node.config import ConfigError, parse_node_url
 from obnotify.settings.reading import load_settings
 from obnotify.settings.values import NodeEntry, Settings
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 __all__ = ["NodeOffer"]
 
@@ -89,6 +91,9 @@ class NodeOffer:
         return f"obnotify is already running: it asks whether to watch {entry.url} too."
 
     async def _ask(self, entry: NodeEntry) -> None:
+        # The box's classes are loaded when a later start brings a node, not by every app at idle.
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "obnotify",

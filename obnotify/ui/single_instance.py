@@ -11,27 +11,28 @@ for the user and checked: a folder, the user's own, mode 0700), so another user 
 neither take the name first nor leave a file there; on Linux each end also checks that the
 other runs as the same user (``SO_PEERCRED``).
 
-This runs before the tray icon is shown, so it loads QtNetwork and nothing else.
+This runs before the tray icon is shown, so it loads as little as it can: on Linux and
+macOS a Unix-domain socket of Python's own, watched by Qt's loop
+(:mod:`obnotify.ui.local_socket`); only where Python has none (Windows), QtNetwork's local
+socket (:mod:`obnotify.ui.local_pipe`).
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import socket
 import stat
-import struct
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 __all__ = [
     "SHOW",
+    "Channel",
     "NodeHandler",
     "SingleInstance",
     "ask_running",
@@ -40,13 +41,9 @@ __all__ = [
     "node_request",
 ]
 
-CONNECT_TIMEOUT_MS: Final = 1000
-"""How long a second start waits for the running app; a live one answers at once."""
 SHOW: Final = b"show\n"
 NODE: Final = b"node "
 """A node to add: ``node`` and the node's settings fields as a JSON object, on one line."""
-MAX_REQUEST: Final = 16 * 1024
-"""A request is one short line; a longer one is no request of obnotify's."""
 SOCKET_PATH_MAX: Final = 100
 """Unix socket paths are limited to about 100 bytes (108 on Linux, 104 on macOS)."""
 _SHOWN: Final = "obnotify is already running: its window is shown"
@@ -95,6 +92,8 @@ def instance_name() -> str | None:
     named pipe of the user's session.
     """
     if not hasattr(os, "getuid"):
+        import getpass
+
         try:
             user = getpass.getuser()
         except (OSError, KeyError):
@@ -108,18 +107,6 @@ def instance_name() -> str | None:
         if len(name) < SOCKET_PATH_MAX and _private_folder(folder):
             return name
     return None
-
-
-def _peer_is_user(sock: QLocalSocket) -> bool:
-    """Whether the other end runs as this user (Linux); elsewhere the private folder decides."""
-    option = getattr(socket, "SO_PEERCRED", None)
-    descriptor = int(sock.socketDescriptor())
-    if option is None or descriptor < 0:
-        return True
-    with socket.fromfd(descriptor, socket.AF_UNIX, socket.SOCK_STREAM) as peer:
-        credentials = peer.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i"))
-    _pid, uid, _gid = struct.unpack("3i", credentials)
-    return bool(uid == os.getuid())
 
 
 def node_request(fields: Mapping[str, str]) -> bytes:
@@ -144,48 +131,71 @@ def _starting(_fields: Mapping[str, str]) -> str:
     return _STARTING
 
 
+class Listening(Protocol):
+    """A channel's running end, from :meth:`Channel.listen`."""
+
+    @property
+    def name(self) -> str:
+        """Where it listens; for logs."""
+        ...
+
+    def close(self) -> None:
+        """Stop listening and remove the name, so the next start is the first again."""
+        ...
+
+
+class Channel(Protocol):
+    """How a later start reaches the running app: a module, one per kind of local socket."""
+
+    def ask(self, name: str, request: bytes | None) -> bytes | None:
+        """The running app's one-line answer to ``request``, or None when none listens."""
+        ...
+
+    def listen(
+        self, name: str, answer: Callable[[bytes], str], parent: QObject | None = None
+    ) -> Listening | None:
+        """Listen at ``name``, each line handed to ``answer``; None when the name is taken."""
+        ...
+
+    def remove(self, name: str) -> None:
+        """Remove what an app that is gone left at ``name``."""
+        ...
+
+
+def local_channel() -> Channel:
+    """A Unix-domain socket where Python has one; QtNetwork's named pipe elsewhere (Windows)."""
+    if hasattr(socket, "AF_UNIX"):
+        from obnotify.ui import local_socket
+
+        return local_socket
+    from obnotify.ui import local_pipe
+
+    return local_pipe
+
+
 class SingleInstance(QObject):
-    """The running app's end of the socket: ``activated`` once a later start asks to be shown,
+    """The running app's end of the channel: ``activated`` once a later start asks to be shown,
     :attr:`on_node` for a node it was given."""
 
     activated = Signal()
 
-    def __init__(self, server: QLocalServer, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._server = server
-        server.setParent(self)
-        server.newConnection.connect(self._accept)
         self.on_node: NodeHandler = _starting
         """Set by the app once its nodes are open; until then a node is turned away."""
+        self._listening: Listening | None = None
 
     @property
     def server_name(self) -> str:
-        """Where the socket is (a path on Unix); for logs."""
-        return self._server.fullServerName()
+        """Where the channel listens; for logs ("" when it could not be made)."""
+        return self._listening.name if self._listening is not None else ""
 
-    def _accept(self) -> None:
-        while self._server.hasPendingConnections():
-            conn = self._server.nextPendingConnection()
-            conn.disconnected.connect(conn.deleteLater)
-            if not _peer_is_user(conn):
-                conn.abort()
-                continue
-            conn.readyRead.connect(lambda c=conn: self._read(c))
-            self._read(conn)
+    def listen_on(self, listening: Listening | None) -> None:
+        """Answer what comes on ``listening`` (None: the channel could not be made)."""
+        self._listening = listening
 
-    def _read(self, conn: QLocalSocket) -> None:
-        """Whatever else may come on the socket is ignored: it is answered with nothing."""
-        if not conn.canReadLine():
-            if conn.bytesAvailable() > MAX_REQUEST:
-                conn.abort()
-            return
-        answer = self._answer(bytes(conn.readLine(MAX_REQUEST).data()))
-        if answer:
-            conn.write(answer.encode() + b"\n")
-            conn.flush()
-        conn.disconnectFromServer()
-
-    def _answer(self, line: bytes) -> str:
+    def answer(self, line: bytes) -> str:
+        """What to say to a later start's line; whatever is no request is answered with nothing."""
         if line == SHOW:
             self.activated.emit()
             return _SHOWN
@@ -197,55 +207,45 @@ class SingleInstance(QObject):
 
     def close(self) -> None:
         """Stop listening and remove the socket, so the next start is the first again."""
-        self._server.close()
+        if self._listening is not None:
+            self._listening.close()
 
 
-def ask_running(name: str, request: bytes | None) -> str | None:
+def ask_running(name: str, request: bytes | None, channel: Channel | None = None) -> str | None:
     """Hand ``request`` to the app listening on ``name``; returns its answer ("" for none),
     or None when no app of this user's listens there.
 
     A ``request`` of None only asks whether one runs.
     """
-    sock = QLocalSocket()
-    sock.connectToServer(name)
-    if not sock.waitForConnected(CONNECT_TIMEOUT_MS):
-        return None
-    if not _peer_is_user(sock):
-        sock.abort()
-        return None
-    answer = b""
-    if request is not None:
-        sock.write(request)
-        sock.waitForBytesWritten(CONNECT_TIMEOUT_MS)
-        while not sock.canReadLine() and sock.waitForReadyRead(CONNECT_TIMEOUT_MS):
-            pass
-        if sock.canReadLine():
-            answer = bytes(sock.readLine(MAX_REQUEST).data())
-    sock.disconnectFromServer()
-    if sock.state() != QLocalSocket.LocalSocketState.UnconnectedState:
-        sock.waitForDisconnected(CONNECT_TIMEOUT_MS)
-    return answer.decode("utf-8", "replace").strip()
+    answer = (channel or local_channel()).ask(name, request)
+    return None if answer is None else answer.decode("utf-8", "replace").strip()
 
 
 def claim(
-    name: str, request: bytes | None = SHOW, parent: QObject | None = None
+    name: str,
+    request: bytes | None = SHOW,
+    parent: QObject | None = None,
+    channel: Channel | None = None,
 ) -> SingleInstance | str:
     """Become the one app under ``name``, or hand ``request`` to the one running.
 
-    Returns the running app's end of the socket, or the answer of the app already running
+    Returns the running app's end of the channel, or the answer of the app already running
     (then this start is to exit). If the socket cannot be made at all, this app runs alone
     without it rather than not at all (a second start would then run too).
     """
-    answer = ask_running(name, request)
+    channel = channel or local_channel()
+    answer = ask_running(name, request, channel)
     if answer is not None:
         return answer
-    server = QLocalServer()
-    server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-    if not server.listen(name):
+    instance = SingleInstance(parent)
+    listening = channel.listen(name, instance.answer, instance)
+    if listening is None:
         # Another start may have begun listening since; else the socket is one left behind.
-        answer = ask_running(name, request)
+        answer = ask_running(name, request, channel)
         if answer is not None:
+            instance.deleteLater()
             return answer
-        QLocalServer.removeServer(name)
-        server.listen(name)
-    return SingleInstance(server, parent)
+        channel.remove(name)
+        listening = channel.listen(name, instance.answer, instance)
+    instance.listen_on(listening)
+    return instance

@@ -5,10 +5,14 @@ Apart from :mod:`obnotify.ui.icons` because the tray is shown before anything
 else is loaded: this module needs nothing of the core but the tray states.
 Loading waits for the first call, since a QIcon needs a QGuiApplication.
 
-The coloured icons are drawn by Qt's SVG icon engine at any size. The
-monochrome ones come from one file per state drawn in ``currentColor``; the
-glyph colour of the style is written into it and it is rendered at the tray's
-sizes, as the badged icons are.
+The coloured icons, the ones nearly every app shows all its life, are shipped
+drawn at the tray's sizes, side by side in one PNG strip per state
+(``resources/make_icons.py`` draws them from the SVG files): reading a PNG
+needs nothing more, while an SVG would load Qt's SVG engine and keep it, over
+a megabyte, for the life of the app. The monochrome ones come from one SVG
+file per state drawn in ``currentColor``; the glyph colour of the style is
+written into it and it is rendered at the tray's sizes, as the badged icons
+are, when that style is first chosen.
 """
 
 from __future__ import annotations
@@ -22,12 +26,27 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
 from obnotify.core.tray_state import TrayState, TrayStyle
 from obnotify.resources import icon_path
 
-__all__ = ["MONO_ICON_FILES", "TRAY_ICON_FILES", "badge_text", "node_marker", "tray_icon"]
+__all__ = [
+    "MONO_ICON_FILES",
+    "TRAY_ICON_FILES",
+    "TRAY_SIDES",
+    "TRAY_STRIP_FILES",
+    "badge_text",
+    "cut",
+    "node_marker",
+    "tray_icon",
+]
 
 TRAY_ICON_FILES: Final[dict[TrayState, str]] = {
     state: f"tray-{state.value}.svg" for state in TrayState
 }
-"""The coloured icon file of each tray state."""
+"""The coloured icon file of each tray state: what its strip is drawn from."""
+
+TRAY_STRIP_FILES: Final[dict[TrayState, str]] = {
+    state: f"tray-{state.value}.png" for state in TrayState
+}
+"""The coloured icon of each tray state drawn at each of :data:`TRAY_SIDES`, smallest first,
+left to right, top-aligned."""
 
 MONO_ICON_FILES: Final[dict[TrayState, str]] = {
     state: f"tray-mono-{state.value}.svg" for state in TrayState
@@ -46,12 +65,17 @@ TRAY_SIZES: Final = (16, 22, 24, 32, 48, 64)
 TRAY_RATIOS: Final = (1.0, 2.0)
 """Device pixel ratios rendered, so a scaled panel gets a sharp badge of the right size."""
 
+TRAY_SIDES: Final = tuple(
+    sorted({round(size * ratio) for size in TRAY_SIZES for ratio in TRAY_RATIOS})
+)
+"""The sides in pixels the tray's icons are drawn at."""
+
 BADGE_COLOUR: Final = QColor("#e8590c")
 BADGE_LIMIT: Final = 99
 
 
-def _rendered(svg: bytes, size: int, ratio: float) -> QPixmap:
-    """An SVG drawn at ``size`` logical pixels for a screen of ``ratio``."""
+def _rendered(svg: bytes, side: int) -> QPixmap:
+    """An SVG drawn ``side`` pixels wide and high."""
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
     from PySide6.QtGui import QImageReader
 
@@ -59,23 +83,31 @@ def _rendered(svg: bytes, size: int, ratio: float) -> QPixmap:
     buffer.setData(QByteArray(svg))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     reader = QImageReader(buffer, b"svg")
-    side = round(size * ratio)
     reader.setScaledSize(QSize(side, side))
-    pixmap = QPixmap.fromImage(reader.read())
-    pixmap.setDevicePixelRatio(ratio)
-    return pixmap
+    return QPixmap.fromImage(reader.read())
+
+
+def cut(strip: QPixmap, side: int) -> QPixmap:
+    """The icon drawn ``side`` pixels wide out of a strip of :data:`TRAY_STRIP_FILES`."""
+    return strip.copy(sum(other for other in TRAY_SIDES if other < side), 0, side, side)
 
 
 @cache
 def _tray_base(state: TrayState, style: TrayStyle = TrayStyle.COLOUR) -> QIcon:
     if style is TrayStyle.COLOUR:
-        return QIcon(str(icon_path(TRAY_ICON_FILES[state])))
-    template = icon_path(MONO_ICON_FILES[state]).read_bytes()
-    svg = template.replace(b"currentColor", GLYPH_COLOURS[style].encode("ascii"))
+        strip = QPixmap(str(icon_path(TRAY_STRIP_FILES[state])))
+        drawn = {side: cut(strip, side) for side in TRAY_SIDES}
+    else:
+        template = icon_path(MONO_ICON_FILES[state]).read_bytes()
+        svg = template.replace(b"currentColor", GLYPH_COLOURS[style].encode("ascii"))
+        drawn = {side: _rendered(svg, side) for side in TRAY_SIDES}
     icon = QIcon()
     for size in TRAY_SIZES:
         for ratio in TRAY_RATIOS:
-            icon.addPixmap(_rendered(svg, size, ratio))
+            # A copy each: the ratio belongs to the pixmap, and 32 at 2.0 is 64 at 1.0.
+            pixmap = drawn[round(size * ratio)].copy()
+            pixmap.setDevicePixelRatio(ratio)
+            icon.addPixmap(pixmap)
     return icon
 
 

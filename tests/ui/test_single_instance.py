@@ -16,21 +16,29 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from obnotify.ui import local_pipe, local_socket
 from obnotify.ui.single_instance import (
     SHOW,
+    Channel,
     SingleInstance,
     claim,
     instance_name,
+    local_channel,
     node_request,
 )
 
+CHANNELS = {"unix socket": local_socket, "qt local socket": local_pipe}
+"""Both ways the app listens: a Unix-domain socket (Linux, macOS) and QtNetwork's local
+socket (Windows' named pipe; a Unix-domain socket here, so it is tested here too)."""
+
 LATER_START = """
-import json, sys
+import importlib, json, sys
 from PySide6.QtCore import QCoreApplication
 app = QCoreApplication([])
 from obnotify.ui.single_instance import SingleInstance, claim
 request = sys.argv[2].encode()
-claimed = claim(sys.argv[1], request if request != "-" else None)
+channel = importlib.import_module(sys.argv[3])
+claimed = claim(sys.argv[1], request if request != "-" else None, channel=channel)
 if isinstance(claimed, SingleInstance):
     claimed.close()
     print(json.dumps(None))
@@ -39,12 +47,20 @@ else:
 """
 
 
-def later(qtbot: QtBot, name: str, request: bytes | None = SHOW) -> SingleInstance | str:
+@pytest.fixture(params=CHANNELS.values(), ids=CHANNELS.keys())
+def channel(request: pytest.FixtureRequest) -> Channel:
+    chosen: Channel = request.param
+    return chosen
+
+
+def later(
+    qtbot: QtBot, name: str, request: bytes | None = SHOW, channel: Channel = local_socket
+) -> SingleInstance | str:
     """What ``claim`` gives a later start, a process of its own as a second start is: the
     answer of the app running here (this test's), or None had it become the first."""
     said = "-" if request is None else request.decode()
     proc = subprocess.Popen(
-        [sys.executable, "-c", LATER_START, name, said],
+        [sys.executable, "-c", LATER_START, name, said, channel.ask.__module__],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -64,37 +80,42 @@ def name(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def first(name: str) -> Iterator[SingleInstance]:
-    instance = claim(name)
+def first(name: str, channel: Channel) -> Iterator[SingleInstance]:
+    instance = claim(name, channel=channel)
     assert isinstance(instance, SingleInstance)
     yield instance
     instance.close()
 
 
 def test_a_second_start_tells_the_first_and_steps_back(
-    qtbot: QtBot, name: str, first: SingleInstance
+    qtbot: QtBot, name: str, first: SingleInstance, channel: Channel
 ) -> None:
     with qtbot.waitSignal(first.activated, timeout=5000):
-        assert later(qtbot, name) == "obnotify is already running: its window is shown"
+        assert (
+            later(qtbot, name, channel=channel)
+            == "obnotify is already running: its window is shown"
+        )
 
 
-def test_each_later_start_is_told_apart(qtbot: QtBot, name: str, first: SingleInstance) -> None:
+def test_each_later_start_is_told_apart(
+    qtbot: QtBot, name: str, first: SingleInstance, channel: Channel
+) -> None:
     shown: list[None] = []
     first.activated.connect(lambda: shown.append(None))
-    assert isinstance(later(qtbot, name), str)
-    assert isinstance(later(qtbot, name), str)
+    assert isinstance(later(qtbot, name, channel=channel), str)
+    assert isinstance(later(qtbot, name, channel=channel), str)
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=5000)
 
 
 def test_other_bytes_on_the_socket_show_nothing(
-    qtbot: QtBot, name: str, first: SingleInstance
+    qtbot: QtBot, name: str, first: SingleInstance, channel: Channel
 ) -> None:
     shown: list[None] = []
     first.activated.connect(lambda: shown.append(None))
     with socket.socket(socket.AF_UNIX) as client:
         client.connect(name)
         client.sendall(b"hello\n")
-    assert isinstance(later(qtbot, name), str)
+    assert isinstance(later(qtbot, name, channel=channel), str)
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=5000)
     assert len(shown) == 1
 
@@ -110,23 +131,23 @@ def left_behind(name: str) -> str:
 
 
 def test_a_socket_left_by_a_killed_app_is_taken_over(
-    qtbot: QtBot, left_behind: str, first: SingleInstance
+    qtbot: QtBot, left_behind: str, first: SingleInstance, channel: Channel
 ) -> None:
     with qtbot.waitSignal(first.activated, timeout=5000):
-        assert isinstance(later(qtbot, left_behind), str)
+        assert isinstance(later(qtbot, left_behind, channel=channel), str)
 
 
 def test_a_closed_app_leaves_the_next_start_first(
-    qtbot: QtBot, name: str, first: SingleInstance
+    qtbot: QtBot, name: str, first: SingleInstance, channel: Channel
 ) -> None:
     first.close()
-    again = claim(name)
+    again = claim(name, channel=channel)
     assert isinstance(again, SingleInstance)
     again.close()
 
 
 def test_a_node_goes_to_the_running_app_which_says_what_it_did(
-    qtbot: QtBot, name: str, first: SingleInstance
+    qtbot: QtBot, name: str, first: SingleInstance, channel: Channel
 ) -> None:
     given: list[dict[str, str]] = []
 
@@ -135,12 +156,16 @@ def test_a_node_goes_to_the_running_app_which_says_what_it_did(
         return "asked"
 
     # Until the app has its nodes open, a node is turned away with a reason.
-    assert "still opening its nodes" in str(later(qtbot, name, node_request({"url": "http://h:1"})))
+    assert "still opening its nodes" in str(
+        later(qtbot, name, node_request({"url": "http://h:1"}), channel)
+    )
     first.on_node = on_node
-    assert later(qtbot, name, node_request({"url": "http://h:1", "user": "u"})) == "asked"
+    assert later(qtbot, name, node_request({"url": "http://h:1", "user": "u"}), channel) == "asked"
     assert given == [{"url": "http://h:1", "user": "u"}]
-    assert later(qtbot, name, b"node [1]\n") == "", "a line that is no node is ignored"
-    assert later(qtbot, name, None) == "", "only asking whether one runs says nothing to it"
+    assert later(qtbot, name, b"node [1]\n", channel) == "", "a line that is no node is ignored"
+    assert later(qtbot, name, None, channel) == "", (
+        "only asking whether one runs says nothing to it"
+    )
 
 
 @pytest.fixture
@@ -224,10 +249,10 @@ def _as_nobody(code: str, **popen: object) -> subprocess.Popen[str]:
 
 
 @AS_ANOTHER_USER
-def test_another_user_is_not_heard(qtbot: QtBot, shared: Path) -> None:
+def test_another_user_is_not_heard(qtbot: QtBot, shared: Path, channel: Channel) -> None:
     """Even where another user can reach the socket, the app takes no request from them."""
     name = str(shared / "s")
-    first = claim(name)
+    first = claim(name, channel=channel)
     assert isinstance(first, SingleInstance)
     try:
         os.chmod(name, 0o777)
@@ -245,7 +270,7 @@ def test_another_user_is_not_heard(qtbot: QtBot, shared: Path) -> None:
         )
         qtbot.waitUntil(lambda: other.poll() is not None, timeout=10_000)
         assert other.communicate()[0].strip() == "b''", "no answer to the other user"
-        assert isinstance(later(qtbot, name), str)
+        assert isinstance(later(qtbot, name, channel=channel), str)
         qtbot.waitUntil(lambda: len(shown) == 1, timeout=5000)
         assert len(shown) == 1, "the other user's show was ignored"
     finally:
@@ -253,7 +278,9 @@ def test_another_user_is_not_heard(qtbot: QtBot, shared: Path) -> None:
 
 
 @AS_ANOTHER_USER
-def test_a_socket_of_another_user_is_not_told_anything(qtbot: QtBot, shared: Path) -> None:
+def test_a_socket_of_another_user_is_not_told_anything(
+    qtbot: QtBot, shared: Path, channel: Channel
+) -> None:
     name = str(shared / "s")
     squatter = _as_nobody(
         "import os, socket\n"
@@ -268,10 +295,15 @@ def test_a_socket_of_another_user_is_not_told_anything(qtbot: QtBot, shared: Pat
     try:
         assert squatter.stdout is not None
         assert squatter.stdout.readline().strip() == "listening"
-        claimed = claim(name)
+        claimed = claim(name, channel=channel)
         assert isinstance(claimed, SingleInstance), "this user's app runs"
         claimed.close()
         assert squatter.stdout.readline().strip() == "b''", "nothing was said to the other user"
     finally:
         squatter.kill()
         squatter.wait()
+
+
+def test_a_unix_socket_is_used_where_python_has_one() -> None:
+    """QtNetwork (2 MiB the app would keep for good) is loaded only where it is needed."""
+    assert local_channel() is local_socket

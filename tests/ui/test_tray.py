@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import runpy
+import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -244,3 +246,55 @@ def test_the_badge_fills_the_corner_at_device_pixel_ratio_two() -> None:
     assert (
         abs(near.red() - BADGE_COLOUR.red()) < 40 and abs(near.green() - BADGE_COLOUR.green()) < 40
     )
+
+
+def _premultiplied(image: QImage) -> bytes:
+    converted = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    return bytes(converted.constBits())[: converted.sizeInBytes()]
+
+
+def test_the_shipped_strips_are_the_coloured_icons_drawn_at_each_side(qapp: Any) -> None:
+    """The PNG strips the tray reads are the SVG files drawn at the tray's sides: after a change
+    to an SVG, ``QT_QPA_PLATFORM=offscreen python resources/make_icons.py`` draws them again."""
+    make_icons = Path(__file__).resolve().parents[2] / "resources" / "make_icons.py"
+    render = runpy.run_path(str(make_icons))["render"]
+    from obnotify.resources import icon_path
+    from obnotify.ui.tray_icons import TRAY_SIDES, TRAY_STRIP_FILES
+
+    for state in TrayState:
+        strip = QImage(str(icon_path(TRAY_STRIP_FILES[state])))
+        assert (strip.width(), strip.height()) == (sum(TRAY_SIDES), max(TRAY_SIDES))
+        left = 0
+        for side in TRAY_SIDES:
+            shipped = _premultiplied(strip.copy(left, 0, side, side))
+            fresh = _premultiplied(render(icon_path(TRAY_ICON_FILES[state]), side))
+            worst = max(abs(a - b) for a, b in zip(shipped, fresh, strict=True))
+            assert worst <= 2, f"{TRAY_STRIP_FILES[state]} at {side} px is not its SVG"
+            left += side
+
+
+def test_the_tray_icons_and_the_window_icon_load_no_svg_engine() -> None:
+    """Qt's SVG engine, once loaded, stays for the life of the app: more than a megabyte that
+    the coloured tray icons and the app's window icon do not need."""
+    code = (
+        "import os\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from PySide6.QtGui import QIcon\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from obnotify.core.tray_state import TrayState\n"
+        "from obnotify.resources import APP_ICON_PNG\n"
+        "from obnotify.ui.tray_icons import tray_icon\n"
+        "app = QApplication([])\n"
+        "app.setWindowIcon(QIcon(str(APP_ICON_PNG)))\n"
+        "for state in TrayState:\n"
+        "    assert not tray_icon(state).pixmap(22, 22).isNull()\n"
+        "    assert not tray_icon(state, 3).pixmap(22, 22).isNull()\n"
+        "with open('/proc/self/maps') as maps:\n"
+        "    print(any('Svg' in line or 'qsvg' in line for line in maps))\n"
+    )
+    if not Path("/proc/self/maps").exists():
+        pytest.skip("needs /proc")
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "False"
