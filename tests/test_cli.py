@@ -138,7 +138,7 @@ def test_the_app_never_prompts_for_a_password(monkeypatch: pytest.MonkeyPatch) -
     import keyring
     from keyring.backends import null
 
-    from obnotify.app import _node_configs
+    from obnotify.cli.app_nodes import node_configs
     from obnotify.cli.options import parse_app
     from obnotify.settings.values import NodeEntry, Settings
 
@@ -146,18 +146,18 @@ def test_the_app_never_prompts_for_a_password(monkeypatch: pytest.MonkeyPatch) -
     keyring.set_keyring(null.Keyring())
     try:
         settings = Settings(nodes=(NodeEntry(url="http://127.0.0.1:4002", user="u"),))
-        [config] = _node_configs(parse_app([]), settings, "")
+        [config] = node_configs(parse_app([]), settings, "")
         assert (config.username, config.password) == ("u", "")
-        [config] = _node_configs(
+        [config] = node_configs(
             parse_app(["--node", "127.0.0.1:4003", "--user", "v"]), settings, ""
         )
         assert (config.username, config.password) == ("v", "")
         monkeypatch.setenv("OBN_TEST_PASSWORD", "from-env")
         options = parse_app(["--password-env", "OBN_TEST_PASSWORD"])
-        [config] = _node_configs(options, settings, "")
+        [config] = node_configs(options, settings, "")
         assert config.password == "from-env"
         monkeypatch.delenv("OBN_TEST_PASSWORD")
         with pytest.raises(ConfigError, match="OBN_TEST_PASSWORD"):
-            _node_configs(options, settings, "")
+            node_configs(options, settings, "")
     finally:
         keyring.set_keyring(before)

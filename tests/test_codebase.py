@@ -105,6 +105,8 @@ def test_the_tray_icon_is_shown_before_the_rest_is_loaded() -> None:
 IDLE_MODULES: Final = (
     "obnotify.cli",
     "obnotify.app",
+    "obnotify.app_log",
+    "obnotify.cli.app_nodes",
     "obnotify.ui.tray",
     "obnotify.ui.front",
     "obnotify.ui.tray_board",
@@ -112,6 +114,9 @@ IDLE_MODULES: Final = (
     "obnotify.ui.node_controller",
     "obnotify.ui.node_offer",
     "obnotify.ui.shared_window",
+    "obnotify.ui.node_room",
+    "obnotify.ui.settings_slot",
+    "obnotify.ui.messages",
     "obnotify.log_file",
 )
 """What the app imports by the time it idles, beside its ``NODE_STACK``."""
@@ -143,7 +148,7 @@ def test_an_idle_app_loads_only_what_idling_needs() -> None:
     code = (
         "import importlib, sys\n"
         f"for name in {IDLE_MODULES!r}: importlib.import_module(name)\n"
-        "from obnotify.app import NODE_STACK\n"
+        "from obnotify.node_stack import NODE_STACK\n"
         "for name in NODE_STACK: importlib.import_module(name)\n"
         "from obnotify.ui.single_instance import local_channel\n"
         "local_channel()\n"

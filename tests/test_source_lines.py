@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from obnotify.app import keep_no_source
+from obnotify.node_stack import keep_no_source
 
 
 def test_source_read_is_let_go_and_a_traceback_reads_it_again(

@@ -42,7 +42,7 @@ def run_app(
 ) -> asyncio.Future[int]:
     """The app watching the nodes of ``config`` on the running loop, until ``quit_event``."""
     options = app_options(qapp, tmp_path, config)
-    return asyncio.ensure_future(app._watch_nodes(qapp, options, tray, "", quit_event))
+    return asyncio.ensure_future(app.watch_nodes(qapp, options, tray, "", quit_event))
 
 
 def write_one_node(settings_file: Path, url: str, more: str = "") -> None:

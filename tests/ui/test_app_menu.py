@@ -56,7 +56,7 @@ def test_about_help_and_start_at_login_from_the_tray_menu(
 
         async def body() -> int:
             quit_event = asyncio.Event()
-            run = asyncio.ensure_future(app._watch_nodes(qapp, options, tray, "", quit_event))
+            run = asyncio.ensure_future(app.watch_nodes(qapp, options, tray, "", quit_event))
             await until(lambda: tray.autostart_action.isVisible(), "the tray menu")
 
             tray.about_action.trigger()

@@ -43,7 +43,7 @@ def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
 
         async def body() -> int:
             quit_event = asyncio.Event()
-            run = asyncio.ensure_future(app._watch_nodes(qapp, options, tray, "", quit_event))
+            run = asyncio.ensure_future(app.watch_nodes(qapp, options, tray, "", quit_event))
             await until(lambda: _asked_for_notifications(shop), "the first node watched")
             assert not _asked_for_notifications(home)
             tray.open_requested.emit()
@@ -95,7 +95,7 @@ def _over_a_node(
         tray = Tray()
 
         async def body() -> int:
-            run = asyncio.ensure_future(app._watch_nodes(qapp, options, tray, "", asyncio.Event()))
+            run = asyncio.ensure_future(app.watch_nodes(qapp, options, tray, "", asyncio.Event()))
             await until(lambda: _asked_for_notifications(shop), "the node watched")
             await then(tray, config)
             tray.quit_requested.emit()
@@ -186,7 +186,7 @@ def test_a_bad_settings_file_gets_a_message_that_says_what_to_fix(
     options = app_options(qapp, tmp_path, config)
 
     async def body() -> tuple[int, str]:
-        run = asyncio.ensure_future(app._watch_nodes(qapp, options, None, "", asyncio.Event()))
+        run = asyncio.ensure_future(app.watch_nodes(qapp, options, None, "", asyncio.Event()))
         await until(lambda: bool(_message_boxes(qapp, str(config))) or run.done(), "a message")
         (box,) = _message_boxes(qapp, str(config))
         shown = box.text()

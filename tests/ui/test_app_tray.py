@@ -33,7 +33,7 @@ def test_the_tray_style_applies_at_start_and_when_saved_and_help_opens(
 
         async def body() -> int:
             quit_event = asyncio.Event()
-            run = asyncio.ensure_future(app._watch_nodes(qapp, options, tray, "", quit_event))
+            run = asyncio.ensure_future(app.watch_nodes(qapp, options, tray, "", quit_event))
             await until(lambda: tray.style is TrayStyle.MONO_DARK, "the style of the settings")
             tray.help_requested.emit()
             [help_window] = [w for w in qapp.topLevelWidgets() if isinstance(w, HelpWindow)]
