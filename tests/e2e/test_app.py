@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desktop_session import DesktopSession, png_size, scaled, wait_until
+from desktop_session import DesktopSession, png_size
 from file_keyring import KEYRING_FILE_VARIABLE, stored_entries
+from waiting import scaled, wait_until
 
 from obnotify import APP_NAME
 from obnotify.core.decode import decode_frame

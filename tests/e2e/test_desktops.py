@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from desktop_session import on_ci, wait_until
+from desktop_session import on_ci
 from PIL import Image
 from real_desktops import (
     NOTIFICATIONS,
@@ -32,6 +32,7 @@ from real_desktops import (
     plasma_missing,
     xfce_missing,
 )
+from waiting import wait_until
 
 from e2e.test_app import _alive, _app_env, _polled, _thumbnail_is
 from obnotify import APP_NAME

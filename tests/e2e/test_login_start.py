@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from desktop_entry import exec_argv
-from desktop_session import DesktopSession, on_ci, scaled, wait_until
+from desktop_session import DesktopSession, on_ci
 from tray_menu import pick_from_tray_menu
+from waiting import scaled, wait_until
 
 from obnotify import APP_ID
 from obnotify.demo.threaded import ThreadedSimNode

@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from desktop_session import DesktopSession, wait_until
+from desktop_session import DesktopSession
 from file_keyring import stored_entries
+from waiting import wait_until
 
 from obnotify import APP_NAME
 from obnotify.demo.mobazha import MobazhaSimNode

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from desktop_session import DesktopSession, scaled, wait_until
+from desktop_session import DesktopSession
+from waiting import scaled, wait_until
 
 from obnotify.demo.threaded import ThreadedSimNode
 

@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from desktop_session import wait_until
+from waiting import wait_until
 
 from obnotify.demo.mobazha import MobazhaSimNode
 from obnotify.demo.threaded import ThreadedSimNode

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
-from desktop_session import wait_until
+from waiting import scaled, wait_until
 
 from obnotify.demo.cid import random_cid
 from obnotify.demo.images import draw_picture
@@ -23,6 +23,8 @@ from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.store import Store
 
 BUYER = "QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT"
+READ_INTERVAL = 0.05
+"""Seconds one look for a line waits for one to come."""
 
 
 class Watch:
@@ -48,22 +50,32 @@ class Watch:
             self.lines.put(json.loads(line))
 
     def next(self, timeout: float = 15.0) -> dict[str, Any]:
-        record = self.lines.get(timeout=timeout)
+        try:
+            record = self.lines.get(timeout=scaled(timeout))
+        except queue.Empty:
+            raise AssertionError(
+                f"watch printed nothing in {timeout} s; last lines {self.seen[-5:]}"
+            ) from None
         self.seen.append(record)
         return record
 
     def until(self, predicate: Any, timeout: float = 30.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"watch never printed the line awaited; got {self.seen[-5:]}")
+        """The first line from now on that ``predicate`` accepts."""
+
+        def matching() -> dict[str, Any] | None:
             try:
-                record = self.next(left)
+                record = self.lines.get(timeout=READ_INTERVAL)
             except queue.Empty:
-                continue
-            if predicate(record):
-                return record
+                return None
+            self.seen.append(record)
+            return record if predicate(record) else None
+
+        return wait_until(
+            matching,
+            timeout,
+            message=lambda: f"watch to print the line awaited; last lines {self.seen[-5:]}",
+            interval=0,
+        )
 
     def events(self) -> list[dict[str, Any]]:
         return [r for r in self.seen if "kind" in r]

@@ -15,13 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from waiting import scaled
 
 import obnotify.store as store_module
 from obnotify.core.events import Profile, Thumbnail
 from obnotify.store import SCHEMA_VERSION, HistoryRow, Store, StoreError
-
-TIME_FACTOR = float(os.environ.get("OBNOTIFY_TEST_TIME_FACTOR", "1"))
-"""Stretches every deadline on slow machines."""
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -506,7 +504,7 @@ class LineReader:
         self.lines.extend(line.decode() for line in complete)
 
     def wait_for(self, count: int, timeout: float) -> None:
-        deadline = time.monotonic() + timeout * TIME_FACTOR
+        deadline = time.monotonic() + scaled(timeout)
         while len(self.lines) < count:
             if self.eof:
                 raise AssertionError(f"child exited early: {self.proc.wait()}")
@@ -518,7 +516,7 @@ class LineReader:
 
     def drain(self, timeout: float) -> None:
         """Read to end of file: lines already in the pipe were committed before the kill."""
-        deadline = time.monotonic() + timeout * TIME_FACTOR
+        deadline = time.monotonic() + scaled(timeout)
         while not self.eof:
             self._fill(deadline)
 

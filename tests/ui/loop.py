@@ -1,4 +1,4 @@
-"""Running a coroutine on a qasync loop in a widget test, and waiting on a condition in it."""
+"""Running a coroutine on a qasync loop in a widget test, as the app does."""
 
 from __future__ import annotations
 
@@ -8,24 +8,13 @@ from typing import TypeVar
 
 import qasync
 from PySide6.QtWidgets import QApplication
+from waiting import scaled
 
 T = TypeVar("T")
 
 
 def in_loop(qapp: QApplication, body: Callable[[], Awaitable[T]], timeout: float = 20) -> T:
-    """Run ``body`` on a qasync loop over ``qapp``, as the app does, failing after ``timeout``."""
+    """Run ``body`` on a qasync loop over ``qapp``, as the app does, failing after ``timeout``
+    (scaled)."""
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(qapp)) as runner:
-        return runner.run(asyncio.wait_for(body(), timeout))  # type: ignore[arg-type]
-
-
-async def until(predicate: Callable[[], bool], what: str, timeout: float = 10) -> None:
-    """Wait, letting the loop run, until ``predicate`` holds; fail with ``what`` after ``timeout``."""
-
-    async def poll() -> None:
-        while not predicate():
-            await asyncio.sleep(0.01)
-
-    try:
-        await asyncio.wait_for(poll(), timeout)
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting for {what}") from None
+        return runner.run(asyncio.wait_for(body(), scaled(timeout)))  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
+from waiting import wait_until
 
 from obnotify.core.render import Category
 from obnotify.core.tray_state import PauseChoice, TrayState, pause_deadline
@@ -187,8 +188,6 @@ sys.exit(app.exec())
 
 @pytest.mark.desktop
 def test_the_tray_icon_is_embedded_with_its_badge(fresh_desktop: Any, tmp_path: Path) -> None:
-    from desktop_session import wait_until
-
     program = tmp_path / "tray.py"
     program.write_text(TRAY_PROGRAM)
     report = tmp_path / "tray.json"
