@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TypeVar
@@ -23,7 +24,7 @@ from obnotify.core.decode import decode_frame
 from obnotify.core.dispatch import SUMMARY_DELAY, Moment
 from obnotify.core.events import Event
 from obnotify.core.policy import NotificationSettings, Source
-from obnotify.core.render import Category, describe, render
+from obnotify.core.render import Category, Toast, describe, render
 from obnotify.core.tray_state import TrayState
 from obnotify.demo.node import SimNode
 from obnotify.desktop.notifier import RecordingNotifier
@@ -266,14 +267,32 @@ def test_a_slow_server_never_holds_the_next_toast_back(qapp: QApplication, tmp_p
     in_loop(qapp, body)
 
 
+@dataclass
+class RefusingNotifier(RecordingNotifier):
+    """A server that shows nothing, counting the toasts it was asked to show.
+
+    It answers without a pause, so once it has been asked, the failure has been reported.
+    """
+
+    fail: bool = True
+    asked: int = 0
+
+    async def show(
+        self, toast: Toast, *, image_path: Path | None, inline_reply: bool = False
+    ) -> str | None:
+        self.asked += 1
+        return await super().show(toast, image_path=image_path, inline_reply=inline_reply)
+
+
 def test_a_toast_that_failed_leaves_its_row_pending(qapp: QApplication, tmp_path: Path) -> None:
-    desk, node = one_node(tmp_path, Desk(notifier=RecordingNotifier(fail=True)))
+    notifier = RefusingNotifier()
+    desk, node = one_node(tmp_path, Desk(notifier=notifier))
 
     async def body() -> None:
         node.controller.start()
         node.event()
         history = node.event(Source.HISTORY)
-        await until(lambda: desk.router.dispatcher.in_flight == 0, message="the failure reported")
+        await until(lambda: notifier.asked == 1, message="the toast tried")
         assert node.session.delivered == [history.row.rowid]
         assert desk.router.toast_sender.shown == 0
         node.controller.stop()
