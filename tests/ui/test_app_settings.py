@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from waiting import until
@@ -54,7 +55,7 @@ def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
             assert editor is not None
             editor.name.setText("Home")
             editor.url.setText(home.url)
-            editor._accept()
+            qtbot.keyClick(editor.url, Qt.Key.Key_Return)  # Enter presses OK
             window.start_at_login.setChecked(True)
             assert window.save() is not None
             await until(lambda: _asked_for_notifications(home), message="the added node watched")

@@ -522,9 +522,13 @@ def test_a_node_submenu_acts_on_that_node_and_mark_all_read_reaches_every_node(
         open_home.trigger()
         assert home.window.isVisible() and not shop.window.isVisible()
         home.window.hide()
+        for node in (shop, home):
+            node.session.link.backoff.attempt = 3  # a few attempts failed: the next waits
         tray.node_menus[0].actions()[1].trigger()
-        await until(lambda: shop.session.link._wake.is_set(), message="shop told to retry at once")
-        assert not home.session.link._wake.is_set(), "only the node picked reconnects"
+        await until(
+            lambda: shop.session.link.backoff.attempt == 0, message="shop told to retry at once"
+        )
+        assert home.session.link.backoff.attempt == 3, "only the node picked reconnects"
         shop.event()
         home.event()
         await until(lambda: tray.unread == 2, message="two unread on the tray")
