@@ -250,16 +250,10 @@ def test_sigkill_mid_stream_loses_nothing_and_repeats_at_most_one(tmp_path: Path
                 lambda r: len({e["id"] for e in first.events() + second.events()}) >= total - 5,
                 timeout=60,
             )
-            store_path = next((tmp_path / "nodes").glob("*.sqlite3"))
-
-            def all_recorded() -> bool:
-                with Store(store_path) as store:
-                    return store.count() >= total
-
-            wait_until(all_recorded, 30, message="every event recorded")
+            wait_until(lambda: recorded(tmp_path) >= total, 30, message="every event recorded")
         finally:
             second.stop()
-        with Store(store_path) as store:
+        with Store(next((tmp_path / "nodes").glob("*.sqlite3"))) as store:
             rows = store.recent(limit=total + 10)
         ids = [r.event_id for r in rows]
         assert sorted(ids) == sorted(sent), "every event recorded exactly once"
@@ -297,7 +291,7 @@ def test_kills_while_toasts_wait_for_names_and_pictures_lose_nothing(tmp_path: P
                 )
                 sent.append(node.notify(frame))
             # Every frame is recorded within moments; names and pictures take longer.
-            wait_until(lambda: _recorded(tmp_path) >= len(sent), 30, message="the round recorded")
+            wait_until(lambda: recorded(tmp_path) >= len(sent), 30, message="the round recorded")
             watch.proc.send_signal(signal.SIGTERM if round_ == 1 else signal.SIGKILL)
             watch.proc.wait(10)
             watch.stop()
@@ -321,7 +315,8 @@ def test_kills_while_toasts_wait_for_names_and_pictures_lose_nothing(tmp_path: P
     assert all(e["toast"] for run in runs for e in run.events()), "each one printed as news"
 
 
-def _recorded(data_dir: Path) -> int:
+def recorded(data_dir: Path) -> int:
+    """How many events the history under ``data_dir`` holds."""
     with Store(next((data_dir / "nodes").glob("*.sqlite3"))) as store:
         return store.count()
 
