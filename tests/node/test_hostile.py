@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from waiting import until
+from waiting import scaled, until
 
 from obnotify.core.catchup import MAX_PAGES, PAGE_SIZE
 from obnotify.core.connection import ConnState
@@ -194,7 +194,7 @@ def test_slow_pictures_never_hold_up_the_api(tmp_path: Path, pool: str) -> None:
         cache = ThumbnailCache(tmp_path, client)
         waiters = [asyncio.create_task(cache.get(h)) for h in hashes]
         try:
-            await node.wait_until(lambda: node.images_in_flight >= MAX_DOWNLOADS)
+            await node.wait_until(lambda: node.images_in_flight >= MAX_DOWNLOADS, scaled(5))
             balances = await api.balances()
             node.release_images()
             await asyncio.gather(*waiters)

@@ -13,7 +13,7 @@ import tracemalloc
 from collections import Counter
 from pathlib import Path
 
-from waiting import until
+from waiting import scaled, until
 
 from obnotify.demo.cid import random_cid
 from obnotify.demo.node import SimNode
@@ -62,7 +62,7 @@ def test_100_node_restarts_at_random_moments_lose_and_repeat_nothing(tmp_path: P
                 await node.stop()
                 await asyncio.sleep(rng.uniform(0, 0.03))
                 await node.start()
-            await node.wait_for_clients(1, timeout=10)
+            await node.wait_for_clients(1, timeout=scaled(10))
 
         await asyncio.gather(produce(), restart())
         await done.wait()
