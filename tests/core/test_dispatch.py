@@ -109,12 +109,14 @@ class Screen:
         *,
         node: str = "shop",
     ) -> int:
+        rowid = self.new_row(node)
+        self.carry_out(self.dispatcher.event(node, rowid, toast, category, source, f"row {rowid}"))
+        return rowid
+
+    def new_row(self, node: str) -> int:
+        """The id of the next row of ``node`` to hand in, noted as handed in."""
         self._rowid += 1
         self.handed_in.append((node, self._rowid))
-        out = self.dispatcher.event(
-            node, self._rowid, toast, category, source, f"row {self._rowid}"
-        )
-        self.carry_out(out)
         return self._rowid
 
     def wait(self, seconds: float) -> None:
