@@ -118,7 +118,10 @@ def test_the_window_gives_the_list_and_a_chat_room_and_the_row_aimed_at_stays_pu
             wanted = _rowid(window, aimed)
             QCursor.setPos(view.viewport().mapToGlobal(_point_at(window, aimed)))
             shop.notify(shop.frames.order(buyer_id=BUYER, title="Mug late", price=5))
-            await until(lambda: window.model.rowCount() == 14, message="the new event listed")
+            await until(
+                lambda: window.model.rowCount() == 14,
+                message=lambda: f"the new event listed ({window.model.rowCount()} rows)",
+            )
             qapp.processEvents()
             target = view.viewport().mapFromGlobal(QCursor.pos())
             qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
