@@ -6,8 +6,10 @@ the real programs that show those things, each private to one test session, and 
 they show through their own interfaces (dunst's history and context menu, the X window tree,
 ImageMagick screenshots), so tests never trust the app's own account of what it displayed.
 
-It imports only the standard library: dunst runs it as a script (see `main`) to log every toast it
-shows and to answer its context menu, and those runs must not depend on the test virtualenv.
+It imports only the standard library and `waiting` beside it: dunst runs it as a script (see
+`main`) to log every toast it shows and to answer its context menu, and those runs must not depend
+on the test virtualenv. They run with -E -s rather than -I, which would keep this directory off
+the path.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 from xml.sax.saxutils import escape as xml_escape
 
-T = TypeVar("T")
+from waiting import scaled, wait_until
 
 SCREEN_WIDTH = 1280
 SCREEN_HEIGHT = 800
@@ -78,54 +80,6 @@ _WINDOW_LINE = re.compile(
 # lost a race with a window being destroyed, which at most a few windows are at any moment.
 _TREE_ATTEMPTS = 5
 _MENU_LINE = re.compile(r"^#(?P<text>.*) \[(?P<id>\d+),(?P<key>.*)\]$")
-
-
-def timeout_scale() -> float:
-    """How much longer than usual to wait, from OBNOTIFY_TEST_TIMEOUT_SCALE (a slow or busy
-    machine should get more time without anyone editing the tests)."""
-    raw = os.environ.get("OBNOTIFY_TEST_TIMEOUT_SCALE", "").strip()
-    if not raw:
-        return 1.0
-    try:
-        scale = float(raw)
-    except ValueError as error:
-        raise ValueError(f"OBNOTIFY_TEST_TIMEOUT_SCALE must be a number, not {raw!r}") from error
-    if scale <= 0:
-        raise ValueError(f"OBNOTIFY_TEST_TIMEOUT_SCALE must be positive, not {raw!r}")
-    return scale
-
-
-def scaled(seconds: float) -> float:
-    """A timeout in seconds, stretched by `timeout_scale`."""
-    return seconds * timeout_scale()
-
-
-def wait_until(
-    predicate: Callable[[], T | None],
-    timeout: float = 10.0,
-    interval: float = 0.05,
-    message: str | Callable[[], str] = "condition",
-) -> T:
-    """Poll `predicate` until it returns something truthy, and return that.
-
-    Waiting on the condition itself, with a deadline, keeps tests fast when the machine is fast
-    and correct when it is slow, which no fixed sleep does. `timeout` is scaled by
-    `timeout_scale`. Exceptions from the predicate propagate at once, so a predicate can fail fast
-    (say, when the process it waits on has died). On timeout an AssertionError names `message`
-    (a callable is asked only then, so it can describe the state at that moment) and the last value.
-    """
-    limit = scaled(timeout)
-    deadline = time.monotonic() + limit
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            described = message() if callable(message) else message
-            raise AssertionError(
-                f"timed out after {limit:.1f}s waiting for {described} (last value: {value!r})"
-            )
-        time.sleep(interval)
 
 
 def missing_tools() -> list[str]:
@@ -407,7 +361,7 @@ class DesktopSession:
         script = self.root / f"{command}.sh"
         script.write_text(
             "#!/bin/sh\n"
-            f"exec {shlex.quote(sys.executable)} -I {shlex.quote(str(Path(__file__).resolve()))} "
+            f"exec {shlex.quote(sys.executable)} -E -s {shlex.quote(str(Path(__file__).resolve()))} "
             f"{command} {shlex.quote(argument)}\n"
         )
         script.chmod(0o755)
@@ -500,7 +454,14 @@ class DesktopSession:
         """The X window that owns `selection`, or 0; asked in a child process, because Xlib ends
         the process that holds a connection when the server goes away."""
         result = self.run(
-            [sys.executable, "-I", str(Path(__file__).resolve()), "selection-owner", selection],
+            [
+                sys.executable,
+                "-E",
+                "-s",
+                str(Path(__file__).resolve()),
+                "selection-owner",
+                selection,
+            ],
             check=False,
         )
         if result.returncode != 0:

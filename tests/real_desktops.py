@@ -29,14 +29,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
-from desktop_session import (
-    REQUIRED_TOOLS,
-    SCREEN_HEIGHT,
-    SCREEN_WIDTH,
-    DesktopSession,
-    _tail,
-    wait_until,
-)
+from desktop_session import REQUIRED_TOOLS, SCREEN_HEIGHT, SCREEN_WIDTH, DesktopSession, _tail
+from waiting import wait_until
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
 WATCHER = "org.kde.StatusNotifierWatcher"

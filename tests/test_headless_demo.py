@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from desktop_session import SCREEN_HEIGHT, SCREEN_WIDTH, DesktopSession, png_size, scaled
+from desktop_session import SCREEN_HEIGHT, SCREEN_WIDTH, DesktopSession, png_size
+from waiting import scaled
 
 pytestmark = [pytest.mark.desktop]
 

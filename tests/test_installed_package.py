@@ -25,8 +25,9 @@ from typing import IO
 
 import pytest
 from desktop_entry import entry_value, exec_argv
-from desktop_session import DesktopSession, on_ci, scaled, wait_until
+from desktop_session import DesktopSession, on_ci
 from tray_menu import opened_window, pick_from_tray_menu, shown_windows
+from waiting import scaled, wait_until
 
 from obnotify import APP_ID, APP_NAME
 from obnotify.ui.help import USER_GUIDE

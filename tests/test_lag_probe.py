@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from waiting import until
 
 from obnotify.lag_probe import ENV_VAR, start_from_env
 
@@ -35,9 +36,7 @@ def test_a_held_loop_shows_as_a_late_wake_up(
         await asyncio.sleep(0)  # the probe starts and asks to wake soon
         # A callback that blocks the loop, as a slow one would.
         asyncio.get_running_loop().call_soon(time.sleep, STALL)
-        deadline = time.monotonic() + 10
-        while not path.exists() and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+        await until(path.exists, message=f"the probe to write {path}", interval=0.05)
         probe.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await probe

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from desktop_session import wait_until
+from waiting import wait_until
 
 from obnotify.workers import IdleWorkers
 

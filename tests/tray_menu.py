@@ -3,7 +3,8 @@ an entry's key, and what that opens."""
 
 from __future__ import annotations
 
-from desktop_session import DesktopSession, wait_until
+from desktop_session import DesktopSession
+from waiting import wait_until
 
 __all__ = ["opened_window", "pick_from_tray_menu", "shown_windows"]
 

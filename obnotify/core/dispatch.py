@@ -391,11 +391,6 @@ class Dispatcher(Generic[P]):
             waits.extend(held.due - now.mono for held in lane.held.values())
         return max(0.0, min(waits)) if waits else None
 
-    @property
-    def in_flight(self) -> int:
-        """Toasts told to show whose outcome has not been reported yet."""
-        return len(self._tickets)
-
     # Rules -------------------------------------------------------------------------
 
     def _lane(self, node: str) -> _Lane[P]:

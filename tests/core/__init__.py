@@ -1,1 +1,1 @@
-"""Tests of the pure protocol core: decoding, money, toast texts, the render command."""
+"""Tests of the pure protocol core: decoding, money, toast texts."""

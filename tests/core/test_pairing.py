@@ -84,9 +84,7 @@ def hand_in(
     screen: Screen, event: Event, source: Source = Source.SOCKET, *, node: str = "shop"
 ) -> int:
     """Hand an event to the dispatcher as the router does: its toast, category and pairing."""
-    screen._rowid += 1
-    rowid = screen._rowid
-    screen.handed_in.append((node, rowid))
+    rowid = screen.new_row(node)
     toast = render(event)
     out = screen.dispatcher.event(
         node, rowid, toast, category(event), source, f"row {rowid}", pairing_of(event)

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from aiohttp import web
 from PIL import EpsImagePlugin, Image
+from waiting import scaled
 
 from obnotify.core.ids import is_ipfs_hash
 from obnotify.demo.cid import cid_v0
@@ -24,9 +25,6 @@ from obnotify.demo.node import SimNode
 from obnotify.desktop.thumbnails import PRUNE_EVERY, ThumbnailCache, ThumbnailCounters
 from obnotify.node.api import NodeApi
 from obnotify.node.config import make_config
-
-TIME_FACTOR = float(os.environ.get("OBNOTIFY_TEST_TIME_FACTOR", "1"))
-"""Stretches every deadline on slow machines."""
 
 T = TypeVar("T")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -152,7 +150,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     """Run one scenario on a fresh loop, with an overall deadline."""
 
     async def bounded() -> T:
-        return await asyncio.wait_for(coro, 30 * TIME_FACTOR)
+        return await asyncio.wait_for(coro, scaled(30))
 
     return asyncio.run(bounded())
 
@@ -285,7 +283,7 @@ def test_a_waiter_giving_up_does_not_stop_the_download(tmp_path: Path) -> None:
 def test_the_download_itself_has_a_deadline(tmp_path: Path) -> None:
     async def scenario() -> None:
         node = FakeNode()
-        async with cache_for(node, tmp_path, timeout=0.2 * TIME_FACTOR) as cache:
+        async with cache_for(node, tmp_path, timeout=scaled(0.2)) as cache:
             assert await cache.get(SLOW) is None
             assert await cache.get(SLOW) is None
             assert node.requests[SLOW] == 1
@@ -341,7 +339,7 @@ def test_logs_carry_no_credentials(tmp_path: Path, caplog: pytest.LogCaptureFixt
         async with serving(node) as base_url:
             url = base_url.replace("http://", "http://user:s3cret@")
             async with httpx.AsyncClient(base_url=url) as client:
-                cache = ThumbnailCache(tmp_path, client, timeout=0.2 * TIME_FACTOR)
+                cache = ThumbnailCache(tmp_path, client, timeout=scaled(0.2))
                 for image_hash in (ERROR, HTML, BIG, SLOW, MISSING):
                     assert await cache.get(image_hash) is None
                 await cache.aclose()

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desktop_session import DesktopSession, png_size, scaled, wait_until
+from desktop_session import DesktopSession, png_size
 from file_keyring import KEYRING_FILE_VARIABLE, stored_entries
+from waiting import scaled, wait_until
 
 from obnotify import APP_NAME
 from obnotify.core.decode import decode_frame
@@ -236,7 +237,7 @@ def test_toasts_actions_tray_and_window(
         clients = wait_until(
             lambda: _alive(desktop, proc) and desktop.tray_clients(), 30, message="tray icon"
         )
-        node.wait_until(lambda: _polled(node), 20)
+        node.wait_until(lambda: _polled(node), scaled(20))
 
         picture = node.add_image(_jpeg())
         frame = node.frames.order(
@@ -258,7 +259,7 @@ def test_toasts_actions_tray_and_window(
         assert _thumbnail_is(toast["icon_path"], picture)
 
         desktop.action(toast["id"], "mark-read")
-        node.wait_until(lambda: nid in node.journal.read_ids, 10)
+        node.wait_until(lambda: nid in node.journal.read_ids, scaled(10))
 
         node.push(
             node.frames.message(
@@ -337,7 +338,7 @@ def test_two_nodes_from_the_settings_file(
             message="the tray icon",
         )
         for node in (shop, home):
-            node.wait_until(lambda n=node: _polled(n), 20)
+            node.wait_until(lambda n=node: _polled(n), scaled(20))
         # Both nodes are open now, and they share the one icon.
         assert len(_tray_icon_of(desktop, proc)) == 1, "one tray icon for every node"
         shop.notify(
@@ -387,7 +388,7 @@ def test_a_node_added_in_the_settings_window_shares_the_icon_and_names_its_toast
         icon = wait_until(
             lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc), 30, message="tray icon"
         )[0]
-        shop.wait_until(lambda: _polled(shop), 20)
+        shop.wait_until(lambda: _polled(shop), scaled(20))
 
         def open_settings() -> list[int]:
             desktop.run(["xdotool", "mousemove", "--window", str(icon), "4", "4", "click", "3"])
@@ -414,7 +415,7 @@ def test_a_node_added_in_the_settings_window_shares_the_icon_and_names_its_toast
         )
         desktop.run(["xdotool", "windowfocus", "--sync", str(settings[0])])
         desktop.run(["xdotool", "key", "ctrl+s"])
-        home.wait_until(lambda: _polled(home), 20)
+        home.wait_until(lambda: _polled(home), scaled(20))
         assert home.url in config.read_text(encoding="utf-8"), "saved to the settings file"
 
         home.notify(home.frames.follow(peer_id=ALICE.peer_id))
@@ -465,7 +466,7 @@ def test_a_refused_password_is_asked_for_without_blocking(
         desktop.run(["xdotool", "windowfocus", "--sync", str(dialog[0])])
         desktop.run(["xdotool", "type", "--delay", "20", "s3cret-pw"])
         desktop.run(["xdotool", "key", "Return"])
-        node.wait_until(lambda: _polled(node), 20)
+        node.wait_until(lambda: _polled(node), scaled(20))
         assert node.journal.handshake_attempts == 4
         wait_until(
             lambda: "kept for this run only" in desktop.output_of(proc),
@@ -566,7 +567,7 @@ def test_a_typed_password_goes_to_the_keyring_and_into_no_file(
             lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc), 30, message="icon"
         )[0]
         answer_dialog(desktop, proc, SECRET_PASSWORD, "the password dialog")
-        node.wait_until(lambda: _polled(node), 20)
+        node.wait_until(lambda: _polled(node), scaled(20))
         kept = wait_until(
             lambda: _alive(desktop, proc) and stored_entries(keyring_file),
             10,
@@ -630,7 +631,7 @@ def test_the_debug_log_holds_no_password_typed_in_the_welcome(
             desktop.run(["xdotool", "type", "--delay", "20", text])
             desktop.run(["xdotool", "key", "Tab"])
         desktop.run(["xdotool", "key", "Tab", "Tab", "Tab", "space"])
-        node.wait_until(lambda: _polled(node), 20)
+        node.wait_until(lambda: _polled(node), scaled(20))
         wait_until(
             lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc), 20, message="icon"
         )
@@ -697,7 +698,7 @@ def test_killed_while_toasts_wait_then_restarted_shows_each_event_once(
         node.set_faults(profile_delay=1.0, image_delay=1.5)
         picture = node.add_image(draw_picture("lamp", 64))
         first = _launch(desktop, tmp_path, "--node", node.url)
-        node.wait_until(lambda: _polled(node))
+        node.wait_until(lambda: _polled(node), scaled(5))
         titles = [f"Killed lamp {i}" for i in range(total)]
         for title in titles:
             node.notify(
@@ -769,7 +770,7 @@ def test_quit_from_the_tray_menu_closes_everything(
             30,
             message="tray icon",
         )[0]
-        node.wait_until(lambda: _polled(node), 20)
+        node.wait_until(lambda: _polled(node), scaled(20))
 
         _quit_from_tray_menu(desktop, proc, icon)
         _assert_clean_goodbye(desktop, proc, node, tmp_path)
@@ -783,7 +784,7 @@ def _assert_clean_goodbye(
     output = desktop.output_of(proc)
     assert status == 0, output[-4000:]
     assert "no running event loop" not in output
-    node.wait_until(lambda: node.journal.close_codes, 10)
+    node.wait_until(lambda: node.journal.close_codes, scaled(10))
     assert node.journal.close_codes == [1000], "a goodbye, not an abnormal closure (1006)"
     data = tmp_path / "data"
     assert list(data.rglob("*.sqlite*")) or list(data.rglob("*.db*"))
@@ -798,7 +799,7 @@ def test_sigterm_quits_as_the_menu_does(fresh_desktop: DesktopSession, tmp_path:
         wait_until(
             lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc), 30, message="tray icon"
         )
-        node.wait_until(lambda: _polled(node), 20)
+        node.wait_until(lambda: _polled(node), scaled(20))
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=scaled(15))
         _assert_clean_goodbye(desktop, proc, node, tmp_path)
@@ -828,7 +829,7 @@ def test_first_run_offers_the_node_on_this_computer_and_one_key_watches_it(
         welcome = _welcome_of(desktop, proc)
         desktop.run(["xdotool", "windowfocus", "--sync", str(welcome)])
         desktop.run(["xdotool", "key", "Return"])
-        node.wait_until(lambda: _polled(node), 20)
+        node.wait_until(lambda: _polled(node), scaled(20))
         wait_until(
             lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc),
             20,
@@ -877,7 +878,7 @@ def test_a_second_start_shows_the_running_apps_window_and_exits(
             lambda: _alive(desktop, first) and _tray_icon_of(desktop, first), 30, message="icon"
         )
         assert not _visible_windows(desktop, first.pid, "obnotify —")
-        node.wait_until(lambda: _polled(node), 20)
+        node.wait_until(lambda: _polled(node), scaled(20))
 
         second = _launch(desktop, tmp_path, "--node", node.url)
         assert second.wait(timeout=scaled(10)) == 0, desktop.output_of(second)[-4000:]

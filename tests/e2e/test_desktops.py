@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from desktop_session import on_ci, wait_until
+from desktop_session import on_ci
 from PIL import Image
 from real_desktops import (
     NOTIFICATIONS,
@@ -32,6 +32,7 @@ from real_desktops import (
     plasma_missing,
     xfce_missing,
 )
+from waiting import scaled, wait_until
 
 from e2e.test_app import _alive, _app_env, _polled, _thumbnail_is
 from obnotify import APP_NAME
@@ -100,7 +101,7 @@ def _start_app(
         env=_app_env(tmp_path),
         name="obnotify",
     )
-    node.wait_until(lambda: _alive(desktop, proc) and _polled(node), 30)
+    node.wait_until(lambda: _alive(desktop, proc) and _polled(node), scaled(30))
     return proc
 
 
@@ -192,7 +193,7 @@ def test_gnome_shell_shows_the_toast_and_its_buttons_reach_the_node_and_the_wind
             15,
             message=lambda: f"the banner's Mark as read button; banner: {gnome.banner()}",
         )
-        node.wait_until(lambda: nid in node.journal.read_ids, 10)
+        node.wait_until(lambda: nid in node.journal.read_ids, scaled(10))
         # dbus-monitor may print the signal after the node has already heard of it.
         wait_until(
             lambda: [action for _id, action in monitor.signals("ActionInvoked")] == ["mark-read"],
@@ -298,7 +299,7 @@ def test_xfce_shows_the_toast_and_its_button_and_tray_icon_reach_the_node_and_th
 
         wait_until(lambda: monitor.answered(ORDER_TITLE), 10, message="the toast's id")
         xfce.click_last_button(window)
-        node.wait_until(lambda: nid in node.journal.read_ids, 10)
+        node.wait_until(lambda: nid in node.journal.read_ids, scaled(10))
         wait_until(
             lambda: "unread" not in xfce.tray_tooltip(item), 10, message="the tray to count it read"
         )
@@ -365,7 +366,7 @@ def test_kde_plasma_shows_the_toast_and_its_button_and_click_reach_the_node_and_
 
         wait_until(lambda: monitor.answered(ORDER_TITLE), 10, message="the toast's id")
         _click_on_popup(plasma, MARK_AS_READ_ON_PLASMA, artifacts_dir / "plasma-toast.png")
-        node.wait_until(lambda: nid in node.journal.read_ids, 10)
+        node.wait_until(lambda: nid in node.journal.read_ids, scaled(10))
         # dbus-monitor may print the signal after the node has already heard of it.
         wait_until(
             lambda: [action for _id, action in monitor.signals("ActionInvoked")] == ["mark-read"],

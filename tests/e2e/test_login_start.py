@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from desktop_entry import exec_argv
-from desktop_session import DesktopSession, on_ci, scaled, wait_until
+from desktop_session import DesktopSession, on_ci
 from tray_menu import pick_from_tray_menu
+from waiting import scaled, wait_until
 
 from obnotify import APP_ID
 from obnotify.demo.threaded import ThreadedSimNode
@@ -59,7 +60,7 @@ def test_the_entry_ticked_in_the_menu_starts_this_interpreter_on_the_same_node(
             [sys.executable, "-m", "obnotify", "--node", node.url], env=env, name="obnotify"
         )
         icon = wait_until(lambda: _icon_of(desktop, {proc.pid}), 30, message="the tray icon")
-        node.wait_until(lambda: _polled(node) > 0, 20)
+        node.wait_until(lambda: _polled(node) > 0, scaled(20))
         pick_from_tray_menu(desktop, proc.pid, icon, "l")
         wait_until(entry.exists, 10, message="the entry of Start at login")
         argv = exec_argv(entry.read_text(encoding="utf-8"))
@@ -75,4 +76,4 @@ def test_the_entry_ticked_in_the_menu_starts_this_interpreter_on_the_same_node(
             30,
             message=lambda: f"the login start's icon; it printed:\n{desktop.output_of(login)}",
         )
-        node.wait_until(lambda: _polled(node) > polled, 20)
+        node.wait_until(lambda: _polled(node) > polled, scaled(20))

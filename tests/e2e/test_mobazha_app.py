@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from desktop_session import DesktopSession, wait_until
+from desktop_session import DesktopSession
 from file_keyring import stored_entries
+from waiting import scaled, wait_until
 
 from obnotify import APP_NAME
 from obnotify.demo.mobazha import MobazhaSimNode
@@ -60,8 +61,8 @@ def test_an_ob_node_and_a_mobazha_node_in_one_tray(
         wait_until(
             lambda: _alive(desktop, proc) and _tray_icon_of(desktop, proc), 30, message="the icon"
         )
-        shop.wait_until(lambda: _polled(shop), 20)
-        store.wait_until(lambda: _asked(store), 20)
+        shop.wait_until(lambda: _polled(shop), scaled(20))
+        store.wait_until(lambda: _asked(store), scaled(20))
         shop.notify(
             shop.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Shop mug", price=5)
         )
@@ -105,7 +106,7 @@ def test_first_run_finds_the_mobazha_node_here_and_one_key_watches_it(
         welcome = _welcome_of(desktop, proc)
         desktop.run(["xdotool", "windowfocus", "--sync", str(welcome)])
         desktop.run(["xdotool", "key", "Return"])
-        node.wait_until(lambda: _asked(node), 20)
+        node.wait_until(lambda: _asked(node), scaled(20))
         node.emit("order.funded", orderID="QmOrder1", buyerName="Alice", buyerID=ALICE)
         _wait_toast(desktop, proc, "Order funded by Alice")
         assert 'kind = "mobazha"' in config.read_text(encoding="utf-8"), "the next start knows it"
@@ -129,7 +130,7 @@ def test_a_refused_token_is_asked_for_and_kept_in_the_keyring(
         env |= file_keyring_env(desktop, keyring_file)
         proc = desktop.spawn([sys.executable, "-m", "obnotify"], env=env, name="obnotify")
         answer_dialog(desktop, proc, TOKEN, "the token dialog")
-        node.wait_until(lambda: _asked(node), 20)
+        node.wait_until(lambda: _asked(node), scaled(20))
         kept = wait_until(
             lambda: _alive(desktop, proc) and stored_entries(keyring_file),
             10,

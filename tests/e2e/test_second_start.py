@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from desktop_session import DesktopSession, scaled, wait_until
+from desktop_session import DesktopSession
+from waiting import scaled, wait_until
 
 from obnotify.demo.threaded import ThreadedSimNode
 
@@ -72,7 +73,7 @@ def test_a_later_start_hands_its_node_on_and_says_what_happened(
             encoding="utf-8",
         )
         first = starts.running()
-        node.wait_until(lambda: _polled(node), 20)
+        node.wait_until(lambda: _polled(node), scaled(20))
 
         # A wrong address: the message and status 2, as for a start alone; nothing handed on.
         status, said = starts.later("--node", "notaurl")
@@ -115,7 +116,7 @@ def test_an_app_started_for_one_node_says_it_adds_none(
     starts = Starts(fresh_desktop, tmp_path)
     with ThreadedSimNode(wallet_interval=None) as node:
         first = starts.running("--node", node.url)
-        node.wait_until(lambda: _polled(node), 20)
+        node.wait_until(lambda: _polled(node), scaled(20))
         before = starts.settings.read_text(encoding="utf-8")
         status, said = starts.later("--node", "http://127.0.0.1:1")
         assert status == 0, said
@@ -172,7 +173,7 @@ def test_another_user_who_takes_the_name_first_stops_nothing(
         assert squatter.stdout.readline().strip() == "listening"
         with ThreadedSimNode(wallet_interval=None) as node:
             first = starts.running("--node", node.url)
-            node.wait_until(lambda: _polled(node), 20)
+            node.wait_until(lambda: _polled(node), scaled(20))
             # Still one app per user.
             status, said = starts.later()
             assert status == 0, said

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desktop_session import SCREEN_HEIGHT, SCREEN_WIDTH, DesktopSession, png_size, wait_until
+from desktop_session import SCREEN_HEIGHT, SCREEN_WIDTH, DesktopSession, png_size
+from waiting import wait_until
 
 pytestmark = pytest.mark.desktop
 

@@ -7,13 +7,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from waiting import until
+
 from obnotify.core.catchup import MAX_CHAT_PAGES, PAGE_SIZE
 from obnotify.core.connection import ConnState
 from obnotify.core.policy import Source
 from obnotify.demo.node import SimNode
 from obnotify.node.session import NodeSession
 
-from .test_session import BUYER, Recorder, retrying_session, run, until
+from .test_session import BUYER, Recorder, retrying_session, run
 
 PEER = "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"
 LIVE = MAX_CHAT_PAGES * PAGE_SIZE + 100
@@ -35,10 +37,10 @@ def test_chat_missed_behind_a_long_live_run_is_still_caught_up(tmp_path: Path) -
         rec = Recorder()
         session, store = retrying_session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups and len(rec.new) == 1, what="first start")
+        await until(lambda: rec.catch_ups and len(rec.new) == 1, message="first start")
         for i in range(2):
             await node.deliver(node.frames.message(peer_id=PEER, text=f"live before {i}"))
-        await until(lambda: len(rec.new) == 3, what="chat while connected")
+        await until(lambda: len(rec.new) == 3, message="chat while connected")
         await node.stop()
         away = [
             node.add_chat_message({"peerId": PEER, "message": f"while away {i}", "read": False})
@@ -46,10 +48,10 @@ def test_chat_missed_behind_a_long_live_run_is_still_caught_up(tmp_path: Path) -
         ]
         node.set_faults(failing_subjects=frozenset({""}))
         await node.start()
-        await until(lambda: any("catch-up failed" in d for _, d in rec.states), what="failed")
+        await until(lambda: any("catch-up failed" in d for _, d in rec.states), message="failed")
         for i in range(LIVE):
             await node.deliver(node.frames.message(peer_id=PEER, text=f"live after {i}"))
-        await until(lambda: len(rec.new) == 3 + LIVE, timeout=30, what="the live chat")
+        await until(lambda: len(rec.new) == 3 + LIVE, timeout=30, message="the live chat")
         node.set_faults(failing_subjects=frozenset())
         recorded = await finish(session, task, rec)
         await node.stop()
@@ -74,17 +76,17 @@ def test_notifications_missed_behind_a_long_live_run_are_still_caught_up(tmp_pat
         rec = Recorder()
         session, store = retrying_session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="first start")
+        await until(lambda: rec.catch_ups, message="first start")
         await node.notify(order(node, "before"))
-        await until(lambda: len(rec.new) == 1, what="an order while connected")
+        await until(lambda: len(rec.new) == 1, message="an order while connected")
         await node.stop()
         away = [node.store_notification(order(node, f"away {i}")) for i in range(3)]
         node.set_faults(rest_broken=True)
         await node.start()
-        await until(lambda: any("catch-up failed" in d for _, d in rec.states), what="failed")
+        await until(lambda: any("catch-up failed" in d for _, d in rec.states), message="failed")
         for i in range(LIVE):
             await node.notify(order(node, f"live {i}"))
-        await until(lambda: len(rec.new) == 1 + LIVE, timeout=60, what="the live orders")
+        await until(lambda: len(rec.new) == 1 + LIVE, timeout=60, message="the live orders")
         node.set_faults(rest_broken=False)
         recorded = await finish(session, task, rec)
         await node.stop()
@@ -105,9 +107,9 @@ def order(node: SimNode, title: str) -> dict[str, Any]:
 async def finish(session: NodeSession, task: asyncio.Task[None], rec: Recorder) -> int:
     """Wait for the catch-up tried again to work and for all it brought, then stop the
     session; how many events it recorded in all."""
-    await until(lambda: rec.states[-1] == (ConnState.CONNECTED, ""), what="caught up")
+    await until(lambda: rec.states[-1] == (ConnState.CONNECTED, ""), message="caught up")
     recorded = session.counters.recorded
-    await until(lambda: len(rec.new) == recorded, what="everything handed on")
+    await until(lambda: len(rec.new) == recorded, message="everything handed on")
     session.stop()
     await asyncio.wait_for(task, 10)
     return recorded

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from waiting import until
 
 from obnotify.core.backoff import Backoff
 from obnotify.core.connection import ConnState
@@ -23,7 +24,7 @@ from obnotify.node.tls import PinMismatch, fingerprint
 from obnotify.store.database import Store
 
 from .conftest import ServerContext
-from .test_session import FAST, Recorder, run, until
+from .test_session import FAST, Recorder, run
 
 
 async def _connect_once(url: str, tmp_path: Path, **options: object) -> tuple[ConnState, str]:
@@ -36,12 +37,12 @@ async def _connect_once(url: str, tmp_path: Path, **options: object) -> tuple[Co
         await until(
             lambda: rec.state in (ConnState.CONNECTED, ConnState.TLS_FAILED, ConnState.AUTH_FAILED),
             timeout=10,
-            what="a verdict",
+            message="a verdict",
         )
         verdict = rec.states[-1]
         if verdict[0] is ConnState.CONNECTED:
             # Catch-up is REST: it proves the HTTP client shares the socket's auth and TLS.
-            await until(lambda: rec.catch_ups, timeout=10, what="catch-up over REST")
+            await until(lambda: rec.catch_ups, timeout=10, message="catch-up over REST")
     finally:
         session.stop()
         await asyncio.wait_for(task, 10)
@@ -259,13 +260,15 @@ def test_silent_socket_is_declared_dead_and_replaced(tmp_path: Path) -> None:
         options = dict(FAST, ping_interval=0.3, ping_timeout=0.3)
         session = NodeSession(config, store, rec, link_options=options)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.state is ConnState.CONNECTED, what="connected")
+        await until(lambda: rec.state is ConnState.CONNECTED, message="connected")
         relay.silent = True
         await until(
-            lambda: rec.state is ConnState.UNREACHABLE, timeout=10, what="the dead socket noticed"
+            lambda: rec.state is ConnState.UNREACHABLE,
+            timeout=10,
+            message="the dead socket noticed",
         )
         relay.silent = False
-        await until(lambda: rec.state is ConnState.CONNECTED, timeout=5, what="reconnected")
+        await until(lambda: rec.state is ConnState.CONNECTED, timeout=5, message="reconnected")
         session.stop()
         await asyncio.wait_for(task, 10)
         await relay.stop()
@@ -288,10 +291,10 @@ def test_a_corrected_password_connects_without_a_restart(tmp_path: Path) -> None
         session = NodeSession(config, store, rec, link_options=dict(FAST))
         cache = ThumbnailCache(tmp_path / "thumbs", session.api.pictures, retry_after=0.0)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.state is ConnState.AUTH_FAILED, what="auth-failed")
+        await until(lambda: rec.state is ConnState.AUTH_FAILED, message="auth-failed")
         refused = await cache.get(picture)
         session.update_password("right")
-        await until(lambda: rec.catch_ups, what="connected and caught up over REST")
+        await until(lambda: rec.catch_ups, message="connected and caught up over REST")
         # Pictures have a client of their own: it must use the new password too.
         fetched = await cache.get(picture)
         await cache.aclose()
@@ -321,7 +324,7 @@ def test_a_node_that_is_down_says_when_it_is_tried_next(tmp_path: Path) -> None:
             make_config(f"http://127.0.0.1:{port}"), store, rec, link_options={"backoff": backoff}
         )
         task = asyncio.create_task(session.run())
-        await until(lambda: session.link.retry_at is not None, what="an attempt waited for")
+        await until(lambda: session.link.retry_at is not None, message="an attempt waited for")
         before = time.time()
         retry_at = session.link.retry_at
         assert retry_at is not None
@@ -347,10 +350,10 @@ def test_stopping_says_goodbye_with_a_close_frame(tmp_path: Path) -> None:
         store = Store(tmp_path / "n.sqlite3")
         session = NodeSession(make_config(node.url), store, rec, link_options=dict(FAST))
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="connected and caught up")
+        await until(lambda: rec.catch_ups, message="connected and caught up")
         session.stop()
         await asyncio.wait_for(task, 10)
-        await until(lambda: node.journal.close_codes, what="the node to see the socket end")
+        await until(lambda: node.journal.close_codes, message="the node to see the socket end")
         await node.stop()
         store.close()
         return list(node.journal.close_codes)

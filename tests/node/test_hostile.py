@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from waiting import scaled, until
 
 from obnotify.core.catchup import MAX_CHAT_PAGES, MAX_PAGES, PAGE_SIZE, ChatAnchors
 from obnotify.core.connection import ConnState
@@ -27,7 +28,7 @@ from obnotify.node.link import MAX_MESSAGE_BYTES
 from obnotify.node.session import FIRST_START_DONE, NodeSession
 from obnotify.store.database import Store
 
-from .test_session import BUYER, FAST, Recorder, run, until
+from .test_session import BUYER, FAST, Recorder, run
 
 PEER = "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"
 
@@ -121,7 +122,7 @@ def test_a_refused_catch_up_is_logged_and_the_socket_stays(
         rec = Recorder()
         session = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: "catch-up failed" in log_text.getvalue(), what="the failure logged")
+        await until(lambda: "catch-up failed" in log_text.getvalue(), message="the failure logged")
         await _stop(session, task)
         await node.stop()
         return rec
@@ -164,7 +165,7 @@ def test_endless_pages_end_the_catch_up(tmp_path: Path) -> None:
         session.store.set_state(FIRST_START_DONE, "1")
         session.store.set_cursor(random_cid())
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, timeout=30, what="the catch-up to end")
+        await until(lambda: rec.catch_ups, timeout=30, message="the catch-up to end")
         recorded = session.store.count()
         await _stop(session, task)
         await node.stop()
@@ -194,7 +195,7 @@ def test_endless_chat_pages_end_the_chat_catch_up(tmp_path: Path) -> None:
         tracemalloc.start()
         try:
             task = asyncio.create_task(session.run())
-            await until(lambda: rec.catch_ups, timeout=60, what="the catch-up to end")
+            await until(lambda: rec.catch_ups, timeout=60, message="the catch-up to end")
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
@@ -229,7 +230,7 @@ def test_slow_pictures_never_hold_up_the_api(tmp_path: Path, pool: str) -> None:
         cache = ThumbnailCache(tmp_path, client)
         waiters = [asyncio.create_task(cache.get(h)) for h in hashes]
         try:
-            await node.wait_until(lambda: node.journal.images_in_flight >= MAX_DOWNLOADS)
+            await node.wait_until(lambda: node.journal.images_in_flight >= MAX_DOWNLOADS, scaled(5))
             balances = await api.balances()
             node.release_images()
             await asyncio.gather(*waiters)
@@ -263,7 +264,7 @@ def test_a_redirect_is_never_followed(tmp_path: Path) -> None:
         rec = Recorder()
         session = _session(node, tmp_path, rec, username="alice", password="s3cret")
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.state is not ConnState.CONNECTING, what="a verdict")
+        await until(lambda: rec.state is not ConnState.CONNECTING, message="a verdict")
         api = NodeApi(make_config(node.url, username="alice", password="s3cret"))
         cache = ThumbnailCache(tmp_path / "thumbs", api.pictures)
         errors = []
@@ -303,14 +304,14 @@ def test_node_text_reaches_the_log_escaped(tmp_path: Path, log_text: io.StringIO
         rec = Recorder()
         session = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: bool(rec.catch_ups), what="connected")
+        await until(lambda: bool(rec.catch_ups), message="connected")
         await node.push_raw('{"notification": \x1b[31mRED\r\nobnotify: node forged: connected')
         await node.push_raw('{"\\u001b[2J\\r\\nobnotify: forged key": 1}')
         await node.push_raw(
             '{"error": "not found", "id": "\\u001b]0;title\\u0007\\r\\nobnotify: forged id", '
             f'"peerID": "{DEFAULT_PEER_ID}"}}'
         )
-        await until(lambda: session.counters.frames >= 3, what="the frames read")
+        await until(lambda: session.counters.frames >= 3, message="the frames read")
         await _stop(session, task)
         await node.stop()
 
@@ -331,9 +332,9 @@ def test_a_frame_over_the_socket_limit_says_why_the_connection_dropped(tmp_path:
         rec = Recorder()
         session = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.state is ConnState.CONNECTED, what="connected")
+        await until(lambda: rec.state is ConnState.CONNECTED, message="connected")
         await node.push_raw("x" * (MAX_MESSAGE_BYTES + 1))
-        await until(lambda: rec.state is not ConnState.CONNECTED, what="the connection dropped")
+        await until(lambda: rec.state is not ConnState.CONNECTED, message="the connection dropped")
         await _stop(session, task)
         await node.stop()
         return rec

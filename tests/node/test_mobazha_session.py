@@ -7,6 +7,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from waiting import until
+
 from obnotify.core.connection import ConnState
 from obnotify.core.policy import Source
 from obnotify.demo.mobazha import MobazhaSimNode
@@ -15,7 +17,7 @@ from obnotify.node.config import make_config
 from obnotify.node.session import NodeSession
 from obnotify.store.database import Store
 
-from .test_session import FAST, Recorder, _connections, _stop, run, until
+from .test_session import FAST, Recorder, _connections, _stop, run
 
 TOKEN = "mbz_t1_" + "k" * 32
 BUYER = "12D3KooWQp7vHj3a2Mz1Fh8wT4sXy9cRkLmNbVdGe6uPq5Ai7Ce1"
@@ -43,7 +45,7 @@ def test_restarts_and_missed_events_are_each_delivered_once(tmp_path: Path) -> N
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="first catch-up")
+        await until(lambda: rec.catch_ups, message="first catch-up")
         sent: list[str] = []
         for i in range(200):
             if i % 20 == 19:
@@ -54,10 +56,10 @@ def test_restarts_and_missed_events_are_each_delivered_once(tmp_path: Path) -> N
                 sent.append(stored[0])
                 await node.start()
                 sent.append(await node.emit("order.funded", **_order(i)))
-                await until(lambda before=connected: _connections(rec) > before, what="back")
+                await until(lambda before=connected: _connections(rec) > before, message="back")
             else:
                 sent.append(await node.emit("order.created", **_order(i)))
-        await until(lambda: len(rec.new) >= 210, timeout=60, what="all delivered")
+        await until(lambda: len(rec.new) >= 210, timeout=60, message="all delivered")
         await _stop(session, task)
         await node.stop()
         return sent, rec, store
@@ -84,7 +86,7 @@ def test_ties_at_a_page_edge_are_caught_up(tmp_path: Path) -> None:
         rec = Recorder()
         session, store = _session(node, tmp_path, rec, token="")
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="first catch-up")
+        await until(lambda: rec.catch_ups, message="first catch-up")
         await node.stop()
         start = datetime.now(UTC) + timedelta(minutes=5)
         missed = []
@@ -95,8 +97,8 @@ def test_ties_at_a_page_edge_are_caught_up(tmp_path: Path) -> None:
             assert stored is not None
             missed.append(stored[0])
         await node.start()
-        await until(lambda: len(rec.catch_ups) == 2, timeout=20, what="second catch-up")
-        await until(lambda: len(rec.new) == 81, what="missed delivered")
+        await until(lambda: len(rec.catch_ups) == 2, timeout=20, message="second catch-up")
+        await until(lambda: len(rec.new) == 81, message="missed delivered")
         await _stop(session, task)
         await node.stop()
         store.close()
@@ -120,9 +122,9 @@ def test_the_kind_is_found_at_connect(tmp_path: Path) -> None:
         (tmp_path / "ob").mkdir()
         ob_session, ob_store = _session(ob, tmp_path / "ob", other, kind="auto", token="")
         tasks = [asyncio.create_task(s.run()) for s in (session, ob_session)]
-        await until(lambda: rec.catch_ups and other.catch_ups, what="both caught up")
+        await until(lambda: rec.catch_ups and other.catch_ups, message="both caught up")
         await mobazha.emit("order.shipped", orderID="order-1", vendorName="Bob", vendorID=BUYER)
-        await until(lambda: len(rec.new) == 2, what="live event")
+        await until(lambda: len(rec.new) == 2, message="live event")
         for s, t in zip((session, ob_session), tasks, strict=True):
             await _stop(s, t)
         await mobazha.stop()
@@ -144,7 +146,7 @@ def test_a_wrong_token_stops_at_auth_failed(tmp_path: Path) -> None:
         rec = Recorder()
         session, store = _session(node, tmp_path, rec, token="mbz_wrong_token")
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.state is ConnState.AUTH_FAILED, what="auth failed")
+        await until(lambda: rec.state is ConnState.AUTH_FAILED, message="auth failed")
         await _stop(session, task)
         await node.stop()
         store.close()
@@ -163,7 +165,7 @@ def test_partial_payments_and_chat_arrive_once(tmp_path: Path) -> None:
         rec = Recorder()
         session, store = _session(node, tmp_path, rec, token="")
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="caught up")
+        await until(lambda: rec.catch_ups, message="caught up")
         partial = partial_payment_frame("order-9", paid=1000, expected=5000, coin="BTC")
         await node.push(partial)
         await node.push(partial)
@@ -174,9 +176,9 @@ def test_partial_payments_and_chat_arrive_once(tmp_path: Path) -> None:
         await node.push(
             chat_frame("$m1", "@alice:m.org", "Hi", when=when, kind="chat.message.decrypted")
         )
-        await until(lambda: len(rec.new) == 2, what="partial and chat")
+        await until(lambda: len(rec.new) == 2, message="partial and chat")
         await node.push({"status": "publishing"})
-        await until(lambda: rec.signals, what="the status after them")
+        await until(lambda: rec.signals, message="the status after them")
         await _stop(session, task)
         await node.stop()
         store.close()
@@ -199,7 +201,7 @@ def test_chat_sent_while_away_is_caught_up_once_and_named(tmp_path: Path) -> Non
         rec = Recorder()
         session, store = _session(node, tmp_path, rec, token="")
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="first catch-up")
+        await until(lambda: rec.catch_ups, message="first catch-up")
         await node.stop()
         for text in ("old one", "old two"):
             node.add_room_message(room, alice, text)
@@ -207,14 +209,14 @@ def test_chat_sent_while_away_is_caught_up_once_and_named(tmp_path: Path) -> Non
         node.add_room_message(room, node.matrix_user, "our reply")
         missed = [node.add_room_message(room, alice, t)["id"] for t in ("Still there?", "Hello?")]
         await node.start()
-        await until(lambda: len(rec.catch_ups) == 2, what="second catch-up")
-        await until(lambda: len(rec.new) == 2, what="unread chat delivered")
+        await until(lambda: len(rec.catch_ups) == 2, message="second catch-up")
+        await until(lambda: len(rec.new) == 2, message="unread chat delivered")
         # Back again: nothing new, nothing twice.
         await node.stop()
         await node.start()
-        await until(lambda: len(rec.catch_ups) == 3, what="third catch-up")
+        await until(lambda: len(rec.catch_ups) == 3, message="third catch-up")
         await node.say(room, alice, "Live now")
-        await until(lambda: len(rec.new) == 3, what="live chat")
+        await until(lambda: len(rec.new) == 3, message="live chat")
         await _stop(session, task)
         await node.stop()
         store.close()
@@ -239,7 +241,7 @@ def test_a_node_without_chat_is_caught_up_all_the_same(tmp_path: Path) -> None:
         rec = Recorder()
         session, store = _session(node, tmp_path, rec, token="")
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="caught up without chat")
+        await until(lambda: rec.catch_ups, message="caught up without chat")
         await _stop(session, task)
         await node.stop()
         store.close()

@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from waiting import until
 
 from obnotify.core.connection import ConnState
 from obnotify.demo.node import SimNode
@@ -14,7 +15,7 @@ from obnotify.node.config import ConfigError, make_config, parse_node_url
 from obnotify.node.factory import open_node, store_path
 from obnotify.store.database import Store
 
-from .test_session import Recorder, run, until
+from .test_session import Recorder, run
 
 
 def _free_port() -> int:
@@ -46,7 +47,7 @@ async def _open_and_close(config_url: str, data: Path, *, connect: bool) -> Path
     parts = open_node(config, rec, data_dir=data, cache_dir=data / "cache", history_cap=100)
     task = asyncio.create_task(parts.session.run())
     want = ConnState.CONNECTED if connect else ConnState.UNREACHABLE
-    await until(lambda: rec.state is want, timeout=10, what=want.value)
+    await until(lambda: rec.state is want, timeout=10, message=want.value)
     parts.session.stop()
     await asyncio.wait_for(task, 10)
     await parts.close()

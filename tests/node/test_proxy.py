@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Self
 
 import pytest
+from waiting import until
 
 from obnotify.demo.node import SimNode
 from obnotify.node.checks import check_node
@@ -20,7 +21,7 @@ from obnotify.node.factory import open_node
 from obnotify.node.reach import fetch_fingerprint
 
 from .conftest import ServerContext
-from .test_session import Recorder, run, until
+from .test_session import Recorder, run
 
 ONION = "a" * 56 + ".onion"
 
@@ -93,7 +94,7 @@ async def _watch_until_caught_up(config: NodeConfig, tmp_path: Path) -> None:
     rec = Recorder()
     parts = open_node(config, rec, data_dir=tmp_path, cache_dir=tmp_path / "cache", history_cap=100)
     task = asyncio.create_task(parts.session.run())
-    await until(lambda: rec.catch_ups, timeout=10, what="catch-up over REST")
+    await until(lambda: rec.catch_ups, timeout=10, message="catch-up over REST")
     parts.session.stop()
     await asyncio.wait_for(task, 10)
     await parts.close()

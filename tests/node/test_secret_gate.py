@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from waiting import until
 
 from obnotify.core.connection import ConnState
 from obnotify.demo.node import SimNode
@@ -23,7 +24,7 @@ from obnotify.node.guard import listener_uids, loopback_owner_problem
 from obnotify.node.session import NodeSession
 from obnotify.store.database import Store
 
-from .test_session import FAST, Recorder, attempts, run, until
+from .test_session import FAST, Recorder, attempts, run
 
 NOBODY = 65534
 
@@ -66,7 +67,7 @@ def test_a_server_that_checks_nothing_gets_no_credentials_and_no_praise(tmp_path
             store = Store(tmp_path / "node.sqlite3")
             session = NodeSession(config, store, rec, link_options=dict(FAST))
             task = asyncio.create_task(session.run())
-            await until(lambda: rec.catch_ups, what="connected and caught up")
+            await until(lambda: rec.catch_ups, message="connected and caught up")
             session.stop()
             await asyncio.wait_for(task, 10)
             store.close()

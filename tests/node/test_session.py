@@ -6,12 +6,13 @@ import asyncio
 import contextlib
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from waiting import scaled, until
 
 from obnotify.core.backoff import Backoff
 from obnotify.core.connection import ConnState
@@ -30,18 +31,9 @@ FAST = {"backoff": Backoff(initial=0.05, maximum=0.3)}
 
 def run(coro: Awaitable[T], timeout: float = 120.0) -> T:
     async def main() -> T:
-        return await asyncio.wait_for(coro, timeout)
+        return await asyncio.wait_for(coro, scaled(timeout))
 
     return asyncio.run(main())
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
-    """Wait on a condition with a deadline (polling; nothing here has a signal to wait on)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or predicate}")
-        await asyncio.sleep(0.01)
 
 
 class Recorder:
@@ -122,7 +114,7 @@ async def attempts(config: NodeConfig, tmp_path: Path, count: int) -> Recorder:
     store = Store(tmp_path / "node.sqlite3")
     session = NodeSession(config, store, rec, link_options=dict(FAST))
     task = asyncio.create_task(session.run())
-    await until(lambda: session.link.attempts >= count, what=f"{count} attempts")
+    await until(lambda: session.link.attempts >= count, message=f"{count} attempts")
     session.stop()
     await asyncio.wait_for(task, 10)
     store.close()
@@ -143,7 +135,7 @@ def test_restarts_lose_nothing_and_repeat_nothing(tmp_path: Path) -> None:
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="first catch-up")
+        await until(lambda: rec.catch_ups, message="first catch-up")
         sent: list[str] = []
         for i in range(500):
             frame = node.frames.order(
@@ -159,13 +151,15 @@ def test_restarts_lose_nothing_and_repeat_nothing(tmp_path: Path) -> None:
                     sent.append(
                         await node.notify(node.frames.order(buyer_id=BUYER, title="Early", price=7))
                     )
-                await until(lambda before=connected: _connections(rec) > before, what="reconnected")
+                await until(
+                    lambda before=connected: _connections(rec) > before, message="reconnected"
+                )
             else:
                 sent.append(await node.notify(frame))
             if i % 7 == 0:
                 await asyncio.sleep(0)
-        await until(lambda: store.count() >= 540, timeout=60, what="all recorded")
-        await until(lambda: len(rec.new) >= 540, timeout=30, what="all delivered")
+        await until(lambda: store.count() >= 540, timeout=60, message="all recorded")
+        await until(lambda: len(rec.new) >= 540, timeout=30, message="all delivered")
         await _stop(session, task)
         await node.stop()
         return sent, rec, store
@@ -189,7 +183,7 @@ def test_wrong_password_stops_at_auth_failed(tmp_path: Path) -> None:
         session, store = _session(node, tmp_path, rec, username="alice", password="wrong")
         started = time.monotonic()
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.state is ConnState.AUTH_FAILED, timeout=5, what="auth-failed")
+        await until(lambda: rec.state is ConnState.AUTH_FAILED, timeout=5, message="auth-failed")
         elapsed = time.monotonic() - started
         # No retry is scheduled: the link waits for the user (the verdicts are unit-tested).
         assert session.link.retry_at is None
@@ -214,7 +208,7 @@ def test_bad_frames_are_counted_and_skipped(tmp_path: Path) -> None:
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="connected")
+        await until(lambda: rec.catch_ups, message="connected")
         await node.push_raw("not json at all")
         await node.push_raw("[1, 2, 3]")
         await node.push_raw('{"notification": {"type": "order", "expiresIn": "soon"}}')
@@ -233,7 +227,7 @@ def test_bad_frames_are_counted_and_skipped(tmp_path: Path) -> None:
                 }
             }
         )
-        await until(lambda: len(rec.new) == 1, what="the good frame")
+        await until(lambda: len(rec.new) == 1, message="the good frame")
         await _stop(session, task)
         await node.stop()
         return session, rec, node, store
@@ -259,7 +253,7 @@ def test_accept_and_drop_waits_the_backoffs_delay_before_trying_again(tmp_path: 
         store = Store(tmp_path / "node.sqlite3")
         session = NodeSession(make_config(node.url), store, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: session.link.retry_at is not None, what="the next attempt scheduled")
+        await until(lambda: session.link.retry_at is not None, message="the next attempt scheduled")
         ahead = (session.link.retry_at or 0.0) - time.time()
         attempts = node.journal.handshake_attempts
         await _stop(session, task)
@@ -282,7 +276,7 @@ def test_missed_events_are_caught_up_once(tmp_path: Path) -> None:
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups and rec.new, what="first catch-up")
+        await until(lambda: rec.catch_ups and rec.new, message="first catch-up")
         assert [n.source for n in rec.new] == [Source.HISTORY] and rec.new[0].row.event_id == old
         await node.stop()
         missed = [
@@ -292,8 +286,8 @@ def test_missed_events_are_caught_up_once(tmp_path: Path) -> None:
             for i in range(14)
         ]
         await node.start()
-        await until(lambda: len(rec.catch_ups) == 2, timeout=10, what="second catch-up")
-        await until(lambda: len(rec.new) == 15, what="missed delivered")
+        await until(lambda: len(rec.catch_ups) == 2, timeout=10, message="second catch-up")
+        await until(lambda: len(rec.new) == 15, message="missed delivered")
         await _stop(session, task)
         await node.stop()
         store.close()
@@ -313,14 +307,14 @@ def test_balances_are_kept_for_the_next_start(tmp_path: Path) -> None:
         first = Recorder()
         session, store = _session(node, tmp_path, first)
         task = asyncio.create_task(session.run())
-        await until(lambda: first.catch_ups and first.balances, what="connected")
+        await until(lambda: first.catch_ups and first.balances, message="connected")
         await _stop(session, task)
         store.close()
         await node.stop()
         second = Recorder()
         session, store = _session(node, tmp_path, second)
         task = asyncio.create_task(session.run())
-        await until(lambda: second.balances, what="saved balances")
+        await until(lambda: second.balances, message="saved balances")
         await _stop(session, task)
         store.close()
         return first, second
@@ -343,7 +337,7 @@ def test_chat_sent_while_away_is_caught_up(tmp_path: Path) -> None:
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups and rec.new, what="first start")
+        await until(lambda: rec.catch_ups and rec.new, message="first start")
         await node.stop()
         away = [
             node.add_chat_message({"peerId": peer, "message": f"are you there? {i}", "read": False})
@@ -351,7 +345,7 @@ def test_chat_sent_while_away_is_caught_up(tmp_path: Path) -> None:
         ]
         node.add_chat_message({"peerId": peer, "message": "seen elsewhere", "read": True})
         await node.start()
-        await until(lambda: len(rec.catch_ups) == 2 and len(rec.new) == 3, what="chat caught up")
+        await until(lambda: len(rec.catch_ups) == 2 and len(rec.new) == 3, message="chat caught up")
         await _stop(session, task)
         await node.stop()
         store.close()
@@ -378,16 +372,16 @@ def test_caught_up_events_keep_the_time_they_happened(tmp_path: Path) -> None:
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups and rec.new, what="first start")
+        await until(lambda: rec.catch_ups and rec.new, message="first start")
         await node.stop()
         node.store_notification(
             node.frames.order(buyer_id=BUYER, title="Lamp", price=5),
             timestamp=yesterday + timedelta(hours=2),
         )
         await node.start()
-        await until(lambda: len(rec.new) == 2, what="caught up")
+        await until(lambda: len(rec.new) == 2, message="caught up")
         live = await node.notify(node.frames.order(buyer_id=BUYER, title="Mug", price=5))
-        await until(lambda: len(rec.new) == 3, what="live")
+        await until(lambda: len(rec.new) == 3, message="live")
         await _stop(session, task)
         await node.stop()
         rows = store.recent()
@@ -418,7 +412,7 @@ def test_a_slow_picture_does_not_hold_the_toast_back(tmp_path: Path) -> None:
         cache = ThumbnailCache(tmp_path / "thumbs", session.api.client)
         session.thumbnails = cache
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="connected")
+        await until(lambda: rec.catch_ups, message="connected")
         pushed = time.monotonic()
         await node.notify(
             node.frames.order(
@@ -429,12 +423,12 @@ def test_a_slow_picture_does_not_hold_the_toast_back(tmp_path: Path) -> None:
                 thumbnail={"small": picture, "tiny": ""},
             )
         )
-        await until(lambda: rec.new, what="the toast")
+        await until(lambda: rec.new, message="the toast")
         waited = time.monotonic() - pushed
         cached_at_toast = cache.cached(picture) is not None
         # The download goes on, and the picture is there for the next toast.
         await until(
-            lambda: cache.cached(picture) is not None, timeout=10, what="the picture cached"
+            lambda: cache.cached(picture) is not None, timeout=10, message="the picture cached"
         )
         cached = cache.cached(picture) is not None
         await _stop(session, task)
@@ -467,12 +461,12 @@ def test_names_and_avatars_come_from_profile_lookups(tmp_path: Path) -> None:
         session, store = _session(node, tmp_path, rec)
         session.thumbnails = ThumbnailCache(tmp_path / "thumbs", session.api.client)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="connected")
+        await until(lambda: rec.catch_ups, message="connected")
         # Another client's failed lookup of bob, echoed to every client, is not ours.
         await node.push({"error": "not found", "id": "another-client", "peerID": bob.peer_id})
         for peer, text in ((alice, "first"), (alice, "second"), (bob, "hello")):
             await node.push(node.frames.message(peer_id=peer.peer_id, text=text))
-        await until(lambda: len(rec.new) == 3, what="three chats")
+        await until(lambda: len(rec.new) == 3, message="three chats")
         await _stop(session, task)
         await node.stop()
         store.close()
@@ -494,14 +488,14 @@ def test_read_on_the_node_shows_read_here(tmp_path: Path) -> None:
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="connected")
+        await until(lambda: rec.catch_ups, message="connected")
         nid = await node.notify(node.frames.follow(peer_id=BUYER))
-        await until(lambda: rec.new, what="the follow")
+        await until(lambda: rec.new, message="the follow")
         assert store.unread_count() == 1
         # Another client marks it read; the next catch-up brings the flag.
         node.notifications.mark_read(nid)
         await node.drop_connections()
-        await until(lambda: len(rec.catch_ups) == 2, what="the next catch-up")
+        await until(lambda: len(rec.catch_ups) == 2, message="the next catch-up")
         await _stop(session, task)
         await node.stop()
         return store, nid
@@ -530,12 +524,14 @@ def test_the_whole_scenario_in_both_generations(tmp_path: Path, generation: str)
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="connected")
+        await until(lambda: rec.catch_ups, message="connected")
         before = len(rec.new)
         await demo.play(node, 0.0, steps)
         recordable = [s for s in steps if s.kind in _RECORDED or "notification" in s.frame]
-        await until(lambda: len(rec.new) - before >= len(recordable), timeout=20, what="every step")
-        await until(lambda: any(b.coins for b in rec.balances), what="balances")
+        await until(
+            lambda: len(rec.new) - before >= len(recordable), timeout=20, message="every step"
+        )
+        await until(lambda: any(b.coins for b in rec.balances), message="balances")
         await _stop(session, task)
         await node.stop()
         return rec, store
@@ -557,16 +553,16 @@ def test_order_chat_sent_while_away_is_caught_up(tmp_path: Path) -> None:
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="connected")
+        await until(lambda: rec.catch_ups, message="connected")
         frame = node.frames.order(buyer_id=BUYER, buyer_handle="ann", title="Lamp", price=5)
         await node.notify(frame)
-        await until(lambda: len(rec.new) == 1, what="the order")
+        await until(lambda: len(rec.new) == 1, message="the order")
         await node.stop()
         message = node.add_chat_message(
             {"peerId": BUYER, "subject": frame["orderId"], "message": "Can you ship today?"}
         )
         await node.start()
-        await until(lambda: len(rec.new) == 2, what="the order chat")
+        await until(lambda: len(rec.new) == 2, message="the order chat")
         await _stop(session, task)
         await node.stop()
         store.close()
@@ -586,17 +582,17 @@ def test_a_failed_catch_up_is_retried_while_connected_and_said(tmp_path: Path) -
         rec = Recorder()
         session, store = retrying_session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="first start")
+        await until(lambda: rec.catch_ups, message="first start")
         await node.stop()
         missed = node.store_notification(node.frames.follow(peer_id=BUYER))
         node.set_faults(rest_broken=True)
         await node.start()
-        await until(lambda: any("catch-up failed" in d for _, d in rec.states), what="said")
+        await until(lambda: any("catch-up failed" in d for _, d in rec.states), message="said")
         assert rec.state is ConnState.CONNECTED
         connections = node.journal.connections_accepted
         assert rec.catch_ups == [0, 0], "the summary is not held back by the failure"
         node.set_faults(rest_broken=False)
-        await until(lambda: len(rec.catch_ups) == 3, what="caught up on a later try")
+        await until(lambda: len(rec.catch_ups) == 3, message="caught up on a later try")
         assert node.journal.connections_accepted == connections, "retried on the same connection"
         await _stop(session, task)
         await node.stop()
@@ -622,7 +618,7 @@ def test_an_empty_history_file_starts_over_without_presenting_history_as_news(
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups and len(rec.new) == 5, what="first start")
+        await until(lambda: rec.catch_ups and len(rec.new) == 5, message="first start")
         await _stop(session, task)
         await node.stop()
         store.close()
@@ -643,10 +639,10 @@ def test_a_frame_is_kept_no_larger_than_what_is_shown(tmp_path: Path) -> None:
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="connected")
+        await until(lambda: rec.catch_ups, message="connected")
         for i in range(5):
             await node.notify(node.frames.order(buyer_id=BUYER, title=f"{i}" * 1_900_000, price=5))
-        await until(lambda: len(rec.new) == 5, timeout=30, what="delivered")
+        await until(lambda: len(rec.new) == 5, timeout=30, message="delivered")
         await _stop(session, task)
         await node.stop()
         largest = max(len(store.raw(n.row.rowid)) for n in rec.new)
@@ -683,13 +679,13 @@ def test_marking_a_chat_row_read_marks_its_conversation_read_on_the_node(
         rec = Recorder()
         session, store = _session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="connected")
+        await until(lambda: rec.catch_ups, message="connected")
         await node.deliver(chat("hi", "QmaLtmhMg2QSsU1SD8me45266ZmQx1hUMeGtPJBRPxthKk", ""))
         await node.deliver(
             chat("shipped?", "QmUXZgeQhbY8RYnD7h19xA7CxSnfHMECJjS5AMRGx4iUTn", order)
         )
         nid = await node.notify(node.frames.follow(peer_id=peer))
-        await until(lambda: len(rec.new) == 3, what="two chat messages and a follow")
+        await until(lambda: len(rec.new) == 3, message="two chat messages and a follow")
         assert store.unread_count() == 3
         for new in rec.new:
             await session.mark_read(new.row)
@@ -727,9 +723,9 @@ def test_a_listener_that_raises_does_not_end_delivery(
             session, store = _session(node, tmp_path, rec)
             with contextlib.closing(store):
                 task = asyncio.create_task(session.run())
-                await until(lambda: rec.catch_ups, what="first catch-up")
+                await until(lambda: rec.catch_ups, message="first catch-up")
                 sent = [await node.notify(node.frames.follow(peer_id=BUYER)) for _ in range(3)]
-                await until(lambda: len(rec.new) == 3, what="the events after the failing one")
+                await until(lambda: len(rec.new) == 3, message="the events after the failing one")
                 await _stop(session, task)
                 return rec, sent, session.counters.failed, bool(store.pending_rows())
 
@@ -747,14 +743,14 @@ def test_a_failing_order_chat_holds_back_nothing_else_of_a_catch_up(tmp_path: Pa
         rec = Recorder()
         session, store = retrying_session(node, tmp_path, rec)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="connected")
+        await until(lambda: rec.catch_ups, message="connected")
         broken, working = (
             node.frames.order(buyer_id=BUYER, buyer_handle="ann", title=title, price=5)
             for title in ("Lamp", "Mug")
         )
         for frame in (broken, working):
             await node.notify(frame)
-        await until(lambda: len(rec.new) == 2, what="the orders")
+        await until(lambda: len(rec.new) == 2, message="the orders")
         await node.stop()
         follow = node.store_notification(node.frames.follow(peer_id=BUYER))
         late, prompt = (
@@ -763,10 +759,10 @@ def test_a_failing_order_chat_holds_back_nothing_else_of_a_catch_up(tmp_path: Pa
         )
         node.set_faults(failing_subjects=frozenset({broken["orderId"]}))
         await node.start()
-        await until(lambda: len(rec.catch_ups) == 2, what="the summary")
+        await until(lambda: len(rec.catch_ups) == 2, message="the summary")
         first = [n.row.event_id for n in rec.new[2:]]
         node.set_faults(failing_subjects=frozenset())
-        await until(lambda: len(rec.catch_ups) == 3, what="the failed part, tried again")
+        await until(lambda: len(rec.catch_ups) == 3, message="the failed part, tried again")
         await _stop(session, task)
         await node.stop()
         store.close()

@@ -13,11 +13,13 @@ import tracemalloc
 from collections import Counter
 from pathlib import Path
 
+from waiting import scaled, until
+
 from obnotify.demo.cid import random_cid
 from obnotify.demo.node import SimNode
 from obnotify.node.session import NodeSession
 
-from .test_session import BUYER, Acker, acking_session, run, until
+from .test_session import BUYER, Acker, acking_session, run
 
 PEERS = [random_cid() for _ in range(4)]
 
@@ -32,7 +34,7 @@ def test_100_node_restarts_at_random_moments_lose_and_repeat_nothing(tmp_path: P
         await node.start()
         session, store, rec = acking_session(node, tmp_path / "node.sqlite3")
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="first start")
+        await until(lambda: rec.catch_ups, message="first start")
         notifications: list[str] = []
         chats: list[str] = []
         done = asyncio.Event()
@@ -60,7 +62,7 @@ def test_100_node_restarts_at_random_moments_lose_and_repeat_nothing(tmp_path: P
                 await node.stop()
                 await asyncio.sleep(rng.uniform(0, 0.03))
                 await node.start()
-            await node.wait_for_clients(1, timeout=10)
+            await node.wait_for_clients(1, timeout=scaled(10))
 
         await asyncio.gather(produce(), restart())
         await done.wait()
@@ -69,7 +71,7 @@ def test_100_node_restarts_at_random_moments_lose_and_repeat_nothing(tmp_path: P
             await until(
                 lambda: {n.row.event_id for n in rec.new} >= wanted,
                 timeout=60,
-                what="all delivered",
+                message="all delivered",
             )
         except AssertionError:
             got = {n.row.event_id for n in rec.new}
@@ -82,7 +84,7 @@ def test_100_node_restarts_at_random_moments_lose_and_repeat_nothing(tmp_path: P
             print("states", rec.states[-5:], "catch-ups", len(rec.catch_ups), rec.catch_ups[-5:])
             raise
         await asyncio.sleep(0.2)  # a last catch-up may still be running: it must add nothing
-        await until(lambda: not store.pending_rows(), what="all marked delivered")
+        await until(lambda: not store.pending_rows(), message="all marked delivered")
         session.stop()
         await asyncio.wait_for(task, 10)
         recorded = store.count()
@@ -130,7 +132,7 @@ def test_100000_hostile_frames_among_valid_ones(tmp_path: Path) -> None:
         await node.start()
         session, store, rec = acking_session(node, tmp_path / "node.sqlite3")
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="connected")
+        await until(lambda: rec.catch_ups, message="connected")
         sent: list[str] = []
         tracemalloc.start()
         for i in range(hostile):
@@ -140,8 +142,10 @@ def test_100000_hostile_frames_among_valid_ones(tmp_path: Path) -> None:
                 frame = node.frames.order(buyer_id=BUYER, title=text, price=5)
                 sent.append(await node.notify(frame))
             if i % 1000 == 0:
-                await until(lambda: len(rec.new) >= len(sent) - 50, timeout=30, what="keeping up")
-        await until(lambda: len(rec.new) >= len(sent), timeout=60, what="all valid delivered")
+                await until(
+                    lambda: len(rec.new) >= len(sent) - 50, timeout=30, message="keeping up"
+                )
+        await until(lambda: len(rec.new) >= len(sent), timeout=60, message="all valid delivered")
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         session.stop()

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from waiting import until
 
 from obnotify.core.backoff import Backoff
 from obnotify.core.connection import ConnState
@@ -25,7 +26,7 @@ from obnotify.node.session import NodeSession
 from obnotify.store.database import Store
 
 from .test_proxy import Socks5Server
-from .test_session import BUYER, FAST, Recorder, attempts, run, until
+from .test_session import BUYER, FAST, Recorder, attempts, run
 
 DRIP = 0.2
 """Seconds between the bytes of a dripping answer: well inside any read timeout."""
@@ -106,9 +107,9 @@ def test_a_catch_up_stuck_on_a_dripping_answer_is_tried_again(tmp_path: Path) ->
                 retry=Backoff(initial=0.05, maximum=0.2),
             )
             task = asyncio.create_task(session.run())
-            await until(lambda: any("catch-up failed" in d for _, d in rec.states), what="said")
+            await until(lambda: any("catch-up failed" in d for _, d in rec.states), message="said")
             node.set_faults(drip_interval=0)
-            await until(lambda: len(rec.catch_ups) == 2, what="caught up on a later try")
+            await until(lambda: len(rec.catch_ups) == 2, message="caught up on a later try")
             session.stop()
             await asyncio.wait_for(task, 10)
             store.close()

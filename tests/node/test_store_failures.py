@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 from desktop_session import on_ci
+from waiting import until
 
 from obnotify.core.connection import ConnState
 from obnotify.demo.node import SimNode
 from obnotify.store.database import Store
 from obnotify.store.errors import StoreError
 
-from .test_session import BUYER, Recorder, acking_session, run, until
+from .test_session import BUYER, Recorder, acking_session, run
 
 
 def _problem(rec: Recorder) -> str:
@@ -37,7 +38,7 @@ async def _flow(node: SimNode, rec: Recorder, store: Store, count: int, title: s
         frame = node.frames.order(buyer_id=BUYER, title=f"{title} {i}", price=5)
         sent.append(await node.notify(frame))
     await until(
-        lambda: {n.row.event_id for n in rec.new} >= set(sent), timeout=15, what="all delivered"
+        lambda: {n.row.event_id for n in rec.new} >= set(sent), timeout=15, message="all delivered"
     )
     return sent
 
@@ -50,7 +51,7 @@ def test_a_locked_history_is_a_state_and_nothing_is_lost(tmp_path: Path) -> None
         await node.start()
         session, store, rec = acking_session(node, path)
         task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="connected")
+        await until(lambda: rec.catch_ups, message="connected")
         other = sqlite3.connect(path, isolation_level=None, timeout=5)
         other.execute("BEGIN IMMEDIATE")
         locked = await _flow(node, rec, store, 20, "While locked")
@@ -58,9 +59,9 @@ def test_a_locked_history_is_a_state_and_nothing_is_lost(tmp_path: Path) -> None
         assert rec.state is ConnState.CONNECTED, "the link keeps running"
         other.execute("COMMIT")
         other.close()
-        await until(lambda: not _problem(rec), timeout=10, what="the problem cleared")
+        await until(lambda: not _problem(rec), timeout=10, message="the problem cleared")
         after = await _flow(node, rec, store, 3, "After")
-        await until(lambda: store.count() >= 23, what="all written")
+        await until(lambda: store.count() >= 23, message="all written")
         session.stop()
         await asyncio.wait_for(task, 10)
         store.close()
@@ -115,13 +116,13 @@ def test_a_full_disk_is_a_state_and_nothing_is_lost(tmp_path: Path) -> None:
             await node.start()
             session, store, rec = acking_session(node, path)
             task = asyncio.create_task(session.run())
-            await until(lambda: rec.catch_ups, what="connected")
+            await until(lambda: rec.catch_ups, message="connected")
             filler = _fill(disk)
             sent = await _flow(node, rec, store, 20, "Disk full")
-            await until(lambda: _problem(rec) == "disk full", what="disk full said")
+            await until(lambda: _problem(rec) == "disk full", message="disk full said")
             filler.unlink()
-            await until(lambda: not _problem(rec), timeout=10, what="the problem cleared")
-            await until(lambda: store.count() >= 20, what="all written")
+            await until(lambda: not _problem(rec), timeout=10, message="the problem cleared")
+            await until(lambda: store.count() >= 20, message="all written")
             session.stop()
             await asyncio.wait_for(task, 10)
             store.close()

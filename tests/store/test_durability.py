@@ -13,13 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
+from waiting import scaled
 
 from obnotify.store.database import Store
 
 from .samples import by_key
-
-TIME_FACTOR = float(os.environ.get("OBNOTIFY_TEST_TIME_FACTOR", "1"))
-"""Stretches every deadline on slow machines."""
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -75,7 +73,7 @@ class LineReader:
         self.lines.extend(line.decode() for line in complete)
 
     def wait_for(self, count: int, timeout: float) -> None:
-        deadline = time.monotonic() + timeout * TIME_FACTOR
+        deadline = time.monotonic() + scaled(timeout)
         while len(self.lines) < count:
             if self.eof:
                 raise AssertionError(f"child exited early: {self.proc.wait()}")
@@ -87,7 +85,7 @@ class LineReader:
 
     def drain(self, timeout: float) -> None:
         """Read to end of file: lines already in the pipe were committed before the kill."""
-        deadline = time.monotonic() + timeout * TIME_FACTOR
+        deadline = time.monotonic() + scaled(timeout)
         while not self.eof:
             self._fill(deadline)
 

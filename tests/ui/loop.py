@@ -1,4 +1,5 @@
-"""Running a coroutine on a qasync loop in a widget test, and waiting on a condition in it."""
+"""Running a coroutine on a qasync loop in a widget test, as the app does, and Qt calls that
+process events from the loop rather than from inside a task."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ from typing import TypeVar
 
 import qasync
 from PySide6.QtWidgets import QApplication
+from waiting import scaled
 
 T = TypeVar("T")
 
 # How long cancelled tasks get to end once a body is over; they end in a few loop turns.
-_TASKS_END_WITHIN = 10.0
+_TASKS_END_WITHIN = scaled(10.0)
 
 
 def in_loop(qapp: QApplication, body: Callable[[], Awaitable[T]], timeout: float = 20) -> T:
-    """Run ``body`` on a qasync loop over ``qapp``, as the app does, failing after ``timeout``.
+    """Run ``body`` on a qasync loop over ``qapp``, as the app does, failing after ``timeout``
+    (scaled).
 
     The tasks the body leaves behind are cancelled and given a bounded time to end, so a
     failing body reports its own error instead of hanging on a task that never wakes again.
@@ -24,7 +27,7 @@ def in_loop(qapp: QApplication, body: Callable[[], Awaitable[T]], timeout: float
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     try:
-        result = loop.run_until_complete(asyncio.wait_for(body(), timeout))
+        result = loop.run_until_complete(asyncio.wait_for(body(), scaled(timeout)))
     finally:
         left = _end_tasks(loop)
         asyncio.set_event_loop(None)
@@ -43,19 +46,6 @@ def _end_tasks(loop: asyncio.AbstractEventLoop) -> list[asyncio.Task[object]]:
     _done, pending = loop.run_until_complete(asyncio.wait(tasks, timeout=_TASKS_END_WITHIN))
     loop.run_until_complete(loop.shutdown_asyncgens())
     return sorted(pending, key=repr)
-
-
-async def until(predicate: Callable[[], bool], what: str, timeout: float = 10) -> None:
-    """Wait, letting the loop run, until ``predicate`` holds; fail with ``what`` after ``timeout``."""
-
-    async def poll() -> None:
-        while not predicate():
-            await asyncio.sleep(0.01)
-
-    try:
-        await asyncio.wait_for(poll(), timeout)
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting for {what}") from None
 
 
 async def from_the_loop(action: Callable[[], T]) -> T:

@@ -13,6 +13,7 @@ import pytest
 from desktop_entry import exec_argv
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
+from waiting import until
 
 from obnotify import app
 from obnotify.demo.threaded import ThreadedSimNode
@@ -20,7 +21,7 @@ from obnotify.desktop import autostart
 from obnotify.ui.help import HelpWindow, load_guide
 from obnotify.ui.tray import Tray
 
-from .loop import in_loop, until
+from .loop import in_loop
 from .running_app import app_options
 
 
@@ -57,15 +58,17 @@ def test_about_help_and_start_at_login_from_the_tray_menu(
         async def body() -> int:
             quit_event = asyncio.Event()
             run = asyncio.ensure_future(app.watch_nodes(qapp, options, tray, "", quit_event))
-            await until(lambda: tray.autostart_action.isVisible(), "the tray menu")
+            await until(lambda: tray.autostart_action.isVisible(), message="the tray menu")
 
             tray.about_action.trigger()
-            await until(lambda: bool(_shown(qapp, "About obnotify")), "the About box")
+            await until(lambda: bool(_shown(qapp, "About obnotify")), message="the About box")
             [box] = _shown(qapp, "About obnotify")
             assert str(config) in box.text()
             box.close()
             tray.about_action.trigger()
-            await until(lambda: _shown(qapp, "About obnotify") == [box], "the same box again")
+            await until(
+                lambda: _shown(qapp, "About obnotify") == [box], message="the same box again"
+            )
             box.close()
 
             tray.help_action.trigger()

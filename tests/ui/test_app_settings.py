@@ -9,8 +9,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
+from waiting import until
 
 from obnotify import app
 from obnotify.demo.threaded import ThreadedSimNode
@@ -18,7 +20,7 @@ from obnotify.desktop import autostart
 from obnotify.ui.tray import Tray
 from obnotify.ui.window import MainWindow
 
-from .loop import in_loop, until
+from .loop import in_loop
 from .running_app import APP_ON_OFFSCREEN, app_options, shown_settings_window
 
 
@@ -44,7 +46,7 @@ def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
         async def body() -> int:
             quit_event = asyncio.Event()
             run = asyncio.ensure_future(app.watch_nodes(qapp, options, tray, "", quit_event))
-            await until(lambda: _asked_for_notifications(shop), "the first node watched")
+            await until(lambda: _asked_for_notifications(shop), message="the first node watched")
             assert not _asked_for_notifications(home)
             tray.open_requested.emit()
             tray.settings_requested.emit()
@@ -53,16 +55,16 @@ def test_a_node_added_in_the_settings_window_is_watched_without_a_restart(
             assert editor is not None
             editor.name.setText("Home")
             editor.url.setText(home.url)
-            editor._accept()
+            qtbot.keyClick(editor.url, Qt.Key.Key_Return)  # Enter presses OK
             window.start_at_login.setChecked(True)
             assert window.save() is not None
-            await until(lambda: _asked_for_notifications(home), "the added node watched")
+            await until(lambda: _asked_for_notifications(home), message="the added node watched")
             await until(
                 lambda: any(
                     isinstance(w, MainWindow) and w.isVisible() and w.node_list.count() == 3
                     for w in qapp.topLevelWidgets()
                 ),
-                "the window that was open, back with both nodes",
+                message="the window that was open, back with both nodes",
             )
             window.close()
             quit_event.set()
@@ -96,7 +98,7 @@ def _over_a_node(
 
         async def body() -> int:
             run = asyncio.ensure_future(app.watch_nodes(qapp, options, tray, "", asyncio.Event()))
-            await until(lambda: _asked_for_notifications(shop), "the node watched")
+            await until(lambda: _asked_for_notifications(shop), message="the node watched")
             await then(tray, config)
             tray.quit_requested.emit()
             return await run
@@ -124,7 +126,7 @@ def test_the_unknown_key_warning_stays_until_closed_and_is_logged_once(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
 
     async def then(_tray: Tray, _config: Path) -> None:
-        await until(lambda: bool(_message_boxes(qapp, "colour_hint")), "the warning shown")
+        await until(lambda: bool(_message_boxes(qapp, "colour_hint")), message="the warning shown")
         box = await _still_shown_after_a_collection(qapp, "colour_hint")
         box.close()
 
@@ -145,7 +147,7 @@ def test_settings_opened_over_a_file_broken_since_the_start_says_what_to_fix(
         with config.open("a", encoding="utf-8") as file:
             file.write("[general]\nhistory_limit = 1000000000000\n")
         tray.settings_requested.emit()
-        await until(lambda: bool(_message_boxes(qapp, "from 1 to 10000000")), "the message")
+        await until(lambda: bool(_message_boxes(qapp, "from 1 to 10000000")), message="the message")
         box = await _still_shown_after_a_collection(qapp, "history_limit")
         box.close()
 
@@ -187,7 +189,9 @@ def test_a_bad_settings_file_gets_a_message_that_says_what_to_fix(
 
     async def body() -> tuple[int, str]:
         run = asyncio.ensure_future(app.watch_nodes(qapp, options, None, "", asyncio.Event()))
-        await until(lambda: bool(_message_boxes(qapp, str(config))) or run.done(), "a message")
+        await until(
+            lambda: bool(_message_boxes(qapp, str(config))) or run.done(), message="a message"
+        )
         (box,) = _message_boxes(qapp, str(config))
         shown = box.text()
         box.close()

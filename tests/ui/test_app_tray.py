@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from waiting import until
 
 from obnotify import app
 from obnotify.core.tray_state import TrayStyle
@@ -14,7 +15,7 @@ from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.ui.help import HelpWindow
 from obnotify.ui.tray import Tray
 
-from .loop import in_loop, until
+from .loop import in_loop
 from .running_app import APP_ON_OFFSCREEN, app_options, shown_settings_window
 
 
@@ -34,7 +35,9 @@ def test_the_tray_style_applies_at_start_and_when_saved_and_help_opens(
         async def body() -> int:
             quit_event = asyncio.Event()
             run = asyncio.ensure_future(app.watch_nodes(qapp, options, tray, "", quit_event))
-            await until(lambda: tray.style is TrayStyle.MONO_DARK, "the style of the settings")
+            await until(
+                lambda: tray.style is TrayStyle.MONO_DARK, message="the style of the settings"
+            )
             tray.help_requested.emit()
             [help_window] = [w for w in qapp.topLevelWidgets() if isinstance(w, HelpWindow)]
             assert help_window.isVisible()
@@ -43,7 +46,7 @@ def test_the_tray_style_applies_at_start_and_when_saved_and_help_opens(
             window = shown_settings_window(qapp)
             window.tray_style.setCurrentIndex(window.tray_style.findData("mono-light"))
             assert window.save() is not None
-            await until(lambda: tray.style is TrayStyle.MONO_LIGHT, "the style just saved")
+            await until(lambda: tray.style is TrayStyle.MONO_LIGHT, message="the style just saved")
             window.close()
             tray.help_requested.emit()
             again = [w for w in qapp.topLevelWidgets() if isinstance(w, HelpWindow)]

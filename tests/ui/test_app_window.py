@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from waiting import until
 
 from obnotify.demo.store import ChatRow
 from obnotify.demo.threaded import ThreadedSimNode
@@ -17,7 +18,7 @@ from obnotify.ui.activity_model import ROW_ROLE
 from obnotify.ui.tray import Tray
 from obnotify.ui.window import MainWindow
 
-from .loop import from_the_loop, in_loop, until
+from .loop import from_the_loop, in_loop
 from .running_app import APP_ON_OFFSCREEN, run_app, write_one_node
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,9 +60,9 @@ def test_the_window_gives_the_list_and_a_chat_room_and_the_row_aimed_at_stays_pu
         async def body() -> int:
             quit_event = asyncio.Event()
             run = run_app(qapp, tmp_path, settings_file, tray, quit_event)
-            await until(lambda: _catch_ups(shop) >= 1, "the node watched")
+            await until(lambda: _catch_ups(shop) >= 1, message="the node watched")
             tray.open_requested.emit()
-            await until(lambda: _window(qapp) is not None, "the window")
+            await until(lambda: _window(qapp) is not None, message="the window")
             window = _window(qapp)
             assert window is not None
             # Read long ago: a catch-up that runs late has nothing of them to list.
@@ -77,7 +78,7 @@ def test_the_window_gives_the_list_and_a_chat_room_and_the_row_aimed_at_stays_pu
             shop.deliver(shop.frames.message(peer_id=FRIEND, text="Is the mug still for sale?"))
             for number in range(12):
                 shop.notify(shop.frames.order(buyer_id=BUYER, title=f"Mug {number}", price=5))
-            await until(lambda: window.model.rowCount() == 13, "every event listed")
+            await until(lambda: window.model.rowCount() == 13, message="every event listed")
 
             # Nothing selected: the hint under the list is one line, the list has the room.
             detail, view = window.detail, window.view
@@ -96,7 +97,8 @@ def test_the_window_gives_the_list_and_a_chat_room_and_the_row_aimed_at_stays_pu
             )
             conversation = detail.conversation
             await until(
-                lambda: len(detail.conversation_texts()) == EARLIER_MESSAGES + 1, "the conversation"
+                lambda: len(detail.conversation_texts()) == EARLIER_MESSAGES + 1,
+                message="the conversation",
             )
             await from_the_loop(qapp.processEvents)
             room = conversation.viewport().rect()
@@ -122,7 +124,10 @@ def test_the_window_gives_the_list_and_a_chat_room_and_the_row_aimed_at_stays_pu
             wanted = _rowid(window, aimed)
             QCursor.setPos(view.viewport().mapToGlobal(_point_at(window, aimed)))
             shop.notify(shop.frames.order(buyer_id=BUYER, title="Mug late", price=5))
-            await until(lambda: window.model.rowCount() == 14, "the new event listed")
+            await until(
+                lambda: window.model.rowCount() == 14,
+                message=lambda: f"the new event listed ({window.model.rowCount()} rows)",
+            )
             await from_the_loop(qapp.processEvents)
             target = view.viewport().mapFromGlobal(QCursor.pos())
             await from_the_loop(
@@ -135,7 +140,7 @@ def test_the_window_gives_the_list_and_a_chat_room_and_the_row_aimed_at_stays_pu
             read_again: list[bool] = []
             window.model.modelReset.connect(lambda: read_again.append(True))
             shop.drop_connections()
-            await until(lambda: bool(read_again), "the list read again after the catch-up")
+            await until(lambda: bool(read_again), message="the list read again after the catch-up")
             await from_the_loop(qapp.processEvents)
             assert _selected(window) == wanted and detail.row is not None
             assert detail.row.rowid == wanted

@@ -8,11 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from waiting import until
 
 from obnotify.settings.values import NodeEntry
 from obnotify.ui.node_editor import NodeEditor
 
-from .loop import from_the_loop, in_loop, until
+from .loop import from_the_loop, in_loop
 
 ONION = "https://" + "a" * 56 + ".onion:4002"
 
@@ -36,7 +37,7 @@ def test_fetching_an_onion_certificate_asks_the_proxy_not_local_dns(
 
     async def click() -> None:
         await from_the_loop(lambda: qtbot.mouseClick(editor.fetch, Qt.MouseButton.LeftButton))
-        await until(lambda: editor.fetch.isEnabled(), "the fetch to end")
+        await until(lambda: editor.fetch.isEnabled(), message="the fetch to end")
 
     in_loop(qapp, click)
     assert "Could not fetch the certificate" in editor.tls_error.text()

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from waiting import until
 
 from obnotify.core.backoff import Backoff
 from obnotify.core.connection import ConnState
@@ -23,7 +24,7 @@ from obnotify.core.decode import decode_frame
 from obnotify.core.dispatch import SUMMARY_DELAY, Moment
 from obnotify.core.events import Event
 from obnotify.core.policy import NotificationSettings, Source
-from obnotify.core.render import Category, describe, render
+from obnotify.core.render import Category, Toast, describe, render
 from obnotify.core.tray_state import TrayState
 from obnotify.demo.node import SimNode
 from obnotify.desktop.notifier import RecordingNotifier
@@ -39,7 +40,6 @@ from obnotify.ui.toasts import MAX_TIMER_MS, ToastRouter
 from obnotify.ui.tray import Tray
 from obnotify.ui.tray_board import TrayBoard
 
-from . import loop
 from .loop import in_loop
 
 T = TypeVar("T")
@@ -47,11 +47,6 @@ PEER = "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"
 ZONE = timezone(timedelta(hours=1))
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=ZONE)
 UNLIMITED = NotificationSettings(burst_limit=10**9)
-
-
-async def until(predicate: Callable[[], bool], what: str) -> None:
-    """Wait as :func:`loop.until` does, with the tighter deadline of these in-process tests."""
-    await loop.until(predicate, what, timeout=5)
 
 
 class FakeClock:
@@ -188,12 +183,12 @@ def test_toasts_go_out_in_order_and_each_row_is_delivered_once(
     async def body() -> None:
         node.controller.start()
         news = [node.event() for _ in range(3)]
-        await until(lambda: len(node.session.delivered) == 3, "three deliveries")
+        await until(lambda: len(node.session.delivered) == 3, message="three deliveries")
         assert desk.notifier.prepared, "the notifier got ready before the first toast"
         assert desk.bodies() == ["shop 1", "shop 2", "shop 3"]
         assert node.session.delivered == [n.row.rowid for n in news]
         assert desk.router.toast_sender.shown == 3
-        await until(lambda: node.store.pending_rows() == [], "the store has them delivered")
+        await until(lambda: node.store.pending_rows() == [], message="the store has them delivered")
         node.controller.stop()
 
     in_loop(qapp, body)
@@ -207,10 +202,10 @@ def test_settings_saved_while_running_apply_to_the_next_toast(
     async def body() -> None:
         node.controller.start()
         node.event()
-        await until(lambda: len(node.session.delivered) == 1, "the first delivered")
+        await until(lambda: len(node.session.delivered) == 1, message="the first delivered")
         desk.router.apply(NotificationSettings(muted=frozenset({Category.CHAT})))
         muted = node.event()
-        await until(lambda: len(node.session.delivered) == 2, "the second delivered")
+        await until(lambda: len(node.session.delivered) == 2, message="the second delivered")
         assert desk.bodies() == ["shop 1"], "chat turned off: history only"
         assert node.session.delivered[-1] == muted.row.rowid
         node.controller.stop()
@@ -225,12 +220,12 @@ def test_a_burst_becomes_a_summary_on_the_routers_timer(qapp: QApplication, tmp_
     async def body() -> None:
         node.controller.start()
         news = [node.event() for _ in range(10)]
-        await until(lambda: len(desk.notifier.shown) == 3, "three toasts")
+        await until(lambda: len(desk.notifier.shown) == 3, message="three toasts")
         assert desk.router.timer.remainingTime() <= SUMMARY_DELAY * 1000
         desk.tick(SUMMARY_DELAY)
-        await until(lambda: len(desk.notifier.shown) == 4, "the summary")
+        await until(lambda: len(desk.notifier.shown) == 4, message="the summary")
         assert desk.notifier.shown[-1].toast.title == "7 new events"
-        await until(lambda: len(node.session.delivered) == 10, "every row delivered")
+        await until(lambda: len(node.session.delivered) == 10, message="every row delivered")
         assert sorted(node.session.delivered) == [n.row.rowid for n in news]
         desk.notifier.shown[-1].click()
         assert node.window.is_visible(), "a summary opens its node's window"
@@ -254,14 +249,16 @@ def test_missed_events_fold_after_three_per_node(qapp: QApplication, tmp_path: P
         home.event(Source.CATCH_UP)
         shop.controller.on_catch_up_done(10)
         home.controller.on_catch_up_done(11)
-        await until(lambda: len(desk.notifier.shown) == 8, "three toasts and a summary each")
+        await until(
+            lambda: len(desk.notifier.shown) == 8, message="three toasts and a summary each"
+        )
         summaries = [s.toast.title for s in desk.notifier.shown if "away" in s.toast.title]
         assert summaries == [
             "shop · 7 events while you were away",
             "home · 8 events while you were away",
         ], "each summary says which node it is about"
-        await until(lambda: len(shop.session.delivered) == 10, "shop's rows delivered")
-        await until(lambda: len(home.session.delivered) == 11, "home's rows delivered")
+        await until(lambda: len(shop.session.delivered) == 10, message="shop's rows delivered")
+        await until(lambda: len(home.session.delivered) == 11, message="home's rows delivered")
         for node in (shop, home):
             node.controller.stop()
 
@@ -275,11 +272,13 @@ def test_a_slow_server_never_holds_the_next_toast_back(qapp: QApplication, tmp_p
         node.controller.start()
         for _ in range(MAX_IN_FLIGHT + 8):
             node.event()
-        await until(lambda: len(desk.notifier.shown) == MAX_IN_FLIGHT, "toasts handed on")
+        await until(lambda: len(desk.notifier.shown) == MAX_IN_FLIGHT, message="toasts handed on")
         assert node.session.delivered == [], "delivered once the server has answered"
         assert desk.router.toast_sender.shown == 0
         answer.set()
-        await until(lambda: len(node.session.delivered) == MAX_IN_FLIGHT + 8, "all delivered")
+        await until(
+            lambda: len(node.session.delivered) == MAX_IN_FLIGHT + 8, message="all delivered"
+        )
         assert desk.bodies() == [f"shop {n + 1}" for n in range(MAX_IN_FLIGHT + 8)]
         assert desk.router.toast_sender.shown == MAX_IN_FLIGHT + 8
         node.controller.stop()
@@ -287,14 +286,32 @@ def test_a_slow_server_never_holds_the_next_toast_back(qapp: QApplication, tmp_p
     in_loop(qapp, body)
 
 
+@dataclass
+class RefusingNotifier(RecordingNotifier):
+    """A server that shows nothing, counting the toasts it was asked to show.
+
+    It answers without a pause, so once it has been asked, the failure has been reported.
+    """
+
+    fail: bool = True
+    asked: int = 0
+
+    async def show(
+        self, toast: Toast, *, image_path: Path | None, inline_reply: bool = False
+    ) -> str | None:
+        self.asked += 1
+        return await super().show(toast, image_path=image_path, inline_reply=inline_reply)
+
+
 def test_a_toast_that_failed_leaves_its_row_pending(qapp: QApplication, tmp_path: Path) -> None:
-    desk, node = one_node(tmp_path, Desk(notifier=RecordingNotifier(fail=True)))
+    notifier = RefusingNotifier()
+    desk, node = one_node(tmp_path, Desk(notifier=notifier))
 
     async def body() -> None:
         node.controller.start()
         node.event()
         history = node.event(Source.HISTORY)
-        await until(lambda: desk.router.dispatcher.in_flight == 0, "the failure reported")
+        await until(lambda: notifier.asked == 1, message="the toast tried")
         assert node.session.delivered == [history.row.rowid]
         assert desk.router.toast_sender.shown == 0
         node.controller.stop()
@@ -309,7 +326,7 @@ def test_clicking_a_toast_shows_its_event(qapp: QApplication, tmp_path: Path) ->
     async def body() -> None:
         node.controller.start()
         new = node.event()
-        await until(lambda: bool(desk.notifier.shown), "the toast")
+        await until(lambda: bool(desk.notifier.shown), message="the toast")
         desk.notifier.shown[0].click()
         assert node.window.is_visible()
         window = node.shared.window
@@ -340,7 +357,7 @@ def test_a_toast_of_the_second_node_opens_its_row_in_the_one_window(
         shop.event()
         new = home.event()
         shop.event()
-        await until(lambda: len(desk.notifier.shown) == 3, "three toasts")
+        await until(lambda: len(desk.notifier.shown) == 3, message="three toasts")
         [toast] = [shown for shown in desk.notifier.shown if shown.toast.body == "home 1"]
         toast.click()
         window = shared.window
@@ -365,12 +382,16 @@ def test_a_toast_whose_row_is_read_in_the_window_is_taken_down(
     async def body() -> None:
         node.controller.start()
         first, second = node.event(), node.event()
-        await until(lambda: len(desk.notifier.shown) == 2, "two toasts")
+        await until(lambda: len(desk.notifier.shown) == 2, message="two toasts")
         node.shared.window_built().mark_read_requested.emit(ListedRow(0, first.row))
-        await until(lambda: desk.notifier.cleared == ["toast-1"], "the first toast taken down")
+        await until(
+            lambda: desk.notifier.cleared == ["toast-1"], message="the first toast taken down"
+        )
         assert not desk.notifier.shown[1].cleared
         node.controller.on_tray_mark_all_read_requested()
-        await until(lambda: desk.notifier.cleared == ["toast-1", "toast-2"], "and the other")
+        await until(
+            lambda: desk.notifier.cleared == ["toast-1", "toast-2"], message="and the other"
+        )
         assert second.row.rowid in node.session.delivered
         node.controller.stop()
 
@@ -387,11 +408,11 @@ def test_an_answer_read_before_the_servers_reply_still_reaches_the_node(
     async def body() -> None:
         node.controller.start()
         node.event()
-        await until(lambda: bool(desk.notifier.shown), "the toast on screen, unanswered")
+        await until(lambda: bool(desk.notifier.shown), message="the toast on screen, unanswered")
         desk.notifier.shown[0].press("mark-read")
         assert node.store.unread_count() == 1, "not known yet"
         answer.set()
-        await until(lambda: node.store.unread_count() == 0, "the button's answer handed on")
+        await until(lambda: node.store.unread_count() == 0, message="the button's answer handed on")
         node.controller.stop()
 
     in_loop(qapp, body)
@@ -406,7 +427,7 @@ def test_answers_to_toasts_that_are_not_ours_are_ignored(
     async def body() -> None:
         node.controller.start()
         node.event()
-        await until(lambda: bool(desk.notifier.shown), "the toast")
+        await until(lambda: bool(desk.notifier.shown), message="the toast")
         desk.router.toast_sender.clicked("another-apps-toast")
         desk.router.toast_sender.pressed("another-apps-toast", "mark-read")
         assert not node.window.is_visible()
@@ -468,7 +489,7 @@ def test_pausing_from_the_tray_pauses_every_node_and_ends_on_time(
         assert paused(shop) and paused(home)
         assert "paused until 13:00" in home.tray.icon.toolTip()
         quiet = home.event()
-        await until(lambda: home.session.delivered == [quiet.row.rowid], "muted, delivered")
+        await until(lambda: home.session.delivered == [quiet.row.rowid], message="muted, delivered")
         assert desk.notifier.shown == []
         assert desk.router.timer.remainingTime() <= MAX_TIMER_MS
         desk.tick(3599)
@@ -477,7 +498,7 @@ def test_pausing_from_the_tray_pauses_every_node_and_ends_on_time(
         assert not paused(shop) and not paused(home), "ended with no event to show it"
         assert not desk.router.timer.isActive()
         home.event()
-        await until(lambda: len(desk.notifier.shown) == 1, "toasts again")
+        await until(lambda: len(desk.notifier.shown) == 1, message="toasts again")
         for node in (shop, home):
             node.controller.stop()
 
@@ -494,7 +515,7 @@ def test_one_icon_shows_the_worst_node_and_every_unread_event(
         shop.event()
         home.event()
         home.event()
-        await until(lambda: tray.unread == 3, "both nodes' unread on the one badge")
+        await until(lambda: tray.unread == 3, message="both nodes' unread on the one badge")
         assert tray.state is TrayState.UNREAD
         home.controller.on_state(ConnState.UNREACHABLE, "connection refused")
         assert tray.state is TrayState.UNREACHABLE, "the node that is down decides"
@@ -525,7 +546,7 @@ def test_one_node_paused_from_its_submenu_keeps_quiet_while_the_other_speaks(
         pause_home.trigger()
         home.event()
         shop.event()
-        await until(lambda: len(desk.notifier.shown) == 1, "the other node's toast")
+        await until(lambda: len(desk.notifier.shown) == 1, message="the other node's toast")
         assert desk.bodies() == ["shop 1"], "the paused node's event makes no toast"
         assert home.session.delivered == [home.store.row(1).rowid], "but it is in the history"
         until_text = desk.router.node_pause_end_text(home.controller.node)
@@ -536,7 +557,7 @@ def test_one_node_paused_from_its_submenu_keeps_quiet_while_the_other_speaks(
         desk.router.on_timer_timeout()
         assert tray.node_menus[1].title() == "home: Connected, 1 unread", "ended on time"
         home.event()
-        await until(lambda: len(desk.notifier.shown) == 2, "the node speaks again")
+        await until(lambda: len(desk.notifier.shown) == 2, message="the node speaks again")
         for node in (shop, home):
             node.controller.stop()
 
@@ -556,18 +577,22 @@ def test_a_node_submenu_acts_on_that_node_and_mark_all_read_reaches_every_node(
         open_home.trigger()
         assert home.window.is_visible() and not shop.window.is_visible()
         home.window.close()
+        for node in (shop, home):
+            node.session.link.backoff.attempt = 3  # a few attempts failed: the next waits
         tray.node_menus[0].actions()[1].trigger()
-        await until(lambda: shop.session.link._wake.is_set(), "shop told to retry at once")
-        assert not home.session.link._wake.is_set(), "only the node picked reconnects"
+        await until(
+            lambda: shop.session.link.backoff.attempt == 0, message="shop told to retry at once"
+        )
+        assert home.session.link.backoff.attempt == 3, "only the node picked reconnects"
         shop.event()
         home.event()
-        await until(lambda: tray.unread == 2, "two unread on the tray")
+        await until(lambda: tray.unread == 2, message="two unread on the tray")
         tray.mark_all_read_action.trigger()
         await until(
             lambda: shop.store.unread_count() == home.store.unread_count() == 0,
-            "both stores marked",
+            message="both stores marked",
         )
-        await until(lambda: tray.unread == 0, "the tray counted again after the writes")
+        await until(lambda: tray.unread == 0, message="the tray counted again after the writes")
         for node in (shop, home):
             node.controller.stop()
 
@@ -585,10 +610,10 @@ def test_the_unread_count_drops_once_mark_all_read_is_written(
         node.controller.start()
         node.event()
         node.event()
-        await until(lambda: tray.unread == 2, "two unread on the tray")
+        await until(lambda: tray.unread == 2, message="two unread on the tray")
         tray.mark_all_read_requested.emit()
-        await until(lambda: node.store.unread_count() == 0, "the store marked them")
-        await until(lambda: tray.unread == 0, "the tray counted again after the write")
+        await until(lambda: node.store.unread_count() == 0, message="the store marked them")
+        await until(lambda: tray.unread == 0, message="the tray counted again after the write")
         node.controller.stop()
 
     in_loop(qapp, body)
@@ -613,10 +638,10 @@ def test_a_node_down_for_minutes_says_so_once_and_once_more_when_back(
         desk.clock.advance(150)
         node.controller.on_outage_tick()
         node.controller.on_outage_tick()
-        await until(lambda: len(titles()) == 1, "the outage toast")
+        await until(lambda: len(titles()) == 1, message="the outage toast")
         assert titles() == ["shop has been unreachable for 3 minutes"]
         node.controller.on_state(ConnState.CONNECTED, "")
-        await until(lambda: len(titles()) == 2, "the return toast")
+        await until(lambda: len(titles()) == 2, message="the return toast")
         assert titles()[1] == "shop is back"
         assert not node.controller.outage_timer.isActive()
         node.controller.on_state(ConnState.UNREACHABLE, "")
@@ -663,21 +688,21 @@ def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
         session.listener = controller
         controller.start()
         task = asyncio.create_task(session.run())
-        await until(lambda: controller.caught_up, "the first catch-up")
+        await until(lambda: controller.caught_up, message="the first catch-up")
         order = sim.frames.order(
             buyer_id=PEER, buyer_handle="ann", title="Mug", price=5000, order_id=order_id
         )
         payment = sim.frames.wallet(code="BTC", value=5000, memo="Mug", order_id=order_id)
         if payment_first:
             await sim.deliver(payment)
-            await until(lambda: store.count() == 1, "the payment recorded")
+            await until(lambda: store.count() == 1, message="the payment recorded")
             assert desk.notifier.shown == [], "a payment waits for its order"
             await sim.notify(order)
         else:
             await sim.notify(order)
-            await until(lambda: desk.notifier.shown, "the order's toast, not waiting")
+            await until(lambda: desk.notifier.shown, message="the order's toast, not waiting")
             await sim.deliver(payment)
-        await until(lambda: len(session.delivered) == 2, "both rows delivered")
+        await until(lambda: len(session.delivered) == 2, message="both rows delivered")
         [shown] = desk.notifier.shown
         assert shown.toast.title == "New order from @ann"
         assert shown.toast.body == (
@@ -686,14 +711,16 @@ def test_a_sale_from_the_node_is_one_toast_and_both_rows_are_delivered(
             else "Mug: 0.00005 BTC paid. Fulfil it from your sales."
         )
         assert not desk.router.timer.isActive(), "nothing left waiting"
-        await until(lambda: store.pending_rows() == [], "the store has both delivered")
+        await until(lambda: store.pending_rows() == [], message="the store has both delivered")
         assert store.count() == 2
         shown.click()
         assert window.is_visible(), "a click opens the order"
         window.close()
         assert store.unread_count() == 2
         shown.press("mark-read")
-        await until(lambda: store.unread_count() == 0, "the order and its payment both read")
+        await until(
+            lambda: store.unread_count() == 0, message="the order and its payment both read"
+        )
         controller.stop()
         session.stop()
         await asyncio.wait_for(task, 10)

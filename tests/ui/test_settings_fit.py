@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
+from waiting import until
 
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.settings.values import NodeEntry, Settings
@@ -16,7 +17,7 @@ from obnotify.ui.settings_window import SettingsWindow
 from obnotify.ui.tray import Tray
 from obnotify.ui.welcome import WelcomeWindow
 
-from .loop import in_loop, until
+from .loop import in_loop
 from .running_app import APP_ON_OFFSCREEN, run_app, shown_settings_window, write_one_node
 
 
@@ -96,7 +97,7 @@ def test_close_asks_before_it_drops_unsaved_changes(
         async def body() -> int:
             quit_event = asyncio.Event()
             run = run_app(qapp, tmp_path, settings_file, tray, quit_event)
-            await until(lambda: shop.clients >= 1, "the node watched")
+            await until(lambda: shop.clients >= 1, message="the node watched")
             tray.settings_requested.emit()
             window = shown_settings_window(qapp)
             window.close()
@@ -114,7 +115,7 @@ def test_close_asks_before_it_drops_unsaved_changes(
             question = window.close_question
             assert question is not None
             question.button(QMessageBox.StandardButton.Save).click()
-            await until(lambda: not window.isVisible(), "saved and closed")
+            await until(lambda: not window.isVisible(), message="saved and closed")
             tray.settings_requested.emit()
             window = shown_settings_window(qapp)
             window.privacy.setChecked(not window.privacy.isChecked())
@@ -122,7 +123,7 @@ def test_close_asks_before_it_drops_unsaved_changes(
             question = window.close_question
             assert question is not None
             question.button(QMessageBox.StandardButton.Discard).click()
-            await until(lambda: not window.isVisible(), "closed, the change dropped")
+            await until(lambda: not window.isVisible(), message="closed, the change dropped")
             quit_event.set()
             return await run
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import keyring
 import keyring.backends.fail
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -194,13 +195,13 @@ def test_add_edit_and_remove_nodes(qtbot: QtBot, tmp_path: Path) -> None:
     assert editor is not None and not editor.isModal()
     editor.name.setText("Second")
     editor.url.setText("http://127.0.0.1:4003")
-    editor._accept()
+    qtbot.keyClick(editor.url, Qt.Key.Key_Return)  # Enter presses OK
     assert window.node_list.count() == 1
     window.node_list.setCurrentRow(0)
     editor = window.edit_node()
     assert editor is not None
     editor.proxy.setText("socks5://127.0.0.1:9050")
-    editor._accept()
+    qtbot.keyClick(editor.url, Qt.Key.Key_Return)  # Enter presses OK
     settings = window.save()
     assert settings is not None
     assert settings.nodes == (

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from waiting import until
 
 from obnotify.core.connection import ConnState
 from obnotify.core.details import Detail
@@ -32,7 +33,7 @@ from obnotify.ui.store_listing import MergedListing
 from obnotify.ui.toasts import ToastRouter
 from obnotify.ui.window import MainWindow
 
-from .loop import in_loop, until
+from .loop import in_loop
 from .samples import NOW, PEER, find_row, record_many, record_samples, sample_balances
 
 SHOP, HOME = "Walnut shop", "Home node"
@@ -286,12 +287,14 @@ def test_the_detail_pane_gets_the_conversation_from_the_rows_node(
             window = shared.window
             assert window is not None
             window.view.selectRow(0)
-            await until(lambda: len(window.detail.conversation_texts()) >= 1, "the conversation")
+            await until(
+                lambda: len(window.detail.conversation_texts()) >= 1, message="the conversation"
+            )
             window.detail.reply.setText("Ships Friday")
             window.detail.send_button.click()
             await until(
                 lambda: any("Ships Friday" in t for t in window.detail.conversation_texts()),
-                "the reply in the conversation",
+                message="the reply in the conversation",
             )
             return window.detail.conversation_texts()
         finally:

@@ -14,13 +14,14 @@ import pytest
 from keyring.backend import KeyringBackend
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from waiting import until
 
 from obnotify.demo import ThreadedSimNode
 from obnotify.desktop import secrets
 from obnotify.settings.values import NodeEntry
 from obnotify.ui.node_editor import NodeEditor
 
-from .loop import in_loop, until
+from .loop import in_loop
 
 HOLD = 5.0
 """Seconds the keyring holds a call unless released: the loop is blocked that long
@@ -78,7 +79,7 @@ def test_the_loop_runs_while_the_keyring_waits_for_an_unlock(
     async def body() -> None:
         checking = editor.run_checks()
         assert checking is not None
-        await until(waiting_keyring.started.is_set, "the keyring asked")
+        await until(waiting_keyring.started.is_set, message="the keyring asked")
         # Only a loop that still runs gets here before the keyring gives up waiting.
         waiting_keyring.release.set()
         await checking

@@ -15,6 +15,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
+from waiting import wait_until
 
 from obnotify.core.render import Category
 from obnotify.core.tray_state import PauseChoice, TrayState, pause_deadline
@@ -189,8 +190,6 @@ sys.exit(app.exec())
 
 @pytest.mark.desktop
 def test_the_tray_icon_is_embedded_with_its_badge(fresh_desktop: Any, tmp_path: Path) -> None:
-    from desktop_session import wait_until
-
     program = tmp_path / "tray.py"
     program.write_text(TRAY_PROGRAM)
     report = tmp_path / "tray.json"
@@ -227,12 +226,12 @@ def test_the_tray_icon_is_embedded_with_its_badge(fresh_desktop: Any, tmp_path: 
 
 
 def test_the_badge_fills_the_corner_at_device_pixel_ratio_two() -> None:
-    from obnotify.ui.tray_icons import BADGE_COLOUR, _tray_base
+    from obnotify.ui.tray_icons import BADGE_COLOUR
 
     pixmap = tray_icon(TrayState.CONNECTED, 5).pixmap(QSize(32, 32), 2.0)
     image = pixmap.toImage()
     assert (image.width(), image.height()) == (64, 64)
-    plain = _tray_base(TrayState.CONNECTED).pixmap(QSize(32, 32), 2.0).toImage()
+    plain = tray_icon(TrayState.CONNECTED).pixmap(QSize(32, 32), 2.0).toImage()
     # The badge is the top-right corner, in device pixels: drawn at scale 1 it would
     # cover a quarter of that.
     changed = [

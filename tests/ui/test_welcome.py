@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from waiting import until
 
 from obnotify.app import EXIT_NO_NODE
 from obnotify.demo.node import SimNode
@@ -19,7 +20,7 @@ from obnotify.node.discover import Candidate
 from obnotify.ui.tray import Tray
 from obnotify.ui.welcome import WelcomeWindow
 
-from .loop import from_the_loop, in_loop, until
+from .loop import from_the_loop, in_loop
 from .running_app import APP_ON_OFFSCREEN, run_app
 
 T = TypeVar("T")
@@ -62,7 +63,9 @@ def test_test_connection_shows_a_line_per_check_with_the_fix(
             window.user.setText("u")
             window.password.setText("wrong")
             window.test_button.click()
-            await until(lambda: "credentials" in window.results.text(), "the refused result")
+            await until(
+                lambda: "credentials" in window.results.text(), message="the refused result"
+            )
             refused = window.results.text()
             window.password.setText("right")
             window.test_button.click()
@@ -71,7 +74,7 @@ def test_test_connection_shows_a_line_per_check_with_the_fix(
                     "✗" not in window.results.text()
                     and "✓ notifications API" in window.results.text()
                 ),
-                "all passed",
+                message="all passed",
             )
             return refused, window.results.text()
 
@@ -118,12 +121,12 @@ def test_the_apps_welcome_shows_a_failed_test_whole_and_escape_or_quit_leave(
 
     async def body(leave: Callable[[WelcomeWindow], None]) -> int:
         run = run_app(qapp, tmp_path, settings_file, Tray(), asyncio.Event())
-        await until(lambda: _welcome(qapp) is not None, "the welcome window")
+        await until(lambda: _welcome(qapp) is not None, message="the welcome window")
         window = _welcome(qapp)
         assert window is not None
         await from_the_loop(lambda: qtbot.keyClicks(window.url, "http://127.0.0.1:1"))
         await from_the_loop(lambda: qtbot.mouseClick(window.test_button, Qt.MouseButton.LeftButton))
-        await until(lambda: "host answers" in window.results.text(), "the test's results")
+        await until(lambda: "host answers" in window.results.text(), message="the test's results")
         seen.append(window.results.text())
         results = window.results
         assert results.isVisible()

@@ -14,7 +14,7 @@ from obnotify.cli.doctor import EXIT_CHECK_FAILED, doctor_exit_status, format_ch
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.node.checks import Check
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KEYRING_MODULE = '''
 from keyring.backend import KeyringBackend
 

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
-from desktop_session import wait_until
+from waiting import scaled, wait_until
 
 from obnotify.demo.cid import random_cid
 from obnotify.demo.images import draw_picture
@@ -23,6 +23,8 @@ from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.store.database import Store
 
 BUYER = "QmeVMcgXsy9xyXshREU5avCYYPyrz5bgMZyTZjv44KhNnT"
+READ_INTERVAL = 0.05
+"""Seconds one look for a line waits for one to come."""
 
 
 class Watch:
@@ -48,22 +50,32 @@ class Watch:
             self.lines.put(json.loads(line))
 
     def next(self, timeout: float = 15.0) -> dict[str, Any]:
-        record = self.lines.get(timeout=timeout)
+        try:
+            record = self.lines.get(timeout=scaled(timeout))
+        except queue.Empty:
+            raise AssertionError(
+                f"watch printed nothing in {timeout} s; last lines {self.seen[-5:]}"
+            ) from None
         self.seen.append(record)
         return record
 
     def until(self, predicate: Any, timeout: float = 30.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"watch never printed the line awaited; got {self.seen[-5:]}")
+        """The first line from now on that ``predicate`` accepts."""
+
+        def matching() -> dict[str, Any] | None:
             try:
-                record = self.next(left)
+                record = self.lines.get(timeout=READ_INTERVAL)
             except queue.Empty:
-                continue
-            if predicate(record):
-                return record
+                return None
+            self.seen.append(record)
+            return record if predicate(record) else None
+
+        return wait_until(
+            matching,
+            timeout,
+            message=lambda: f"watch to print the line awaited; last lines {self.seen[-5:]}",
+            interval=0,
+        )
 
     def events(self) -> list[dict[str, Any]]:
         return [r for r in self.seen if "kind" in r]
@@ -238,16 +250,10 @@ def test_sigkill_mid_stream_loses_nothing_and_repeats_at_most_one(tmp_path: Path
                 lambda r: len({e["id"] for e in first.events() + second.events()}) >= total - 5,
                 timeout=60,
             )
-            store_path = next((tmp_path / "nodes").glob("*.sqlite3"))
-
-            def all_recorded() -> bool:
-                with Store(store_path) as store:
-                    return store.count() >= total
-
-            wait_until(all_recorded, 30, message="every event recorded")
+            wait_until(lambda: recorded(tmp_path) >= total, 30, message="every event recorded")
         finally:
             second.stop()
-        with Store(store_path) as store:
+        with Store(next((tmp_path / "nodes").glob("*.sqlite3"))) as store:
             rows = store.recent(limit=total + 10)
         ids = [r.event_id for r in rows]
         assert sorted(ids) == sorted(sent), "every event recorded exactly once"
@@ -284,7 +290,7 @@ def test_kills_while_toasts_wait_for_names_and_pictures_lose_nothing(tmp_path: P
                 )
                 sent.append(node.notify(frame))
             # Every frame is recorded within moments; names and pictures take longer.
-            wait_until(lambda: _recorded(tmp_path) >= len(sent), 30, message="the round recorded")
+            wait_until(lambda: recorded(tmp_path) >= len(sent), 30, message="the round recorded")
             watch.proc.send_signal(signal.SIGTERM if round_ == 1 else signal.SIGKILL)
             watch.proc.wait(10)
             watch.stop()
@@ -308,7 +314,8 @@ def test_kills_while_toasts_wait_for_names_and_pictures_lose_nothing(tmp_path: P
     assert all(e["toast"] for run in runs for e in run.events()), "each one printed as news"
 
 
-def _recorded(data_dir: Path) -> int:
+def recorded(data_dir: Path) -> int:
+    """How many events the history under ``data_dir`` holds."""
     with Store(next((data_dir / "nodes").glob("*.sqlite3"))) as store:
         return store.count()
 

@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from core.frames import ALICE, GUIDE, OTHER_FRAMES, V013, V014, capture_files
 
 from obnotify.cli.render import render_stream
-
-from .frames import ALICE, GUIDE, OTHER_FRAMES, V013, V014, capture_files
 
 KINDS = {
     "node-a-wallet-status.jsonl": ["walletUpdate"] * 6,

@@ -7,13 +7,13 @@ import threading
 import time
 from pathlib import Path
 
-from desktop_session import wait_until
+from waiting import wait_until
 
 from obnotify.demo.mobazha import MobazhaSimNode
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.store.database import Store
 
-from .test_watch import Watch
+from .test_watch import Watch, recorded
 
 TOKEN = "mbz_w1_" + "z" * 32
 BUYER = "12D3KooWQp7vHj3a2Mz1Fh8wT4sXy9cRkLmNbVdGe6uPq5Ai7Ce1"
@@ -47,16 +47,10 @@ def test_sigkill_mid_stream_loses_nothing(tmp_path: Path) -> None:
         second = Watch(node.url, tmp_path, *args, env=env)
         try:
             assert done.wait(60)
-            store_path = next((tmp_path / "nodes").glob("*.sqlite3"))
-
-            def all_recorded() -> bool:
-                with Store(store_path) as store:
-                    return store.count() >= total
-
-            wait_until(all_recorded, 30, message="every event recorded")
+            wait_until(lambda: recorded(tmp_path) >= total, 30, message="every event recorded")
         finally:
             second.stop()
-        with Store(store_path) as store:
+        with Store(next((tmp_path / "nodes").glob("*.sqlite3"))) as store:
             ids = [r.event_id for r in store.recent(limit=total + 10)]
         assert sorted(ids) == sorted(sent), "every event recorded exactly once"
         printed = [e["id"] for e in first.events() + second.events()]

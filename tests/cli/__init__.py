@@ -1,0 +1,1 @@
+"""Tests of the commands a user types: ``obnotify`` itself, ``watch``, ``render``, ``doctor``."""
