@@ -41,6 +41,7 @@ from obnotify.core.plain_text import printable, strip_markup, unescape
 
 __all__ = [
     "MAX_FRAME_BYTES",
+    "UNREADABLE",
     "NotificationPage",
     "StoredNotification",
     "decode_balances",
@@ -61,6 +62,9 @@ MESSAGE_LIMIT: Final = 20_000
 MAX_FRAME_BYTES: Final = 2 * 1024 * 1024
 """Largest frame decoded. Real frames are a few KiB; chat text is capped at 20,000 characters."""
 
+UNREADABLE: Final = (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError)
+"""What reading a node's bytes can raise, each turned into a counted ``DecodeError`` value:
+bad JSON, a wrong shape, a bad amount (``AmountError`` is a ``ValueError``), nesting too deep."""
 EXCERPT: Final = 120
 REASON: Final = 300
 KEY_CHARS: Final = 40
@@ -394,7 +398,7 @@ def decode_notification_page(data: bytes | str) -> NotificationPage | DecodeErro
     """Decode ``GET /ob/notifications``; a bad item is reported, the rest still decode."""
     try:
         page = _page_decoder.decode(data)
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError) as exc:
+    except UNREADABLE as exc:
         return _error(str(exc), data)
     items: list[StoredNotification] = []
     errors: list[DecodeError] = []
@@ -418,13 +422,7 @@ def decode_balances(data: bytes | str) -> WalletBalances | DecodeError:
     """Decode ``GET /wallet/balance``, the same per-coin shape as ``walletUpdate``."""
     try:
         return _balances(_balances_decoder.decode(data))
-    except (
-        msgspec.DecodeError,
-        msgspec.ValidationError,
-        AmountError,
-        ValueError,
-        RecursionError,
-    ) as exc:
+    except UNREADABLE as exc:
         return _error(str(exc), data)
 
 
@@ -432,7 +430,7 @@ def decode_profile(data: bytes | str, peer_id: str = "") -> Profile | DecodeErro
     """Decode ``GET /ob/profile/PEER``."""
     try:
         return _profile(_profile_decoder.decode(data), peer_id)
-    except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError) as exc:
+    except UNREADABLE as exc:
         return _error(str(exc), data)
 
 
@@ -440,7 +438,7 @@ def decode_conversations(data: bytes | str) -> list[tuple[str, int]] | DecodeErr
     """``GET /ob/chatconversations`` as (peer id, unread count) pairs."""
     try:
         return [(c.peerId, c.unread) for c in _conversations_decoder.decode(data) if c.peerId]
-    except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError) as exc:
+    except UNREADABLE as exc:
         return _error(str(exc), data)
 
 
@@ -453,5 +451,5 @@ def decode_chat_messages(data: bytes | str) -> list[tuple[ChatMessage, str]] | D
             text = bytes(raw).decode("utf-8", "replace")
             out.append((_message(_message_decoder.decode(raw)), text))
         return out
-    except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError) as exc:
+    except UNREADABLE as exc:
         return _error(str(exc), data)

@@ -19,6 +19,7 @@ from obnotify.core.decode import (
     MAX_FRAME_BYTES,
     MESSAGE_LIMIT,
     TEXT_LIMIT,
+    UNREADABLE,
     NotificationPage,
     StoredNotification,
     _error,
@@ -479,7 +480,7 @@ def decode_mobazha_page(data: bytes | str) -> NotificationPage | DecodeError:
     """
     try:
         page = _page_decoder.decode(data)
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError) as exc:
+    except UNREADABLE as exc:
         return _error(str(exc), data)
     listing = page.data or _ListWire()
     items: list[StoredNotification] = []
@@ -488,13 +489,7 @@ def decode_mobazha_page(data: bytes | str) -> NotificationPage | DecodeError:
         raw = bytes(item.notification)
         try:
             n = _notification(raw, item.type) if raw else None
-        except (
-            msgspec.DecodeError,
-            msgspec.ValidationError,
-            AmountError,
-            ValueError,
-            RecursionError,
-        ) as exc:
+        except UNREADABLE as exc:
             errors.append(_error(str(exc), raw))
             continue
         if not isinstance(n, Notification) or not n.id:
@@ -564,7 +559,7 @@ def decode_mobazha_rooms(data: bytes | str) -> list[MobazhaRoom] | DecodeError:
     """``GET /v1/chat/rooms``: each room with its unread count and members."""
     try:
         rooms = _rooms_decoder.decode(data).data or []
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError) as exc:
+    except UNREADABLE as exc:
         return _error(str(exc), data)
     return [
         MobazhaRoom(
@@ -611,6 +606,6 @@ def decode_mobazha_messages(
             if not outgoing:
                 left -= 1
             out.append((message, bytes(raw).decode("utf-8", "replace")))
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError) as exc:
+    except UNREADABLE as exc:
         return _error(str(exc), data)
     return out, page.end[:TEXT_LIMIT]
