@@ -38,12 +38,12 @@ _BY_KEY: Final = "received_at = (SELECT at FROM seen WHERE key = ?) AND key = ?"
 
 _CURSOR: Final = "catchup.cursor"
 _RENDERING_UPDATE: Final = (
-    "UPDATE history SET title = ?, body = ?, image = ?, route = ?, urgency = ?, folded = ? "
+    "UPDATE history SET title = ?, body = ?, image = ?, route = ?, urgency = ?, search_text = ? "
     "WHERE id = ?"
 )
 
 _INSERT: Final = (
-    f"INSERT INTO history ({', '.join(WRITTEN)}, folded) "
+    f"INSERT INTO history ({', '.join(WRITTEN)}, search_text) "
     f"VALUES ({', '.join('?' * (len(WRITTEN) + 1))})"
 )
 """A new row: its fields and its search text."""
@@ -318,7 +318,7 @@ class Store:
             params.extend(names)
         if search:
             # instr, not LIKE: the text is matched literally, so '%' and '_' need no escaping.
-            clauses.append("instr(folded, ?) > 0")
+            clauses.append("instr(search_text, ?) > 0")
             params.append(_fold(search))
         return (f"WHERE {' AND '.join(clauses)}" if clauses else "", params)
 

@@ -109,6 +109,10 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     CREATE INDEX history_unread ON history (id) WHERE read = 0;
     CREATE INDEX history_pending ON history (id) WHERE pending = 1;
     """,
+    # v4: the column is named for what it holds, the text a search looks in.
+    """
+    ALTER TABLE history RENAME COLUMN folded TO search_text;
+    """,
 )
 """Schema scripts in order; after applying ``MIGRATIONS[i]`` the file is at version ``i + 1``.
 

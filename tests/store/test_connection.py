@@ -51,6 +51,6 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 def test_new_file_is_at_the_current_version_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "n.sqlite3"
     Store(path).close()
-    assert user_version(path) == SCHEMA_VERSION == 3
+    assert user_version(path) == SCHEMA_VERSION == 4
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -48,7 +48,7 @@ def test_every_field_is_a_column_of_the_current_schema(tmp_path: Path) -> None:
     Store(path).close()
     with sqlite3.connect(path) as db:
         columns = {name for (_cid, name, *_rest) in db.execute("PRAGMA table_info(history)")}
-    assert columns == {*WRITTEN, "id", "folded"}
+    assert columns == {*WRITTEN, "id", "search_text"}
     assert COLUMNS == (*WRITTEN, "rowid")
 
 
