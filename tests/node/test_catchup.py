@@ -79,16 +79,7 @@ def test_notifications_missed_behind_a_long_live_run_are_still_caught_up(tmp_pat
     catch-up could read: the read starts before the first that came live."""
 
     async def scenario() -> tuple[Recorder, list[str], int]:
-        node = SimNode(wallet_interval=None)
-        node.add_profile(BUYER, {"name": "Ann"})
-        await node.start()
-        rec = Recorder()
-        session, store = retrying_session(node, tmp_path, rec)
-        task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="first start")
-        await node.notify(order(node, "before"))
-        await until(lambda: len(rec.new) == 1, what="an order while connected")
-        await node.stop()
+        node, rec, session, store, task = await away_after_one_order(tmp_path)
         away = [node.store_notification(order(node, f"away {i}")) for i in range(3)]
         node.set_faults(rest_broken=True)
         await node.start()
@@ -115,16 +106,7 @@ def test_more_notifications_missed_than_a_read_takes_are_all_caught_up_once(
     """Thousands missed while away: the newest come first, the rest in rounds after it."""
 
     async def scenario() -> tuple[Recorder, list[str], int, str | None]:
-        node = SimNode(wallet_interval=None)
-        node.add_profile(BUYER, {"name": "Ann"})
-        await node.start()
-        rec = Recorder()
-        session, store = retrying_session(node, tmp_path, rec)
-        task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, what="first start")
-        await node.notify(order(node, "before"))
-        await until(lambda: len(rec.new) == 1, what="an order while connected")
-        await node.stop()
+        node, rec, session, store, task = await away_after_one_order(tmp_path)
         away = [node.store_notification(order(node, f"away {i}")) for i in range(AWAY)]
         await node.start()
         await until(lambda: len(rec.new) >= 1 + AWAY, timeout=90, what="everything missed")
@@ -201,6 +183,24 @@ def order_frame(node: ThreadedSimNode, title: str) -> dict[str, Any]:
         buyer_id=BUYER, buyer_handle="ann", title=title, price=5
     )
     return frame
+
+
+async def away_after_one_order(
+    tmp_path: Path,
+) -> tuple[SimNode, Recorder, NodeSession, Store, asyncio.Task[None]]:
+    """A session that started, recorded one order live (the cursor) and lost its node,
+    which is stopped: what is stored on it now is missed while away."""
+    node = SimNode(wallet_interval=None)
+    node.add_profile(BUYER, {"name": "Ann"})
+    await node.start()
+    rec = Recorder()
+    session, store = retrying_session(node, tmp_path, rec)
+    task = asyncio.create_task(session.run())
+    await until(lambda: rec.catch_ups, what="first start")
+    await node.notify(order(node, "before"))
+    await until(lambda: len(rec.new) == 1, what="an order while connected")
+    await node.stop()
+    return node, rec, session, store, task
 
 
 def order(node: SimNode, title: str) -> dict[str, Any]:
