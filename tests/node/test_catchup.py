@@ -5,22 +5,26 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from desktop_session import wait_until
 
+from obnotify.core.backoff import Backoff
 from obnotify.core.catchup import MAX_CHAT_PAGES, MAX_PAGES, PAGE_SIZE
 from obnotify.core.connection import ConnState
 from obnotify.core.policy import Source
+from obnotify.demo.mobazha import MobazhaSimNode
 from obnotify.demo.node import SimNode
 from obnotify.demo.threaded import ThreadedSimNode
 from obnotify.node.catchup import HOLES_STATE
+from obnotify.node.config import make_config
 from obnotify.node.session import NodeSession
 from obnotify.store.database import Store
 
-from .test_session import BUYER, Recorder, retrying_session, run, until
+from .test_session import BUYER, FAST, Recorder, retrying_session, run, until
 from .test_watch import Watch
 
 PEER = "QmVQzkdi3Fq6LRFG9UNqDZfSry67weCZV6ZL26QVx64UFy"
@@ -123,6 +127,47 @@ def test_more_notifications_missed_than_a_read_takes_are_all_caught_up_once(
     assert recorded == 1 + AWAY
     assert rec.catch_ups[1:] == [MAX_PAGES * PAGE_SIZE, MAX_PAGES * PAGE_SIZE, 70]
     assert holes == "[]", "nothing left to read"
+
+
+def test_a_mobazha_node_reads_thousands_missed_in_rounds_too(tmp_path: Path) -> None:
+    """A Mobazha node pages by time from an item of its own pages: the rounds page on
+    from the oldest item read, as one read pages on from page to page."""
+
+    async def scenario() -> tuple[Recorder, list[str], int]:
+        node = MobazhaSimNode(wallet_interval=None)
+        await node.start()
+        rec = Recorder()
+        store = Store(tmp_path / "node.sqlite3")
+        retry = Backoff(initial=0.05, maximum=0.2)
+        config = make_config(node.url, kind="mobazha")
+        session = NodeSession(config, store, rec, link_options=dict(FAST), retry=retry)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups, what="first start")
+        await node.emit("order.created", orderID="before", buyerID=BUYER)
+        await until(lambda: len(rec.new) == 1, what="an order while connected")
+        await node.stop()
+        start = datetime.now(UTC)
+        away = []
+        for i in range(AWAY):
+            moment = start + timedelta(milliseconds=i)
+            stored = node.store_event("order.created", timestamp=moment, orderID=f"away-{i}")
+            assert stored is not None
+            away.append(stored[0])
+        await node.start()
+        await until(lambda: len(rec.new) >= 1 + AWAY, timeout=90, what="everything missed")
+        recorded = await finish(session, task, rec)
+        await node.stop()
+        store.close()
+        return rec, away, recorded
+
+    rec, away, recorded = run(scenario(), timeout=180)
+    caught_up = [n.row.event_id for n in rec.new if n.source is Source.CATCH_UP]
+    assert sorted(caught_up) == sorted(away)
+    assert max(Counter(n.row.key for n in rec.new).values()) == 1, "none handed on twice"
+    assert recorded == 1 + AWAY
+    rounds = rec.catch_ups[1:]
+    assert len(rounds) >= 3 and sum(rounds) == AWAY
+    assert max(rounds) <= MAX_PAGES * PAGE_SIZE
 
 
 @pytest.mark.parametrize("when", ["between rounds", "mid-round"])
