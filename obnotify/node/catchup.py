@@ -3,9 +3,9 @@
 Notifications are paged back to the saved cursor, direct and order chat back to
 each conversation's anchor (the rules are :mod:`obnotify.core.catchup`). A
 notification read that stops at its page limit leaves a hole, read on in later
-rounds, a pause apart, until it is closed. What
-is found is recorded through the session's ingest, which records each event once
-and queues it for delivery; the session is told when a catch-up's events are all
+rounds, a pause apart, until nothing in it is left. What is found is recorded
+through the session's ingest, which records each event once and queues it for
+delivery; the session is told when a catch-up's (or a round's) events are all
 queued, and when a part of it failed and is tried again.
 """
 
@@ -95,6 +95,7 @@ class _Part:
 
 
 def _nothing_more() -> bool:
+    """A part that worked is done: chat is read to its anchor in one try."""
     return False
 
 
