@@ -22,12 +22,15 @@ __all__ = [
     "FIRST_START_ITEMS",
     "MAX_CHAT_ANCHORS",
     "MAX_CHAT_PAGES",
+    "MAX_HOLES",
     "MAX_PAGES",
     "PAGE_SIZE",
     "ChatAnchors",
     "ChatEnd",
     "ChatScan",
     "CursorScan",
+    "Hole",
+    "Holes",
     "event_time",
     "moves_cursor",
 ]
@@ -35,7 +38,11 @@ __all__ = [
 PAGE_SIZE: Final = 50
 """Notifications asked for per page."""
 MAX_PAGES: Final = 40
-"""A catch-up reads at most this many pages: after a long absence the newest matter most."""
+"""A catch-up reads at most this many pages at a time: after a long absence the newest
+come first, and what lies beyond is read on in later rounds (:class:`Hole`)."""
+MAX_HOLES: Final = 20
+"""Stretches of notifications still to be read back that are kept, the newest: a node
+whose pages never end leaves one on every connection, and cannot make them grow."""
 FIRST_START_ITEMS: Final = 20
 """A first start records this many of the newest notifications, for context, toasting none."""
 
@@ -72,10 +79,14 @@ class CursorScan:
     cursor_time: str | None = None
     """The cursor's timestamp once it was found on a page."""
     pages: int = 0
+    oldest: str = ""
+    """The id of the last item of the last page read, which the next page is asked
+    from; ``""`` when that page was empty: the node has no more."""
 
     def feed(self, items: Sequence[StoredNotification]) -> str | None:
         """Take one page; returns the ``offsetId`` of the next page to ask for, or None: done."""
         self.pages += 1
+        self.oldest = items[-1].notification.id if items else ""
         for item in items:
             if self.cursor_time is not None:
                 if item.timestamp != self.cursor_time:
@@ -103,6 +114,85 @@ class CursorScan:
     def next_cursor(self) -> str:
         """The cursor after this catch-up: the newest item read, or ``""`` when none."""
         return self.newer[0].notification.id if self.newer else ""
+
+    @property
+    def hole(self) -> Hole | None:
+        """What this scan left unread when it stopped at its page limit, short of the cursor
+        and of the node's last page; None when it read all there was."""
+        if self.found or self.pages < self.max_pages or not self.oldest:
+            return None
+        return Hole(start=self.oldest, end=self.cursor)
+
+
+@dataclass(frozen=True, slots=True)
+class Hole:
+    """Notifications a catch-up stopped short of: older than ``start``, newer than ``end``.
+
+    Everything newer than ``start`` was recorded and the cursor moved past it; a
+    later round pages on from ``start`` (a :class:`CursorScan` with ``end`` as its
+    cursor) until it reaches ``end`` or the node's last page.
+    """
+
+    start: str
+    """The oldest notification read: the next round asks for the page after it."""
+    end: str
+    """The cursor before the catch-up that left this hole, or ``""``: where reading stops."""
+
+
+@dataclass
+class Holes:
+    """The :class:`Hole` s still to be read, newest first, at most ``limit``.
+
+    A round reads the newest: what happened last matters most. When more than
+    ``limit`` are left (only a node that never stops paging leaves that many), the
+    oldest is given up.
+    """
+
+    limit: int = MAX_HOLES
+    _holes: list[Hole] = field(default_factory=list)
+
+    @property
+    def newest(self) -> Hole | None:
+        """The hole the next round reads, or None: nothing is left to read."""
+        return self._holes[0] if self._holes else None
+
+    def add(self, hole: Hole | None) -> bool:
+        """Keep a hole a catch-up left (if any); whether anything changed."""
+        if hole is None or hole in self._holes:
+            return False
+        self._holes.insert(0, hole)
+        del self._holes[self.limit :]
+        return True
+
+    def read(self, hole: Hole, left: Hole | None) -> bool:
+        """A round read on in ``hole``; ``left`` is what it left unread (its scan's
+        :attr:`CursorScan.hole`). Whether anything changed.
+
+        A round that ended where it began (a node that answers the same page for
+        any offset) ends the hole: it would never get further.
+        """
+        if hole not in self._holes:
+            return self.add(left)
+        index = self._holes.index(hole)
+        if left is None or left.start == hole.start:
+            del self._holes[index]
+        else:
+            self._holes[index] = left
+        return True
+
+    def encode(self) -> str:
+        """As kept in the store: ``[[start, end], ...]``, newest first."""
+        return msgspec.json.encode([[h.start, h.end] for h in self._holes]).decode()
+
+    @classmethod
+    def decode(cls, text: str | None, limit: int = MAX_HOLES) -> Holes:
+        """What :meth:`encode` made; anything else (a damaged value) as no holes."""
+        try:
+            entries = msgspec.json.decode(text or "[]", type=list[tuple[str, str]])
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            entries = []
+        holes = [Hole(start, end) for start, end in entries if start][:limit]
+        return cls(limit, holes)
 
 
 MAX_CHAT_PAGES: Final = 40

@@ -1,9 +1,11 @@
 """Catching up on one node after each connect: what came while no socket was open.
 
 Notifications are paged back to the saved cursor, direct and order chat back to
-each conversation's anchor (the rules are :mod:`obnotify.core.catchup`). What
-is found is recorded through the session's ingest, which records each event once
-and queues it for delivery; the session is told when a catch-up's events are all
+each conversation's anchor (the rules are :mod:`obnotify.core.catchup`). A
+notification read that stops at its page limit leaves a hole, read on in later
+rounds, a pause apart, until nothing in it is left. What is found is recorded
+through the session's ingest, which records each event once and queues it for
+delivery; the session is told when a catch-up's (or a round's) events are all
 queued, and when a part of it failed and is tried again.
 """
 
@@ -25,6 +27,7 @@ from obnotify.core.catchup import (
     ChatEnd,
     ChatScan,
     CursorScan,
+    Holes,
     moves_cursor,
 )
 from obnotify.core.decode import StoredNotification
@@ -44,13 +47,15 @@ if TYPE_CHECKING:
     from obnotify.node.profiles import ProfileDirectory
     from obnotify.store.database import Store
 
-__all__ = ["CHAT_ANCHORS_STATE", "FIRST_START_DONE", "CatchUp", "Ingest"]
+__all__ = ["CHAT_ANCHORS_STATE", "FIRST_START_DONE", "HOLES_STATE", "CatchUp", "Ingest"]
 
 log = logging.getLogger(__name__)
 
 RETRY: Final = 2.0
 RETRY_MAX: Final = 120.0
-"""A catch-up the API refused is tried again after 2 s, doubling up to two minutes."""
+"""A catch-up the API refused is tried again after 2 s, doubling up to two minutes; the
+rounds that read on in a hole wait as long: a node whose pages never end is read at a
+rate that falls to one round in two minutes."""
 MAX_CHAT_CONVERSATIONS: Final = 50
 MAX_ORDER_CHATS: Final = 20
 ORDER_CHAT_DAYS: Final = 30
@@ -60,6 +65,9 @@ MAX_LIVE_CONVERSATIONS: Final = 200
 FIRST_START_DONE: Final = "first-start-done"
 CHAT_ANCHORS_STATE: Final = "chat-anchors"
 """Where each conversation's catch-up last ended (:class:`ChatAnchors`), in the store."""
+HOLES_STATE: Final = "notification-holes"
+"""The notifications still to be read back (:class:`~obnotify.core.catchup.Holes`), in the
+store: a restart reads on where the last round stopped."""
 
 
 class Ingest(Protocol):
@@ -80,8 +88,15 @@ class _Part:
     """One part of a catch-up after a try: how many events it brought, or why it failed."""
 
     run: Callable[[], Awaitable[int]]
+    more: Callable[[], bool]
+    """Whether the part has more to read after a try that worked: it runs again after a pause."""
     missed: int = 0
     error: str = ""
+
+
+def _nothing_more() -> bool:
+    """A part that worked is done: chat is read to its anchor in one try."""
+    return False
 
 
 class CatchUp:
@@ -133,6 +148,7 @@ class CatchUp:
         self._live_notifications = ("", "")
         """The first and the last notification the node keeps that came live on this
         connection before its notifications were caught up."""
+        self._holes: Holes | None = None
         self._live: dict[tuple[str, str], tuple[str, str]] = {}
         """The first and the last message that came live in each conversation not yet
         caught up on this connection: everything from the first on is recorded."""
@@ -172,7 +188,7 @@ class CatchUp:
         # The parts of a catch-up ask the node independently: one that fails is tried again
         # on its own, and the summary of what the others found is not held back for it.
         notifications, chat = await asyncio.gather(
-            self._part(self._notifications),
+            self._part(self._notifications, self._holes_left),
             self._part(functools.partial(self.direct_chat, chat_source)),
         )
         order_chats = await asyncio.gather(
@@ -183,29 +199,34 @@ class CatchUp:
         )
         parts = [notifications, chat, *order_chats]
         self.on_done(sum(p.missed for p in parts))
-        failed = [p for p in parts if p.error]
-        while failed:
+        again = [p for p in parts if p.error or p.more()]
+        while again:
             delay = self.retry.next_delay()
-            problems = "; ".join(sorted({p.error for p in failed}))
-            log.warning("catch-up failed, again in %.0f s: %s", delay, problems)
-            self.on_problem(f"catch-up failed ({problems}); trying again in {delay:.0f} s")
+            problems = "; ".join(sorted({p.error for p in again if p.error}))
+            if problems:
+                log.warning("catch-up failed, again in %.0f s: %s", delay, problems)
+                self.on_problem(f"catch-up failed ({problems}); trying again in {delay:.0f} s")
             await asyncio.sleep(delay)
-            failed = list(await asyncio.gather(*(self._part(p.run) for p in failed)))
-            missed = sum(p.missed for p in failed)
+            tried = await asyncio.gather(*(self._part(p.run, p.more) for p in again))
+            missed = sum(p.missed for p in tried)
             if missed:
                 self.on_done(missed)
-            failed = [p for p in failed if p.error]
-            if not failed:
+            again = [p for p in tried if p.error or p.more()]
+            if problems and not any(p.error for p in again):
                 self.on_problem("")
 
-    async def _part(self, run: Callable[[], Awaitable[int]]) -> _Part:
+    async def _part(
+        self, run: Callable[[], Awaitable[int]], more: Callable[[], bool] = _nothing_more
+    ) -> _Part:
         """One part of a catch-up, run once: what it found, or why it failed."""
         try:
-            return _Part(run, missed=await run())
+            return _Part(run, more, missed=await run())
         except ApiError as exc:
-            return _Part(run, error=str(exc))
+            return _Part(run, more, error=str(exc))
 
     async def _notifications(self) -> int:
+        if self.notifications_done:
+            return await self.older_notifications()
         # A node whose kind could not be asked at connect is asked again with this part.
         await self.find_kind()
         missed = await self.notifications()
@@ -229,24 +250,65 @@ class CatchUp:
             return 0
         # What came live on this connection is in: the read starts before the first of it.
         offset = self._live_notifications[0] if api.pages_from_any_item else ""
-        scan = CursorScan(cursor)
-        while True:
-            page = await api.notifications(limit=PAGE_SIZE, offset_id=offset)
-            self._reflect_read(page.items)
-            following = scan.feed(page.items)
-            if following is None:
-                break
-            offset = following
-        if not scan.found and scan.newer:
+        scan = await self._scan(api, CursorScan(cursor), offset)
+        if scan.hole is not None:
+            log.info("caught up on the %d newest notifications; older ones follow", len(scan.newer))
+        elif not scan.found and scan.newer:
             log.info("catch-up cursor not found on the node: took the %d newest", len(scan.newer))
-        missed = 0
-        for item in scan.oldest_first:
-            if self._ingest_stored(item, Source.CATCH_UP):
-                missed += 1
+        missed = self._record(scan)
+        # The hole is kept before the cursor moves past it: a kill between the two
+        # writes costs a read again, never the notifications in the hole.
+        if self._notification_holes().add(scan.hole):
+            self._keep_holes()
         following = self._live_notifications[1] or scan.next_cursor
         if following:
             self.history.write(self.store.set_cursor, following)
         return missed
+
+    async def older_notifications(self) -> int:
+        """One round in the newest hole a catch-up left: at most as many pages as a catch-up
+        reads, on from where the last round stopped; returns how many were new.
+
+        Offsets are ids read from the node's own pages, as a catch-up pages on from
+        one page to the next, so this works on any kind of node.
+        """
+        holes = self._notification_holes()
+        hole = holes.newest
+        if hole is None:
+            return 0
+        scan = await self._scan(self.api(), CursorScan(hole.end), hole.start)
+        missed = self._record(scan)
+        left = scan.hole
+        if left is None:
+            log.info("read the last of the notifications missed (%d new)", missed)
+        if holes.read(hole, left):
+            self._keep_holes()
+        return missed
+
+    async def _scan(self, api: NodeApi, scan: CursorScan, offset: str) -> CursorScan:
+        """Feed ``scan`` the node's pages from ``offset`` (``""``: the newest) until it stops."""
+        following: str | None = offset
+        while following is not None:
+            page = await api.notifications(limit=PAGE_SIZE, offset_id=following)
+            self._reflect_read(page.items)
+            following = scan.feed(page.items)
+        return scan
+
+    def _record(self, scan: CursorScan) -> int:
+        """Record what a scan found, oldest first; how many were new."""
+        return sum(1 for item in scan.oldest_first if self._ingest_stored(item, Source.CATCH_UP))
+
+    def _holes_left(self) -> bool:
+        """Whether a round in a hole is due: once this connection's notifications were read."""
+        return self.notifications_done and self._notification_holes().newest is not None
+
+    def _notification_holes(self) -> Holes:
+        if self._holes is None:
+            self._holes = Holes.decode(self.store.get_state(HOLES_STATE))
+        return self._holes
+
+    def _keep_holes(self) -> None:
+        self.history.write(self.store.set_state, HOLES_STATE, self._notification_holes().encode())
 
     async def direct_chat(self, source: Source) -> int:
         """Unread direct chat that came while no socket was open; returns how many were new.

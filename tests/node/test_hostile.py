@@ -10,12 +10,14 @@ import asyncio
 import io
 import logging
 import tracemalloc
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from waiting import scaled, until
 
+from obnotify.core.backoff import Backoff
 from obnotify.core.catchup import MAX_CHAT_PAGES, MAX_PAGES, PAGE_SIZE, ChatAnchors
 from obnotify.core.connection import ConnState
 from obnotify.demo.cid import random_cid
@@ -155,26 +157,46 @@ def test_a_node_that_ignores_the_page_limit_still_gives_one_page() -> None:
     assert set(page) <= set(stored)
 
 
-def test_endless_pages_end_the_catch_up(tmp_path: Path) -> None:
-    async def scenario() -> tuple[SimNode, Recorder, int]:
+def test_endless_pages_are_read_in_bounded_rounds_a_pause_apart(tmp_path: Path) -> None:
+    """A node whose notification pages never end is read a page limit at a time, each
+    round after a pause, each notification recorded once, in bounded memory."""
+    rounds = 4
+
+    async def scenario() -> tuple[SimNode, Recorder, int, int, int]:
         node = SimNode(wallet_interval=None)
         node.set_faults(endless_pages=True)
         await node.start()
         rec = Recorder()
-        session = _session(node, tmp_path, rec)
+        retry = Backoff(initial=0.05, maximum=0.2)
+        store = Store(tmp_path / f"{node.port}.sqlite3")
+        session = NodeSession(
+            make_config(node.url), store, rec, link_options=dict(FAST), retry=retry
+        )
         session.store.set_state(FIRST_START_DONE, "1")
         session.store.set_cursor(random_cid())
-        task = asyncio.create_task(session.run())
-        await until(lambda: rec.catch_ups, timeout=30, message="the catch-up to end")
-        recorded = session.store.count()
+        tracemalloc.start()
+        try:
+            task = asyncio.create_task(session.run())
+            await until(lambda: len(rec.catch_ups) >= rounds, timeout=60, message="rounds")
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        pauses = retry.attempt
         await _stop(session, task)
+        with Store(tmp_path / f"{node.port}.sqlite3") as store:
+            recorded = store.count()
         await node.stop()
-        return node, rec, recorded
+        return node, rec, recorded, pauses, peak
 
-    node, _, recorded = run(scenario())
+    node, rec, recorded, pauses, peak = run(scenario())
     pages = [path for _, path in node.journal.requests if path.startswith("/ob/notifications")]
-    assert len(pages) == MAX_PAGES
-    assert recorded == MAX_PAGES * PAGE_SIZE
+    done = len(rec.catch_ups)
+    assert rec.catch_ups == [MAX_PAGES * PAGE_SIZE] * done, "each round a page limit"
+    assert pauses >= done - 1, "a pause before each round after the first"
+    assert done * MAX_PAGES <= len(pages) <= (done + 1) * MAX_PAGES
+    assert done * MAX_PAGES * PAGE_SIZE <= recorded <= node.journal.endless_served
+    assert max(Counter(n.row.key for n in rec.new).values()) == 1, "none handed on twice"
+    assert peak < 64 * 2**20, f"peak {peak / 2**20:.1f} MiB"
 
 
 def test_endless_chat_pages_end_the_chat_catch_up(tmp_path: Path) -> None:
