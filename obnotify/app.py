@@ -122,6 +122,7 @@ async def watch_nodes(
     from obnotify.settings.reading import load_settings
     from obnotify.store.errors import StoreError
     from obnotify.ui.front import Front
+    from obnotify.ui.main_thread_gc import settle
     from obnotify.ui.messages import tell, tell_soon
     from obnotify.ui.node_offer import NodeOffer
     from obnotify.ui.node_room import NodeRoom
@@ -181,6 +182,8 @@ async def watch_nodes(
             await tell(str(exc), problem=True)
             return EXIT_BAD_SETTINGS
         first_tray, typed_password = None, ""
+        # What exists now lives as long as the nodes: later collections need not walk it.
+        settle()
         if window_shown and nodes:
             # The window the user had open comes back with the nodes now watched.
             nodes[0].controller.show_window()

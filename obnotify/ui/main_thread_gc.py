@@ -6,6 +6,11 @@ threads; a collection there that frees a cycle holding a Qt object deletes that
 object off Qt's thread, and Qt crashes. So automatic collection is turned off
 and a timer on Qt's thread collects instead, each generation when its count
 is past the threshold, as the automatic collector would.
+
+A full collection walks every object the app holds: the modules, classes and Qt wrappers
+made at start-up, tens of milliseconds that a toast arriving then would wait. Once the nodes
+are open, :func:`settle` sets what exists then aside (``gc.freeze``), so later collections
+walk only what came after.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Final
 
 from PySide6.QtCore import QObject, QTimer
 
-__all__ = ["MainThreadCollector"]
+__all__ = ["MainThreadCollector", "settle"]
 
 INTERVAL_MS: Final = 1000
 """Often enough that a burst's garbage never piles up; each look costs a wake-up of the loop."""
@@ -47,6 +52,19 @@ class MainThreadCollector(QObject):
                 return
 
     def stop(self) -> None:
-        """Hand collection back to Python."""
+        """Hand collection back to Python, with everything :func:`settle` set aside."""
         self.timer.stop()
+        gc.unfreeze()
         gc.enable()
+
+
+def settle() -> None:
+    """Collect everything once and set what is left aside from later collections.
+
+    Called on Qt's thread each time the nodes are (re)opened: what the nodes closed before
+    held is collected first (``gc.unfreeze`` gives the earlier set back to the collector), so
+    reopening them leaks nothing.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
