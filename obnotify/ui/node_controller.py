@@ -252,9 +252,12 @@ class NodeController(QObject):
     # ToastTarget -------------------------------------------------------------------
 
     def deliver(self, rowids: tuple[int, ...]) -> None:
-        """Tell the session these rows reached the user; the router names each once."""
-        for rowid in rowids:
-            self.session.mark_delivered(rowid)
+        """Tell the session these rows reached the user; the router names each once.
+
+        All in one write: a summary can stand for thousands of rows, and a commit each
+        would hold the loop (and every window and toast) for as many commits.
+        """
+        self.session.mark_delivered(*rowids)
 
     def toast_clicked(self, row: HistoryRow | None) -> None:
         if row is not None:

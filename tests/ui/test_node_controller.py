@@ -65,14 +65,16 @@ class FakeClock:
 
 
 class Session(NodeSession):
-    """The real session, also noting each row it is told is delivered."""
+    """The real session, also noting each row it is told is delivered, and in which call."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.delivered: list[int] = []
+        self.deliveries: list[tuple[int, ...]] = []
 
     def mark_delivered(self, *rowids: int) -> None:
         self.delivered.extend(rowids)
+        self.deliveries.append(rowids)
         super().mark_delivered(*rowids)
 
 
@@ -227,6 +229,9 @@ def test_a_burst_becomes_a_summary_on_the_routers_timer(qapp: QApplication, tmp_
         assert desk.notifier.shown[-1].toast.title == "7 new events"
         await until(lambda: len(node.session.delivered) == 10, message="every row delivered")
         assert sorted(node.session.delivered) == [n.row.rowid for n in news]
+        assert node.session.deliveries[-1] == tuple(n.row.rowid for n in news[3:]), (
+            "the summary's rows are written delivered at once, not one commit each"
+        )
         desk.notifier.shown[-1].click()
         assert node.window.is_visible(), "a summary opens its node's window"
         node.window.close()
