@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from typing import Final
+from urllib.parse import quote
 
-__all__ = ["is_ipfs_hash", "is_peer_id", "safe_id", "short_id"]
+__all__ = ["is_ipfs_hash", "is_peer_id", "path_segment", "safe_id", "short_id"]
 
 _B58 = "1-9A-HJ-NP-Za-km-z"
 _IPFS: Final = re.compile(
@@ -38,6 +39,17 @@ def safe_id(value: str) -> str:
     step up, and ``/ob/marknotificationasread/..`` would reach ``/ob``.
     """
     return value if _SAFE.fullmatch(value) and value.strip(".") else ""
+
+
+def path_segment(value: str) -> str:
+    """``value`` as one percent-encoded URL path segment, or ``""`` when none can carry it.
+
+    For ids a node names itself in any characters (a Matrix room is ``!abc:server``):
+    every character that could end the segment or start a query is encoded, and dots
+    alone are refused, since a URL reads them as a step and not a name
+    (``/v1/chat/rooms/../messages`` is ``/v1/chat/messages``).
+    """
+    return quote(value, safe="") if value.strip(".") else ""
 
 
 def short_id(value: str, keep: int = 8) -> str:

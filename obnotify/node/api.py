@@ -14,7 +14,6 @@ import logging
 import ssl
 from collections.abc import Generator
 from typing import Any, ClassVar, Final
-from urllib.parse import quote
 
 import httpx
 import msgspec
@@ -30,7 +29,7 @@ from obnotify.core.decode import (
     decode_profile,
 )
 from obnotify.core.events import ChatMessage, DecodeError, Profile, WalletBalances
-from obnotify.core.ids import safe_id
+from obnotify.core.ids import path_segment, safe_id
 from obnotify.core.plain_text import printable
 from obnotify.node.config import NodeConfig
 from obnotify.node.guard import REFUSED, SecretGate
@@ -181,8 +180,7 @@ def _path_id(value: str) -> str:
     Ids come from the node: one that is not an id (``..``, ``a/b``, a query) must not
     choose the endpoint it is sent to.
     """
-    checked = safe_id(value)
-    return quote(checked, safe="") if checked else ""
+    return path_segment(safe_id(value))
 
 
 def _check_status(where: str, response: httpx.Response) -> None:

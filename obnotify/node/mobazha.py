@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any, ClassVar, Final
-from urllib.parse import quote
 
 import httpx
 import msgspec
@@ -19,7 +18,7 @@ import msgspec
 from obnotify.core.conversation import ChatLine
 from obnotify.core.decode import NotificationPage, StoredNotification
 from obnotify.core.events import ChatMessage, DecodeError, Profile, WalletBalances
-from obnotify.core.ids import safe_id
+from obnotify.core.ids import path_segment, safe_id
 from obnotify.core.mobazha import (
     MobazhaRoom,
     decode_mobazha_messages,
@@ -168,14 +167,13 @@ class MobazhaApi(NodeApi):
         """A room's newest messages (``peer_id`` is its id), newest first; ``offset_id``
         pages to older ones with the token the page that ended there gave."""
         token = self._ends.get((peer_id, offset_id), "") if offset_id else ""
-        if subject or peer_id not in self._rooms or (offset_id and not token):
+        room = path_segment(peer_id)
+        if subject or not room or peer_id not in self._rooms or (offset_id and not token):
             return []
         params: dict[str, str | int] = {"limit": limit}
         if token:
             params["before"] = token
-        body = await self._chat_answer(
-            f"/v1/chat/rooms/{quote(peer_id, safe='')}/messages", params=params
-        )
+        body = await self._chat_answer(f"/v1/chat/rooms/{room}/messages", params=params)
         if body is None:
             return []
         left = self._left.get(peer_id, 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal, localcontext
 from typing import Any, get_args
+from urllib.parse import unquote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,7 +21,7 @@ from obnotify.core.decode import (
     decode_profile,
 )
 from obnotify.core.events import DecodeError, Event
-from obnotify.core.ids import is_ipfs_hash
+from obnotify.core.ids import is_ipfs_hash, path_segment
 from obnotify.core.money import MAX_DIGITS, Amount, parse_base_units
 from obnotify.core.render import RenderContext, render, render_record
 
@@ -223,3 +224,15 @@ def test_money_text_round_trips(units: int, decimals: int) -> None:
 def test_base_units_parse_back(units: int) -> None:
     assert parse_base_units(str(units)) == units
     assert parse_base_units(units) == units
+
+
+@given(st.text())
+def test_a_path_segment_stays_one_segment_and_means_its_id(value: str) -> None:
+    """Whatever a node names an id, it becomes one segment of the path asked for, or none."""
+    segment = path_segment(value)
+    if not segment:
+        assert not value.strip(".")
+        return
+    assert not set(segment) & set("/?#\\")
+    assert segment.strip(".")
+    assert unquote(segment, errors="surrogatepass") == value

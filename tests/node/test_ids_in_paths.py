@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from obnotify.demo.mobazha import MobazhaSimNode
 from obnotify.demo.node import SimNode
 from obnotify.node.api import NodeApi
 from obnotify.node.config import make_config
+from obnotify.node.mobazha import api_for
 
 from .test_session import run
 
@@ -33,3 +35,28 @@ def test_an_id_of_dots_never_moves_a_request_to_another_endpoint() -> None:
         ("POST", f"/ob/markchatasread/{PEER}"),
     ]
     assert read_ids == ["QmNote:1"]
+
+
+def test_a_mobazha_room_named_in_dots_is_never_read_and_a_real_one_is_encoded() -> None:
+    """Room ids are the node's own text (Matrix's ``!abc:server``): encoded whole, and
+    one of dots alone, which a URL reads as a step up, is not asked for."""
+    good = "!abc/def?x:shop.example"
+
+    async def scenario() -> list[tuple[str, str]]:
+        async with MobazhaSimNode(wallet_interval=None) as node:
+            for room in ("..", ".", good):
+                node.add_room(room, {"@buyer:shop.example": "Buyer"})
+            api = api_for(make_config(node.url, kind="mobazha"))
+            try:
+                rooms = [room for room, _unread in await api.chat_conversations()]
+                assert rooms == ["..", ".", good]
+                node.journal.requests.clear()
+                for room in rooms:
+                    await api.chat_messages(room, limit=5)
+            finally:
+                await api.aclose()
+            return node.journal.requests
+
+    assert run(scenario()) == [
+        ("GET", "/v1/chat/rooms/%21abc%2Fdef%3Fx%3Ashop.example/messages?limit=5")
+    ]
