@@ -233,17 +233,23 @@ class NodeSession:
     def _restore_pending(self) -> None:
         """Hand on again what was recorded and never delivered: the process died first."""
         restored = 0
+        unreadable: list[int] = []
         for row, raw in self.store.pending_rows():
             event = decode_event(row.kind, raw)
             if isinstance(event, DecodeError) or event_key(event) != row.key:
-                log.warning("a pending event no longer decodes; left in history as it is")
-                self.history.mark_delivered(row.rowid)
+                unreadable.append(row.rowid)
                 continue
             source = Source.HISTORY if row.source == Source.HISTORY else Source.CATCH_UP
             confirmation = isinstance(event, WalletTx) and self.store.tx_seen_before(row.key)
             self._arrive(_Arrival(row, event, source, confirmation, None))
             if source is not Source.HISTORY:
                 restored += 1
+        if unreadable:
+            # One write for them all: after a kill mid-burst they can be thousands.
+            log.warning(
+                "%d pending events no longer decode; left in history as they are", len(unreadable)
+            )
+            self.history.mark_delivered(*unreadable)
         if restored:
             log.info("handing on %d events recorded but not shown before the last exit", restored)
             self._arrive(_CaughtUp(restored))

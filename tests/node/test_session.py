@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections import Counter
 from collections.abc import Awaitable
@@ -16,12 +17,21 @@ from waiting import scaled, until
 
 from obnotify.core.backoff import Backoff
 from obnotify.core.connection import ConnState
-from obnotify.core.events import ChatRead, PublishStatus, Typing, WalletBalances
+from obnotify.core.decode import decode_frame, encode_event
+from obnotify.core.events import (
+    ChatMessage,
+    ChatRead,
+    PublishStatus,
+    Typing,
+    WalletBalances,
+    event_key,
+)
 from obnotify.core.policy import Source
 from obnotify.demo.node import SimNode
 from obnotify.node.config import NodeConfig, make_config
 from obnotify.node.session import NewEvent, NodeSession
 from obnotify.store.database import Store
+from obnotify.store.row import HistoryRow
 
 T = TypeVar("T")
 
@@ -124,6 +134,61 @@ async def attempts(config: NodeConfig, tmp_path: Path, count: int) -> Recorder:
 async def _stop(session: NodeSession, task: asyncio.Task[None]) -> None:
     session.stop()
     await asyncio.wait_for(task, 10)
+
+
+def test_pending_events_that_no_longer_decode_are_set_aside_in_one_write(
+    tmp_path: Path,
+) -> None:
+    """Recorded, never shown, and unreadable after a restart: kept in history, not handed
+    on, and written delivered together, not in a commit each."""
+    store = Store(tmp_path / "node.sqlite3")
+    frame = SimNode().frames.message(peer_id=BUYER, text="still readable")
+    readable = decode_frame(json.dumps(frame))
+    assert isinstance(readable, ChatMessage)
+    for i in range(3):
+        row = HistoryRow(
+            key=f"n:Qm{i}",
+            kind="notification",
+            event_id=f"Qm{i}",
+            category="orders",
+            received_at=1_800_000_000.0 + i,
+            pending=True,
+        )
+        assert store.record(row, raw="{not an event") is not None
+    kept = HistoryRow(
+        key=event_key(readable) or "",
+        kind="message",
+        event_id=readable.id,
+        category="chat",
+        received_at=1_800_000_010.0,
+        pending=True,
+    )
+    assert store.record(kept, raw=encode_event(readable)) is not None
+    writes: list[tuple[int, ...]] = []
+    mark_delivered = store.mark_delivered
+
+    def noted(*rowids: int) -> None:
+        writes.append(rowids)
+        mark_delivered(*rowids)
+
+    store.mark_delivered = noted  # type: ignore[method-assign]
+
+    async def scenario() -> Recorder:
+        rec = Recorder()
+        session = NodeSession(make_config("http://127.0.0.1:9"), store, rec)
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups == [1], message="the readable one handed on")
+        await _stop(session, task)
+        return rec
+
+    rec = run(scenario())
+    assert [n.row.event_id for n in rec.new] == [readable.id]
+    assert writes == [(1, 2, 3)], "the unreadable three, in one write"
+    assert store.count() == 4, "all four stay in history"
+    assert [row.key for row, _raw in store.pending_rows()] == [kept.key], (
+        "only the readable one waits for its listener"
+    )
+    store.close()
 
 
 def test_restarts_lose_nothing_and_repeat_nothing(tmp_path: Path) -> None:
