@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, ParamSpec
@@ -202,7 +201,7 @@ class SessionHistory:
     def _seen(self, key: str) -> bool:
         try:
             return self.store.seen(key)
-        except sqlite3.Error:
+        except StoreUnavailable:
             return False
 
     def _failed(self, exc: StoreUnavailable) -> None:

@@ -24,10 +24,9 @@ import msgspec
 
 from obnotify.core.events import Profile
 from obnotify.store.connection import connect, scalar, transaction, unusable
-from obnotify.store.errors import StoreUnavailable
 from obnotify.store.pruning import HISTORY_BYTES, Pruning
 from obnotify.store.row import SELECTED, WRITTEN, HistoryRow, row_of, written_values
-from obnotify.store.sqlite_errors import guarded, reason
+from obnotify.store.sqlite_errors import guarded, read_guarded
 
 __all__ = ["Store"]
 
@@ -231,18 +230,14 @@ class Store:
         ).fetchall()
         return [(row_of(values[:-1]), values[-1]) for values in found]
 
+    @read_guarded
     def raw(self, rowid: int) -> str:
         """The frame text of one row as received, or ``""`` when pruned.
 
         Raises:
             StoreUnavailable: The file cannot be read now (or is closed).
         """
-        try:
-            found = self._db.execute(
-                "SELECT raw FROM history_raw WHERE id = ?", (rowid,)
-            ).fetchone()
-        except sqlite3.Error as exc:
-            raise StoreUnavailable(reason(exc)) from exc
+        found = self._db.execute("SELECT raw FROM history_raw WHERE id = ?", (rowid,)).fetchone()
         return str(found[0]) if found else ""
 
     def recent_orders(self, *, since: float, limit: int) -> list[tuple[str, str]]:
@@ -260,8 +255,13 @@ class Store:
                 break
         return list(pairs)
 
+    @read_guarded
     def seen(self, key: str) -> bool:
-        """Whether ``key`` was ever recorded (within the seen table's long memory)."""
+        """Whether ``key`` was ever recorded (within the seen table's long memory).
+
+        Raises:
+            StoreUnavailable: The file cannot be read now (or is closed).
+        """
         return self._db.execute("SELECT 1 FROM seen WHERE key = ?", (key,)).fetchone() is not None
 
     @guarded

@@ -1,4 +1,4 @@
-"""SQLite's errors in the user's words, and the guard that turns a failed write into
+"""SQLite's errors in the user's words, and the guards that turn a failed write or read into
 :class:`obnotify.store.errors.StoreUnavailable`."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Final, ParamSpec, TypeVar
 
 from obnotify.store.errors import StoreUnavailable
 
-__all__ = ["guarded", "reason"]
+__all__ = ["guarded", "read_guarded", "reason"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -52,5 +52,23 @@ def guarded(method: Callable[P, R]) -> Callable[P, R]:
             said = reason(exc)
             log.warning("history unavailable in %s: %s (%s)", method.__name__, said, exc)
             raise StoreUnavailable(said) from exc
+
+    return guard
+
+
+def read_guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn any failed read, a closed file's included, into :class:`StoreUnavailable`.
+
+    For reads whose caller goes on without the answer (the detail pane without the frame
+    text, the dedupe check while the file fails): nothing is logged here, since the caller
+    knows whether the failure is news.
+    """
+
+    @functools.wraps(method)
+    def guard(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(reason(exc)) from exc
 
     return guard
