@@ -143,6 +143,7 @@ class CatchUp:
         """Whether this connection's notifications were read back to the cursor: only
         then may a live notification move it."""
         self._anchors: ChatAnchors | None = None
+        self._anchors_unsaved = False
         self._chat_done: set[tuple[str, str]] = set()
         """Conversations caught up on this connection: live chat in them moves the anchor."""
         self._live_notifications = ("", "")
@@ -377,9 +378,22 @@ class CatchUp:
         return self._anchors
 
     def _move_anchor(self, key: tuple[str, str], message_id: str) -> None:
-        anchors = self._chat_anchors()
-        if anchors.move(*key, message_id):
-            self.history.write(self.store.set_state, CHAT_ANCHORS_STATE, anchors.encode())
+        """Move a conversation's anchor, saved once per turn of the loop however many moved:
+        live chat moves one with each message, and the table holds up to 200 anchors."""
+        if not self._chat_anchors().move(*key, message_id) or self._anchors_unsaved:
+            return
+        self._anchors_unsaved = True
+        try:
+            asyncio.get_running_loop().call_soon(self.save_anchors)
+        except RuntimeError:
+            self.save_anchors()
+
+    def save_anchors(self) -> None:
+        """Write the anchors moved since they were last written (in the open batch, after
+        the messages they stand for); the session calls it once more as it stops."""
+        if self._anchors_unsaved and self._anchors is not None:
+            self._anchors_unsaved = False
+            self.history.write(self.store.set_state, CHAT_ANCHORS_STATE, self._anchors.encode())
 
     def _recent_orders(self) -> list[tuple[str, str]]:
         """(other party, order id) of the orders in recent history, newest first."""

@@ -213,6 +213,7 @@ class NodeSession:
             with contextlib.suppress(asyncio.CancelledError):
                 await deliver
             self.profiles.close()
+            self.catching_up.save_anchors()
             self.history.flush()
             self.history.close()
             await self.api.aclose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -14,13 +15,15 @@ from cli.test_watch import Watch
 from waiting import until, wait_until
 
 from obnotify.core.backoff import Backoff
-from obnotify.core.catchup import MAX_CHAT_PAGES, MAX_PAGES, PAGE_SIZE
+from obnotify.core.catchup import MAX_CHAT_PAGES, MAX_PAGES, PAGE_SIZE, ChatAnchors
 from obnotify.core.connection import ConnState
+from obnotify.core.decode import decode_frame
+from obnotify.core.events import ChatMessage
 from obnotify.core.policy import Source
 from obnotify.demo.mobazha import MobazhaSimNode
 from obnotify.demo.node import SimNode
 from obnotify.demo.threaded import ThreadedSimNode
-from obnotify.node.catchup import HOLES_STATE
+from obnotify.node.catchup import CHAT_ANCHORS_STATE, HOLES_STATE
 from obnotify.node.config import make_config
 from obnotify.node.session import NodeSession
 from obnotify.store.database import Store
@@ -261,3 +264,50 @@ async def finish(session: NodeSession, task: asyncio.Task[None], rec: Recorder) 
     session.stop()
     await asyncio.wait_for(task, 10)
     return recorded
+
+
+def test_live_chat_writes_its_anchor_once_per_turn_and_the_newest_as_it_stops(
+    tmp_path: Path,
+) -> None:
+    """A flood of live chat in a caught-up conversation moves its anchor with each message;
+    the table (up to 200 anchors) is written once for all of them, and the newest stays."""
+
+    async def scenario() -> tuple[int, str, str]:
+        node = SimNode(wallet_interval=None)
+        node.add_chat_message({"peerId": PEER, "message": "before", "read": False})
+        await node.start()
+        rec = Recorder()
+        session, store = retrying_session(node, tmp_path, rec)
+        written: list[str] = []
+        set_state = store.set_state
+
+        def noted(name: str, value: str) -> None:
+            if name == CHAT_ANCHORS_STATE:
+                written.append(value)
+            set_state(name, value)
+
+        store.set_state = noted  # type: ignore[method-assign]
+        task = asyncio.create_task(session.run())
+        await until(lambda: rec.catch_ups and len(rec.new) == 1, message="caught up")
+        written.clear()
+        flood = [
+            decode_frame(json.dumps(node.frames.message(peer_id=PEER, text=f"live {i}")))
+            for i in range(300)
+        ]
+        for message in flood:
+            assert isinstance(message, ChatMessage)
+            session.catching_up.on_live(message)
+        await asyncio.sleep(0)
+        writes = len(written)
+        newest = flood[-1]
+        assert isinstance(newest, ChatMessage)
+        session.stop()
+        await asyncio.wait_for(task, 10)
+        await node.stop()
+        kept = ChatAnchors.decode(store.get_state(CHAT_ANCHORS_STATE)).get(PEER, "")
+        store.close()
+        return writes, kept, newest.id
+
+    writes, kept, newest = run(scenario())
+    assert writes == 1, "one write for the whole flood, not one per message"
+    assert kept == newest
