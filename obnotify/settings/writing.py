@@ -19,6 +19,7 @@ import tomlkit.exceptions
 from tomlkit.items import AoT, Table
 
 from obnotify.core.policy import BURST_LIMIT, Delivery
+from obnotify.core.policy import delivery as delivery_of
 from obnotify.core.render import Category
 from obnotify.core.tray_state import TrayStyle
 from obnotify.node.config import ConfigError
@@ -78,14 +79,10 @@ def _node_table(table: Table, entry: NodeEntry) -> None:
     table["url"] = entry.url
     _put(table, "enabled", entry.enabled, True)
     _put(table, "auth", entry.auth, "none")
-    for key, value, used in (
-        ("user", entry.user, entry.auth == "basic"),
-        ("cookie_file", entry.cookie_file, entry.auth == "cookie"),
-        ("ca", entry.ca, entry.tls == "ca"),
-        ("pin", entry.pin, entry.tls == "pin"),
-        ("proxy", entry.proxy, bool(entry.proxy)),
-    ):
-        if used and value:
+    used = entry.in_use()
+    for key in ("user", "cookie_file", "ca", "pin", "proxy"):
+        value = getattr(used, key)
+        if value:
             table[key] = value
         elif key in table:
             del table[key]
@@ -129,14 +126,7 @@ def _fill(doc: tomlkit.TOMLDocument, settings: Settings) -> None:
     delivery = _section(notifications, "delivery")
     sound = _section(notifications, "sound")
     for category in Category:
-        mode = (
-            Delivery.OFF
-            if category in n.off
-            else Delivery.HISTORY
-            if category in n.muted
-            else Delivery.TOAST
-        )
-        _put(delivery, category.value, mode.value, Delivery.TOAST.value)
+        _put(delivery, category.value, delivery_of(n, category).value, Delivery.TOAST.value)
         _put(sound, category.value, category not in n.silent, True)
     general = _section(doc, "general")
     _put(general, "start_at_login", settings.start_at_login, False)
