@@ -65,11 +65,6 @@ class PipeListener(QObject):
         server.newConnection.connect(self._accept)
         self._answer = answer
 
-    @property
-    def name(self) -> str:
-        """Where the socket is; for logs."""
-        return self._server.fullServerName()
-
     def _accept(self) -> None:
         while self._server.hasPendingConnections():
             conn = self._server.nextPendingConnection()

@@ -134,11 +134,6 @@ def _starting(_fields: Mapping[str, str]) -> str:
 class Listening(Protocol):
     """A channel's running end, from :meth:`Channel.listen`."""
 
-    @property
-    def name(self) -> str:
-        """Where it listens; for logs."""
-        ...
-
     def close(self) -> None:
         """Stop listening and remove the name, so the next start is the first again."""
         ...
@@ -184,11 +179,6 @@ class SingleInstance(QObject):
         self.on_node: NodeHandler = _starting
         """Set by the app once its nodes are open; until then a node is turned away."""
         self._listening: Listening | None = None
-
-    @property
-    def server_name(self) -> str:
-        """Where the channel listens; for logs ("" when it could not be made)."""
-        return self._listening.name if self._listening is not None else ""
 
     def listen_on(self, listening: Listening | None) -> None:
         """Answer what comes on ``listening`` (None: the channel could not be made)."""
