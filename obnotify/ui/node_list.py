@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, Q
 
 from obnotify.ui.icons import app_icon
 from obnotify.ui.tray_icons import node_marker
+from obnotify.ui.window_nodes import ALL_NODES
 
-__all__ = ["ALL_NODES", "NodeList"]
+__all__ = ["NodeList"]
 
-ALL_NODES: Final = "All nodes"
 DOT_SIZE: Final = 12
 LIST_WIDTH: Final = 168
 ITEM_SPACING: Final = 3

@@ -17,7 +17,9 @@ from obnotify.ui.listing import ListedRow, RowKey, listed_order
 
 __all__ = ["MergedListing", "StoreListing"]
 
-_Filter = tuple[frozenset[str] | None, str, frozenset[int] | None]
+_Filter = tuple[frozenset[str] | None, str]
+"""Categories and search text: which nodes are listed is not in it, since changing them
+clears every place kept."""
 
 
 class StoreListing:
@@ -72,12 +74,10 @@ class MergedListing:
 
     def __init__(self, stores: Sequence[Store]) -> None:
         self._nodes = tuple(StoreListing(store, node) for node, store in enumerate(stores))
-        self._only: frozenset[int] | None = None
         self._cursors: dict[tuple[_Filter, int], tuple[int, ...]] = {}
         """Where each store's rows stand after the first ``offset`` merged rows of a filter."""
 
     def show_only(self, nodes: Collection[int] | None) -> None:
-        self._only = frozenset(nodes) if nodes is not None else None
         for listing in self._nodes:
             listing.show_only(nodes)
         self._cursors.clear()
@@ -96,7 +96,7 @@ class MergedListing:
         if limit <= 0:
             return []
         names = frozenset(categories) if categories is not None else None
-        key: _Filter = (names, search, self._only)
+        key: _Filter = (names, search)
         offset = max(0, offset)
         if offset == 0:
             # A list read from its top again: places kept from before may have moved.
